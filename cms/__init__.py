@@ -1,0 +1,1 @@
+"""gongshi: the editorial CMS of the quality-award transparency platform."""

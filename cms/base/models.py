@@ -1,0 +1,296 @@
+"""The shared kernel: the home page, what every public document has, its public change
+history, the working-day calendar, and the approval tasks of the workflow."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, TaskState
+from wagtail.search import index
+
+from cms.rules import RuleViolation
+from cms.rules import document_number as document_numbers
+
+from .forms import OfficialDocumentForm
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+
+
+class HomePage(Page):
+    """Root of the public tree: programmes, their editions and documents live below it."""
+
+    introduction = models.TextField(_("简介"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    api_fields = [APIField("introduction")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
+    subpage_types = ["programmes.ProgrammeIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("首页")
+
+
+class OfficialDocumentPage(Page):
+    """What every published document shares: its 文号, issuer, date signed, body,
+    attachments, and the change note that feeds its public change history."""
+
+    document_number = models.CharField(
+        _("文号"),
+        max_length=64,
+        blank=True,
+        help_text=_("例如：运政发〔2023〕14号。年份使用六角括号〔〕。没有文号的公告可留空。"),
+    )
+    issuing_body = models.CharField(_("发布机构"), max_length=128)
+    date_signed = models.DateField(_("成文日期"))
+    summary = models.TextField(_("摘要"), blank=True, max_length=500)
+    body = RichTextField(_("正文"), blank=True, features=RICH_TEXT_FEATURES)
+    attachments = StreamField(
+        [("document", DocumentChooserBlock(label=_("附件")))],
+        blank=True,
+        verbose_name=_("附件"),
+    )
+    change_note = models.TextField(
+        _("更新说明"),
+        blank=True,
+        help_text=_("修改已发布的内容时必填，说明改了什么、为什么改；将公开显示在“更新记录”中。"),
+    )
+    change_is_major = models.BooleanField(
+        _("重大更正"),
+        default=False,
+        help_text=_("影响名单、日期或结论的更正为重大更正，会推送给订阅者；错别字等为一般修改。"),
+    )
+
+    document_panels = [
+        FieldRowPanel([FieldPanel("document_number"), FieldPanel("date_signed")]),
+        FieldPanel("issuing_body"),
+        FieldPanel("summary"),
+    ]
+    body_panels = [FieldPanel("body"), FieldPanel("attachments")]
+    change_panels = [
+        MultiFieldPanel(
+            [FieldPanel("change_note"), FieldPanel("change_is_major")],
+            heading=_("更新记录"),
+        )
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("document_number"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date_signed"),
+    ]
+
+    api_fields = [
+        APIField("document_number"),
+        APIField("issuing_body"),
+        APIField("date_signed"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("attachments"),
+        APIField("first_published_at"),
+        APIField("last_published_at"),
+        APIField("change_history"),
+    ]
+
+    base_form_class = OfficialDocumentForm
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.document_number:
+            try:
+                self.document_number = document_numbers.validate(self.document_number)
+            except RuleViolation as refusal:
+                raise ValidationError({"document_number": refusal.message}) from refusal
+        if self.date_signed and self.date_signed > timezone.localdate():
+            raise ValidationError({"date_signed": _("成文日期不能晚于今天。")})
+        if self.first_published_at and not self.change_note.strip():
+            raise ValidationError(
+                {"change_note": _("已发布的内容修改后须填写更新说明，它将公开显示在更新记录中。")}
+            )
+
+    @property
+    def programme(self):
+        from cms.programmes.models import ProgrammePage
+
+        return ProgrammePage.objects.ancestor_of(self).first()
+
+    @property
+    def change_history(self):
+        """Published changes, oldest first, for the public 更新记录."""
+        return [
+            {
+                "published_at": note.published_at.isoformat(),
+                "note": note.note,
+                "is_major": note.is_major,
+            }
+            for note in self.change_notes.order_by("published_at", "pk")
+        ]
+
+
+class ChangeNote(models.Model):
+    """One line of a document's public change history, written by the server on publish."""
+
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="change_notes", verbose_name=_("页面")
+    )
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"))
+    note = models.TextField(_("更新说明"))
+    is_major = models.BooleanField(_("重大更正"), default=False)
+
+    class Meta:
+        verbose_name = _("更新记录")
+        verbose_name_plural = _("更新记录")
+        ordering = ["published_at", "pk"]
+
+    def __str__(self):
+        return f"{self.published_at:%Y-%m-%d %H:%M} {self.note}"
+
+
+class CalendarYear(ClusterableModel):
+    """A year's holidays and make-up working days, entered from the State Council's notice
+    for the years the bundled calendar does not cover yet."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source_title = models.CharField(
+        _("依据"),
+        max_length=200,
+        help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"),
+    )
+    source_number = models.CharField(_("文号"), max_length=64, blank=True)
+    source_url = models.URLField(_("原文链接"), blank=True)
+
+    panels = [
+        FieldPanel("year"),
+        FieldPanel("source_title"),
+        FieldRowPanel([FieldPanel("source_number"), FieldPanel("source_url")]),
+        InlinePanel("days", heading=_("放假与调休上班日期"), label=_("日期")),
+    ]
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年节假日安排"
+
+    def clean(self):
+        if self.source_number:
+            try:
+                self.source_number = document_numbers.validate(self.source_number)
+            except RuleViolation as refusal:
+                raise ValidationError({"source_number": refusal.message}) from refusal
+
+
+class CalendarDay(Orderable):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        MAKEUP_WORKDAY = "workday", _("调休上班")
+
+    calendar_year = ParentalKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=32, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("kind"), FieldPanel("name")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("日期")
+        constraints = [
+            models.UniqueConstraint(fields=["calendar_year", "date"], name="one_entry_per_day")
+        ]
+
+    def clean(self):
+        if self.date and self.calendar_year_id and self.date.year != self.calendar_year.year:
+            raise ValidationError({"date": _("日期不在该年份内。")})
+
+
+class IndependentApprovalTask(AbstractGroupApprovalTask):
+    """Approval by the chosen groups, never by whoever submitted or last edited the item."""
+
+    class Meta:
+        verbose_name = _("独立审核")
+        verbose_name_plural = _("独立审核")
+
+    def refusal_reason(self, obj, user) -> str | None:
+        workflow_state = obj.current_workflow_state
+        if workflow_state is None:
+            return None
+        if workflow_state.requested_by_id == user.pk:
+            return _("提交人不能审核自己提交的内容。")
+        latest = obj.get_latest_revision()
+        if latest is not None and latest.user_id == user.pk:
+            return _("最后修改人不能审核自己修改的内容。")
+        return None
+
+    def get_actions(self, obj, user):
+        if self.refusal_reason(obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            if reason := self.refusal_reason(task_state.workflow_state.content_object, user):
+                raise PermissionDenied(reason)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("所选用户组的成员可以审核，但提交人和最后修改人不能审核自己的内容。")
+
+
+class SecondApprovalTask(IndependentApprovalTask):
+    """A second approver, different from the first, for items that need two (revocations).
+
+    Items that need one approval skip this step, so one workflow serves every page type.
+    """
+
+    class Meta:
+        verbose_name = _("二次审核")
+        verbose_name_plural = _("二次审核")
+
+    def start(self, workflow_state, user=None):
+        content = workflow_state.content_object
+        if getattr(type(content), "requires_two_approvals", False):
+            return super().start(workflow_state, user=user)
+        task_state = TaskState(
+            workflow_state=workflow_state,
+            task=self,
+            status=TaskState.STATUS_SKIPPED,
+            revision=content.get_latest_revision(),
+            finished_at=timezone.now(),
+        )
+        task_state.save()
+        return task_state
+
+    def refusal_reason(self, obj, user) -> str | None:
+        if reason := super().refusal_reason(obj, user):
+            return reason
+        earlier = TaskState.objects.filter(
+            workflow_state=obj.current_workflow_state,
+            status=TaskState.STATUS_APPROVED,
+            finished_by=user,
+        ).exclude(task=self)
+        if earlier.exists():
+            return _("撤销须由两名不同的审核人批准，您已批准过前一步。")
+        return None
+
+    @classmethod
+    def get_description(cls):
+        return _("撤销等须两人批准的内容，由不同于第一审核人的成员再次审核；其他内容自动跳过。")

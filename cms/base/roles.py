@@ -1,0 +1,141 @@
+"""The four roles of the award office and the one approval workflow they share.
+
+Run after every `migrate` (post_migrate), so a fresh install and an upgraded one end up
+with the same groups, permissions and workflow; it never removes what an administrator
+added.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+EDITORS = "编辑"
+APPROVERS = "审核"
+SUPERVISORS = "监督组"
+ADMINISTRATORS = "管理员"
+WORKFLOW_NAME = "公开审核"
+
+# Page-tree permissions below the home page. Nobody gets "publish": everything public goes
+# through the workflow, whose last approval publishes (ADR 0003).
+PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page"],
+    APPROVERS: ["change_page"],
+    ADMINISTRATORS: ["add_page", "change_page", "bulk_delete_page", "lock_page", "unlock_page"],
+}
+
+MODEL_PERMISSIONS = {
+    EDITORS: [
+        "wagtailadmin.access_admin",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+    ],
+    APPROVERS: ["wagtailadmin.access_admin", "wagtaildocs.choose_document"],
+    SUPERVISORS: [
+        "wagtailadmin.access_admin",
+        "reporting.add_reportingchannel",
+        "reporting.change_reportingchannel",
+        "reporting.view_reportingchannel",
+    ],
+    ADMINISTRATORS: [
+        "wagtailadmin.access_admin",
+        "base.add_calendaryear",
+        "base.change_calendaryear",
+        "base.delete_calendaryear",
+        "base.view_calendaryear",
+        "reporting.view_reportingchannel",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+}
+
+
+def ensure_roles_and_workflow(**kwargs):
+    # post_migrate reaches this app before later apps have their permissions; create them
+    # all now (both calls are idempotent) so every code below exists.
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
+    with transaction.atomic():
+        remove_wagtail_default_roles()
+        home = ensure_home_page()
+        groups = {name: Group.objects.get_or_create(name=name)[0] for name in MODEL_PERMISSIONS}
+        for name, codes in MODEL_PERMISSIONS.items():
+            groups[name].permissions.add(*[permission(code) for code in codes])
+        from wagtail.models import GroupPagePermission
+
+        for name, codes in PAGE_PERMISSIONS.items():
+            for code in codes:
+                GroupPagePermission.objects.get_or_create(
+                    group=groups[name], page=home, permission=permission(f"wagtailcore.{code}")
+                )
+        ensure_workflow(home, groups[APPROVERS])
+
+
+def remove_wagtail_default_roles():
+    """Wagtail installs English "Editors"/"Moderators" groups (moderators may publish) and
+    a "Moderators approval" workflow; while unused they are removed, so that the roles
+    above are the only way to publish."""
+    from wagtail.models import Workflow
+
+    Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
+    Workflow.objects.filter(name="Moderators approval", workflow_states__isnull=True).delete()
+
+
+def permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_home_page():
+    from wagtail.models import Page, Site
+
+    from .models import HomePage
+
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="质量奖公示公开平台", slug="gongshi", live=True))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    else:
+        welcome = site.root_page
+        site.root_page = home
+        site.save()
+        # Wagtail's installation leaves a placeholder "Welcome" page; it has no place here.
+        if welcome.specific_class is Page and not welcome.get_children().exists():
+            welcome.delete()
+    return home
+
+
+def ensure_workflow(home, approvers: Group):
+    from wagtail.models import Workflow, WorkflowContentType, WorkflowPage, WorkflowTask
+
+    from cms.reporting.models import ReportingChannel
+
+    from .models import IndependentApprovalTask, SecondApprovalTask
+
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if created:
+        first = IndependentApprovalTask.objects.create(name="审核")
+        first.groups.add(approvers)
+        second = SecondApprovalTask.objects.create(name="撤销复核（第二审核人）")
+        second.groups.add(approvers)
+        WorkflowTask.objects.create(workflow=workflow, task=first, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=second, sort_order=1)
+    WorkflowPage.objects.get_or_create(page=home, defaults={"workflow": workflow})
+    WorkflowContentType.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(ReportingChannel),
+        defaults={"workflow": workflow},
+    )

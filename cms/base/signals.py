@@ -1,0 +1,38 @@
+"""What happens when something is published: its public change history and audit log."""
+
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.signals import page_published
+
+from .models import ChangeNote, OfficialDocumentPage
+
+
+@receiver(page_published)
+def record_change_note(sender, instance, revision, **kwargs):
+    """Write the change history from the revision that went live, and only when it did.
+
+    Wagtail also sends page_published when a revision is merely scheduled; the page is
+    not live with that revision then, so nothing is recorded until it is.
+    """
+    if not isinstance(instance, OfficialDocumentPage):
+        return
+    if not instance.live or instance.live_revision_id != revision.id:
+        return
+    if ChangeNote.objects.filter(revision=revision).exists():
+        return
+    first = not ChangeNote.objects.filter(page=instance).exists()
+    note = ChangeNote.objects.create(
+        page=instance,
+        revision=revision,
+        published_at=instance.last_published_at,
+        note=_("首次发布") if first else instance.change_note.strip(),
+        is_major=True if first else instance.change_is_major,
+    )
+    if not first:
+        log(
+            instance=instance,
+            action="gongshi.major_change" if note.is_major else "gongshi.minor_change",
+            user=revision.user,
+            data={"note": note.note, "revision": revision.id},
+        )

@@ -1,0 +1,60 @@
+"""Admin wiring: snippets, audit-log actions, and the rule that only the workflow publishes."""
+
+from django.http import HttpResponseForbidden
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import CalendarYear
+from .roles import ADMINISTRATORS
+
+PUBLISH_ACTIONS = {"action-publish"}
+
+
+class CalendarYearViewSet(SnippetViewSet):
+    model = CalendarYear
+    icon = "date"
+    menu_label = _("工作日历")
+    list_display = ["year", "source_title", "source_number"]
+
+
+register_snippet(CalendarYearViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_gongshi_log_actions(actions):
+    actions.register_action("gongshi.revoke_award", _("撤销奖项"), _("撤销奖项"))
+    actions.register_action("gongshi.major_change", _("重大更正"), _("发布重大更正"))
+    actions.register_action("gongshi.minor_change", _("一般修改"), _("发布一般修改"))
+
+
+def _without_direct_publish(menu_items, request, context):
+    menu_items[:] = [item for item in menu_items if item.name not in PUBLISH_ACTIONS]
+
+
+# Publishing happens only when the last approval step passes; the menu does not offer a
+# shortcut, and a crafted request for one is refused below.
+hooks.register("construct_page_action_menu", _without_direct_publish)
+hooks.register("construct_snippet_action_menu", _without_direct_publish)
+
+
+def _refuse_direct_publish(request, *args, **kwargs):
+    if request.method == "POST" and PUBLISH_ACTIONS & set(request.POST):
+        return HttpResponseForbidden("发布须经审核流程，不能直接发布。".encode())
+    return None
+
+
+for _hook in ("before_create_page", "before_edit_page", "before_create_snippet", "before_edit_snippet"):
+    hooks.register(_hook, _refuse_direct_publish)
+
+
+@hooks.register("before_edit_page")
+def only_administrators_edit_programmes(request, page):
+    from cms.programmes.models import ProgrammeIndexPage, ProgrammePage
+
+    if isinstance(page.specific, ProgrammePage | ProgrammeIndexPage) and not (
+        request.user.is_superuser or request.user.groups.filter(name=ADMINISTRATORS).exists()
+    ):
+        return HttpResponseForbidden("奖项设置只能由管理员修改。".encode())
+    return None

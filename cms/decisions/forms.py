@@ -1,0 +1,80 @@
+from django.utils.translation import gettext as _
+
+from cms.notices.forms import RecipientRowsMixin, programme_of, recipient_key
+from cms.base.forms import OfficialDocumentForm
+from cms.rules import awards as award_rules
+from cms.rules.programme import Category
+
+
+class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
+    """Winners within quota, above the minimum score, not barred; validity derived."""
+
+    rows_formset = "awards"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        programme = programme_of(self.parent_page)
+        rules = programme.rules()
+        signed = cleaned_data.get("date_signed")
+        from .history import past_awards
+
+        self.refuse_deleting_revoked_awards()
+        proposed = []
+        for row, form in enumerate(self.live_rows(), start=1):
+            if not self.check_recipient(form, programme):
+                continue
+            data = form.cleaned_data
+            category = Category(data["category"])
+            if rules.level(data["level"], category) is None:
+                names = "、".join(sorted({level.name for level in rules.levels}))
+                form.add_error(
+                    "level", _("奖项名称须为本奖项设置的名称之一：%(names)s。") % {"names": names}
+                )
+                continue
+            key = recipient_key(data["recipient"], data.get("credit_code", ""))
+            history = past_awards(programme, key, exclude_decision=self.instance)
+            if signed and (ban := award_rules.active_ban(rules, history, signed)):
+                form.add_error("recipient", _("%(name)s 不得授奖：%(why)s。") % {"name": data["recipient"], "why": ban})
+                continue
+            award = form.instance
+            award.is_repeat = award_rules.is_repeat_winner(rules, data["level"], history)
+            if signed:
+                award.valid_from = signed
+                award.valid_until = award_rules.valid_until(rules, signed)
+            if award.is_repeat and not rules.repeat_winner_gets_prize_money and data.get(
+                "prize_money_yuan"
+            ):
+                form.add_error(
+                    "prize_money_yuan",
+                    _("再次获奖不再发放奖金（%(citation)s）。")
+                    % {"citation": rules.cite(rules.repeat_winner_article)},
+                )
+            proposed.append(
+                award_rules.ProposedAward(
+                    recipient=data["recipient"],
+                    category=category,
+                    level=data["level"],
+                    score=data.get("score"),
+                    is_repeat=award.is_repeat,
+                    row=row,
+                )
+            )
+        for problem in award_rules.check_decision(rules, proposed):
+            self.add_error(None, problem.message)
+        return cleaned_data
+
+    def refuse_deleting_revoked_awards(self):
+        from cms.revocations.models import RevocationPage
+
+        for form in self.formsets["awards"].forms:
+            award = form.instance
+            if (
+                getattr(form, "cleaned_data", {}).get("DELETE")
+                and award.pk
+                and RevocationPage.objects.filter(award=award).exists()
+            ):
+                self.add_error(
+                    None,
+                    _("%(name)s 的奖项已有撤销公告，不能从表彰决定中删除；撤销不删除原奖项。")
+                    % {"name": award.recipient},
+                )

@@ -1,0 +1,174 @@
+"""Calls for applications and publicity notices (公示) of an edition."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from cms.base.models import OfficialDocumentPage
+from cms.rules.publicity import publicity_status
+
+from .forms import PublicityNoticeForm
+
+
+class CallForApplicationsPage(OfficialDocumentPage):
+    """申报通知: opens an edition to applications."""
+
+    application_deadline = models.DateField(_("申报截止日期"))
+    how_to_apply = models.TextField(_("申报方式"), help_text=_("向哪里、以什么方式提交哪些材料。"))
+
+    content_panels = [
+        *OfficialDocumentPage.content_panels,
+        *OfficialDocumentPage.document_panels,
+        FieldPanel("application_deadline"),
+        FieldPanel("how_to_apply"),
+        *OfficialDocumentPage.body_panels,
+        *OfficialDocumentPage.change_panels,
+    ]
+    api_fields = [
+        *OfficialDocumentPage.api_fields,
+        APIField("application_deadline"),
+        APIField("how_to_apply"),
+    ]
+
+    parent_page_types = ["programmes.EditionPage"]
+    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("申报通知")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application_deadline__gte=F("date_signed")),
+                name="application_deadline_after_signing",
+            )
+        ]
+
+
+class PublicityNoticePage(OfficialDocumentPage):
+    """公示: a list shown to the public for objections during a period of working days."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED_APPLICANTS = "accepted", _("受理名单公示")
+        CANDIDATES = "candidates", _("候选名单公示")
+        RECOMMENDED_WINNERS = "recommended", _("获奖建议名单公示")
+
+    kind = models.CharField(_("公示类型"), max_length=16, choices=Kind.choices)
+    start_date = models.DateField(_("公示开始日期"))
+    working_days = models.PositiveSmallIntegerField(
+        _("公示期（工作日）"), help_text=_("按国家法定工作日计算，含调休上班日；开始日期为工作日的，当天计入。")
+    )
+    end_date = models.DateField(
+        _("公示截止日期"), editable=False, help_text=_("保存时根据开始日期和工作日数自动计算。")
+    )
+    objection_method = models.TextField(
+        _("异议方式"), help_text=_("如何提出异议：联系部门、电话、邮箱、地址，是否须署名及提供证明材料。")
+    )
+
+    content_panels = [
+        *OfficialDocumentPage.content_panels,
+        FieldPanel("kind"),
+        *OfficialDocumentPage.document_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("working_days")]),
+                FieldPanel("end_date", read_only=True),
+                FieldPanel("objection_method"),
+            ],
+            heading=_("公示期与异议"),
+        ),
+        InlinePanel("entries", heading=_("公示名单"), label=_("名单条目")),
+        *OfficialDocumentPage.body_panels,
+        *OfficialDocumentPage.change_panels,
+    ]
+    search_fields = [
+        *OfficialDocumentPage.search_fields,
+        index.FilterField("kind"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+        index.RelatedFields("entries", [index.SearchField("name"), index.SearchField("credit_code")]),
+    ]
+    api_fields = [
+        *OfficialDocumentPage.api_fields,
+        APIField("kind"),
+        APIField("start_date"),
+        APIField("working_days"),
+        APIField("end_date"),
+        APIField("objection_method"),
+        APIField("entries"),
+    ]
+
+    parent_page_types = ["programmes.EditionPage"]
+    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
+    subpage_types = []
+    base_form_class = PublicityNoticeForm
+
+    class Meta:
+        verbose_name = _("公示")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="publicity_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(working_days__gte=1), name="publicity_at_least_one_working_day"
+            ),
+        ]
+
+    @property
+    def status(self) -> str:
+        return publicity_status(self.start_date, self.end_date, timezone.localdate())
+
+
+class PublicityEntry(Orderable):
+    """One line of a publicity list."""
+
+    class Category(models.TextChoices):
+        ORGANISATION = "organisation", _("组织")
+        INDIVIDUAL = "individual", _("个人")
+
+    notice = ParentalKey(PublicityNoticePage, on_delete=models.CASCADE, related_name="entries")
+    name = models.CharField(_("名称或姓名"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, help_text=_("组织必填，18位。")
+    )
+    category = models.CharField(
+        _("类别"), max_length=16, choices=Category.choices, default=Category.ORGANISATION
+    )
+    level = models.CharField(
+        _("拟授奖项"), max_length=100, blank=True, help_text=_("获奖建议名单填写，例如：运城市市长质量奖")
+    )
+    region = models.CharField(_("所在地区"), max_length=64, blank=True)
+    score = models.PositiveSmallIntegerField(_("评审得分"), null=True, blank=True)
+    eligibility_flag = models.CharField(
+        _("资格提示"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_("保存时自动核查：因撤销或重复申报限制不得参评的，在此标出。"),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("category")]),
+        FieldRowPanel([FieldPanel("credit_code"), FieldPanel("region")]),
+        FieldRowPanel([FieldPanel("level"), FieldPanel("score")]),
+        FieldPanel("eligibility_flag", read_only=True),
+    ]
+    api_fields = [
+        APIField("name"),
+        APIField("credit_code"),
+        APIField("category"),
+        APIField("level"),
+        APIField("region"),
+        APIField("score"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("名单条目")
+
+    def __str__(self):
+        return self.name

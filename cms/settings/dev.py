@@ -1,0 +1,8 @@
+"""Local development and `make demo`: debug on, embedded SQLite, no secrets needed."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - never used outside a laptop
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

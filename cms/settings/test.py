@@ -1,0 +1,15 @@
+"""Settings for pytest."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+# Hashing passwords slowly buys nothing in tests and costs seconds per user.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests never write into the developer's var/ folder.
+MEDIA_ROOT = "/tmp/gongshi-test-media"
+# With SQLite, pytest-django gives an in-memory database; with DATABASE_URL it creates
+# test_<name> on that server, so CI runs the same suite on PostgreSQL.
+DATABASES["default"].pop("CONN_MAX_AGE", None)
+WAGTAILADMIN_BASE_URL = "http://testserver"
