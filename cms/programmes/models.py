@@ -101,7 +101,9 @@ class ProgrammePage(Page):
 
     # Scoring
     scoring_standard = models.CharField(_("评审标准"), max_length=200, blank=True)
-    max_score = models.PositiveSmallIntegerField(_("满分"), default=1000)
+    max_score = models.PositiveSmallIntegerField(
+        _("满分"), null=True, blank=True, help_text=_("管理办法未规定总分时留空。")
+    )
     scoring_article = article_field(_("评审标准条款"))
     scoring_notes = models.TextField(_("评分说明"), blank=True)
     min_score = models.PositiveSmallIntegerField(
@@ -334,7 +336,7 @@ class ProgrammePage(Page):
         errors = {}
         if self.revocation_ban_years and self.revocation_ban_editions:
             errors["revocation_ban_editions"] = _("撤销后的禁止申报期按年或按届计算，只能填写一项。")
-        if self.min_score is not None and self.min_score > self.max_score:
+        if self.min_score is not None and self.max_score is not None and self.min_score > self.max_score:
             errors["min_score"] = _("最低得分不能高于满分。")
         if not (self.awards_organisations or self.awards_individuals):
             errors["awards_organisations"] = _("至少授予组织或个人之一。")

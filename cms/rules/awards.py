@@ -105,7 +105,7 @@ def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> li
                         field="awards",
                     )
                 )
-        if award.score is not None and not 0 <= award.score <= rules.max_score:
+        if award.score is not None and rules.max_score and not award.score <= rules.max_score:
             problems.append(
                 RuleViolation(
                     _("第%(n)d行：评审总分应在0至%(maximum)d分之间。")

@@ -40,7 +40,7 @@ class ProgrammeRules:
     quota_article: str | None = None
     min_score: int | None = None
     min_score_article: str | None = None
-    max_score: int = 1000
+    max_score: int | None = 1000
     validity_years: int | None = None
     validity_article: str | None = None
     min_publicity_working_days: int | None = None
