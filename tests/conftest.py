@@ -1,0 +1,45 @@
+import json
+from pathlib import Path
+
+import pytest
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "cms" / "programmes" / "data"
+
+
+@pytest.fixture
+def programmes(db):
+    """The four shipped programmes, loaded as an administrator would, keyed by slug."""
+    from cms.base.models import HomePage
+    from cms.programmes.loading import load_programme
+    from cms.programmes.models import ProgrammeIndexPage
+
+    if not ProgrammeIndexPage.objects.exists():
+        HomePage.objects.get().add_child(instance=ProgrammeIndexPage(title="评选项目", slug="programmes"))
+    loaded = {}
+    for path in sorted(DATA_DIR.glob("*.json")):
+        page, _ = load_programme(json.loads(path.read_text(encoding="utf-8")))
+        loaded[page.slug] = page
+    return loaded
+
+
+@pytest.fixture
+def users(db):
+    """One account per role; the approvers are two different people."""
+    from django.contrib.auth.models import Group, User
+
+    from cms.base import roles
+
+    def make(username, group=None, **extra):
+        user = User.objects.create_user(username, f"{username}@example.com", "pw", **extra)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return {
+        "editor": make("editor", roles.EDITORS),
+        "editor2": make("editor2", roles.EDITORS),
+        "approver": make("approver", roles.APPROVERS),
+        "approver2": make("approver2", roles.APPROVERS),
+        "supervisor": make("supervisor", roles.SUPERVISORS),
+        "admin": make("admin", roles.ADMINISTRATORS, is_superuser=True, is_staff=True),
+    }
