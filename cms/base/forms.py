@@ -27,3 +27,12 @@ class OfficialDocumentForm(GongshiPageForm):
         if page.pk and page.live and not page.has_unpublished_changes and not self.is_bound:
             self.initial["change_note"] = ""
             self.initial["change_is_major"] = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Checked here, not in the model: Wagtail re-validates the model when it publishes.
+        if self.instance.first_published_at and not cleaned_data.get("change_note", "").strip():
+            self.add_error(
+                "change_note", _("已发布的内容修改后须填写更新说明，它将公开显示在更新记录中。")
+            )
+        return cleaned_data

@@ -116,10 +116,6 @@ class OfficialDocumentPage(Page):
                 raise ValidationError({"document_number": refusal.message}) from refusal
         if self.date_signed and self.date_signed > timezone.localdate():
             raise ValidationError({"date_signed": _("成文日期不能晚于今天。")})
-        if self.first_published_at and not self.change_note.strip():
-            raise ValidationError(
-                {"change_note": _("已发布的内容修改后须填写更新说明，它将公开显示在更新记录中。")}
-            )
 
     @property
     def programme(self):
@@ -267,7 +263,8 @@ class SecondApprovalTask(IndependentApprovalTask):
 
     def start(self, workflow_state, user=None):
         content = workflow_state.content_object
-        if getattr(type(content), "requires_two_approvals", False):
+        model = getattr(content, "specific_class", None) or type(content)  # pages load as Page
+        if getattr(model, "requires_two_approvals", False):
             return super().start(workflow_state, user=user)
         task_state = TaskState(
             workflow_state=workflow_state,

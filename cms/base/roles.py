@@ -18,11 +18,12 @@ SUPERVISORS = "监督组"
 ADMINISTRATORS = "管理员"
 WORKFLOW_NAME = "公开审核"
 
-# Page-tree permissions below the home page. Nobody gets "publish": everything public goes
-# through the workflow, whose last approval publishes (ADR 0003).
+# Page-tree permissions below the home page. Editors cannot publish. Approvers hold
+# "publish" because Wagtail publishes a workflow's last approval as the approving user;
+# the admin offers them no direct publish, and wagtail_hooks refuses one (ADR 0003).
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],
-    APPROVERS: ["change_page"],
+    APPROVERS: ["change_page", "publish_page"],
     ADMINISTRATORS: ["add_page", "change_page", "bulk_delete_page", "lock_page", "unlock_page"],
 }
 
@@ -35,7 +36,12 @@ MODEL_PERMISSIONS = {
         "wagtailimages.add_image",
         "wagtailimages.choose_image",
     ],
-    APPROVERS: ["wagtailadmin.access_admin", "wagtaildocs.choose_document"],
+    APPROVERS: [
+        "wagtailadmin.access_admin",
+        "wagtaildocs.choose_document",
+        "reporting.view_reportingchannel",
+        "reporting.publish_reportingchannel",
+    ],
     SUPERVISORS: [
         "wagtailadmin.access_admin",
         "reporting.add_reportingchannel",
@@ -62,9 +68,13 @@ MODEL_PERMISSIONS = {
 def ensure_roles_and_workflow(**kwargs):
     # post_migrate reaches this app before later apps have their permissions; create them
     # all now (both calls are idempotent) so every code below exists.
+    from wagtail.snippets.models import create_extra_permissions
+
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0)
         create_permissions(app_config, verbosity=0)
+    # publish/lock permissions of snippets with drafts (all snippet models at once)
+    create_extra_permissions(apps.get_app_config("reporting"))
     with transaction.atomic():
         remove_wagtail_default_roles()
         home = ensure_home_page()

@@ -49,6 +49,13 @@ for _hook in ("before_create_page", "before_edit_page", "before_create_snippet",
     hooks.register(_hook, _refuse_direct_publish)
 
 
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish(request, action_type, objects, action_class_instance):
+    if action_type == "publish":
+        return HttpResponseForbidden("发布须经审核流程，不能批量直接发布。".encode())
+    return None
+
+
 @hooks.register("before_edit_page")
 def only_administrators_edit_programmes(request, page):
     from cms.programmes.models import ProgrammeIndexPage, ProgrammePage

@@ -1,0 +1,247 @@
+"""The editorial workflow through the real admin views: draft, refusal, submission,
+independent approval, two approvers for a revocation, no direct publishing."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from wagtail.models import TaskState, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from cms.decisions.models import Award, AwardDecisionPage
+from cms.notices.models import PublicityNoticePage
+from cms.programmes.models import EditionPage
+from cms.revocations.models import RevocationPage
+
+pytestmark = pytest.mark.django_db
+
+CODE_A = "91140800MA0K000018"[:17]
+
+
+def valid_code(body17):
+    from cms.rules.credit_code import check_character
+
+    return body17 + check_character(body17)
+
+
+@pytest.fixture
+def edition(programmes):
+    yuncheng = programmes["yuncheng"]
+    edition = EditionPage(title="2023年度（第三届）", slug="2023", number=3, year=2023)
+    yuncheng.add_child(instance=edition)
+    edition.save_revision().publish()
+    return edition
+
+
+def notice_form(working_days, **overrides):
+    data = {
+        "title": "2023年度运城市市长质量奖候选名单公示",
+        "slug": "candidates-2023",
+        "kind": "candidates",
+        "document_number": "运示例发〔2023〕1号",
+        "issuing_body": "运城市标准化和质量强市领导小组办公室",
+        "date_signed": "2023-09-25",
+        "summary": "",
+        "start_date": "2023-09-28",
+        "working_days": str(working_days),
+        "objection_method": "书面向监督组提出，须署名并附证明材料。",
+        "entries": inline_formset(
+            [
+                {
+                    "name": "【示例】运城市示范精密机械有限公司",
+                    "credit_code": valid_code("91140800MA0K00001"),
+                    "category": "organisation",
+                    "level": "",
+                    "region": "盐湖区",
+                    "score": "",
+                }
+            ]
+        ),
+        "body": rich_text("<p>现将候选名单予以公示。</p>"),
+        "attachments": streamfield([]),
+        "change_note": "",
+        "go_live_at": "",
+        "expire_at": "",
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def form_errors(response):
+    """The validation messages of a re-rendered admin form, for assertion messages."""
+    form = response.context.get("form")
+    if form is None:
+        return response.status_code
+    errors = {name: list(errs) for name, errs in form.errors.items()}
+    for name, formset in getattr(form, "formsets", {}).items():
+        errors[name] = [f.errors for f in formset.forms if f.errors] + list(formset.non_form_errors())
+    return errors
+
+
+def add_url(model, parent):
+    return reverse(
+        "wagtailadmin_pages:add", args=(model._meta.app_label, model._meta.model_name, parent.pk)
+    )
+
+
+def approve(client, user, page):
+    client.force_login(user)
+    state = WorkflowState.objects.get(base_content_type__isnull=False, object_id=str(page.pk), status="in_progress")
+    task_state = state.current_task_state
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk)),
+        {"comment": ""}
+    )
+    task_state.refresh_from_db()
+    return task_state.status == TaskState.STATUS_APPROVED
+
+
+def test_editor_drafts_is_refused_below_minimum_then_submits_and_approver_publishes(
+    client, users, edition
+):
+    client.force_login(users["editor"])
+
+    refused = client.post(add_url(PublicityNoticePage, edition), notice_form(3))
+    assert refused.status_code == 200
+    assert "公示期不足5个工作日（运政发〔2023〕14号 第十九条）" in refused.content.decode()
+    # what the editor typed is still in the form
+    assert "书面向监督组提出，须署名并附证明材料。" in refused.content.decode()
+    assert not PublicityNoticePage.objects.exists()
+
+    saved = client.post(add_url(PublicityNoticePage, edition), notice_form(5))
+    assert saved.status_code == 302, form_errors(saved)
+    notice = PublicityNoticePage.objects.get()
+    assert notice.end_date == date(2023, 10, 10)
+    assert not notice.live
+
+    # no direct publishing, even by crafting the request
+    edit_url = reverse("wagtailadmin_pages:edit", args=(notice.pk,))
+    forbidden = client.post(edit_url, notice_form(5, **{"action-publish": "1"}))
+    assert forbidden.status_code == 403
+    assert not PublicityNoticePage.objects.get().live
+
+    submitted = client.post(edit_url, notice_form(5, **{"action-submit": "1"}))
+    assert submitted.status_code == 302
+    notice.refresh_from_db()
+    assert notice.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+
+    # the submitter has no approve action; the approver does
+    assert approve(client, users["editor"], notice) is False
+    assert approve(client, users["approver"], notice) is True
+    notice.refresh_from_db()
+    assert notice.live
+    assert notice.first_published_at is not None
+    assert [n["note"] for n in notice.change_history] == ["首次发布"]
+
+
+def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
+    client.force_login(users["approver"])
+    # approvers can edit (to fix a typo) but then someone else must approve
+    notice = PublicityNoticePage(
+        title="受理名单公示", slug="accepted", kind="accepted", issuing_body="办公室",
+        date_signed=date(2023, 9, 1), start_date=date(2023, 9, 4), working_days=5,
+        end_date=date(2023, 9, 8), objection_method="电话",
+    )
+    edition.add_child(instance=notice)
+    notice.save_revision(user=users["approver"])
+    notice.get_workflow().start(notice, users["approver"])
+    assert approve(client, users["approver"], notice) is False
+    assert approve(client, users["approver2"], notice) is True
+    notice.refresh_from_db()
+    assert notice.live
+
+
+def test_an_edit_after_approval_needs_approval_again(client, users, edition):
+    notice = PublicityNoticePage(
+        title="受理名单公示", slug="accepted", kind="accepted", issuing_body="办公室",
+        date_signed=date(2023, 9, 1), start_date=date(2023, 9, 4), working_days=5,
+        end_date=date(2023, 9, 8), objection_method="电话",
+    )
+    edition.add_child(instance=notice)
+    notice.save_revision(user=users["editor"])
+    notice.get_workflow().start(notice, users["editor"])
+    approve(client, users["approver"], notice)
+    notice.refresh_from_db()
+    assert notice.live
+
+    client.force_login(users["editor"])
+    edit_url = reverse("wagtailadmin_pages:edit", args=(notice.pk,))
+    form = {
+        "title": "受理名单公示（更正）", "slug": "accepted", "kind": "accepted",
+        "document_number": "", "issuing_body": "办公室", "date_signed": "2023-09-01",
+        "summary": "", "start_date": "2023-09-04", "working_days": "5",
+        "objection_method": "电话", "entries": inline_formset([]),
+        "body": rich_text(""), "attachments": streamfield([]),
+        "change_is_major": "on", "go_live_at": "", "expire_at": "",
+    }
+    # a published document cannot change without a public change note
+    missing_note = client.post(edit_url, nested_form_data({**form, "change_note": ""}))
+    assert "已发布的内容修改后须填写更新说明" in missing_note.content.decode()
+
+    client.post(edit_url, nested_form_data({**form, "change_note": "更正标题。", "action-submit": "1"}))
+    notice.refresh_from_db()
+    assert notice.title == "受理名单公示"  # the public still sees the approved version
+    assert notice.has_unpublished_changes
+    approve(client, users["approver2"], notice)
+    notice.refresh_from_db()
+    assert notice.title == "受理名单公示（更正）"
+    assert [(n["note"], n["is_major"]) for n in notice.change_history] == [
+        ("首次发布", True),
+        ("更正标题。", True),
+    ]
+
+
+def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, users, edition):
+    decision = AwardDecisionPage(
+        title="表彰决定", slug="decision", document_number="运示例发〔2023〕9号",
+        issuing_body="运城市人民政府", date_signed=date(2023, 12, 20),
+    )
+    decision.awards = [
+        Award(recipient="【示例】甲公司", credit_code=valid_code("91140800MA0K00001"),
+              category="organisation", level="运城市市长质量奖", valid_from=date(2023, 12, 20))
+    ]
+    edition.add_child(instance=decision)
+    decision.save_revision(user=users["editor"]).publish()
+    award = Award.objects.get()
+    yuncheng = edition.get_parent().specific
+    ground = yuncheng.revocation_grounds.first()
+
+    client.force_login(users["editor"])
+    form = nested_form_data({
+        "title": "关于撤销【示例】甲公司2023年度运城市市长质量奖的决定",
+        "slug": "revoke-a", "document_number": "运示例发〔2025〕3号",
+        "issuing_body": "运城市人民政府", "date_signed": "2025-03-01", "summary": "",
+        "award": str(award.pk),
+        "facts": "经查，申报材料中的检测报告系伪造。",
+        "legal_basis": "《运城市市长质量奖管理办法》第三十条",
+        "certificate_recovered": "on", "money_clawed_back": "on",
+        "money_clawed_back_yuan": "", "body": rich_text(""), "attachments": streamfield([]),
+        "change_note": "", "go_live_at": "", "expire_at": "", "action-submit": "1",
+    })
+    form["grounds"] = [str(ground.pk)]
+    response = client.post(add_url(RevocationPage, yuncheng), form)
+    assert response.status_code == 302, form_errors(response)
+    revocation = RevocationPage.objects.get()
+    # 3 editions counted from the cycle of the revocation year: 2023-27, 2028-32, 2033-37
+    assert revocation.barred_until == date(2037, 12, 31)
+
+    assert approve(client, users["approver"], revocation) is True
+    revocation.refresh_from_db()
+    assert not revocation.live, "one approval is not enough for a revocation"
+    assert approve(client, users["approver"], revocation) is False
+    assert approve(client, users["approver2"], revocation) is True
+    revocation.refresh_from_db()
+    assert revocation.live
+
+    decision.refresh_from_db()
+    assert decision.live
+    award = Award.objects.get()
+    assert award.status == "revoked"
+    assert award.revocation_summary["document_number"] == "运示例发〔2025〕3号"
+    assert "伪造" not in award.revocation_summary["reason"]  # the reason is the ground
+    assert ground.text in award.revocation_summary["reason"]
+    from wagtail.models import PageLogEntry
+
+    assert PageLogEntry.objects.filter(page=decision, action="gongshi.revoke_award").exists()
+    states = TaskState.objects.filter(workflow_state__object_id=str(revocation.pk), status="approved")
+    assert {s.finished_by.username for s in states} == {"approver", "approver2"}
