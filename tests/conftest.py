@@ -14,7 +14,9 @@ def programmes(db):
     from cms.programmes.models import ProgrammeIndexPage
 
     if not ProgrammeIndexPage.objects.exists():
-        HomePage.objects.get().add_child(instance=ProgrammeIndexPage(title="评选项目", slug="programmes"))
+        HomePage.objects.get().add_child(
+            instance=ProgrammeIndexPage(title="评选项目", slug="programmes")
+        )
     loaded = {}
     for path in sorted(DATA_DIR.glob("*.json")):
         page, _ = load_programme(json.loads(path.read_text(encoding="utf-8")))

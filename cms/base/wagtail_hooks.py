@@ -45,7 +45,12 @@ def _refuse_direct_publish(request, *args, **kwargs):
     return None
 
 
-for _hook in ("before_create_page", "before_edit_page", "before_create_snippet", "before_edit_snippet"):
+for _hook in (
+    "before_create_page",
+    "before_edit_page",
+    "before_create_snippet",
+    "before_edit_snippet",
+):
     hooks.register(_hook, _refuse_direct_publish)
 
 

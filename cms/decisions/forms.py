@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
-from cms.notices.forms import RecipientRowsMixin, programme_of, recipient_key
 from cms.base.forms import OfficialDocumentForm
+from cms.notices.forms import RecipientRowsMixin, programme_of, recipient_key
 from cms.rules import awards as award_rules
 from cms.rules.programme import Category
 
@@ -34,15 +34,20 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
             key = recipient_key(data["recipient"], data.get("credit_code", ""))
             history = past_awards(programme, key, exclude_decision=self.instance)
             if signed and (ban := award_rules.active_ban(rules, history, signed)):
-                form.add_error("recipient", _("%(name)s 不得授奖：%(why)s。") % {"name": data["recipient"], "why": ban})
+                form.add_error(
+                    "recipient",
+                    _("%(name)s 不得授奖：%(why)s。") % {"name": data["recipient"], "why": ban},
+                )
                 continue
             award = form.instance
             award.is_repeat = award_rules.is_repeat_winner(rules, data["level"], history)
             if signed:
                 award.valid_from = signed
                 award.valid_until = award_rules.valid_until(rules, signed)
-            if award.is_repeat and not rules.repeat_winner_gets_prize_money and data.get(
-                "prize_money_yuan"
+            if (
+                award.is_repeat
+                and not rules.repeat_winner_gets_prize_money
+                and data.get("prize_money_yuan")
             ):
                 form.add_error(
                     "prize_money_yuan",

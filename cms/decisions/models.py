@@ -28,7 +28,9 @@ class AwardDecisionPage(OfficialDocumentPage):
     ]
     search_fields = [
         *OfficialDocumentPage.search_fields,
-        index.RelatedFields("awards", [index.SearchField("recipient"), index.SearchField("credit_code")]),
+        index.RelatedFields(
+            "awards", [index.SearchField("recipient"), index.SearchField("credit_code")]
+        ),
     ]
     api_fields = [*OfficialDocumentPage.api_fields, APIField("awards")]
 
@@ -60,7 +62,9 @@ class Award(Orderable):
     category = models.CharField(
         _("类别"), max_length=16, choices=Category.choices, default=Category.ORGANISATION
     )
-    level = models.CharField(_("奖项"), max_length=100, help_text=_("须与本奖项设置的奖项名称一致。"))
+    level = models.CharField(
+        _("奖项"), max_length=100, help_text=_("须与本奖项设置的奖项名称一致。")
+    )
     region = models.CharField(_("所在地区"), max_length=64, blank=True)
     score = models.PositiveSmallIntegerField(_("评审得分"), null=True, blank=True)
     prize = models.CharField(_("奖励"), max_length=200, blank=True)

@@ -61,13 +61,15 @@ class PublicityNoticePage(OfficialDocumentPage):
     kind = models.CharField(_("公示类型"), max_length=16, choices=Kind.choices)
     start_date = models.DateField(_("公示开始日期"))
     working_days = models.PositiveSmallIntegerField(
-        _("公示期（工作日）"), help_text=_("按国家法定工作日计算，含调休上班日；开始日期为工作日的，当天计入。")
+        _("公示期（工作日）"),
+        help_text=_("按国家法定工作日计算，含调休上班日；开始日期为工作日的，当天计入。"),
     )
     end_date = models.DateField(
         _("公示截止日期"), editable=False, help_text=_("保存时根据开始日期和工作日数自动计算。")
     )
     objection_method = models.TextField(
-        _("异议方式"), help_text=_("如何提出异议：联系部门、电话、邮箱、地址，是否须署名及提供证明材料。")
+        _("异议方式"),
+        help_text=_("如何提出异议：联系部门、电话、邮箱、地址，是否须署名及提供证明材料。"),
     )
 
     content_panels = [
@@ -91,7 +93,9 @@ class PublicityNoticePage(OfficialDocumentPage):
         index.FilterField("kind"),
         index.FilterField("start_date"),
         index.FilterField("end_date"),
-        index.RelatedFields("entries", [index.SearchField("name"), index.SearchField("credit_code")]),
+        index.RelatedFields(
+            "entries", [index.SearchField("name"), index.SearchField("credit_code")]
+        ),
     ]
     api_fields = [
         *OfficialDocumentPage.api_fields,
@@ -140,7 +144,10 @@ class PublicityEntry(Orderable):
         _("类别"), max_length=16, choices=Category.choices, default=Category.ORGANISATION
     )
     level = models.CharField(
-        _("拟授奖项"), max_length=100, blank=True, help_text=_("获奖建议名单填写，例如：运城市市长质量奖")
+        _("拟授奖项"),
+        max_length=100,
+        blank=True,
+        help_text=_("获奖建议名单填写，例如：运城市市长质量奖"),
     )
     region = models.CharField(_("所在地区"), max_length=64, blank=True)
     score = models.PositiveSmallIntegerField(_("评审得分"), null=True, blank=True)

@@ -7,17 +7,50 @@ from django.core.exceptions import ValidationError
 from .models import AwardLevel, ProgrammeIndexPage, ProgrammePage, RevocationGround
 
 SIMPLE_FIELDS = [
-    "level", "region", "organiser", "office", "supervisor", "organisation_article",
-    "cycle_years", "cycle_article", "awards_organisations", "awards_individuals",
-    "recipients_article", "quota_article", "vacancy_allowed", "vacancy_article",
-    "scoring_standard", "max_score", "scoring_article", "scoring_notes", "min_score",
-    "min_score_article", "validity_years", "validity_article", "min_publicity_working_days",
-    "publicity_article", "publicity_notes", "revocation_ban_years", "revocation_ban_editions",
-    "revocation_ban_article", "reapply_ban_editions", "reapply_barred_during_validity",
-    "reapply_article", "repeat_winner_gets_prize_money", "repeat_winner_takes_quota",
-    "repeat_winner_article", "prize_description", "prize_money_yuan", "prize_article",
-    "revocation_consequences", "revocation_consequences_article", "complaints",
-    "complaints_article", "title_use", "title_use_article", "summary",
+    "level",
+    "region",
+    "organiser",
+    "office",
+    "supervisor",
+    "organisation_article",
+    "cycle_years",
+    "cycle_article",
+    "awards_organisations",
+    "awards_individuals",
+    "recipients_article",
+    "quota_article",
+    "vacancy_allowed",
+    "vacancy_article",
+    "scoring_standard",
+    "max_score",
+    "scoring_article",
+    "scoring_notes",
+    "min_score",
+    "min_score_article",
+    "validity_years",
+    "validity_article",
+    "min_publicity_working_days",
+    "publicity_article",
+    "publicity_notes",
+    "revocation_ban_years",
+    "revocation_ban_editions",
+    "revocation_ban_article",
+    "reapply_ban_editions",
+    "reapply_barred_during_validity",
+    "reapply_article",
+    "repeat_winner_gets_prize_money",
+    "repeat_winner_takes_quota",
+    "repeat_winner_article",
+    "prize_description",
+    "prize_money_yuan",
+    "prize_article",
+    "revocation_consequences",
+    "revocation_consequences_article",
+    "complaints",
+    "complaints_article",
+    "title_use",
+    "title_use_article",
+    "summary",
 ]
 REGULATION_FIELDS = {
     "title": "regulation_title",
@@ -47,7 +80,9 @@ def load_programme(data: dict, user=None) -> tuple[ProgrammePage, bool]:
     Programme data is reference data shipped with the product, loaded by an administrator
     on the command line; it does not pass through the editorial workflow.
     """
-    missing = [k for k in ["slug", "title", "regulation", "levels", *SIMPLE_FIELDS] if k not in data]
+    missing = [
+        k for k in ["slug", "title", "regulation", "levels", *SIMPLE_FIELDS] if k not in data
+    ]
     if missing:
         raise ProgrammeDataError(f"missing keys: {', '.join(missing)}")
     index = ProgrammeIndexPage.objects.first()

@@ -23,9 +23,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.base.forms import GongshiPageForm
+from cms.rules import programme as rules
 
 from .forms import EditionForm
-from cms.rules import programme as rules
 
 ARTICLE_HELP = _("条款出处，例如：第十九条、第十条第六项。")
 
@@ -117,7 +117,10 @@ class ProgrammePage(Page):
     )
     validity_article = article_field(_("有效期条款"))
     min_publicity_working_days = models.PositiveSmallIntegerField(
-        _("公示期最少工作日"), null=True, blank=True, help_text=_("管理办法未规定公示期长度时留空。")
+        _("公示期最少工作日"),
+        null=True,
+        blank=True,
+        help_text=_("管理办法未规定公示期长度时留空。"),
     )
     publicity_article = article_field(_("公示条款"))
     publicity_notes = models.TextField(_("公示说明"), blank=True)
@@ -133,9 +136,7 @@ class ProgrammePage(Page):
     reapply_ban_editions = models.PositiveSmallIntegerField(
         _("获奖后不得重复申报（届）"), null=True, blank=True
     )
-    reapply_barred_during_validity = models.BooleanField(
-        _("有效期内不得重新申报"), default=False
-    )
+    reapply_barred_during_validity = models.BooleanField(_("有效期内不得重新申报"), default=False)
     reapply_article = article_field(_("重复申报条款"))
     repeat_winner_gets_prize_money = models.BooleanField(_("再次获奖仍发奖金"), default=True)
     repeat_winner_takes_quota = models.BooleanField(_("再次获奖占用名额"), default=True)
@@ -294,16 +295,43 @@ class ProgrammePage(Page):
     api_fields = [
         APIField(name)
         for name in (
-            "level", "region", "organiser", "office", "supervisor", "summary", "body",
-            "regulation_title", "regulation_number", "regulation_status",
-            "regulation_issued_on", "regulation_effective_from", "regulation_expires_on",
-            "regulation_url", "regulation_replaces", "cycle_years", "awards_organisations",
-            "awards_individuals", "vacancy_allowed", "scoring_standard", "max_score",
-            "min_score", "validity_years", "min_publicity_working_days", "publicity_notes",
-            "revocation_ban_years", "revocation_ban_editions", "reapply_ban_editions",
-            "reapply_barred_during_validity", "repeat_winner_gets_prize_money",
-            "repeat_winner_takes_quota", "prize_description", "prize_money_yuan",
-            "revocation_consequences", "complaints", "title_use", "levels",
+            "level",
+            "region",
+            "organiser",
+            "office",
+            "supervisor",
+            "summary",
+            "body",
+            "regulation_title",
+            "regulation_number",
+            "regulation_status",
+            "regulation_issued_on",
+            "regulation_effective_from",
+            "regulation_expires_on",
+            "regulation_url",
+            "regulation_replaces",
+            "cycle_years",
+            "awards_organisations",
+            "awards_individuals",
+            "vacancy_allowed",
+            "scoring_standard",
+            "max_score",
+            "min_score",
+            "validity_years",
+            "min_publicity_working_days",
+            "publicity_notes",
+            "revocation_ban_years",
+            "revocation_ban_editions",
+            "reapply_ban_editions",
+            "reapply_barred_during_validity",
+            "repeat_winner_gets_prize_money",
+            "repeat_winner_takes_quota",
+            "prize_description",
+            "prize_money_yuan",
+            "revocation_consequences",
+            "complaints",
+            "title_use",
+            "levels",
             "revocation_grounds",
         )
     ]
@@ -335,8 +363,14 @@ class ProgrammePage(Page):
         super().clean()
         errors = {}
         if self.revocation_ban_years and self.revocation_ban_editions:
-            errors["revocation_ban_editions"] = _("撤销后的禁止申报期按年或按届计算，只能填写一项。")
-        if self.min_score is not None and self.max_score is not None and self.min_score > self.max_score:
+            errors["revocation_ban_editions"] = _(
+                "撤销后的禁止申报期按年或按届计算，只能填写一项。"
+            )
+        if (
+            self.min_score is not None
+            and self.max_score is not None
+            and self.min_score > self.max_score
+        ):
             errors["min_score"] = _("最低得分不能高于满分。")
         if not (self.awards_organisations or self.awards_individuals):
             errors["awards_organisations"] = _("至少授予组织或个人之一。")
@@ -347,8 +381,7 @@ class ProgrammePage(Page):
         ):
             errors["regulation_expires_on"] = _("有效期截止日期不能早于施行日期。")
         if self.regulation_number:
-            from cms.rules import RuleViolation
-            from cms.rules import document_number
+            from cms.rules import RuleViolation, document_number
 
             try:
                 self.regulation_number = document_number.validate(self.regulation_number)

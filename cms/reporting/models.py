@@ -19,7 +19,13 @@ from wagtail.search import index
 
 
 class ReportingChannel(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    models.Model,
 ):
     programme = models.ForeignKey(
         "programmes.ProgrammePage",
@@ -27,7 +33,9 @@ class ReportingChannel(
         related_name="reporting_channels",
         verbose_name=_("奖项"),
     )
-    name = models.CharField(_("受理机构"), max_length=128, help_text=_("例如：运城市市长质量奖监督组"))
+    name = models.CharField(
+        _("受理机构"), max_length=128, help_text=_("例如：运城市市长质量奖监督组")
+    )
     phone = models.CharField(_("电话"), max_length=64, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     postal_address = models.CharField(_("通信地址"), max_length=200, blank=True)
@@ -85,10 +93,23 @@ class ReportingChannel(
     api_fields = [
         APIField(name)
         for name in (
-            "name", "phone", "email", "postal_address", "postcode", "office", "office_hours",
-            "report_contents", "anonymous_accepted", "real_name_encouraged", "deadline_rule",
-            "procedure", "acknowledge_within_working_days", "conclude_within_working_days",
-            "confidentiality_promise", "legal_basis", "last_published_at",
+            "name",
+            "phone",
+            "email",
+            "postal_address",
+            "postcode",
+            "office",
+            "office_hours",
+            "report_contents",
+            "anonymous_accepted",
+            "real_name_encouraged",
+            "deadline_rule",
+            "procedure",
+            "acknowledge_within_working_days",
+            "conclude_within_working_days",
+            "confidentiality_promise",
+            "legal_basis",
+            "last_published_at",
         )
     ]
 

@@ -24,7 +24,10 @@ class RevocationForm(OfficialDocumentForm):
         award, signed = cleaned_data.get("award"), cleaned_data.get("date_signed")
         from .models import RevocationPage
 
-        if award and RevocationPage.objects.filter(award=award).exclude(pk=self.instance.pk).exists():
+        if (
+            award
+            and RevocationPage.objects.filter(award=award).exclude(pk=self.instance.pk).exists()
+        ):
             self.add_error("award", _("该奖项已有撤销公告（含草稿），不能重复撤销。"))
         if not cleaned_data.get("grounds"):
             self.add_error("grounds", _("请选择至少一项撤销情形。"))

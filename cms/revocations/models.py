@@ -39,7 +39,11 @@ class RevocationPage(OfficialDocumentPage):
     money_clawed_back = models.BooleanField(_("追缴奖金"), default=False)
     money_clawed_back_yuan = models.PositiveIntegerField(_("追缴金额（元）"), null=True, blank=True)
     barred_until = models.DateField(
-        _("禁止申报至"), null=True, blank=True, editable=False, help_text=_("根据奖项规则自动计算。")
+        _("禁止申报至"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("根据奖项规则自动计算。"),
     )
 
     content_panels = [
@@ -65,7 +69,9 @@ class RevocationPage(OfficialDocumentPage):
     search_fields = [
         *OfficialDocumentPage.search_fields,
         index.SearchField("facts"),
-        index.RelatedFields("award", [index.SearchField("recipient"), index.SearchField("credit_code")]),
+        index.RelatedFields(
+            "award", [index.SearchField("recipient"), index.SearchField("credit_code")]
+        ),
     ]
     api_fields = [
         *OfficialDocumentPage.api_fields,
@@ -96,7 +102,10 @@ class RevocationPage(OfficialDocumentPage):
             decided = self.award.decision.date_signed
             if self.date_signed < decided:
                 raise ValidationError(
-                    {"date_signed": _("撤销日期不能早于表彰决定的成文日期（%(date)s）。") % {"date": decided}}
+                    {
+                        "date_signed": _("撤销日期不能早于表彰决定的成文日期（%(date)s）。")
+                        % {"date": decided}
+                    }
                 )
         if self.money_clawed_back_yuan and not self.money_clawed_back:
             raise ValidationError({"money_clawed_back": _("填写了追缴金额，请勾选“追缴奖金”。")})

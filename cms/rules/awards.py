@@ -72,7 +72,11 @@ def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> li
             problems.append(
                 RuleViolation(
                     _("第%(n)d行：本奖项没有“%(level)s”（%(category)s）这一奖项类别。")
-                    % {"n": position, "level": award.level, "category": category_label(award.category)},
+                    % {
+                        "n": position,
+                        "level": award.level,
+                        "category": category_label(award.category),
+                    },
                     field="awards",
                 )
             )
@@ -94,7 +98,9 @@ def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> li
             elif award.score < rules.min_score:
                 problems.append(
                     RuleViolation(
-                        _("第%(n)d行：%(name)s 评审总分%(score)d分，低于%(minimum)d分，不得授奖（%(citation)s）。")
+                        _(
+                            "第%(n)d行：%(name)s 评审总分%(score)d分，低于%(minimum)d分，不得授奖（%(citation)s）。"
+                        )
                         % {
                             "n": position,
                             "name": award.recipient,
@@ -124,7 +130,9 @@ def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> li
         if level is not None and count > level.quota:
             problems.append(
                 RuleViolation(
-                    _("%(level)s（%(category)s）每届不超过%(quota)d个，本决定列了%(count)d个（%(citation)s）。")
+                    _(
+                        "%(level)s（%(category)s）每届不超过%(quota)d个，本决定列了%(count)d个（%(citation)s）。"
+                    )
                     % {
                         "level": level_name,
                         "category": category_label(category),
@@ -207,9 +215,7 @@ def revocation_ban_until(
     return None
 
 
-def active_ban(
-    rules: ProgrammeRules, history: Iterable[PastAward], on: date
-) -> str | None:
+def active_ban(rules: ProgrammeRules, history: Iterable[PastAward], on: date) -> str | None:
     """Why a recipient cannot be a candidate or winner on `on`, or None if they can."""
     for past in history:
         ban = barred_until(rules, past)

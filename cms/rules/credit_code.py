@@ -42,7 +42,9 @@ def validate(code: str) -> str:
     expected = check_character(value[:17])
     if value[17] != expected:
         raise RuleViolation(
-            _("统一社会信用代码校验位错误：第18位应为“%(expected)s”，请核对是否录入有误（GB 32100-2015）。")
+            _(
+                "统一社会信用代码校验位错误：第18位应为“%(expected)s”，请核对是否录入有误（GB 32100-2015）。"
+            )
             % {"expected": expected}
         )
     return value

@@ -117,6 +117,9 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 WAGTAIL_MODERATION_ENABLED = True
 
+# The static site builder pages through the API; 100 items a page keeps requests few.
+WAGTAILAPI_LIMIT_MAX = 100
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }

@@ -74,7 +74,9 @@ def form_errors(response):
         return response.status_code
     errors = {name: list(errs) for name, errs in form.errors.items()}
     for name, formset in getattr(form, "formsets", {}).items():
-        errors[name] = [f.errors for f in formset.forms if f.errors] + list(formset.non_form_errors())
+        errors[name] = [f.errors for f in formset.forms if f.errors] + list(
+            formset.non_form_errors()
+        )
     return errors
 
 
@@ -86,11 +88,13 @@ def add_url(model, parent):
 
 def approve(client, user, page):
     client.force_login(user)
-    state = WorkflowState.objects.get(base_content_type__isnull=False, object_id=str(page.pk), status="in_progress")
+    state = WorkflowState.objects.get(
+        base_content_type__isnull=False, object_id=str(page.pk), status="in_progress"
+    )
     task_state = state.current_task_state
     client.post(
         reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk)),
-        {"comment": ""}
+        {"comment": ""},
     )
     task_state.refresh_from_db()
     return task_state.status == TaskState.STATUS_APPROVED
@@ -138,9 +142,15 @@ def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
     client.force_login(users["approver"])
     # approvers can edit (to fix a typo) but then someone else must approve
     notice = PublicityNoticePage(
-        title="受理名单公示", slug="accepted", kind="accepted", issuing_body="办公室",
-        date_signed=date(2023, 9, 1), start_date=date(2023, 9, 4), working_days=5,
-        end_date=date(2023, 9, 8), objection_method="电话",
+        title="受理名单公示",
+        slug="accepted",
+        kind="accepted",
+        issuing_body="办公室",
+        date_signed=date(2023, 9, 1),
+        start_date=date(2023, 9, 4),
+        working_days=5,
+        end_date=date(2023, 9, 8),
+        objection_method="电话",
     )
     edition.add_child(instance=notice)
     notice.save_revision(user=users["approver"])
@@ -153,9 +163,15 @@ def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
 
 def test_an_edit_after_approval_needs_approval_again(client, users, edition):
     notice = PublicityNoticePage(
-        title="受理名单公示", slug="accepted", kind="accepted", issuing_body="办公室",
-        date_signed=date(2023, 9, 1), start_date=date(2023, 9, 4), working_days=5,
-        end_date=date(2023, 9, 8), objection_method="电话",
+        title="受理名单公示",
+        slug="accepted",
+        kind="accepted",
+        issuing_body="办公室",
+        date_signed=date(2023, 9, 1),
+        start_date=date(2023, 9, 4),
+        working_days=5,
+        end_date=date(2023, 9, 8),
+        objection_method="电话",
     )
     edition.add_child(instance=notice)
     notice.save_revision(user=users["editor"])
@@ -167,18 +183,30 @@ def test_an_edit_after_approval_needs_approval_again(client, users, edition):
     client.force_login(users["editor"])
     edit_url = reverse("wagtailadmin_pages:edit", args=(notice.pk,))
     form = {
-        "title": "受理名单公示（更正）", "slug": "accepted", "kind": "accepted",
-        "document_number": "", "issuing_body": "办公室", "date_signed": "2023-09-01",
-        "summary": "", "start_date": "2023-09-04", "working_days": "5",
-        "objection_method": "电话", "entries": inline_formset([]),
-        "body": rich_text(""), "attachments": streamfield([]),
-        "change_is_major": "on", "go_live_at": "", "expire_at": "",
+        "title": "受理名单公示（更正）",
+        "slug": "accepted",
+        "kind": "accepted",
+        "document_number": "",
+        "issuing_body": "办公室",
+        "date_signed": "2023-09-01",
+        "summary": "",
+        "start_date": "2023-09-04",
+        "working_days": "5",
+        "objection_method": "电话",
+        "entries": inline_formset([]),
+        "body": rich_text(""),
+        "attachments": streamfield([]),
+        "change_is_major": "on",
+        "go_live_at": "",
+        "expire_at": "",
     }
     # a published document cannot change without a public change note
     missing_note = client.post(edit_url, nested_form_data({**form, "change_note": ""}))
     assert "已发布的内容修改后须填写更新说明" in missing_note.content.decode()
 
-    client.post(edit_url, nested_form_data({**form, "change_note": "更正标题。", "action-submit": "1"}))
+    client.post(
+        edit_url, nested_form_data({**form, "change_note": "更正标题。", "action-submit": "1"})
+    )
     notice.refresh_from_db()
     assert notice.title == "受理名单公示"  # the public still sees the approved version
     assert notice.has_unpublished_changes
@@ -193,12 +221,20 @@ def test_an_edit_after_approval_needs_approval_again(client, users, edition):
 
 def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, users, edition):
     decision = AwardDecisionPage(
-        title="表彰决定", slug="decision", document_number="运示例发〔2023〕9号",
-        issuing_body="运城市人民政府", date_signed=date(2023, 12, 20),
+        title="表彰决定",
+        slug="decision",
+        document_number="运示例发〔2023〕9号",
+        issuing_body="运城市人民政府",
+        date_signed=date(2023, 12, 20),
     )
     decision.awards = [
-        Award(recipient="【示例】甲公司", credit_code=valid_code("91140800MA0K00001"),
-              category="organisation", level="运城市市长质量奖", valid_from=date(2023, 12, 20))
+        Award(
+            recipient="【示例】甲公司",
+            credit_code=valid_code("91140800MA0K00001"),
+            category="organisation",
+            level="运城市市长质量奖",
+            valid_from=date(2023, 12, 20),
+        )
     ]
     edition.add_child(instance=decision)
     decision.save_revision(user=users["editor"]).publish()
@@ -207,17 +243,28 @@ def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, us
     ground = yuncheng.revocation_grounds.first()
 
     client.force_login(users["editor"])
-    form = nested_form_data({
-        "title": "关于撤销【示例】甲公司2023年度运城市市长质量奖的决定",
-        "slug": "revoke-a", "document_number": "运示例发〔2025〕3号",
-        "issuing_body": "运城市人民政府", "date_signed": "2025-03-01", "summary": "",
-        "award": str(award.pk),
-        "facts": "经查，申报材料中的检测报告系伪造。",
-        "legal_basis": "《运城市市长质量奖管理办法》第三十条",
-        "certificate_recovered": "on", "money_clawed_back": "on",
-        "money_clawed_back_yuan": "", "body": rich_text(""), "attachments": streamfield([]),
-        "change_note": "", "go_live_at": "", "expire_at": "", "action-submit": "1",
-    })
+    form = nested_form_data(
+        {
+            "title": "关于撤销【示例】甲公司2023年度运城市市长质量奖的决定",
+            "slug": "revoke-a",
+            "document_number": "运示例发〔2025〕3号",
+            "issuing_body": "运城市人民政府",
+            "date_signed": "2025-03-01",
+            "summary": "",
+            "award": str(award.pk),
+            "facts": "经查，申报材料中的检测报告系伪造。",
+            "legal_basis": "《运城市市长质量奖管理办法》第三十条",
+            "certificate_recovered": "on",
+            "money_clawed_back": "on",
+            "money_clawed_back_yuan": "",
+            "body": rich_text(""),
+            "attachments": streamfield([]),
+            "change_note": "",
+            "go_live_at": "",
+            "expire_at": "",
+            "action-submit": "1",
+        }
+    )
     form["grounds"] = [str(ground.pk)]
     response = client.post(add_url(RevocationPage, yuncheng), form)
     assert response.status_code == 302, form_errors(response)
@@ -243,5 +290,7 @@ def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, us
     from wagtail.models import PageLogEntry
 
     assert PageLogEntry.objects.filter(page=decision, action="gongshi.revoke_award").exists()
-    states = TaskState.objects.filter(workflow_state__object_id=str(revocation.pk), status="approved")
+    states = TaskState.objects.filter(
+        workflow_state__object_id=str(revocation.pk), status="approved"
+    )
     assert {s.finished_by.username for s in states} == {"approver", "approver2"}

@@ -4,9 +4,8 @@ from datetime import date
 
 import pytest
 
-from cms.rules import RuleViolation
+from cms.rules import RuleViolation, workdays
 from cms.rules import awards as A
-from cms.rules import workdays
 from cms.rules.programme import Category
 from cms.rules.publicity import publicity_end_date
 
@@ -21,13 +20,19 @@ def rules(programmes):
 
 # -- publicity length across holidays and make-up days ---------------------------------
 
+
 @pytest.mark.parametrize(
     ("slug", "start", "days", "expected"),
     [
         ("yuncheng", date(2023, 9, 28), 5, date(2023, 10, 10)),
         ("yuncheng", date(2023, 9, 28), 4, "公示期不足5个工作日（运政发〔2023〕14号 第十九条）"),
         ("hengyang", date(2024, 2, 7), 5, date(2024, 2, 19)),
-        ("hengyang", date(2024, 2, 7), 3, "公示期不足5个工作日（《衡阳市市长质量奖管理办法（征求意见稿）》 第十条第六项）"),
+        (
+            "hengyang",
+            date(2024, 2, 7),
+            3,
+            "公示期不足5个工作日（《衡阳市市长质量奖管理办法（征求意见稿）》 第十条第六项）",
+        ),
         ("jinshui", date(2025, 4, 28), 5, date(2025, 5, 7)),
         ("jinshui", date(2025, 4, 28), 2, "公示期不足5个工作日（金政〔2023〕30号 第十七条第六项）"),
         # Baoshan states no length: any period of at least one working day is accepted
@@ -47,6 +52,7 @@ def test_publicity_period(rules, slug, start, days, expected):
 
 # -- quotas, levels and scores -------------------------------------------------------------
 
+
 def winners(level, category, count, score=None, repeat=0):
     return [
         A.ProposedAward(f"单位{i}", category, level, score=score, is_repeat=i < repeat)
@@ -58,15 +64,33 @@ def winners(level, category, count, score=None, repeat=0):
     ("slug", "awards", "problems"),
     [
         ("yuncheng", winners("运城市市长质量奖", ORG, 4), []),
-        ("yuncheng", winners("运城市市长质量奖", ORG, 5), ["运城市市长质量奖（组织）每届不超过4个，本决定列了5个（运政发〔2023〕14号 第四条）"]),
-        ("yuncheng", winners("运城市市长质量奖", ORG, 4) + winners("运城市市长质量奖", IND, 4)
-         + winners("运城市市长质量奖提名奖", ORG, 4) + winners("运城市市长质量奖提名奖", IND, 4), []),
-        ("yuncheng", winners("运城市市长质量奖提名奖", IND, 5), ["运城市市长质量奖提名奖（个人）每届不超过4个"]),
+        (
+            "yuncheng",
+            winners("运城市市长质量奖", ORG, 5),
+            ["运城市市长质量奖（组织）每届不超过4个，本决定列了5个（运政发〔2023〕14号 第四条）"],
+        ),
+        (
+            "yuncheng",
+            winners("运城市市长质量奖", ORG, 4)
+            + winners("运城市市长质量奖", IND, 4)
+            + winners("运城市市长质量奖提名奖", ORG, 4)
+            + winners("运城市市长质量奖提名奖", IND, 4),
+            [],
+        ),
+        (
+            "yuncheng",
+            winners("运城市市长质量奖提名奖", IND, 5),
+            ["运城市市长质量奖提名奖（个人）每届不超过4个"],
+        ),
         ("hengyang", winners("衡阳市市长质量奖", ORG, 6, score=600), []),
         ("hengyang", winners("衡阳市市长质量奖", ORG, 7, score=700), ["每届不超过6个"]),
         ("hengyang", winners("衡阳市市长质量奖", ORG, 1, score=599), ["低于600分，不得授奖"]),
         ("hengyang", winners("衡阳市市长质量奖", ORG, 1), ["须填写评审总分（最低600分"]),
-        ("hengyang", winners("衡阳市市长质量奖", IND, 1, score=700), ["没有“衡阳市市长质量奖”（个人）这一奖项类别"]),
+        (
+            "hengyang",
+            winners("衡阳市市长质量奖", IND, 1, score=700),
+            ["没有“衡阳市市长质量奖”（个人）这一奖项类别"],
+        ),
         ("baoshan", winners("保山市市政府质量管理奖", ORG, 2), []),
         ("baoshan", winners("保山市市政府质量管理奖", ORG, 3), ["每届不超过2个"]),
         ("jinshui", winners("郑州市金水区区长质量奖", ORG, 3, score=500), []),
@@ -76,7 +100,11 @@ def winners(level, category, count, score=None, repeat=0):
         ("jinshui", winners("郑州市金水区区长质量奖", ORG, 4, score=800), ["每届不超过3个"]),
         # ... while in Hengyang a repeat winner still counts
         ("hengyang", winners("衡阳市市长质量奖", ORG, 7, score=800, repeat=1), ["每届不超过6个"]),
-        ("jinshui", winners("郑州市金水区区长质量奖", ORG, 1, score=1001), ["评审总分应在0至1000分之间"]),
+        (
+            "jinshui",
+            winners("郑州市金水区区长质量奖", ORG, 1, score=1001),
+            ["评审总分应在0至1000分之间"],
+        ),
     ],
 )
 def test_decision_quota_and_score(rules, slug, awards, problems):
@@ -87,6 +115,7 @@ def test_decision_quota_and_score(rules, slug, awards, problems):
 
 
 # -- validity ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("slug", "awarded", "until"),
@@ -117,10 +146,15 @@ def test_award_status(until, revoked, today, status):
 
 # -- bans --------------------------------------------------------------------------------
 
+
 def revoked(rules, level, year, on, ground_index=0):
     return A.PastAward(
-        recipient_key="K", level=level, edition_year=year, valid_until=None,
-        revoked_on=on, revocation_grounds=(rules.grounds[ground_index],),
+        recipient_key="K",
+        level=level,
+        edition_year=year,
+        valid_until=None,
+        revoked_on=on,
+        revocation_grounds=(rules.grounds[ground_index],),
     )
 
 
@@ -128,24 +162,94 @@ def revoked(rules, level, year, on, ground_index=0):
     ("slug", "past", "on", "barred"),
     [
         # Yuncheng: 3 editions counted from the revocation year (cycles of 5 years)
-        ("yuncheng", lambda r: revoked(r, "运城市市长质量奖", 2018, date(2021, 5, 1)), date(2035, 12, 31), True),
-        ("yuncheng", lambda r: revoked(r, "运城市市长质量奖", 2018, date(2021, 5, 1)), date(2036, 1, 1), False),
+        (
+            "yuncheng",
+            lambda r: revoked(r, "运城市市长质量奖", 2018, date(2021, 5, 1)),
+            date(2035, 12, 31),
+            True,
+        ),
+        (
+            "yuncheng",
+            lambda r: revoked(r, "运城市市长质量奖", 2018, date(2021, 5, 1)),
+            date(2036, 1, 1),
+            False,
+        ),
         # Yuncheng: a winner sits out the next two editions; a nomination winner does not
-        ("yuncheng", lambda r: A.PastAward("K", "运城市市长质量奖", 2023, None), date(2033, 6, 1), True),
-        ("yuncheng", lambda r: A.PastAward("K", "运城市市长质量奖", 2023, None), date(2038, 1, 1), False),
-        ("yuncheng", lambda r: A.PastAward("K", "运城市市长质量奖提名奖", 2023, None), date(2028, 1, 1), False),
+        (
+            "yuncheng",
+            lambda r: A.PastAward("K", "运城市市长质量奖", 2023, None),
+            date(2033, 6, 1),
+            True,
+        ),
+        (
+            "yuncheng",
+            lambda r: A.PastAward("K", "运城市市长质量奖", 2023, None),
+            date(2038, 1, 1),
+            False,
+        ),
+        (
+            "yuncheng",
+            lambda r: A.PastAward("K", "运城市市长质量奖提名奖", 2023, None),
+            date(2028, 1, 1),
+            False,
+        ),
         # Hengyang: 5 years for fraud (第十九条), none for an accident (第二十条)
-        ("hengyang", lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 0), date(2029, 2, 28), True),
-        ("hengyang", lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 0), date(2029, 3, 1), False),
-        ("hengyang", lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 1), date(2024, 6, 1), False),
+        (
+            "hengyang",
+            lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 0),
+            date(2029, 2, 28),
+            True,
+        ),
+        (
+            "hengyang",
+            lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 0),
+            date(2029, 3, 1),
+            False,
+        ),
+        (
+            "hengyang",
+            lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 1),
+            date(2024, 6, 1),
+            False,
+        ),
         # Hengyang, Baoshan, Jinshui: no re-application while the award is valid
-        ("hengyang", lambda r: A.PastAward("K", "衡阳市市长质量奖", 2022, date(2025, 11, 30)), date(2025, 11, 30), True),
-        ("hengyang", lambda r: A.PastAward("K", "衡阳市市长质量奖", 2022, date(2025, 11, 30)), date(2025, 12, 1), False),
+        (
+            "hengyang",
+            lambda r: A.PastAward("K", "衡阳市市长质量奖", 2022, date(2025, 11, 30)),
+            date(2025, 11, 30),
+            True,
+        ),
+        (
+            "hengyang",
+            lambda r: A.PastAward("K", "衡阳市市长质量奖", 2022, date(2025, 11, 30)),
+            date(2025, 12, 1),
+            False,
+        ),
         # Baoshan: 3 years from the revocation date; Jinshui: 4 years
-        ("baoshan", lambda r: revoked(r, "保山市市政府质量管理奖", 2024, date(2025, 7, 1)), date(2028, 6, 30), True),
-        ("baoshan", lambda r: revoked(r, "保山市市政府质量管理奖", 2024, date(2025, 7, 1)), date(2028, 7, 1), False),
-        ("jinshui", lambda r: revoked(r, "郑州市金水区区长质量奖", 2023, date(2025, 1, 10)), date(2029, 1, 9), True),
-        ("jinshui", lambda r: revoked(r, "郑州市金水区区长质量奖", 2023, date(2025, 1, 10)), date(2029, 1, 10), False),
+        (
+            "baoshan",
+            lambda r: revoked(r, "保山市市政府质量管理奖", 2024, date(2025, 7, 1)),
+            date(2028, 6, 30),
+            True,
+        ),
+        (
+            "baoshan",
+            lambda r: revoked(r, "保山市市政府质量管理奖", 2024, date(2025, 7, 1)),
+            date(2028, 7, 1),
+            False,
+        ),
+        (
+            "jinshui",
+            lambda r: revoked(r, "郑州市金水区区长质量奖", 2023, date(2025, 1, 10)),
+            date(2029, 1, 9),
+            True,
+        ),
+        (
+            "jinshui",
+            lambda r: revoked(r, "郑州市金水区区长质量奖", 2023, date(2025, 1, 10)),
+            date(2029, 1, 10),
+            False,
+        ),
     ],
 )
 def test_bans(rules, slug, past, on, barred):

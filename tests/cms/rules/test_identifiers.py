@@ -1,7 +1,6 @@
 import pytest
 
-from cms.rules import RuleViolation
-from cms.rules import credit_code, document_number
+from cms.rules import RuleViolation, credit_code, document_number
 
 
 @pytest.mark.parametrize(

@@ -26,4 +26,6 @@ class Command(BaseCommand):
                     page, created = load_programme(data)
                 except (OSError, json.JSONDecodeError, ProgrammeDataError) as error:
                     raise CommandError(f"{path}: {error}") from error
-                self.stdout.write(f"{'created' if created else 'updated'} {page.slug}: {page.title}")
+                self.stdout.write(
+                    f"{'created' if created else 'updated'} {page.slug}: {page.title}"
+                )

@@ -1,0 +1,92 @@
+"""The public read API serves live content only: never a draft, a pending revision or an
+unpublished item."""
+
+from datetime import date
+
+import pytest
+
+from cms.notices.models import PublicityNoticePage
+from cms.programmes.models import EditionPage
+from cms.reporting.models import ReportingChannel
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition(programmes):
+    edition = EditionPage(title="2023年度", slug="2023", number=3, year=2023)
+    programmes["yuncheng"].add_child(instance=edition)
+    edition.save_revision().publish()
+    return edition
+
+
+def notice(edition, slug, title):
+    page = PublicityNoticePage(
+        title=title,
+        slug=slug,
+        kind="candidates",
+        issuing_body="办公室",
+        date_signed=date(2023, 9, 25),
+        start_date=date(2023, 9, 28),
+        working_days=5,
+        end_date=date(2023, 10, 10),
+        objection_method="书面提出",
+        live=False,  # as the admin creates every new page
+    )
+    edition.add_child(instance=page)
+    return page
+
+
+def listed_titles(client, **params):
+    response = client.get("/api/v2/pages/", {"limit": 100, **params})
+    assert response.status_code == 200
+    return [item["title"] for item in response.json()["items"]]
+
+
+def test_drafts_and_pending_revisions_never_leave_the_cms(client, edition):
+    draft = notice(edition, "draft", "草稿公示")
+    draft.save_revision()
+
+    published = notice(edition, "live", "已发布公示")
+    published.save_revision().publish()
+    published.title = "尚未审核的新标题"
+    published.save_revision()  # pending: the public keeps the approved title
+
+    titles = listed_titles(client, type="notices.PublicityNoticePage")
+    assert titles == ["已发布公示"]
+    assert "草稿公示" not in listed_titles(client)
+    assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
+    detail = client.get(f"/api/v2/pages/{published.pk}/").json()
+    assert detail["title"] == "已发布公示"
+    assert detail["end_date"] == "2023-10-10"
+    assert "尚未审核" not in str(detail)
+    # searching the API does not reach drafts either
+    assert "草稿公示" not in str(client.get("/api/v2/pages/", {"search": "草稿"}).json())
+
+
+def test_unpublished_content_disappears_from_the_api(client, edition):
+    page = notice(edition, "withdrawn", "撤回的公示")
+    page.save_revision().publish()
+    assert "撤回的公示" in listed_titles(client)
+    page.refresh_from_db()
+    page.unpublish()
+    assert "撤回的公示" not in listed_titles(client)
+
+
+def test_only_live_reporting_channels_are_served(client, programmes):
+    fields = dict(
+        programme=programmes["yuncheng"],
+        report_contents="被举报对象、事实和证据",
+        procedure="收到后5个工作日内答复",
+        confidentiality_promise="为举报人保密",
+        phone="0359-0000000",
+    )
+    draft = ReportingChannel.objects.create(name="草稿渠道", live=False, **fields)
+    draft.save_revision()
+    live = ReportingChannel.objects.create(name="监督组", live=False, **fields)
+    live.save_revision().publish()
+
+    items = client.get("/api/v2/reporting-channels/").json()["items"]
+    assert [item["name"] for item in items] == ["监督组"]
+    assert client.get(f"/api/v2/reporting-channels/{draft.pk}/").status_code == 404
+    assert client.get("/api/v2/reporting-channels/", {"programme": "运城"}).status_code == 400
