@@ -29,6 +29,9 @@ class RecipientRowsMixin:
         formset = self.formsets.get(self.rows_formset)
         if formset is None:
             return []
+        # ClusterForm validates child formsets after the parent's clean(); validate them now
+        # so their rows can be checked against the programme (the result is cached).
+        formset.is_valid()
         return [
             form
             for form in formset.forms

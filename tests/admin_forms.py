@@ -1,0 +1,63 @@
+"""Building admin form submissions the way the Wagtail editor posts them."""
+
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+
+def valid_code(body17):
+    from cms.rules.credit_code import check_character
+
+    return body17 + check_character(body17)
+
+
+def notice_form(working_days, **overrides):
+    data = {
+        "title": "2023年度运城市市长质量奖候选名单公示",
+        "slug": "candidates-2023",
+        "kind": "candidates",
+        "document_number": "运示例发〔2023〕1号",
+        "issuing_body": "运城市标准化和质量强市领导小组办公室",
+        "date_signed": "2023-09-25",
+        "summary": "",
+        "start_date": "2023-09-28",
+        "working_days": str(working_days),
+        "objection_method": "书面向监督组提出，须署名并附证明材料。",
+        "entries": inline_formset(
+            [
+                {
+                    "name": "【示例】运城市示范精密机械有限公司",
+                    "credit_code": valid_code("91140800MA0K00001"),
+                    "category": "organisation",
+                    "level": "",
+                    "region": "盐湖区",
+                    "score": "",
+                }
+            ]
+        ),
+        "body": rich_text("<p>现将候选名单予以公示。</p>"),
+        "attachments": streamfield([]),
+        "change_note": "",
+        "go_live_at": "",
+        "expire_at": "",
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def form_errors(response):
+    """The validation messages of a re-rendered admin form, for assertion messages."""
+    form = response.context.get("form")
+    if form is None:
+        return response.status_code
+    errors = {name: list(errs) for name, errs in form.errors.items()}
+    for name, formset in getattr(form, "formsets", {}).items():
+        errors[name] = [f.errors for f in formset.forms if f.errors] + list(
+            formset.non_form_errors()
+        )
+    return errors
+
+
+def add_url(model, parent):
+    return reverse(
+        "wagtailadmin_pages:add", args=(model._meta.app_label, model._meta.model_name, parent.pk)
+    )

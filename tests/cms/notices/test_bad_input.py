@@ -1,0 +1,164 @@
+"""Bad input in the publicity-notice editor: a clear message on the field at fault, and
+nothing the editor typed is lost."""
+
+from datetime import date
+
+import pytest
+from admin_forms import add_url, form_errors, notice_form, valid_code
+from wagtail.test.utils.form_data import inline_formset
+
+from cms.notices.models import PublicityNoticePage
+from cms.programmes.models import EditionPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition(programmes):
+    edition = EditionPage(title="2023年度", slug="2023", number=3, year=2023)
+    programmes["yuncheng"].add_child(instance=edition)
+    edition.save_revision().publish()
+    return edition
+
+
+@pytest.fixture
+def editor_client(client, users):
+    client.force_login(users["editor"])
+    return client
+
+
+def entry(**overrides):
+    row = {
+        "name": "【示例】运城市示范精密机械有限公司",
+        "credit_code": valid_code("91140800MA0K00001"),
+        "category": "organisation",
+        "level": "",
+        "region": "盐湖区",
+        "score": "",
+    }
+    return {**row, **overrides}
+
+
+def test_a_short_period_is_refused_on_its_field(editor_client, edition):
+    response = editor_client.post(add_url(PublicityNoticePage, edition), notice_form(3))
+    errors = form_errors(response)
+    assert errors["working_days"] == ["公示期不足5个工作日（运政发〔2023〕14号 第十九条）。"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"document_number": "运示例发[2023]1号"}, "document_number", "运示例发〔2023〕1号"),
+        ({"document_number": "第一号"}, "document_number", "发文机关代字〔年份〕序号号"),
+        ({"start_date": "2026-12-28"}, "start_date", "2027年的法定节假日和调休安排尚未录入"),
+        ({"date_signed": "2099-01-01"}, "date_signed", "成文日期不能晚于今天"),
+        ({"start_date": "2023-02-30"}, "start_date", ""),
+    ],
+)
+def test_refusals_name_the_field_and_keep_the_input(
+    editor_client, edition, overrides, field, message
+):
+    response = editor_client.post(
+        add_url(PublicityNoticePage, edition), notice_form(5, **overrides)
+    )
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert field in errors, errors
+    assert message in " ".join(errors[field])
+    page = response.content.decode()
+    assert "书面向监督组提出，须署名并附证明材料。" in page  # the editor's text is still there
+    assert not PublicityNoticePage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        (entry(credit_code="91140800MA0K000019"), "credit_code", "校验位错误"),
+        (entry(credit_code=""), "credit_code", "组织须填写统一社会信用代码"),
+        (
+            entry(category="individual", credit_code=""),
+            "category",
+            None,
+        ),  # Yuncheng awards individuals
+    ],
+)
+def test_list_entries_are_checked_row_by_row(editor_client, edition, row, field, message):
+    form = notice_form(5, entries=inline_formset([row]))
+    response = editor_client.post(add_url(PublicityNoticePage, edition), form)
+    if message is None:
+        assert response.status_code == 302, form_errors(response)
+        return
+    errors = form_errors(response)
+    assert message in str(errors["entries"]), errors
+
+
+def test_full_width_digits_and_rare_characters_are_accepted(editor_client, edition):
+    rare = "【示例】堃𠀀精密机械有限公司"
+    form = notice_form(
+        "５",
+        document_number="运示例发〔２０２３〕１号",
+        entries=inline_formset(
+            [
+                entry(
+                    name=rare,
+                    credit_code="９１１４０８００ＭＡ０Ｋ００００１"
+                    + valid_code("91140800MA0K00001")[-1],
+                )
+            ]
+        ),
+    )
+    response = editor_client.post(add_url(PublicityNoticePage, edition), form)
+    assert response.status_code == 302, form_errors(response)
+    notice = PublicityNoticePage.objects.get()
+    assert notice.working_days == 5
+    assert notice.document_number == "运示例发〔2023〕1号"
+    assert notice.end_date == date(2023, 10, 10)
+    stored = notice.get_latest_revision_as_object().entries.get()
+    assert stored.name == rare
+    assert stored.credit_code == valid_code("91140800MA0K00001")
+
+
+def test_a_barred_organisation_is_flagged_on_a_candidate_list(editor_client, edition, users):
+    from cms.decisions.models import Award, AwardDecisionPage
+    from cms.revocations.models import RevocationPage
+
+    code = valid_code("91140800MA0K00002")
+    earlier = EditionPage(title="2018年度", slug="2018", number=2, year=2018)
+    edition.get_parent().add_child(instance=earlier)
+    decision = AwardDecisionPage(
+        title="2018表彰决定",
+        slug="d2018",
+        issuing_body="运城市人民政府",
+        date_signed=date(2018, 12, 1),
+    )
+    decision.awards = [
+        Award(
+            recipient="【示例】乙公司",
+            credit_code=code,
+            category="organisation",
+            level="运城市市长质量奖",
+            valid_from=date(2018, 12, 1),
+        )
+    ]
+    earlier.add_child(instance=decision)
+    decision.save_revision().publish()
+    programme = edition.get_parent().specific
+    revocation = RevocationPage(
+        title="撤销",
+        slug="r",
+        issuing_body="运城市人民政府",
+        date_signed=date(2021, 5, 1),
+        award=Award.objects.get(),
+        facts="伪造材料",
+        legal_basis="第三十条",
+    )
+    programme.add_child(instance=revocation)
+    revocation.grounds.set([programme.revocation_grounds.first()])
+    revocation.save_revision().publish()
+
+    form = notice_form(5, entries=inline_formset([entry(name="【示例】乙公司", credit_code=code)]))
+    response = editor_client.post(add_url(PublicityNoticePage, edition), form)
+    assert response.status_code == 302, form_errors(response)
+    flagged = PublicityNoticePage.objects.get().entries.get()
+    assert "因奖项被撤销" in flagged.eligibility_flag
+    assert "运政发〔2023〕14号 第三十条" in flagged.eligibility_flag
