@@ -32,8 +32,10 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
                 )
                 continue
             key = recipient_key(data["recipient"], data.get("credit_code", ""))
-            history = past_awards(programme, key, exclude_decision=self.instance)
-            if signed and (ban := award_rules.active_ban(rules, history, signed)):
+            if not signed:
+                continue
+            history = past_awards(programme, key, before=signed, exclude_decision=self.instance)
+            if ban := award_rules.active_ban(rules, history, signed):
                 form.add_error(
                     "recipient",
                     _("%(name)s 不得授奖：%(why)s。") % {"name": data["recipient"], "why": ban},
@@ -41,9 +43,8 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
                 continue
             award = form.instance
             award.is_repeat = award_rules.is_repeat_winner(rules, data["level"], history)
-            if signed:
-                award.valid_from = signed
-                award.valid_until = award_rules.valid_until(rules, signed)
+            award.valid_from = signed
+            award.valid_until = award_rules.valid_until(rules, signed)
             if (
                 award.is_repeat
                 and not rules.repeat_winner_gets_prize_money

@@ -89,8 +89,10 @@ class PublicityNoticeForm(RecipientRowsMixin, OfficialDocumentForm):
             data = form.cleaned_data
             key = recipient_key(data["name"], data.get("credit_code", ""))
             flags = []
-            if start and (ban := award_rules.active_ban(rules, past_awards(programme, key), start)):
-                flags.append(ban)
+            if start:
+                history = past_awards(programme, key, before=start)
+                if ban := award_rules.active_ban(rules, history, start):
+                    flags.append(ban)
             score = data.get("score")
             if score is not None and rules.min_score is not None and score < rules.min_score:
                 flags.append(
