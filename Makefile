@@ -39,6 +39,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check cms tests
 
 check: $(BIN)/.installed
+	mkdir -p var
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 

@@ -10,6 +10,19 @@ def valid_code(body17):
     return body17 + check_character(body17)
 
 
+def entry_row(**overrides):
+    """One row of a publicity list as the inline panel posts it."""
+    row = {
+        "name": "【示例】运城市示范精密机械有限公司",
+        "credit_code": valid_code("91140800MA0K00001"),
+        "category": "organisation",
+        "level": "",
+        "region": "盐湖区",
+        "score": "",
+    }
+    return {**row, **overrides}
+
+
 def notice_form(working_days, **overrides):
     data = {
         "title": "2023年度运城市市长质量奖候选名单公示",
@@ -22,18 +35,7 @@ def notice_form(working_days, **overrides):
         "start_date": "2023-09-28",
         "working_days": str(working_days),
         "objection_method": "书面向监督组提出，须署名并附证明材料。",
-        "entries": inline_formset(
-            [
-                {
-                    "name": "【示例】运城市示范精密机械有限公司",
-                    "credit_code": valid_code("91140800MA0K00001"),
-                    "category": "organisation",
-                    "level": "",
-                    "region": "盐湖区",
-                    "score": "",
-                }
-            ]
-        ),
+        "entries": inline_formset([entry_row()]),
         "body": rich_text("<p>现将候选名单予以公示。</p>"),
         "attachments": streamfield([]),
         "change_note": "",

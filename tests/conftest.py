@@ -45,3 +45,14 @@ def users(db):
         "supervisor": make("supervisor", roles.SUPERVISORS),
         "admin": make("admin", roles.ADMINISTRATORS, is_superuser=True, is_staff=True),
     }
+
+
+@pytest.fixture
+def edition(programmes):
+    """A published 2023 edition of the Yuncheng award (运政发〔2023〕14号)."""
+    from cms.programmes.models import EditionPage
+
+    edition = EditionPage(title="2023年度（第三届）", slug="2023", number=3, year=2023)
+    programmes["yuncheng"].add_child(instance=edition)
+    edition.save_revision().publish()
+    return edition

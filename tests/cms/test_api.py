@@ -6,18 +6,9 @@ from datetime import date
 import pytest
 
 from cms.notices.models import PublicityNoticePage
-from cms.programmes.models import EditionPage
 from cms.reporting.models import ReportingChannel
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def edition(programmes):
-    edition = EditionPage(title="2023年度", slug="2023", number=3, year=2023)
-    programmes["yuncheng"].add_child(instance=edition)
-    edition.save_revision().publish()
-    return edition
 
 
 def notice(edition, slug, title):

@@ -11,19 +11,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.notices.models import PublicityNoticePage
-from cms.programmes.models import EditionPage
 from cms.revocations.models import RevocationPage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def edition(programmes):
-    yuncheng = programmes["yuncheng"]
-    edition = EditionPage(title="2023年度（第三届）", slug="2023", number=3, year=2023)
-    yuncheng.add_child(instance=edition)
-    edition.save_revision().publish()
-    return edition
 
 
 def approve(client, user, page):
@@ -78,9 +68,8 @@ def test_editor_drafts_is_refused_below_minimum_then_submits_and_approver_publis
     assert [n["note"] for n in notice.change_history] == ["首次发布"]
 
 
-def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
-    client.force_login(users["approver"])
-    # approvers can edit (to fix a typo) but then someone else must approve
+def submitted_notice(edition, author):
+    """A notice written and submitted for approval by `author`."""
     notice = PublicityNoticePage(
         title="受理名单公示",
         slug="accepted",
@@ -91,10 +80,18 @@ def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
         working_days=5,
         end_date=date(2023, 9, 8),
         objection_method="电话",
+        live=False,
     )
     edition.add_child(instance=notice)
-    notice.save_revision(user=users["approver"])
-    notice.get_workflow().start(notice, users["approver"])
+    notice.save_revision(user=author)
+    notice.get_workflow().start(notice, author)
+    return notice
+
+
+def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
+    client.force_login(users["approver"])
+    # approvers can edit (to fix a typo) but then someone else must approve
+    notice = submitted_notice(edition, users["approver"])
     assert approve(client, users["approver"], notice) is False
     assert approve(client, users["approver2"], notice) is True
     notice.refresh_from_db()
@@ -102,20 +99,7 @@ def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
 
 
 def test_an_edit_after_approval_needs_approval_again(client, users, edition):
-    notice = PublicityNoticePage(
-        title="受理名单公示",
-        slug="accepted",
-        kind="accepted",
-        issuing_body="办公室",
-        date_signed=date(2023, 9, 1),
-        start_date=date(2023, 9, 4),
-        working_days=5,
-        end_date=date(2023, 9, 8),
-        objection_method="电话",
-    )
-    edition.add_child(instance=notice)
-    notice.save_revision(user=users["editor"])
-    notice.get_workflow().start(notice, users["editor"])
+    notice = submitted_notice(edition, users["editor"])
     approve(client, users["approver"], notice)
     notice.refresh_from_db()
     assert notice.live

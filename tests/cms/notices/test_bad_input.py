@@ -4,7 +4,7 @@ nothing the editor typed is lost."""
 from datetime import date
 
 import pytest
-from admin_forms import add_url, form_errors, notice_form, valid_code
+from admin_forms import add_url, entry_row, form_errors, notice_form, valid_code
 from wagtail.test.utils.form_data import inline_formset
 
 from cms.notices.models import PublicityNoticePage
@@ -14,29 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def edition(programmes):
-    edition = EditionPage(title="2023年度", slug="2023", number=3, year=2023)
-    programmes["yuncheng"].add_child(instance=edition)
-    edition.save_revision().publish()
-    return edition
-
-
-@pytest.fixture
 def editor_client(client, users):
     client.force_login(users["editor"])
     return client
-
-
-def entry(**overrides):
-    row = {
-        "name": "【示例】运城市示范精密机械有限公司",
-        "credit_code": valid_code("91140800MA0K00001"),
-        "category": "organisation",
-        "level": "",
-        "region": "盐湖区",
-        "score": "",
-    }
-    return {**row, **overrides}
 
 
 def test_a_short_period_is_refused_on_its_field(editor_client, edition):
@@ -73,10 +53,10 @@ def test_refusals_name_the_field_and_keep_the_input(
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        (entry(credit_code="91140800MA0K000019"), "credit_code", "校验位错误"),
-        (entry(credit_code=""), "credit_code", "组织须填写统一社会信用代码"),
+        (entry_row(credit_code="91140800MA0K000019"), "credit_code", "校验位错误"),
+        (entry_row(credit_code=""), "credit_code", "组织须填写统一社会信用代码"),
         (
-            entry(category="individual", credit_code=""),
+            entry_row(category="individual", credit_code=""),
             "category",
             None,
         ),  # Yuncheng awards individuals
@@ -99,7 +79,7 @@ def test_full_width_digits_and_rare_characters_are_accepted(editor_client, editi
         document_number="运示例发〔２０２３〕１号",
         entries=inline_formset(
             [
-                entry(
+                entry_row(
                     name=rare,
                     credit_code="９１１４０８００ＭＡ０Ｋ００００１"
                     + valid_code("91140800MA0K00001")[-1],
@@ -156,7 +136,9 @@ def test_a_barred_organisation_is_flagged_on_a_candidate_list(editor_client, edi
     revocation.grounds.set([programme.revocation_grounds.first()])
     revocation.save_revision().publish()
 
-    form = notice_form(5, entries=inline_formset([entry(name="【示例】乙公司", credit_code=code)]))
+    form = notice_form(
+        5, entries=inline_formset([entry_row(name="【示例】乙公司", credit_code=code)])
+    )
     response = editor_client.post(add_url(PublicityNoticePage, edition), form)
     assert response.status_code == 302, form_errors(response)
     flagged = PublicityNoticePage.objects.get().entries.get()
