@@ -7,10 +7,6 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from cms.reporting.models import ReportingChannel
 
 
-class PublicPagesAPIViewSet(PagesAPIViewSet):
-    """Wagtail's pages endpoint, which already serves only live pages in public sections."""
-
-
 class ReportingChannelsAPIViewSet(BaseAPIViewSet):
     """Live reporting channels; a draft or a revision awaiting approval is never served."""
 
@@ -30,5 +26,6 @@ class ReportingChannelsAPIViewSet(BaseAPIViewSet):
 
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PublicPagesAPIViewSet)
+# Wagtail's pages endpoint serves only live pages in public (not private) sections.
+api_router.register_endpoint("pages", PagesAPIViewSet)
 api_router.register_endpoint("reporting-channels", ReportingChannelsAPIViewSet)

@@ -30,7 +30,6 @@ from cms.base.models import ChangeNote, HomePage
 from cms.base.roles import ADMINISTRATORS, APPROVERS, EDITORS, SUPERVISORS
 from cms.decisions.history import past_awards
 from cms.decisions.models import Award, AwardDecisionPage
-from cms.notices.forms import recipient_key
 from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
 from cms.programmes.loading import load_programme
 from cms.programmes.models import EditionPage, ProgrammeIndexPage, ProgrammePage
@@ -658,7 +657,9 @@ class DemoLoader:
         """One publicity row; rows the form would flag (barred, below the minimum) are refused."""
         name, region, code, category = self.recipient(programme, key)
         ban = award_rules.active_ban(
-            rules, past_awards(programme, recipient_key(name, code), before=start), start
+            rules,
+            past_awards(programme, award_rules.recipient_key(name, code), before=start),
+            start,
         )
         if ban:
             raise DemoDataError(f"{name} cannot be listed on {start}: {ban}")
@@ -684,7 +685,7 @@ class DemoLoader:
         for row, (key, rank, score) in enumerate(plan.winners, start=1):
             name, region, code, category = self.recipient(programme, key)
             level = self.level_name(programme, rank, category)
-            history = past_awards(programme, recipient_key(name, code), before=signed)
+            history = past_awards(programme, award_rules.recipient_key(name, code), before=signed)
             if ban := award_rules.active_ban(rules, history, signed):
                 raise DemoDataError(f"{name} cannot win on {signed}: {ban}")
             is_repeat = award_rules.is_repeat_winner(rules, level, history)

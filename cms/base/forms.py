@@ -2,6 +2,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from cms.rules import RuleViolation
+from cms.rules import credit_code as credit_codes
+
 
 class GongshiPageForm(WagtailAdminPageForm):
     """Page form for every page type: publish times are the server's, never the editor's."""
@@ -36,3 +39,48 @@ class OfficialDocumentForm(GongshiPageForm):
                 "change_note", _("已发布的内容修改后须填写更新说明，它将公开显示在更新记录中。")
             )
         return cleaned_data
+
+
+class RecipientRowsMixin:
+    """Checks shared by publicity lists and decisions: categories, credit codes, bans."""
+
+    rows_formset = ""
+
+    def live_rows(self):
+        formset = self.formsets.get(self.rows_formset)
+        if formset is None:
+            return []
+        # ClusterForm validates child formsets after the parent's clean(); validate them now
+        # so their rows can be checked against the programme (the result is cached).
+        formset.is_valid()
+        return [
+            form
+            for form in formset.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+
+    def check_recipient(self, form, programme, rules) -> bool:
+        data = form.cleaned_data
+        category = data.get("category")
+        if category == "individual" and not programme.awards_individuals:
+            form.add_error(
+                "category",
+                _("本奖项只授予组织，不授予个人（%(citation)s）。")
+                % {"citation": rules.cite(programme.recipients_article or None)},
+            )
+            return False
+        if category == "organisation" and not programme.awards_organisations:
+            form.add_error("category", _("本奖项只授予个人。"))
+            return False
+        code = data.get("credit_code", "")
+        if category == "organisation" and not code:
+            form.add_error("credit_code", _("组织须填写统一社会信用代码。"))
+            return False
+        if code:
+            try:
+                form.instance.credit_code = credit_codes.validate(code)
+                data["credit_code"] = form.instance.credit_code
+            except RuleViolation as refusal:
+                form.add_error("credit_code", refusal.message)
+                return False
+        return True

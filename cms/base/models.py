@@ -14,15 +14,20 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, TaskState
 from wagtail.search import index
 
-from cms.rules import RuleViolation
-from cms.rules import document_number as document_numbers
-
 from .forms import OfficialDocumentForm
+from .validators import clean_document_number
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
 
-class HomePage(Page):
+class PreviewOnly:
+    """The CMS renders a page only for its editors' preview; the public site is Pelican's."""
+
+    def get_template(self, request, *args, **kwargs):
+        return "preview.html"
+
+
+class HomePage(PreviewOnly, Page):
     """Root of the public tree: programmes, their editions and documents live below it."""
 
     introduction = models.TextField(_("简介"), blank=True)
@@ -31,7 +36,6 @@ class HomePage(Page):
     api_fields = [APIField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = ["programmes.ProgrammeIndexPage"]
     max_count = 1
 
@@ -39,7 +43,7 @@ class HomePage(Page):
         verbose_name = _("首页")
 
 
-class OfficialDocumentPage(Page):
+class OfficialDocumentPage(PreviewOnly, Page):
     """What every published document shares: its 文号, issuer, date signed, body,
     attachments, and the change note that feeds its public change history."""
 
@@ -109,11 +113,7 @@ class OfficialDocumentPage(Page):
 
     def clean(self):
         super().clean()
-        if self.document_number:
-            try:
-                self.document_number = document_numbers.validate(self.document_number)
-            except RuleViolation as refusal:
-                raise ValidationError({"document_number": refusal.message}) from refusal
+        self.document_number = clean_document_number(self.document_number, "document_number")
         if self.date_signed and self.date_signed > timezone.localdate():
             raise ValidationError({"date_signed": _("成文日期不能晚于今天。")})
 
@@ -121,7 +121,7 @@ class OfficialDocumentPage(Page):
     def programme(self):
         from cms.programmes.models import ProgrammePage
 
-        return ProgrammePage.objects.ancestor_of(self).first()
+        return ProgrammePage.containing(self)
 
     @property
     def change_history(self):
@@ -187,11 +187,7 @@ class CalendarYear(ClusterableModel):
         return f"{self.year}年节假日安排"
 
     def clean(self):
-        if self.source_number:
-            try:
-                self.source_number = document_numbers.validate(self.source_number)
-            except RuleViolation as refusal:
-                raise ValidationError({"source_number": refusal.message}) from refusal
+        self.source_number = clean_document_number(self.source_number, "source_number")
 
 
 class CalendarDay(Orderable):

@@ -11,6 +11,20 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail.models import (
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowContentType,
+    WorkflowPage,
+    WorkflowTask,
+)
+from wagtail.snippets.models import create_extra_permissions
+
+from cms.reporting.models import ReportingChannel
+
+from .models import HomePage, IndependentApprovalTask, SecondApprovalTask
 
 EDITORS = "编辑"
 APPROVERS = "审核"
@@ -68,8 +82,6 @@ MODEL_PERMISSIONS = {
 def ensure_roles_and_workflow(**kwargs):
     # post_migrate reaches this app before later apps have their permissions; create them
     # all now (both calls are idempotent) so every code below exists.
-    from wagtail.snippets.models import create_extra_permissions
-
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0)
         create_permissions(app_config, verbosity=0)
@@ -81,8 +93,6 @@ def ensure_roles_and_workflow(**kwargs):
         groups = {name: Group.objects.get_or_create(name=name)[0] for name in MODEL_PERMISSIONS}
         for name, codes in MODEL_PERMISSIONS.items():
             groups[name].permissions.add(*[permission(code) for code in codes])
-        from wagtail.models import GroupPagePermission
-
         for name, codes in PAGE_PERMISSIONS.items():
             for code in codes:
                 GroupPagePermission.objects.get_or_create(
@@ -95,8 +105,6 @@ def remove_wagtail_default_roles():
     """Wagtail installs English "Editors"/"Moderators" groups (moderators may publish) and
     a "Moderators approval" workflow; while unused they are removed, so that the roles
     above are the only way to publish."""
-    from wagtail.models import Workflow
-
     Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
     Workflow.objects.filter(name="Moderators approval", workflow_states__isnull=True).delete()
 
@@ -107,10 +115,6 @@ def permission(dotted: str) -> Permission:
 
 
 def ensure_home_page():
-    from wagtail.models import Page, Site
-
-    from .models import HomePage
-
     home = HomePage.objects.first()
     if home is not None:
         return home
@@ -130,12 +134,6 @@ def ensure_home_page():
 
 
 def ensure_workflow(home, approvers: Group):
-    from wagtail.models import Workflow, WorkflowContentType, WorkflowPage, WorkflowTask
-
-    from cms.reporting.models import ReportingChannel
-
-    from .models import IndependentApprovalTask, SecondApprovalTask
-
     workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if created:
         first = IndependentApprovalTask.objects.create(name="审核")

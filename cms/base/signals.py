@@ -8,16 +8,19 @@ from wagtail.signals import page_published
 from .models import ChangeNote, OfficialDocumentPage
 
 
+def went_live(page, revision) -> bool:
+    """Whether `revision` is now the page's live one.
+
+    Wagtail also sends page_published when a revision is merely scheduled; the page is not
+    live with that revision then, and receivers wait for the publish that makes it so.
+    """
+    return page.live and page.live_revision_id == revision.id
+
+
 @receiver(page_published)
 def record_change_note(sender, instance, revision, **kwargs):
-    """Write the change history from the revision that went live, and only when it did.
-
-    Wagtail also sends page_published when a revision is merely scheduled; the page is
-    not live with that revision then, so nothing is recorded until it is.
-    """
-    if not isinstance(instance, OfficialDocumentPage):
-        return
-    if not instance.live or instance.live_revision_id != revision.id:
+    """Write the change history from the revision that went live, and only when it did."""
+    if not isinstance(instance, OfficialDocumentPage) or not went_live(instance, revision):
         return
     if ChangeNote.objects.filter(revision=revision).exists():
         return

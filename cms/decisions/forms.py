@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
-from cms.base.forms import OfficialDocumentForm
-from cms.notices.forms import RecipientRowsMixin, programme_of, recipient_key
+from cms.base.forms import OfficialDocumentForm, RecipientRowsMixin
+from cms.programmes.models import ProgrammePage
 from cms.rules import awards as award_rules
 from cms.rules.programme import Category
 
@@ -13,7 +13,7 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        programme = programme_of(self.parent_page)
+        programme = ProgrammePage.containing(self.parent_page)
         rules = programme.rules()
         signed = cleaned_data.get("date_signed")
         from .history import past_awards
@@ -21,7 +21,7 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
         self.refuse_deleting_revoked_awards()
         proposed = []
         for row, form in enumerate(self.live_rows(), start=1):
-            if not self.check_recipient(form, programme):
+            if not self.check_recipient(form, programme, rules):
                 continue
             data = form.cleaned_data
             category = Category(data["category"])
@@ -31,7 +31,7 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
                     "level", _("奖项名称须为本奖项设置的名称之一：%(names)s。") % {"names": names}
                 )
                 continue
-            key = recipient_key(data["recipient"], data.get("credit_code", ""))
+            key = award_rules.recipient_key(data["recipient"], data.get("credit_code", ""))
             if not signed:
                 continue
             history = past_awards(programme, key, before=signed, exclude_decision=self.instance)

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
@@ -35,7 +36,6 @@ class AwardDecisionPage(OfficialDocumentPage):
     api_fields = [*OfficialDocumentPage.api_fields, APIField("awards")]
 
     parent_page_types = ["programmes.EditionPage"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = []
     base_form_class = AwardDecisionForm
 
@@ -119,7 +119,7 @@ class Award(Orderable):
     def citation(self) -> str:
         return award_rules.citation(self.decision.edition.year, self.level)
 
-    @property
+    @cached_property
     def revocation(self):
         """The live revocation of this award, if any: drafts revoke nothing."""
         from cms.revocations.models import RevocationPage

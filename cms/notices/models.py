@@ -37,7 +37,6 @@ class CallForApplicationsPage(OfficialDocumentPage):
     ]
 
     parent_page_types = ["programmes.EditionPage"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = []
 
     class Meta:
@@ -108,7 +107,6 @@ class PublicityNoticePage(OfficialDocumentPage):
     ]
 
     parent_page_types = ["programmes.EditionPage"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = []
     base_form_class = PublicityNoticeForm
 

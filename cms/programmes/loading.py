@@ -65,8 +65,11 @@ REGULATION_DATES = {
     "effective_from": "regulation_effective_from",
     "expires_on": "regulation_expires_on",
 }
-TEXT_FIELDS_ALLOWING_BLANK = {
-    name for name in SIMPLE_FIELDS if name.endswith("_article") or name in {"supervisor"}
+# Text fields store "" where the data file says null (the regulation is silent).
+TEXT_FIELDS = {
+    field.name
+    for field in ProgrammePage._meta.get_fields()
+    if field.get_internal_type() in {"CharField", "TextField", "URLField"}
 }
 
 
@@ -95,7 +98,7 @@ def load_programme(data: dict, user=None) -> tuple[ProgrammePage, bool]:
     page.title = data["title"]
     for name in SIMPLE_FIELDS:
         value = data[name]
-        if value is None and name in TEXT_FIELDS_ALLOWING_BLANK | _text_fields():
+        if value is None and name in TEXT_FIELDS:
             value = ""
         setattr(page, name, value)
     regulation = data["regulation"]
@@ -138,14 +141,6 @@ def load_programme(data: dict, user=None) -> tuple[ProgrammePage, bool]:
         raise ProgrammeDataError(f"{data['slug']}: {error.message_dict}") from error
     page.save_revision(user=user, log_action=True).publish(user=user)
     return page, created
-
-
-def _text_fields() -> set[str]:
-    return {
-        f.name
-        for f in ProgrammePage._meta.get_fields()
-        if getattr(f, "get_internal_type", lambda: "")() in {"CharField", "TextField", "URLField"}
-    }
 
 
 def _update(row, **values):

@@ -23,6 +23,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.base.forms import GongshiPageForm
+from cms.base.models import PreviewOnly
+from cms.base.validators import clean_document_number
 from cms.rules import programme as rules
 
 from .forms import EditionForm
@@ -34,7 +36,7 @@ def article_field(verbose_name):
     return models.CharField(verbose_name, max_length=64, blank=True, help_text=ARTICLE_HELP)
 
 
-class ProgrammeIndexPage(Page):
+class ProgrammeIndexPage(PreviewOnly, Page):
     """The list of award programmes (评选项目)."""
 
     introduction = models.TextField(_("简介"), blank=True)
@@ -43,7 +45,6 @@ class ProgrammeIndexPage(Page):
     api_fields = [APIField("introduction")]
 
     parent_page_types = ["base.HomePage"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = ["programmes.ProgrammePage"]
     max_count = 1
 
@@ -51,7 +52,7 @@ class ProgrammeIndexPage(Page):
         verbose_name = _("评选项目列表")
 
 
-class ProgrammePage(Page):
+class ProgrammePage(PreviewOnly, Page):
     """One award programme (e.g. 运城市市长质量奖) and the regulation that governs it."""
 
     class Level(models.TextChoices):
@@ -337,7 +338,6 @@ class ProgrammePage(Page):
     ]
 
     parent_page_types = ["programmes.ProgrammeIndexPage"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = ["programmes.EditionPage", "revocations.RevocationPage"]
 
     base_form_class = GongshiPageForm
@@ -380,15 +380,19 @@ class ProgrammePage(Page):
             and self.regulation_expires_on < self.regulation_effective_from
         ):
             errors["regulation_expires_on"] = _("有效期截止日期不能早于施行日期。")
-        if self.regulation_number:
-            from cms.rules import RuleViolation, document_number
-
-            try:
-                self.regulation_number = document_number.validate(self.regulation_number)
-            except RuleViolation as refusal:
-                errors["regulation_number"] = refusal.message
+        try:
+            self.regulation_number = clean_document_number(
+                self.regulation_number, "regulation_number"
+            )
+        except ValidationError as refusal:
+            errors.update(refusal.message_dict)
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def containing(cls, page) -> "ProgrammePage | None":
+        """The programme a page belongs to (the page itself when it is a programme)."""
+        return cls.objects.ancestor_of(page, inclusive=True).first()
 
     @property
     def regulation_reference(self) -> str:
@@ -507,7 +511,7 @@ class RevocationGround(Orderable):
         )
 
 
-class EditionPage(Page):
+class EditionPage(PreviewOnly, Page):
     """One edition (届) of a programme; its notices and decision live below it."""
 
     number = models.PositiveSmallIntegerField(_("届次"), help_text=_("第几届"))
@@ -523,7 +527,6 @@ class EditionPage(Page):
     search_fields = [*Page.search_fields, index.FilterField("year")]
 
     parent_page_types = ["programmes.ProgrammePage"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = [
         "notices.CallForApplicationsPage",
         "notices.PublicityNoticePage",

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
 from cms.base.forms import OfficialDocumentForm
-from cms.notices.forms import programme_of
+from cms.programmes.models import ProgrammePage
 from cms.rules import awards as award_rules
 
 
@@ -12,7 +12,7 @@ class RevocationForm(OfficialDocumentForm):
         super().__init__(*args, **kwargs)
         from cms.decisions.models import Award, AwardDecisionPage
 
-        self.programme = programme_of(self.parent_page)
+        self.programme = ProgrammePage.containing(self.parent_page)
         decisions = AwardDecisionPage.objects.live().descendant_of(self.programme)
         self.fields["award"].queryset = Award.objects.filter(decision__in=decisions).select_related(
             "decision"

@@ -86,7 +86,6 @@ class RevocationPage(OfficialDocumentPage):
     ]
 
     parent_page_types = ["programmes.ProgrammePage"]
-    template = "preview.html"  # editors\' preview only; the public site is Pelican\'s
     subpage_types = []
     base_form_class = RevocationForm
 

@@ -35,6 +35,11 @@ class PastAward:
     revocation_grounds: tuple[Ground, ...] = ()
 
 
+def recipient_key(name: str, credit_code: str) -> str:
+    """Organisations are known by their credit code, individuals by their name."""
+    return credit_code or name.strip()
+
+
 def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)

@@ -1,0 +1,15 @@
+"""Model-level wrappers of cms.rules: a refusal becomes a ValidationError on its field."""
+
+from django.core.exceptions import ValidationError
+
+from cms.rules import RuleViolation, document_number
+
+
+def clean_document_number(value: str, field: str) -> str:
+    """The 文号 normalised (ASCII digits), or a ValidationError on `field` saying why not."""
+    if not value:
+        return value
+    try:
+        return document_number.validate(value)
+    except RuleViolation as refusal:
+        raise ValidationError({field: refusal.message}) from refusal
