@@ -28,7 +28,7 @@ from wagtail.models import Page
 from cms.base.calendar import official_calendar
 from cms.base.models import ChangeNote, HomePage
 from cms.base.roles import ADMINISTRATORS, APPROVERS, EDITORS, SUPERVISORS
-from cms.decisions.history import past_awards
+from cms.decisions.history import as_proposed, assess_award
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
 from cms.programmes.loading import load_programme
@@ -38,7 +38,6 @@ from cms.revocations.models import RevocationPage
 from cms.rules import RuleViolation
 from cms.rules import awards as award_rules
 from cms.rules import credit_code as credit_codes
-from cms.rules.programme import Category
 from cms.rules.publicity import publicity_end_date
 from cms.rules.workdays import CalendarYearMissing
 
@@ -656,15 +655,6 @@ class DemoLoader:
     def entry(self, programme, rules, start, key, score, rank):
         """One publicity row; rows the form would flag (barred, below the minimum) are refused."""
         name, region, code, category = self.recipient(programme, key)
-        ban = award_rules.active_ban(
-            rules,
-            past_awards(programme, award_rules.recipient_key(name, code), before=start),
-            start,
-        )
-        if ban:
-            raise DemoDataError(f"{name} cannot be listed on {start}: {ban}")
-        if score is not None and rules.min_score is not None and score < rules.min_score:
-            raise DemoDataError(f"{name}: score {score} below {rules.min_score}")
         entry = PublicityEntry(
             name=name,
             credit_code=code,
@@ -673,6 +663,8 @@ class DemoLoader:
             region=region,
             score=score,
         )
+        if flag := entry.check_eligibility(programme, rules, start):
+            raise DemoDataError(f"{name} cannot be listed on {start}: {flag}")
         entry.full_clean(exclude=["notice"])
         return entry
 
@@ -684,33 +676,25 @@ class DemoLoader:
         awards, proposed, repeats = [], [], []
         for row, (key, rank, score) in enumerate(plan.winners, start=1):
             name, region, code, category = self.recipient(programme, key)
-            level = self.level_name(programme, rank, category)
-            history = past_awards(programme, award_rules.recipient_key(name, code), before=signed)
-            if ban := award_rules.active_ban(rules, history, signed):
-                raise DemoDataError(f"{name} cannot win on {signed}: {ban}")
-            is_repeat = award_rules.is_repeat_winner(rules, level, history)
-            # Only organisations get money; a repeat winner may get none (repeat_winner_article).
-            no_money = is_repeat and not rules.repeat_winner_gets_prize_money
-            money = None if no_money or category != "organisation" else programme.prize_money_yuan
             award = Award(
                 recipient=name,
                 credit_code=code,
                 category=category,
-                level=level,
+                level=self.level_name(programme, rank, category),
                 region=region,
                 score=score,
-                prize=PRIZES[programme.slug][("repeat" if no_money else rank, category)],
-                prize_money_yuan=money,
-                is_repeat=is_repeat,
-                valid_from=signed,
-                valid_until=award_rules.valid_until(rules, signed),
             )
+            if ban := assess_award(programme, rules, award, signed):
+                raise DemoDataError(f"{name} cannot win on {signed}: {ban}")
+            # Only organisations get money; a repeat winner may get none (repeat_winner_article).
+            no_money = award.is_repeat and not rules.repeat_winner_gets_prize_money
+            award.prize = PRIZES[programme.slug][("repeat" if no_money else rank, category)]
+            if not no_money and category == "organisation":
+                award.prize_money_yuan = programme.prize_money_yuan
             award.full_clean(exclude=["decision"])
             awards.append(award)
-            proposed.append(
-                award_rules.ProposedAward(name, Category(category), level, score, is_repeat, row)
-            )
-            if is_repeat:
+            proposed.append(as_proposed(award, row))
+            if award.is_repeat:
                 repeats.append(name)
         if problems := award_rules.check_decision(rules, proposed):
             raise DemoDataError("；".join(problem.message for problem in problems))
@@ -793,9 +777,7 @@ class DemoLoader:
             raise DemoDataError(f"{name}: award already revoked")
         grounds = [programme.revocation_grounds.get(article=article) for article in plan.grounds]
         signed = date.fromisoformat(plan.signed)
-        barred_until = award_rules.revocation_ban_until(
-            programme.rules(), signed, [ground.as_rule(programme) for ground in grounds]
-        )
+        barred_until = RevocationPage.ban_until(programme, signed, grounds)
         number = f"（{programme.regulation_number}）" if programme.regulation_number else ""
         legal_basis = f"《{programme.regulation_title}》{number}{'、'.join(plan.grounds)}"
         reasons = "；".join(ground.text for ground in grounds)

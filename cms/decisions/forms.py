@@ -5,6 +5,8 @@ from cms.programmes.models import ProgrammePage
 from cms.rules import awards as award_rules
 from cms.rules.programme import Category
 
+from .history import as_proposed, assess_award
+
 
 class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
     """Winners within quota, above the minimum score, not barred; validity derived."""
@@ -16,8 +18,6 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
         programme = ProgrammePage.containing(self.parent_page)
         rules = programme.rules()
         signed = cleaned_data.get("date_signed")
-        from .history import past_awards
-
         self.refuse_deleting_revoked_awards()
         proposed = []
         for row, form in enumerate(self.live_rows(), start=1):
@@ -31,40 +31,26 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
                     "level", _("奖项名称须为本奖项设置的名称之一：%(names)s。") % {"names": names}
                 )
                 continue
-            key = award_rules.recipient_key(data["recipient"], data.get("credit_code", ""))
             if not signed:
                 continue
-            history = past_awards(programme, key, before=signed, exclude_decision=self.instance)
-            if ban := award_rules.active_ban(rules, history, signed):
+            award = form.instance
+            if ban := assess_award(programme, rules, award, signed, self.instance):
                 form.add_error(
                     "recipient",
-                    _("%(name)s 不得授奖：%(why)s。") % {"name": data["recipient"], "why": ban},
+                    _("%(name)s 不得授奖：%(why)s。") % {"name": award.recipient, "why": ban},
                 )
                 continue
-            award = form.instance
-            award.is_repeat = award_rules.is_repeat_winner(rules, data["level"], history)
-            award.valid_from = signed
-            award.valid_until = award_rules.valid_until(rules, signed)
             if (
                 award.is_repeat
                 and not rules.repeat_winner_gets_prize_money
-                and data.get("prize_money_yuan")
+                and award.prize_money_yuan
             ):
                 form.add_error(
                     "prize_money_yuan",
                     _("再次获奖不再发放奖金（%(citation)s）。")
                     % {"citation": rules.cite(rules.repeat_winner_article)},
                 )
-            proposed.append(
-                award_rules.ProposedAward(
-                    recipient=data["recipient"],
-                    category=category,
-                    level=data["level"],
-                    score=data.get("score"),
-                    is_repeat=award.is_repeat,
-                    row=row,
-                )
-            )
+            proposed.append(as_proposed(award, row))
         for problem in award_rules.check_decision(rules, proposed):
             self.add_error(None, problem.message)
         return cleaned_data

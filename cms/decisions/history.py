@@ -1,8 +1,14 @@
-"""A recipient's past awards in a programme, as cms.rules sees them."""
+"""A recipient's award history in a programme, and what it means for a new award.
+
+The decision form and the demo loader both judge awards here, so that what the server
+derives (repeat status, validity) and refuses (bans) is decided in one place.
+"""
 
 from datetime import date
 
-from cms.rules.awards import PastAward
+from cms.rules import awards as award_rules
+from cms.rules.awards import PastAward, ProposedAward
+from cms.rules.programme import Category, ProgrammeRules
 
 
 def past_awards(
@@ -19,14 +25,19 @@ def past_awards(
     if exclude_decision is not None and exclude_decision.pk:
         decisions = decisions.exclude(pk=exclude_decision.pk)
     matches = Award.objects.filter(decision__in=decisions).select_related("decision")
-    matches = matches.filter(credit_code=recipient_key) | matches.filter(
-        credit_code="", recipient=recipient_key
+    matches = list(
+        matches.filter(credit_code=recipient_key)
+        | matches.filter(credit_code="", recipient=recipient_key)
     )
+    revocations = {
+        revocation.award_id: revocation
+        for revocation in RevocationPage.objects.live()
+        .filter(award__in=matches, date_signed__lte=before)
+        .prefetch_related("grounds")
+    }
     history = []
     for award in matches:
-        revocation = (
-            RevocationPage.objects.live().filter(award=award, date_signed__lte=before).first()
-        )
+        revocation = revocations.get(award.pk)
         history.append(
             PastAward(
                 recipient_key=recipient_key,
@@ -34,7 +45,38 @@ def past_awards(
                 edition_year=award.decision.edition.year,
                 valid_until=award.valid_until,
                 revoked_on=revocation.date_signed if revocation else None,
-                revocation_grounds=revocation.ground_rules() if revocation else (),
+                revocation_grounds=tuple(
+                    ground.as_rule(programme) for ground in revocation.grounds.all()
+                )
+                if revocation
+                else (),
             )
         )
     return history
+
+
+def assess_award(
+    programme, rules: ProgrammeRules, award, signed: date, exclude_decision=None
+) -> str | None:
+    """Why `award` cannot be conferred on `signed`, or None after deriving its repeat
+    status and validity from the programme's rules."""
+    key = award_rules.recipient_key(award.recipient, award.credit_code)
+    history = past_awards(programme, key, before=signed, exclude_decision=exclude_decision)
+    if ban := award_rules.active_ban(rules, history, signed):
+        return ban
+    award.is_repeat = award_rules.is_repeat_winner(rules, award.level, history)
+    award.valid_from = signed
+    award.valid_until = award_rules.valid_until(rules, signed)
+    return None
+
+
+def as_proposed(award, row: int) -> ProposedAward:
+    """An assessed award as the decision-wide checks (quota, score) see it."""
+    return ProposedAward(
+        recipient=award.recipient,
+        category=Category(award.category),
+        level=award.level,
+        score=award.score,
+        is_repeat=award.is_repeat,
+        row=row,
+    )

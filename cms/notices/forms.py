@@ -3,10 +3,8 @@ from django.utils.translation import gettext as _
 
 from cms.base.calendar import official_calendar
 from cms.base.forms import OfficialDocumentForm, RecipientRowsMixin
-from cms.decisions.history import past_awards
 from cms.programmes.models import ProgrammePage
 from cms.rules import RuleViolation
-from cms.rules import awards as award_rules
 from cms.rules.publicity import publicity_end_date
 
 
@@ -29,18 +27,6 @@ class PublicityNoticeForm(RecipientRowsMixin, OfficialDocumentForm):
         for form in self.live_rows():
             if not self.check_recipient(form, programme, rules):
                 continue
-            data = form.cleaned_data
-            key = award_rules.recipient_key(data["name"], data.get("credit_code", ""))
-            flags = []
             if start:
-                history = past_awards(programme, key, before=start)
-                if ban := award_rules.active_ban(rules, history, start):
-                    flags.append(ban)
-            score = data.get("score")
-            if score is not None and rules.min_score is not None and score < rules.min_score:
-                flags.append(
-                    _("得分低于%(minimum)d分，不得授奖（%(citation)s）")
-                    % {"minimum": rules.min_score, "citation": rules.cite(rules.min_score_article)}
-                )
-            form.instance.eligibility_flag = "；".join(flags)
+                form.instance.check_eligibility(programme, rules, start)
         return cleaned_data

@@ -11,6 +11,8 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from cms.base.models import OfficialDocumentPage
+from cms.decisions.history import past_awards
+from cms.rules import awards as award_rules
 from cms.rules.publicity import publicity_status
 
 from .forms import PublicityNoticeForm
@@ -177,3 +179,18 @@ class PublicityEntry(Orderable):
 
     def __str__(self):
         return self.name
+
+    def check_eligibility(self, programme, rules, start) -> str:
+        """Set and return the 资格提示 for a list that opens on `start`: a ban from an
+        earlier award or revocation, or a score below the programme's minimum."""
+        flags = []
+        key = award_rules.recipient_key(self.name, self.credit_code)
+        if ban := award_rules.active_ban(rules, past_awards(programme, key, before=start), start):
+            flags.append(ban)
+        if self.score is not None and rules.min_score is not None and self.score < rules.min_score:
+            flags.append(
+                _("得分低于%(minimum)d分，不得授奖（%(citation)s）")
+                % {"minimum": rules.min_score, "citation": rules.cite(rules.min_score_article)}
+            )
+        self.eligibility_flag = "；".join(flags)
+        return self.eligibility_flag

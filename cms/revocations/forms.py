@@ -2,7 +2,6 @@ from django.utils.translation import gettext as _
 
 from cms.base.forms import OfficialDocumentForm
 from cms.programmes.models import ProgrammePage
-from cms.rules import awards as award_rules
 
 
 class RevocationForm(OfficialDocumentForm):
@@ -32,7 +31,7 @@ class RevocationForm(OfficialDocumentForm):
         if not cleaned_data.get("grounds"):
             self.add_error("grounds", _("请选择至少一项撤销情形。"))
         if award and signed and cleaned_data.get("grounds"):
-            rules = self.programme.rules()
-            grounds = [g.as_rule(self.programme) for g in cleaned_data["grounds"]]
-            self.instance.barred_until = award_rules.revocation_ban_until(rules, signed, grounds)
+            self.instance.barred_until = RevocationPage.ban_until(
+                self.programme, signed, cleaned_data["grounds"]
+            )
         return cleaned_data

@@ -130,9 +130,9 @@ class RevocationPage(OfficialDocumentPage):
             },
         }
 
-    def ground_rules(self):
-        programme = self.award.decision.programme
-        return tuple(g.as_rule(programme) for g in self.grounds.all())
-
-    def compute_barred_until(self, rules) -> date | None:
-        return award_rules.revocation_ban_until(rules, self.date_signed, self.ground_rules())
+    @staticmethod
+    def ban_until(programme, signed: date, grounds) -> date | None:
+        """Last day of the ban a revocation signed on `signed` on these grounds imposes."""
+        return award_rules.revocation_ban_until(
+            programme.rules(), signed, [ground.as_rule(programme) for ground in grounds]
+        )

@@ -105,8 +105,8 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
         award = revocation.award
         assert award.status == "revoked"
         assert revocation.date_signed > award.decision.date_signed
-        assert revocation.barred_until == revocation.compute_barred_until(
-            revocation.programme.rules()
+        assert revocation.barred_until == RevocationPage.ban_until(
+            revocation.programme, revocation.date_signed, revocation.grounds.all()
         )
         assert revocation.grounds.exists()
 

@@ -9,5 +9,5 @@ def test_pages_render_with_the_preview_template(client, programmes, edition):
     for page in [edition.get_parent().get_parent(), programmes["jinshui"], edition]:
         response = client.get(page.url)
         assert response.status_code == 200
-        assert [t.name for t in response.templates][0] == "preview.html"
+        assert response.templates[0].name == "preview.html"
         assert page.title in response.content.decode()
