@@ -1,31 +1,12 @@
 """The public read API serves live content only: never a draft, a pending revision or an
 unpublished item."""
 
-from datetime import date
-
 import pytest
+from factories import draft_notice
 
-from cms.notices.models import PublicityNoticePage
 from cms.reporting.models import ReportingChannel
 
 pytestmark = pytest.mark.django_db
-
-
-def notice(edition, slug, title):
-    page = PublicityNoticePage(
-        title=title,
-        slug=slug,
-        kind="candidates",
-        issuing_body="办公室",
-        date_signed=date(2023, 9, 25),
-        start_date=date(2023, 9, 28),
-        working_days=5,
-        end_date=date(2023, 10, 10),
-        objection_method="书面提出",
-        live=False,  # as the admin creates every new page
-    )
-    edition.add_child(instance=page)
-    return page
 
 
 def listed_titles(client, **params):
@@ -35,10 +16,10 @@ def listed_titles(client, **params):
 
 
 def test_drafts_and_pending_revisions_never_leave_the_cms(client, edition):
-    draft = notice(edition, "draft", "草稿公示")
+    draft = draft_notice(edition, slug="draft", title="草稿公示")
     draft.save_revision()
 
-    published = notice(edition, "live", "已发布公示")
+    published = draft_notice(edition, slug="live", title="已发布公示")
     published.save_revision().publish()
     published.title = "尚未审核的新标题"
     published.save_revision()  # pending: the public keeps the approved title
@@ -56,7 +37,7 @@ def test_drafts_and_pending_revisions_never_leave_the_cms(client, edition):
 
 
 def test_unpublished_content_disappears_from_the_api(client, edition):
-    page = notice(edition, "withdrawn", "撤回的公示")
+    page = draft_notice(edition, slug="withdrawn", title="撤回的公示")
     page.save_revision().publish()
     assert "撤回的公示" in listed_titles(client)
     page.refresh_from_db()

@@ -6,10 +6,11 @@ from datetime import date
 import pytest
 from admin_forms import add_url, form_errors, notice_form, valid_code
 from django.urls import reverse
+from factories import draft_notice, published_decision
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from cms.decisions.models import Award, AwardDecisionPage
+from cms.decisions.models import Award
 from cms.notices.models import PublicityNoticePage
 from cms.revocations.models import RevocationPage
 
@@ -70,19 +71,16 @@ def test_editor_drafts_is_refused_below_minimum_then_submits_and_approver_publis
 
 def submitted_notice(edition, author):
     """A notice written and submitted for approval by `author`."""
-    notice = PublicityNoticePage(
+    notice = draft_notice(
+        edition,
         title="受理名单公示",
         slug="accepted",
         kind="accepted",
-        issuing_body="办公室",
         date_signed=date(2023, 9, 1),
         start_date=date(2023, 9, 4),
-        working_days=5,
         end_date=date(2023, 9, 8),
         objection_method="电话",
-        live=False,
     )
-    edition.add_child(instance=notice)
     notice.save_revision(user=author)
     notice.get_workflow().start(notice, author)
     return notice
@@ -144,25 +142,14 @@ def test_an_edit_after_approval_needs_approval_again(client, users, edition):
 
 
 def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, users, edition):
-    decision = AwardDecisionPage(
-        title="表彰决定",
-        slug="decision",
-        document_number="运示例发〔2023〕9号",
-        issuing_body="运城市人民政府",
-        date_signed=date(2023, 12, 20),
+    award = published_decision(
+        edition,
+        "【示例】甲公司",
+        valid_code("91140800MA0K00001"),
+        date(2023, 12, 20),
+        users["editor"],
     )
-    decision.awards = [
-        Award(
-            recipient="【示例】甲公司",
-            credit_code=valid_code("91140800MA0K00001"),
-            category="organisation",
-            level="运城市市长质量奖",
-            valid_from=date(2023, 12, 20),
-        )
-    ]
-    edition.add_child(instance=decision)
-    decision.save_revision(user=users["editor"]).publish()
-    award = Award.objects.get()
+    decision = award.decision
     yuncheng = edition.get_parent().specific
     ground = yuncheng.revocation_grounds.first()
 

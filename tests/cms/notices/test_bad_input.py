@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from admin_forms import add_url, entry_row, form_errors, notice_form, valid_code
+from factories import published_decision, published_revocation
 from wagtail.test.utils.form_data import inline_formset
 
 from cms.notices.models import PublicityNoticePage
@@ -99,42 +100,11 @@ def test_full_width_digits_and_rare_characters_are_accepted(editor_client, editi
 
 
 def test_a_barred_organisation_is_flagged_on_a_candidate_list(editor_client, edition, users):
-    from cms.decisions.models import Award, AwardDecisionPage
-    from cms.revocations.models import RevocationPage
-
     code = valid_code("91140800MA0K00002")
     earlier = EditionPage(title="2018年度", slug="2018", number=2, year=2018)
     edition.get_parent().add_child(instance=earlier)
-    decision = AwardDecisionPage(
-        title="2018表彰决定",
-        slug="d2018",
-        issuing_body="运城市人民政府",
-        date_signed=date(2018, 12, 1),
-    )
-    decision.awards = [
-        Award(
-            recipient="【示例】乙公司",
-            credit_code=code,
-            category="organisation",
-            level="运城市市长质量奖",
-            valid_from=date(2018, 12, 1),
-        )
-    ]
-    earlier.add_child(instance=decision)
-    decision.save_revision().publish()
-    programme = edition.get_parent().specific
-    revocation = RevocationPage(
-        title="撤销",
-        slug="r",
-        issuing_body="运城市人民政府",
-        date_signed=date(2021, 5, 1),
-        award=Award.objects.get(),
-        facts="伪造材料",
-        legal_basis="第三十条",
-    )
-    programme.add_child(instance=revocation)
-    revocation.grounds.set([programme.revocation_grounds.first()])
-    revocation.save_revision().publish()
+    award = published_decision(earlier, "【示例】乙公司", code, date(2018, 12, 1))
+    published_revocation(award, date(2021, 5, 1))
 
     form = notice_form(
         5, entries=inline_formset([entry_row(name="【示例】乙公司", credit_code=code)])
