@@ -46,18 +46,18 @@ class RecipientRowsMixin:
 
     rows_formset = ""
 
-    def live_rows(self):
+    def validated_rows(self):
+        """Every row form, validated: ClusterForm validates child formsets only after the
+        parent's clean(), too late for the checks below (the result is cached)."""
         formset = self.formsets.get(self.rows_formset)
         if formset is None:
             return []
-        # ClusterForm validates child formsets after the parent's clean(); validate them now
-        # so their rows can be checked against the programme (the result is cached).
         formset.is_valid()
-        return [
-            form
-            for form in formset.forms
-            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
-        ]
+        return [form for form in formset.forms if getattr(form, "cleaned_data", None)]
+
+    def live_rows(self):
+        """The valid rows the editor keeps (not marked for deletion)."""
+        return [form for form in self.validated_rows() if not form.cleaned_data.get("DELETE")]
 
     def check_recipient(self, form, programme, rules) -> bool:
         data = form.cleaned_data

@@ -58,10 +58,10 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
     def refuse_deleting_revoked_awards(self):
         from cms.revocations.models import RevocationPage
 
-        for form in self.formsets["awards"].forms:
+        for form in self.validated_rows():
             award = form.instance
             if (
-                getattr(form, "cleaned_data", {}).get("DELETE")
+                form.cleaned_data.get("DELETE")
                 and award.pk
                 and RevocationPage.objects.filter(award=award).exists()
             ):
