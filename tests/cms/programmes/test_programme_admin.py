@@ -1,0 +1,37 @@
+"""Programme settings are the administrators' alone: editors neither add nor change them."""
+
+import pytest
+from django.urls import reverse
+
+from cms.programmes.models import ProgrammePage
+
+pytestmark = pytest.mark.django_db
+
+
+def add_programme_url(programmes):
+    index = programmes["yuncheng"].get_parent()
+    return reverse("wagtailadmin_pages:add", args=("programmes", "programmepage", index.pk))
+
+
+def refused(response) -> bool:
+    """Our hook answers 403; Wagtail sends users without the page permission home."""
+    return response.status_code == 403 or response.get("Location") == reverse("wagtailadmin_home")
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+@pytest.mark.parametrize("role", ["editor", "approver"])
+def test_editors_and_approvers_cannot_add_or_change_programmes(client, users, programmes, role):
+    client.force_login(users[role])
+    assert refused(client.get(add_programme_url(programmes)))
+    assert refused(client.post(add_programme_url(programmes), {"title": "新奖项"}))
+    assert refused(client.get(edit_url(programmes["yuncheng"])))
+    assert ProgrammePage.objects.count() == 4
+
+
+def test_administrators_open_the_programme_forms(client, users, programmes):
+    client.force_login(users["admin"])
+    assert client.get(add_programme_url(programmes)).status_code == 200
+    assert client.get(edit_url(programmes["yuncheng"])).status_code == 200
