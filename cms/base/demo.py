@@ -518,8 +518,10 @@ class DemoLoader:
                     username,
                     email=f"{username}@example.com",
                     password=PASSWORD,
-                    first_name=first_name,
-                    last_name=last_name,
+                    # Django shows first_name + " " + last_name ("志明 陈"); a Chinese name
+                    # is written whole, family name first, so it all goes in first_name.
+                    first_name=f"{last_name}{first_name}",
+                    last_name="",
                 )
                 self.created += 1
                 self.log(f"created account {username}")

@@ -6,6 +6,7 @@ added.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.management import create_contenttypes
@@ -122,10 +123,16 @@ def ensure_home_page():
     home = root.add_child(instance=HomePage(title="质量奖公示公开平台", slug="gongshi", live=True))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+        Site.objects.create(
+            hostname="localhost",
+            root_page=home,
+            is_default_site=True,
+            site_name=settings.WAGTAIL_SITE_NAME,
+        )
     else:
         welcome = site.root_page
         site.root_page = home
+        site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
         # Wagtail's installation leaves a placeholder "Welcome" page; it has no place here.
         if welcome.specific_class is Page and not welcome.get_children().exists():

@@ -149,5 +149,7 @@ def test_load_demo_command_prints_the_accounts():
         assert user is not None, username
         assert user.groups.filter(name=group).exists()
         assert user.email == f"{username}@example.com"
-        assert user.last_name and user.first_name
-    assert authenticate(username="admin", password="gongshi-demo").is_superuser
+        assert user.first_name and not user.last_name  # a Chinese name, written whole
+    admin = authenticate(username="admin", password="gongshi-demo")
+    assert admin.is_superuser
+    assert admin.get_full_name() == "周建国"
