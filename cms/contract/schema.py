@@ -92,7 +92,7 @@ KINDS: dict[str, dict[str, Field]] = {
         ),
         Field("cycle_years", INT),
         Field("validity_years", INT, nullable=True),
-        Field("min_publicity_working_days", INT),
+        Field("min_publicity_working_days", INT, nullable=True),
         Field(
             "levels",
             [

@@ -15,6 +15,9 @@ INSTALLED_APPS = [
     "cms.decisions",
     "cms.revocations",
     "cms.reporting",
+    "cms.publishing",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -133,3 +136,14 @@ LOGGING = {
         "wagtail": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+
+# Builds of the public site run in the background on django-tasks' database queue
+# (`manage.py db_worker`); production may use its Redis-backed RQ backend instead.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The public site: builds and the `live` symlink the web server serves.
+GONGSHI_SITE_DIR = VAR_DIR / "site"
+GONGSHI_SITE_URL = ""  # absolute base for sitemap and Open Graph links, when known
+GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "pelicanconf.py"
+GONGSHI_BUILD_TIMEOUT = 600  # seconds before a build is abandoned
+GONGSHI_SCHEDULED_BUILDS_AHEAD = 5  # date-driven builds queued at a time

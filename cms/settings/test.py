@@ -1,5 +1,9 @@
 """Settings for pytest."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -13,3 +17,7 @@ MEDIA_ROOT = "/tmp/gongshi-test-media"
 # test_<name> on that server, so CI runs the same suite on PostgreSQL.
 DATABASES["default"].pop("CONN_MAX_AGE", None)
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tasks are enqueued, not run: tests run the builds they mean to (tasks.run_*.call).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+# Builds go to a per-process temporary directory, never into var/.
+GONGSHI_SITE_DIR = Path(tempfile.gettempdir()) / f"gongshi-test-site-{os.getpid()}"

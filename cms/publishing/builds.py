@@ -1,0 +1,137 @@
+"""Requesting, running and scheduling builds of the public site from the CMS.
+
+An editor's publish only records a request (`request_build`); a worker of the task queue
+runs the build. Requests made before a build starts join it, so a burst of publishes
+costs one build; a request made while a build runs gets the next one, which exports
+what was published meanwhile.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import atomic, export
+from .models import ScheduledBuild, SiteBuild
+
+INTERRUPTED = "构建进程中断（进程被终止或服务器重启），已重新排队。"
+
+
+def site_dir() -> Path:
+    return Path(settings.GONGSHI_SITE_DIR)
+
+
+def request_build(trigger: str) -> SiteBuild:
+    """Ask for a build; returns the queued build this request joined or created."""
+    from .tasks import run_site_build
+
+    with transaction.atomic():
+        queued = (
+            SiteBuild.objects.select_for_update()
+            .filter(status=SiteBuild.Status.QUEUED)
+            .order_by("pk")
+            .first()
+        )
+        if queued is not None:
+            if trigger not in queued.trigger_list:
+                queued.triggers = "\n".join([*queued.trigger_list, trigger])
+                queued.save(update_fields=["triggers"])
+            return queued
+        build = SiteBuild.objects.create(triggers=trigger)
+        transaction.on_commit(lambda: run_site_build.enqueue(build.pk))
+    return build
+
+
+def run_build(build_id: int) -> SiteBuild | None:
+    """Run a queued build; None when another worker has taken it already."""
+    claimed = SiteBuild.objects.filter(pk=build_id, status=SiteBuild.Status.QUEUED).update(
+        status=SiteBuild.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    build = SiteBuild.objects.get(pk=build_id)
+    try:
+        result = atomic.build_site(
+            site_dir(),
+            lambda directory: export.write(export.collect(), directory),
+            settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
+            timeout=settings.GONGSHI_BUILD_TIMEOUT,
+            environment=_pelican_environment(),
+        )
+    except atomic.BuildFailed as failure:
+        build.status, build.error = SiteBuild.Status.FAILED, str(failure)
+    else:
+        build.status = SiteBuild.Status.SUCCEEDED
+        build.item_count, build.output = result.item_count, result.name
+        schedule_date_driven_builds()
+    build.finished_at = timezone.now()
+    build.save()
+    return build
+
+
+def recover_interrupted_builds() -> int:
+    """Mark builds left running by a killed process as failed and queue a new one.
+
+    Holding the site lock proves no build is running on this machine, so a build still
+    marked running was cut off.
+    """
+    try:
+        with atomic.site_lock(site_dir(), wait=False):
+            stale = list(SiteBuild.objects.filter(status=SiteBuild.Status.RUNNING))
+            for build in stale:
+                build.status, build.error = SiteBuild.Status.FAILED, INTERRUPTED
+                build.finished_at = timezone.now()
+                build.save(update_fields=["status", "error", "finished_at"])
+    except atomic.BuildBusy:
+        return 0
+    if stale:
+        request_build(f"重试：构建 #{stale[-1].pk} 被中断")
+    return len(stale)
+
+
+def schedule_date_driven_builds(today: date | None = None) -> list[ScheduledBuild]:
+    """Queue builds for the next days the public site changes by itself: a publicity
+    period opening or closing, an award expiring."""
+    from cms.decisions.models import Award
+    from cms.notices.models import PublicityNoticePage
+
+    from .tasks import run_scheduled_build
+
+    today = today or timezone.localdate()
+    moments: dict[date, str] = {}
+    for notice in PublicityNoticePage.objects.live().filter(end_date__gte=today):
+        if notice.start_date > today:
+            moments.setdefault(notice.start_date, f"公示期开始：{notice.title}")
+        moments.setdefault(notice.end_date + timedelta(days=1), f"公示期结束：{notice.title}")
+    expiring = (
+        Award.objects.filter(decision__live=True, valid_until__gte=today)
+        .order_by("valid_until")
+        .first()
+    )
+    if expiring:
+        moments.setdefault(
+            expiring.valid_until + timedelta(days=1), f"奖项到期：{expiring.recipient}"
+        )
+    created = []
+    for day in sorted(moments)[: settings.GONGSHI_SCHEDULED_BUILDS_AHEAD]:
+        due = timezone.make_aware(datetime.combine(day, time(0, 1)))
+        scheduled, new = ScheduledBuild.objects.get_or_create(
+            due_at=due, defaults={"reason": moments[day]}
+        )
+        if new:
+            transaction.on_commit(
+                lambda scheduled=scheduled: run_scheduled_build.using(
+                    run_after=scheduled.due_at
+                ).enqueue(scheduled.pk)
+            )
+            created.append(scheduled)
+    return created
+
+
+def _pelican_environment() -> dict:
+    environment = {"GONGSHI_SITE_URL": settings.GONGSHI_SITE_URL}
+    return {key: value for key, value in environment.items() if value}

@@ -1,0 +1,382 @@
+"""Live, public content as content/ documents: what the public site is built from.
+
+`collect()` is the only way content leaves the CMS for the public: the in-CMS build, the
+public read API's content endpoint and `manage.py export_content` all go through it. It
+reads the page table, which holds each page's live version (drafts and revisions awaiting
+approval live in revisions), skips pages not live, pages in private sections and pages
+under an unpublished ancestor, and checks every document against the contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+
+from cms import contract
+from cms.base.models import HomePage
+from cms.decisions.models import AwardDecisionPage
+from cms.notices.models import CallForApplicationsPage, PublicityNoticePage
+from cms.programmes.models import EditionPage, ProgrammePage
+from cms.programmes.plain_words import plain_rules
+from cms.reporting.models import ReportingChannel
+from cms.revocations.models import RevocationPage
+from cms.rules.awards import citation
+
+from .markdown import safe_href, to_markdown
+
+KIND_OF_MODEL = {
+    CallForApplicationsPage: "call",
+    PublicityNoticePage: "notice",
+    AwardDecisionPage: "decision",
+    RevocationPage: "revocation",
+}
+
+
+@dataclass
+class Attachment:
+    file: str  # path under content/, as the contract names it
+    document: object  # a Wagtail document
+
+    def describe(self) -> dict:
+        return {
+            "title": self.document.title,
+            "file": self.file,
+            "size": self.document.file.size,
+            "sha256": file_sha256(self.document.file),
+        }
+
+
+@dataclass
+class Item:
+    """One file of content/: its document, Markdown body and the files it brings."""
+
+    document: dict
+    body: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def path(self) -> PurePosixPath:
+        return contract.relative_path(self.document)
+
+    def text(self) -> str:
+        return contract.dump(self.document, self.body, path=f"content/{self.path}")
+
+
+def collect() -> Iterator[Item]:
+    """Every published item, in a stable order: home, programmes, documents, channels,
+    withdrawn items."""
+    pages = _public_pages()
+    exporter = _Exporter({page.pk: page for page in pages})
+    for page in pages:
+        item = exporter.item(page)
+        if item is not None:
+            yield item
+    for channel in ReportingChannel.objects.filter(live=True).order_by("pk"):
+        if channel.programme_id in exporter.pages:
+            yield exporter.channel(channel)
+    yield from exporter.withdrawn()
+
+
+def write(items, directory: Path) -> int:
+    """Write items into an empty `directory` (a build's own content/); returns the count."""
+    count = 0
+    for item in items:
+        target = directory / item.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(item.text(), encoding="utf-8")
+        for attachment in item.attachments:
+            destination = directory / attachment.file
+            if not destination.exists():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with attachment.document.file.open("rb") as source:
+                    destination.write_bytes(source.read())
+        count += 1
+    return count
+
+
+def site_path(page) -> str | None:
+    """The public URL path of a page, as docs/content-format.md defines it."""
+    page = page.specific
+    if isinstance(page, HomePage):
+        return "/"
+    if isinstance(page, ProgrammePage):
+        return f"/programmes/{page.slug}/"
+    if isinstance(page, EditionPage):
+        return f"/programmes/{page.get_parent().slug}/"
+    kind = KIND_OF_MODEL.get(type(page))
+    return f"/{contract.schema.DIRECTORIES[kind]}/{page.pk}/" if kind else None
+
+
+def file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def timestamp(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _public_pages() -> list[Page]:
+    """Live pages outside private sections whose ancestors are all live, in tree order."""
+    hidden = list(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
+    pages = []
+    for page in Page.objects.live().public().filter(depth__gt=1).specific().order_by("path"):
+        if not any(page.path.startswith(path) for path in hidden):
+            pages.append(page)
+    return pages
+
+
+class _Exporter:
+    def __init__(self, pages: dict[int, Page]):
+        self.pages = pages
+        self.programme_slugs = {
+            pk: page.slug for pk, page in pages.items() if isinstance(page, ProgrammePage)
+        }
+        self.editions = {pk: page for pk, page in pages.items() if isinstance(page, EditionPage)}
+
+    def item(self, page) -> Item | None:
+        if isinstance(page, HomePage):
+            return Item(
+                self._common(page, "home")
+                | {"site_name": _site_name(page), "introduction": page.introduction}
+            )
+        if isinstance(page, ProgrammePage):
+            return self.programme(page)
+        kind = KIND_OF_MODEL.get(type(page))
+        return self.document(page, kind) if kind else None
+
+    def _common(self, page, kind: str) -> dict:
+        return {
+            "schema": contract.SCHEMA_VERSION,
+            "kind": kind,
+            "id": page.pk,
+            "uuid": str(page.translation_key),
+            "title": page.title,
+            "first_published_at": timestamp(page.first_published_at),
+            "last_published_at": timestamp(page.last_published_at),
+        }
+
+    def programme(self, page: ProgrammePage) -> Item:
+        editions = [
+            self._edition(edition)
+            for edition in self.editions.values()
+            if edition.path.startswith(page.path)
+        ]
+        document = self._common(page, "programme") | {
+            "slug": page.slug,
+            "level": page.level,
+            "region": page.region,
+            "organiser": page.organiser,
+            "office": page.office,
+            "supervisor": page.supervisor,
+            "summary": page.summary,
+            "regulation": {
+                "title": page.regulation_title,
+                "number": page.regulation_number,
+                "status": page.regulation_status,
+                "issued_on": _date(page.regulation_issued_on),
+                "effective_from": _date(page.regulation_effective_from),
+                "expires_on": _date(page.regulation_expires_on),
+                "url": safe_href(page.regulation_url) or "",
+                "replaces": page.regulation_replaces,
+            },
+            "cycle_years": page.cycle_years,
+            "validity_years": page.validity_years,
+            "min_publicity_working_days": page.min_publicity_working_days,
+            "levels": [
+                {
+                    "name": level.name,
+                    "rank": level.rank,
+                    "category": level.category,
+                    "quota": level.quota,
+                }
+                for level in page.levels.all()
+            ],
+            "rules": plain_rules(page),
+            "editions": sorted(editions, key=lambda edition: edition["number"]),
+        }
+        return self._with_body(document, page.body)
+
+    def document(self, page, kind: str) -> Item | None:
+        programme = self._programme_of(page)
+        if programme is None:
+            return None
+        edition = next((e for e in self.editions.values() if page.path.startswith(e.path)), None)
+        document = self._common(page, kind) | {
+            "programme": programme,
+            "edition": self._edition(edition) if edition else None,
+            "document_number": page.document_number,
+            "issuing_body": page.issuing_body,
+            "date_signed": _date(page.date_signed),
+            "summary": page.summary,
+            "attachments": [],
+            "changes": [
+                {
+                    "published_at": timestamp(note.published_at),
+                    "note": note.note,
+                    "is_major": note.is_major,
+                }
+                for note in page.change_notes.order_by("published_at", "pk")
+            ],
+        }
+        document |= getattr(self, f"_{kind}_fields")(page)
+        item = self._with_body(document, page.body)
+        for block in page.attachments:
+            attachment = self._attachment(block.value)
+            if attachment and attachment.file not in {a.file for a in item.attachments}:
+                item.attachments.append(attachment)
+        document["attachments"] = [attachment.describe() for attachment in item.attachments]
+        return item
+
+    def _call_fields(self, page) -> dict:
+        return {
+            "application_deadline": _date(page.application_deadline),
+            "how_to_apply": page.how_to_apply,
+        }
+
+    def _notice_fields(self, page) -> dict:
+        return {
+            "notice_type": page.kind,
+            "start_date": _date(page.start_date),
+            "end_date": _date(page.end_date),
+            "working_days": page.working_days,
+            "objection_method": page.objection_method,
+            "entries": [
+                {
+                    "name": entry.name,
+                    "credit_code": entry.credit_code,
+                    "category": entry.category,
+                    "level": entry.level,
+                    "region": entry.region,
+                    "score": entry.score,
+                }
+                for entry in page.entries.all()
+            ],
+        }
+
+    def _decision_fields(self, page) -> dict:
+        year = self.editions[page.get_parent().pk].year
+        return {
+            "awards": [
+                {
+                    "id": award.pk,
+                    "recipient": award.recipient,
+                    "credit_code": award.credit_code,
+                    "category": award.category,
+                    "level": award.level,
+                    "region": award.region,
+                    "score": award.score,
+                    "prize": award.prize,
+                    "prize_money_yuan": award.prize_money_yuan,
+                    "is_repeat": award.is_repeat,
+                    "valid_from": _date(award.valid_from),
+                    "valid_until": _date(award.valid_until),
+                    "citation": citation(year, award.level),
+                }
+                for award in page.awards.all()
+            ]
+        }
+
+    def _revocation_fields(self, page) -> dict:
+        award = page.award
+        return {
+            "award": {
+                "id": award.pk,
+                "decision": award.decision_id,
+                "recipient": award.recipient,
+                "credit_code": award.credit_code,
+                "level": award.level,
+                "citation": award.citation,
+            },
+            "grounds": [{"text": g.text, "article": g.article} for g in page.grounds.all()],
+            "facts": page.facts,
+            "legal_basis": page.legal_basis,
+            "certificate_recovered": page.certificate_recovered,
+            "money_clawed_back": page.money_clawed_back,
+            "money_clawed_back_yuan": page.money_clawed_back_yuan,
+            "barred_until": _date(page.barred_until),
+        }
+
+    def channel(self, channel: ReportingChannel) -> Item:
+        published = channel.last_published_at or channel.latest_revision_created_at
+        first = channel.first_published_at or published
+        document = {
+            "schema": contract.SCHEMA_VERSION,
+            "kind": "channel",
+            "id": channel.pk,
+            "uuid": f"channel-{channel.pk}",
+            "title": channel.name,
+            "first_published_at": timestamp(first),
+            "last_published_at": timestamp(published),
+            "programme": self.programme_slugs[channel.programme_id],
+        }
+        for name in contract.schema.KINDS["channel"]:
+            if name != "programme":
+                document[name] = getattr(channel, name)
+        return Item(document)
+
+    def withdrawn(self) -> Iterator[Item]:
+        from .models import Withdrawal
+
+        for withdrawal in Withdrawal.objects.current():
+            if withdrawal.page_id in self.pages:
+                continue  # published again since
+            yield Item(withdrawal.as_document())
+
+    def _with_body(self, document: dict, html: str) -> Item:
+        item = Item(document)
+        item.body = to_markdown(html, lambda linktype, attrs: self._link(item, linktype, attrs))
+        return item
+
+    def _link(self, item: Item, linktype: str, attrs: dict) -> str | None:
+        """Where a rich-text link points on the public site, or None to drop the link."""
+        if linktype == "page":
+            page = self.pages.get(int(attrs.get("id", 0) or 0))
+            return site_path(page) if page else None
+        if linktype == "document":
+            document = get_document_model().objects.filter(pk=attrs.get("id") or 0).first()
+            attachment = self._attachment(document) if document else None
+            if attachment is None:
+                return None
+            if attachment.file not in {a.file for a in item.attachments}:
+                item.attachments.append(attachment)
+            return "/" + attachment.file
+        return safe_href(attrs.get("href", ""))
+
+    def _attachment(self, document) -> Attachment | None:
+        if document is None or document.collection.get_view_restrictions().exists():
+            return None
+        name = PurePosixPath(document.file.name).name
+        return Attachment(file=f"attachments/{document.pk}/{name}", document=document)
+
+    def _programme_of(self, page) -> str | None:
+        for pk, slug in self.programme_slugs.items():
+            if page.path.startswith(self.pages[pk].path):
+                return slug
+        return None
+
+    def _edition(self, edition) -> dict:
+        return {
+            "id": edition.pk,
+            "number": edition.number,
+            "year": edition.year,
+            "title": edition.title,
+        }
+
+
+def _site_name(home) -> str:
+    site = home.get_site()
+    return (site.site_name if site and site.site_name else "") or home.title
+
+
+def _date(day) -> str | None:
+    return day.isoformat() if day else None

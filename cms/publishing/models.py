@@ -1,0 +1,131 @@
+"""Builds of the public site, and items withdrawn from it as published in error."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+
+class SiteBuild(models.Model):
+    """One build of the public site: why it ran, when, how long, and how it ended.
+
+    A build is requested by whatever changed public content; requests arriving before it
+    starts join it (`triggers`), so a burst of publishes costs one build.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("构建中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    triggers = models.TextField(_("触发原因"), help_text=_("每行一条。"))
+    requested_at = models.DateTimeField(_("请求时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    item_count = models.PositiveIntegerField(_("导出条目数"), null=True, blank=True)
+    output = models.CharField(_("输出目录"), max_length=200, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("站点构建")
+        verbose_name_plural = _("站点构建")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    @property
+    def trigger_list(self) -> list[str]:
+        return [line for line in self.triggers.splitlines() if line]
+
+
+class ScheduledBuild(models.Model):
+    """A build due when a publicity period opens or closes or an award expires: the
+    public site changes with the date, not only with edits."""
+
+    due_at = models.DateTimeField(_("计划时间"), unique=True)
+    reason = models.CharField(_("原因"), max_length=200)
+
+    class Meta:
+        verbose_name = _("定时构建")
+        verbose_name_plural = _("定时构建")
+        ordering = ["due_at"]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.due_at):%Y-%m-%d %H:%M} {self.reason}"
+
+
+class WithdrawalQuerySet(models.QuerySet):
+    def current(self):
+        """The latest withdrawal of each page."""
+        latest = {}
+        for withdrawal in self.order_by("withdrawn_at", "pk"):
+            latest[withdrawal.page_id] = withdrawal
+        return list(latest.values())
+
+
+class Withdrawal(models.Model):
+    """An item taken off the public site as published in error.
+
+    What was public stays on record: its URL answers 410 Gone with a page saying what was
+    withdrawn, when and why. The fields are copied when it is withdrawn so the record
+    does not change with later drafts.
+    """
+
+    page = models.ForeignKey(
+        Page, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("页面")
+    )
+    page_key = models.PositiveIntegerField(_("页面编号"))
+    uuid = models.CharField(max_length=64)
+    kind = models.CharField(_("类型"), max_length=16)
+    title = models.CharField(_("标题"), max_length=255)
+    programme = models.CharField(_("奖项"), max_length=255, blank=True)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+    first_published_at = models.DateTimeField(_("首次发布时间"))
+    last_published_at = models.DateTimeField(_("最后发布时间"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), default=timezone.now)
+    reason = models.TextField(_("撤回原因"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = WithdrawalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("撤回记录")
+        verbose_name_plural = _("撤回记录")
+        ordering = ["-withdrawn_at"]
+
+    def __str__(self):
+        return f"{self.title}（{timezone.localtime(self.withdrawn_at):%Y-%m-%d}）"
+
+    def as_document(self) -> dict:
+        from cms import contract
+
+        from .export import timestamp
+
+        return {
+            "schema": contract.SCHEMA_VERSION,
+            "kind": "withdrawn",
+            "id": self.page_key,
+            "uuid": self.uuid,
+            "title": self.title,
+            "first_published_at": timestamp(self.first_published_at),
+            "last_published_at": timestamp(self.last_published_at),
+            "withdrawn_kind": self.kind,
+            "programme": self.programme or None,
+            "document_number": self.document_number,
+            "withdrawn_at": timestamp(self.withdrawn_at),
+            "reason": self.reason,
+        }

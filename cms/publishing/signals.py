@@ -1,0 +1,54 @@
+"""Every change that alters the public site asks for a build; none waits for it."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
+
+from cms.base.signals import went_live
+from cms.reporting.models import ReportingChannel
+
+from .builds import request_build
+
+
+@receiver(page_published)
+def build_on_publish(sender, instance, revision, **kwargs):
+    # Scheduling a revision also sends page_published; the site changes only when it
+    # goes live, which sends the signal again.
+    if went_live(instance, revision):
+        request_build(f"发布：{instance.title}")
+
+
+@receiver(page_unpublished)
+def build_on_unpublish(sender, instance, **kwargs):
+    request_build(f"撤下：{instance.title}")
+
+
+@receiver(post_page_move)
+def build_on_move(sender, instance, **kwargs):
+    if instance.live:
+        request_build(f"移动：{instance.title}")
+
+
+@receiver(post_delete, sender=Page)
+def build_on_delete(sender, instance, **kwargs):
+    if instance.live:
+        request_build(f"删除：{instance.title}")
+
+
+@receiver(published, sender=ReportingChannel)
+def build_on_channel_published(sender, instance, **kwargs):
+    request_build(f"发布举报渠道：{instance.name}")
+
+
+@receiver(unpublished, sender=ReportingChannel)
+def build_on_channel_unpublished(sender, instance, **kwargs):
+    request_build(f"撤下举报渠道：{instance.name}")
+
+
+@receiver(post_save, sender=get_document_model())
+def build_on_document_change(sender, instance, created, **kwargs):
+    # A new document is public only once a published page links it.
+    if not created:
+        request_build(f"附件更新：{instance.title}")

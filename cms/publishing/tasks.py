@@ -1,0 +1,22 @@
+"""Background tasks of the public site's builds, run by the task queue's worker."""
+
+from django_tasks import task
+
+from . import builds
+from .models import ScheduledBuild
+
+
+@task()
+def run_site_build(build_id: int) -> str:
+    build = builds.run_build(build_id)
+    return build.status if build else "skipped"
+
+
+@task()
+def run_scheduled_build(scheduled_id: int) -> str:
+    scheduled = ScheduledBuild.objects.filter(pk=scheduled_id).first()
+    if scheduled is None:
+        return "skipped"
+    builds.request_build(scheduled.reason)
+    scheduled.delete()
+    return "requested"
