@@ -7,24 +7,52 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SITE_PORT ?= 8001
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-postgres lint check lock clean
+.PHONY: demo site export golden test test-postgres lint check lock clean
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
+# The CMS, the worker that builds the public site after every publish, and the public
+# site itself; Ctrl-C stops all three.
 demo: $(BIN)/.installed
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
+	$(MANAGE) build_site --if-missing --reason "演示站点首次构建"
 	@echo
+	@echo "Public site:          http://$(HOST):$(SITE_PORT)/"
 	@echo "CMS (Wagtail admin):  http://$(HOST):$(PORT)/admin/"
 	@echo "Public read API:      http://$(HOST):$(PORT)/api/v2/pages/"
 	@echo
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	$(MANAGE) site_worker & \
+	$(BIN)/python -m cms.publishing.serve --site-dir var/site --host $(HOST) --port $(SITE_PORT) & \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+# Build the public site into var/site/live: from this CMS's database, or with
+# CMS_URL=https://cms.example from a CMS elsewhere through its public read API.
+site: $(BIN)/.installed
+ifdef CMS_URL
+	$(BIN)/python -m cms.publishing.remote --cms-url "$(CMS_URL)" --site-dir var/site
+else
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) build_site --now
+endif
+
+# Export what is published into content/ to read it (each build exports its own copy).
+export: $(BIN)/.installed
+	find content -mindepth 1 -not -name README.md -delete
+	$(MANAGE) export_content content
+
+# Rebuild the golden site the tests compare with, after an intended change to the output.
+golden: $(BIN)/.installed
+	$(BIN)/python tests/site/refresh_golden.py
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
@@ -35,8 +63,8 @@ test-postgres: $(BIN)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gongshi} $(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check cms tests
-	$(BIN)/ruff format --check cms tests
+	$(BIN)/ruff check cms site tests
+	$(BIN)/ruff format --check cms site tests
 
 check: $(BIN)/.installed
 	mkdir -p var

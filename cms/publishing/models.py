@@ -46,6 +46,14 @@ class SiteBuild(models.Model):
         return None
 
     @property
+    def trigger_summary(self) -> str:
+        triggers = self.trigger_list
+        more = f"（等{len(triggers)}项）" if len(triggers) > 1 else ""
+        return (triggers[0] if triggers else "") + more
+
+    trigger_summary.fget.short_description = _("触发原因")
+
+    @property
     def trigger_list(self) -> list[str]:
         return [line for line in self.triggers.splitlines() if line]
 

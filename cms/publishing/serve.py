@@ -1,0 +1,81 @@
+"""A small web server for the built site on a laptop (`make demo`); nginx in production.
+
+It resolves `<site dir>/live` on every request, so a new build is served as soon as it
+is swapped in; answers 410 Gone for items withdrawn as published in error (listed in the
+build's withdrawn.json) and serves the site's 404 page for anything missing.
+
+    python -m cms.publishing.serve --site-dir var/site --port 8001
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class SiteRequestHandler(SimpleHTTPRequestHandler):
+    def __init__(self, *args, site_dir: Path, **kwargs):
+        self.site_dir = site_dir
+        self.live = (site_dir / "live").resolve()
+        super().__init__(*args, directory=str(self.live), **kwargs)
+
+    def send_head(self):
+        if not (self.live / "index.html").is_file():
+            return self._page(
+                HTTPStatus.SERVICE_UNAVAILABLE, None, "公开站点正在首次构建，请稍后刷新。"
+            )
+        path = unquote(urlsplit(self.path).path)
+        if withdrawn := self._withdrawn().get(path if path.endswith("/") else path + "/"):
+            return self._page(HTTPStatus.GONE, self.live / withdrawn.lstrip("/") / "index.html")
+        if not Path(self.translate_path(self.path)).exists():
+            return self._page(HTTPStatus.NOT_FOUND, self.live / "404.html")
+        return super().send_head()
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        pass  # the demo's terminal belongs to the CMS's log
+
+    def _withdrawn(self) -> dict[str, str]:
+        try:
+            items = json.loads((self.live / "withdrawn.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {item["path"]: item["path"] for item in items}
+
+    def _page(self, status: HTTPStatus, page: Path | None, text: str = ""):
+        body = page.read_bytes() if page is not None and page.is_file() else text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return BytesIO(body)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="在本机提供公开站点（演示用）。")
+    parser.add_argument("--site-dir", type=Path, default=Path("var/site"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    arguments = parser.parse_args(argv)
+    arguments.site_dir.mkdir(parents=True, exist_ok=True)
+    handler = partial(SiteRequestHandler, site_dir=arguments.site_dir.resolve())
+    server = ThreadingHTTPServer((arguments.host, arguments.port), handler)
+    print(
+        f"公开站点：http://{arguments.host}:{arguments.port}/ （{os.fspath(arguments.site_dir)}/live）"
+    )
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
