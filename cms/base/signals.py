@@ -29,7 +29,10 @@ def record_change_note(sender, instance, revision, **kwargs):
         page=instance,
         revision=revision,
         published_at=instance.last_published_at,
-        note=_("首次发布") if first else instance.change_note.strip(),
+        # The form requires a note; a publish that bypassed it still leaves a line.
+        note=_("首次发布")
+        if first
+        else (instance.change_note.strip() or _("内容更新（未填写说明）")),
         is_major=True if first else instance.change_is_major,
     )
     if not first:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
 # Characters Markdown would read as syntax inside running text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]>#])")
 _LINE_START_BULLET = re.compile(r"^(\s*)([-+=])(?=\s|$)", re.MULTILINE)
 _LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)
 
@@ -24,6 +24,8 @@ LinkResolver = Callable[[str, dict], str | None]
 
 
 def escape(text: str) -> str:
+    # Markdown has no backslash escape for < and &; entities keep them literal.
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = _LINE_START_BULLET.sub(r"\1\\\2", text)
     return _LINE_START_NUMBER.sub(r"\1\\\2", text)

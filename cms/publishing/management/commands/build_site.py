@@ -9,9 +9,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--now", action="store_true", help="立即构建并等待结果")
-        parser.add_argument(
-            "--if-missing", action="store_true", help="只在还没有公开站点时构建"
-        )
+        parser.add_argument("--if-missing", action="store_true", help="只在还没有公开站点时构建")
         parser.add_argument("--reason", default="手动构建", help="记入构建历史的原因")
 
     def handle(self, now, if_missing, reason, **options):

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "把已发布的公开内容导出到目录（content/ 格式，见 docs/content-format.md）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", type=Path, help="目标目录，须为空或不存在（可以有 README.md）")
+        parser.add_argument(
+            "directory", type=Path, help="目标目录，须为空或不存在（可以有 README.md）"
+        )
 
     def handle(self, directory: Path, **options):
         if directory.exists() and any(p.name != "README.md" for p in directory.iterdir()):

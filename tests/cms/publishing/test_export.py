@@ -1,0 +1,243 @@
+"""What leaves the CMS for the public site: live, public content only, in the contract's
+format, the same whether exported in the CMS or fetched through the public read API."""
+
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+from factories import draft_notice, published_decision, published_revocation
+from wagtail.documents.models import Document
+from wagtail.models import PageViewRestriction
+
+from cms import contract
+from cms.base.demo import load_demo
+from cms.programmes.models import EditionPage
+from cms.publishing import export, remote
+from cms.publishing.models import Withdrawal
+from cms.reporting.models import ReportingChannel
+
+pytestmark = pytest.mark.django_db
+
+
+def exported() -> dict[str, dict]:
+    return {str(item.path): item for item in export.collect()}
+
+
+def published_notice(edition, **fields):
+    notice = draft_notice(edition, **fields)
+    notice.save_revision().publish()
+    notice.refresh_from_db()
+    return notice
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_only_live_public_content_leaves_the_cms(edition, programmes):
+    live = published_notice(edition, title="已发布的公示", slug="live")
+    draft = draft_notice(edition, title="草稿公示", slug="draft")
+
+    corrected = published_notice(edition, title="原标题", slug="corrected")
+    corrected.title = "待审核的新标题"
+    corrected.save_revision()  # a pending revision is not live
+
+    withdrawn = published_notice(edition, title="已撤下的公示", slug="withdrawn")
+    withdrawn.unpublish()
+
+    scheduled = draft_notice(edition, title="定时发布的公示", slug="scheduled")
+    scheduled.go_live_at = timezone.now() + timedelta(days=2)
+    scheduled.save_revision().publish()  # only schedules it
+
+    hidden_edition = EditionPage(title="未发布的届次", slug="2020", number=1, year=2020, live=False)
+    programmes["yuncheng"].add_child(instance=hidden_edition)
+    orphan = published_notice(hidden_edition, title="上级未发布的公示", slug="orphan")
+
+    private_edition = EditionPage(title="内部届次", slug="2021", number=2, year=2021)
+    programmes["yuncheng"].add_child(instance=private_edition)
+    PageViewRestriction.objects.create(page=private_edition, restriction_type="login")
+    private = published_notice(private_edition, title="内部公示", slug="private")
+
+    items = exported()
+    notices = {
+        item.document["title"] for item in items.values() if item.document["kind"] == "notice"
+    }
+    assert notices == {"已发布的公示", "原标题"}
+    assert f"notices/{live.pk}.md" in items
+    for absent in (draft, withdrawn, scheduled, orphan, private):
+        assert f"notices/{absent.pk}.md" not in items
+    assert {item.document["kind"] for item in items.values()} >= {"home", "programme", "notice"}
+
+
+def test_a_demo_export_passes_the_contract_file_by_file(tmp_path):
+    load_demo()
+    count = export.write(export.collect(), tmp_path)
+
+    kinds = {}
+    for path in sorted(tmp_path.rglob("*.md")):
+        document, _ = contract.load(path.read_text(encoding="utf-8"), str(path))
+        kinds[document["kind"]] = kinds.get(document["kind"], 0) + 1
+    assert sum(kinds.values()) == count
+    # the demo's draft notice stays in the CMS
+    assert kinds == {
+        "home": 1,
+        "programme": 4,
+        "call": 11,
+        "notice": 16,
+        "decision": 9,
+        "revocation": 2,
+        "channel": 4,
+    }
+    decision = next(
+        contract.load(p.read_text(encoding="utf-8"), str(p))[0]
+        for p in (tmp_path / "decisions").glob("*.md")
+    )
+    year = decision["edition"]["year"]
+    assert all(award["citation"].startswith(f"{year}年度") for award in decision["awards"])
+
+
+def test_revocation_names_the_award_and_its_decision(edition):
+    award = published_decision(edition, "运城示例有限公司", "91140800MA0000001A", edition_date())
+    revocation = published_revocation(award, edition_date() + timedelta(days=200))
+    document = exported()[f"revocations/{revocation.pk}.md"].document
+    assert document["award"] | {"citation": None} == {
+        "id": award.pk,
+        "decision": award.decision_id,
+        "recipient": "运城示例有限公司",
+        "credit_code": "91140800MA0000001A",
+        "level": "运城市市长质量奖",
+        "citation": None,
+    }
+    assert document["award"]["citation"] == "2023年度运城市市长质量奖"
+    assert document["grounds"] and document["grounds"][0]["article"]
+
+
+def edition_date():
+    from datetime import date
+
+    return date(2023, 12, 1)
+
+
+def test_rich_text_reaches_content_harmless(edition):
+    notice = published_notice(
+        edition,
+        title="<script>alert('标题')</script>公示",
+        body=(
+            '<p>正文<script>alert(1)</script><a href="javascript:alert(2)">链接</a>'
+            '<a href="https://www.gov.cn/">政府网</a></p>'
+        ),
+    )
+    item = exported()[f"notices/{notice.pk}.md"]
+    assert item.body == "正文链接[政府网](<https://www.gov.cn/>)"
+    # a title is data: kept as typed, escaped by the site's templates
+    assert item.document["title"] == "<script>alert('标题')</script>公示"
+
+
+def test_attachments_travel_with_their_checksum(edition, tmp_path):
+    data = "公示附件内容".encode()
+    document = Document.objects.create(title="公示名单（PDF）", file=ContentFile(data, "list.pdf"))
+    notice = draft_notice(edition, attachments=[("document", document)])
+    notice.save_revision().publish()
+
+    export.write(export.collect(), tmp_path)
+    text = (tmp_path / "notices" / f"{notice.pk}.md").read_text(encoding="utf-8")
+    meta, _ = contract.load(text, f"notices/{notice.pk}.md")
+    [attachment] = meta["attachments"]
+    assert attachment["title"] == "公示名单（PDF）"
+    assert attachment["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (tmp_path / attachment["file"]).read_bytes() == data
+
+
+def test_channels_are_exported_once_live(programmes):
+    channel = ReportingChannel(
+        programme=programmes["yuncheng"],
+        name="运城市市长质量奖监督组",
+        phone="0359-0000000",
+        report_contents="被举报对象、事实和证据",
+        procedure="受理后10个工作日内答复",
+        confidentiality_promise="对举报人信息严格保密",
+        live=False,
+    )
+    channel.save()
+    assert f"channels/{channel.pk}.md" not in exported()
+    channel.save_revision().publish()
+    document = exported()[f"channels/{channel.pk}.md"].document
+    assert document["programme"] == "yuncheng" and document["phone"] == "0359-0000000"
+
+
+def test_an_unpublished_item_leaves_a_public_reason(client, users, edition):
+    notice = published_notice(edition, title="误发的公示", slug="mistake")
+    client.force_login(users["approver"])
+    url = reverse("wagtailadmin_pages:unpublish", args=(notice.pk,))
+
+    refused = client.post(url, {"withdrawal_reason": "  "})
+    assert refused.status_code == 302
+    notice.refresh_from_db()
+    assert notice.live, "no reason, no unpublishing"
+
+    client.post(url, {"withdrawal_reason": "误发了未经审定的名单，已撤回核实。"})
+    notice.refresh_from_db()
+    assert not notice.live
+    withdrawal = Withdrawal.objects.get(page=notice)
+    assert withdrawal.withdrawn_by == users["approver"]
+
+    document = exported()[f"withdrawn/{notice.pk}.md"].document
+    assert document["withdrawn_kind"] == "notice"
+    assert document["reason"] == "误发了未经审定的名单，已撤回核实。"
+    assert document["title"] == "误发的公示"
+    assert f"notices/{notice.pk}.md" not in exported()
+
+    notice.save_revision().publish()  # published again: no longer withdrawn
+    assert f"withdrawn/{notice.pk}.md" not in exported()
+
+
+def test_a_remote_build_exports_the_same_tree_through_the_public_api(client, tmp_path):
+    load_demo()
+    document = Document.objects.create(title="附件", file=ContentFile(b"%PDF-1.4 demo", "a.pdf"))
+    notice = export.PublicityNoticePage.objects.live().first()
+    notice.attachments = [("document", document)]
+    notice.save_revision().publish()
+
+    def fetch(url):
+        response = client.get(url.removeprefix("http://testserver"))
+        assert response.status_code == 200, url
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
+    local, fetched = tmp_path / "local", tmp_path / "remote"
+    local.mkdir(), fetched.mkdir()
+    count = export.write(export.collect(), local)
+    assert remote.write_from_api("http://testserver", fetched, fetch) == count
+    assert tree(fetched) == tree(local)
+    assert any(name.startswith("attachments/") for name in tree(local))
+
+
+def test_a_tampered_attachment_fails_a_remote_export(client, edition, tmp_path):
+    document = Document.objects.create(title="附件", file=ContentFile(b"original", "a.pdf"))
+    draft_notice(edition, attachments=[("document", document)]).save_revision().publish()
+
+    def fetch(url):
+        if "/documents/" in url:
+            return b"tampered"
+        return client.get(url.removeprefix("http://testserver")).content
+
+    with pytest.raises(contract.ContractError, match="SHA-256"):
+        remote.write_from_api("http://testserver", tmp_path, fetch)
+
+
+def test_the_content_endpoint_pages_and_refuses_bad_parameters(client, edition):
+    published_notice(edition)
+    whole = client.get("/api/v2/content/").json()
+    assert whole["meta"] == {"total_count": len(whole["items"]), "schema": 1}
+    second = client.get("/api/v2/content/?offset=1&limit=1").json()
+    assert second["items"] == whole["items"][1:2]
+    for query in ("limit=0", "limit=101", "offset=-1", "offset=x"):
+        response = client.get(f"/api/v2/content/?{query}")
+        assert response.status_code == 400 and "message" in response.json()
