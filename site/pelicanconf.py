@@ -1,0 +1,67 @@
+"""Pelican settings for the public site, used as is for local and CMS builds.
+
+    .venv/bin/python -m pelican <content dir> -o <output dir> -s site/pelicanconf.py
+
+Every path here is taken from this file's location, so the build does not depend on the
+working directory. Pelican only provides the machinery: the project plugin
+(site/plugins/gongshi_site) reads content/, checks it against cms.contract and writes
+every page; Pelican's own articles, pages, feeds and archives are switched off.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+SITE_DIR = Path(__file__).resolve().parent
+REPOSITORY = SITE_DIR.parent
+
+# cms.contract is plain Python and lives in the CMS package; the plugin imports it.
+for import_path in (str(SITE_DIR / "plugins"), str(REPOSITORY)):
+    if import_path not in sys.path:
+        sys.path.insert(0, import_path)
+
+# Imported here rather than named in PLUGINS as a string: Pelican skips a plugin it cannot
+# import with a logged error and builds an empty site; an import error here stops the build.
+import gongshi_site  # noqa: E402
+
+SITENAME = "质量奖公示公开平台"  # used only until content/home.md is read
+SITEURL = ""  # pages link root-relative; publishconf.py sets the public address
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+
+PATH = str(REPOSITORY / "content")
+OUTPUT_PATH = str(REPOSITORY / "var" / "output")
+THEME = str(REPOSITORY / "themes" / "gongshi")
+PLUGINS = [gongshi_site]
+
+# The plugin's generator writes every page; Pelican reads no content of its own, and
+# attachments are copied by the plugin only once their size and hash are checked.
+ARTICLE_PATHS = []
+PAGE_PATHS = []
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = ""
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
+CATEGORY_SAVE_AS = TAG_SAVE_AS = AUTHOR_SAVE_AS = ""
+CATEGORIES_SAVE_AS = TAGS_SAVE_AS = AUTHORS_SAVE_AS = ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+
+# Everything from content/ is text to escape, unless the plugin has sanitised it.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": [],
+}
+
+# The day statuses are computed for (公示中, 已过期, ...): pinned for reproducible builds
+# and the golden test, otherwise today in China. Nothing else may read the clock.
+GONGSHI_BUILD_DATE = os.environ.get("GONGSHI_BUILD_DATE") or None
+GONGSHI_PAGE_SIZE = 50

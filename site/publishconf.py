@@ -1,0 +1,18 @@
+"""Settings for the public deployment: pelicanconf.py plus the site's public address,
+which the sitemap and Open Graph tags need as absolute URLs.
+
+    GONGSHI_SITE_URL=https://zlj.example.gov.cn \
+        .venv/bin/python -m pelican <content dir> -o <output dir> -s site/publishconf.py
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pelicanconf import *  # noqa: E402, F403
+
+SITEURL = os.environ.get("GONGSHI_SITE_URL", "").strip().rstrip("/")
+if not SITEURL.startswith(("https://", "http://")):
+    raise SystemExit("publishconf.py 需要环境变量 GONGSHI_SITE_URL，例如 https://zlj.example.gov.cn")
