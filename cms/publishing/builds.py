@@ -132,6 +132,13 @@ def schedule_date_driven_builds(today: date | None = None) -> list[ScheduledBuil
     return created
 
 
+def schedule_publishing_run(when: datetime) -> None:
+    """Run Wagtail's scheduled publishing when a page is due to go live or expire."""
+    from .tasks import publish_scheduled_pages
+
+    transaction.on_commit(lambda: publish_scheduled_pages.using(run_after=when).enqueue())
+
+
 def _pelican_environment() -> dict:
     environment = {"GONGSHI_SITE_URL": settings.GONGSHI_SITE_URL}
     return {key: value for key, value in environment.items() if value}

@@ -9,15 +9,19 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pu
 from cms.base.signals import went_live
 from cms.reporting.models import ReportingChannel
 
-from .builds import request_build
+from .builds import request_build, schedule_publishing_run
 
 
 @receiver(page_published)
 def build_on_publish(sender, instance, revision, **kwargs):
     # Scheduling a revision also sends page_published; the site changes only when it
-    # goes live, which sends the signal again.
+    # goes live, which the queue brings about at the scheduled time.
     if went_live(instance, revision):
         request_build(f"发布：{instance.title}")
+        if instance.expire_at:
+            schedule_publishing_run(instance.expire_at)
+    elif revision.approved_go_live_at:
+        schedule_publishing_run(revision.approved_go_live_at)
 
 
 @receiver(page_unpublished)

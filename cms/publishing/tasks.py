@@ -1,5 +1,6 @@
 """Background tasks of the public site's builds, run by the task queue's worker."""
 
+from django.core.management import call_command
 from django_tasks import task
 
 from . import builds
@@ -20,3 +21,11 @@ def run_scheduled_build(scheduled_id: int) -> str:
     builds.request_build(scheduled.reason)
     scheduled.delete()
     return "requested"
+
+
+@task()
+def publish_scheduled_pages() -> str:
+    """Wagtail's scheduled publishing and expiry, run by the queue when one falls due
+    instead of by a cron job; each page it publishes asks for a build as usual."""
+    call_command("publish_scheduled")
+    return "done"

@@ -1,6 +1,7 @@
 """Production: everything secret or site-specific comes from the environment."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -15,3 +16,14 @@ if "DATABASE_URL" not in os.environ:
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Builds run on a Redis-backed queue with its own worker (`manage.py rqworker default`)
+# when REDIS_URL is set; otherwise on the database queue (`manage.py site_worker`).
+if redis_url := os.environ.get("REDIS_URL"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405
+    RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": GONGSHI_BUILD_TIMEOUT + 60}}  # noqa: F405
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+GONGSHI_SITE_DIR = Path(os.environ.get("GONGSHI_SITE_DIR", VAR_DIR / "site"))  # noqa: F405
+GONGSHI_SITE_URL = os.environ.get("GONGSHI_SITE_URL", "")
+GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "publishconf.py"  # noqa: F405

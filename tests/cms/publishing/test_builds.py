@@ -2,6 +2,8 @@
 atomic, and recorded for the editors."""
 
 import os
+from contextlib import contextmanager
+from unittest import mock
 import signal
 import subprocess
 import sys
@@ -33,6 +35,13 @@ def stub_site(settings, tmp_path, edition):
     return settings.GONGSHI_SITE_DIR
 
 
+@contextmanager
+def time_machine(moment):
+    """Wagtail's publish_scheduled compares with timezone.now(); move it, not the clock."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
 def build_tasks(task=tasks.run_site_build):
     """What was queued for the worker by this app (Wagtail queues search indexing too)."""
     return [result for result in default_task_backend.results if result.task.func == task.func]
@@ -59,11 +68,23 @@ def test_a_burst_of_publishes_costs_one_build(
     assert SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED).count() == 1
 
 
-def test_scheduling_a_page_builds_nothing_until_it_goes_live(stub_site, edition):
+def test_a_scheduled_page_is_published_by_the_queue_and_built_then(
+    stub_site, edition, django_capture_on_commit_callbacks
+):
     notice = draft_notice(edition)
-    notice.go_live_at = timezone.now() + timedelta(hours=3)
-    notice.save_revision().publish()
-    assert not SiteBuild.objects.exists()
+    due = timezone.now() + timedelta(hours=3)
+    notice.go_live_at = due
+    with django_capture_on_commit_callbacks(execute=True):
+        notice.save_revision().publish()
+    assert not SiteBuild.objects.exists(), "nothing to build until it goes live"
+    [run] = build_tasks(tasks.publish_scheduled_pages)
+    assert run.task.run_after == due
+
+    with time_machine(due + timedelta(minutes=1)):
+        tasks.publish_scheduled_pages.call()
+    notice.refresh_from_db()
+    assert notice.live
+    assert SiteBuild.objects.get().trigger_list == [f"发布：{notice.title}"]
 
 
 def test_a_build_replaces_the_live_site_only_when_it_succeeds(stub_site, edition, monkeypatch):
