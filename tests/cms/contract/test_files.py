@@ -115,7 +115,7 @@ def test_malformed_files_are_refused(text, message):
 
 
 def test_a_file_must_live_where_its_kind_and_id_say():
-    with pytest.raises(contract.ContractError, match="content/notices/12.md"):
+    with pytest.raises(contract.ContractError, match=r"content/notices/12\.md"):
         contract.load(contract.dump(NOTICE), "content/decisions/12.md")
 
 

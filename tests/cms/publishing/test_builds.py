@@ -2,15 +2,15 @@
 atomic, and recorded for the editors."""
 
 import os
-from contextlib import contextmanager
-from unittest import mock
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.utils import timezone
