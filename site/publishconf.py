@@ -11,8 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pelicanconf import *  # noqa: E402, F403
+from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("GONGSHI_SITE_URL", "").strip().rstrip("/")
 if not SITEURL.startswith(("https://", "http://")):
-    raise SystemExit("publishconf.py 需要环境变量 GONGSHI_SITE_URL，例如 https://zlj.example.gov.cn")
+    raise SystemExit(
+        "publishconf.py 需要环境变量 GONGSHI_SITE_URL，例如 https://zlj.example.gov.cn"
+    )

@@ -26,4 +26,5 @@ if redis_url := os.environ.get("REDIS_URL"):
 
 GONGSHI_SITE_DIR = Path(os.environ.get("GONGSHI_SITE_DIR", VAR_DIR / "site"))  # noqa: F405
 GONGSHI_SITE_URL = os.environ.get("GONGSHI_SITE_URL", "")
-GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "publishconf.py"  # noqa: F405
+if GONGSHI_SITE_URL:  # absolute URLs in the sitemap, canonical and Open Graph links
+    GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "publishconf.py"  # noqa: F405

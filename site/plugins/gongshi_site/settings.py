@@ -42,4 +42,6 @@ def parse_build_date(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"GONGSHI_BUILD_DATE 应为 YYYY-MM-DD 格式的日期，而不是 {value!r}") from None
+        raise ValueError(
+            f"GONGSHI_BUILD_DATE 应为 YYYY-MM-DD 格式的日期，而不是 {value!r}"
+        ) from None

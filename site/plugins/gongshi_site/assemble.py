@@ -1,0 +1,296 @@
+"""From the checked content/ files to the joined-up model the pages are drawn from."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from . import labels, markup, urls
+from .model import (
+    Attachment,
+    Award,
+    Call,
+    Change,
+    Channel,
+    Decision,
+    Edition,
+    Entry,
+    Ground,
+    Home,
+    Level,
+    Notice,
+    Programme,
+    Regulation,
+    Revocation,
+    Rule,
+    Site,
+    Winner,
+    Withdrawn,
+)
+from .reader import Content, Source
+from .settings import CHINA
+from .status import award_status, call_status, days_left, publicity_status
+
+
+def assemble(content: Content, today: date, fallback_site_name: str) -> Site:
+    """The site's model for `today`, the day statuses are computed for."""
+    programmes = {source.document["slug"]: _programme(source) for source in content.of("programme")}
+    calls = [_call(source, programmes, today) for source in content.of("call")]
+    notices = [_notice(source, programmes, today) for source in content.of("notice")]
+    decisions = [_decision(source, programmes) for source in content.of("decision")]
+    awards = {award.id: award for decision in decisions for award in decision.awards}
+    revocations = [_revocation(source, programmes, awards) for source in content.of("revocation")]
+    for award in awards.values():
+        award.status = award_status(award.valid_until, award.revocation is not None, today)
+    channels = [_channel(source, programmes) for source in content.of("channel")]
+    for programme in programmes.values():
+        _file_under(programme, calls, notices, decisions, revocations, channels)
+    return Site(
+        home=_home(content.home, fallback_site_name),
+        today=today,
+        programmes=sorted(programmes.values(), key=lambda programme: programme.id),
+        calls=_newest_first(calls),
+        notices=_newest_first(notices),
+        decisions=_newest_first(decisions),
+        revocations=_newest_first(revocations),
+        channels=channels,
+        winners=_winners(decisions),
+        withdrawn=[_withdrawn(source, programmes) for source in content.of("withdrawn")],
+    )
+
+
+def _newest_first(documents: list) -> list:
+    return sorted(documents, key=lambda document: document.sort_key, reverse=True)
+
+
+def _file_under(programme, calls, notices, decisions, revocations, channels) -> None:
+    def own(items):
+        return [item for item in items if item.programme is programme]
+
+    programme.calls = _newest_first(own(calls))
+    programme.notices = _newest_first(own(notices))
+    programme.decisions = _newest_first(own(decisions))
+    programme.revocations = _newest_first(own(revocations))
+    programme.channels = own(channels)
+
+
+def _home(source: Source | None, fallback_site_name: str) -> Home:
+    if source is None:
+        return Home(site_name=fallback_site_name, introduction="", body_html="")
+    document = source.document
+    return Home(
+        site_name=document["site_name"],
+        introduction=document["introduction"],
+        body_html=markup.render(source.body),
+    )
+
+
+def _programme(source: Source) -> Programme:
+    document = source.document
+    regulation = document["regulation"]
+    return Programme(
+        id=document["id"],
+        slug=document["slug"],
+        title=document["title"],
+        url=urls.programme(document["slug"]),
+        level=document["level"],
+        region=document["region"],
+        organiser=document["organiser"],
+        office=document["office"],
+        supervisor=document["supervisor"],
+        summary=document["summary"],
+        regulation=Regulation(
+            title=regulation["title"],
+            number=regulation["number"],
+            status=regulation["status"],
+            issued_on=_date(regulation["issued_on"]),
+            effective_from=_date(regulation["effective_from"]),
+            expires_on=_date(regulation["expires_on"]),
+            url=web_url(regulation["url"]),
+            replaces=regulation["replaces"],
+        ),
+        cycle_years=document["cycle_years"],
+        validity_years=document["validity_years"],
+        min_publicity_working_days=document["min_publicity_working_days"],
+        levels=[Level(**level) for level in document["levels"]],
+        rules=[Rule(**rule) for rule in document["rules"]],
+        editions=sorted(
+            (Edition(**edition) for edition in document["editions"]),
+            key=lambda edition: edition.number,
+        ),
+        body_html=markup.render(source.body),
+        first_published_at=_moment(document["first_published_at"]),
+        last_published_at=_moment(document["last_published_at"]),
+    )
+
+
+def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
+    document = source.document
+    edition = document["edition"]
+    first_published_at = _moment(document["first_published_at"])
+    return {
+        "kind": document["kind"],
+        "id": document["id"],
+        "title": document["title"],
+        "url": urls.document(document["kind"], document["id"]),
+        "section": labels.SECTIONS[document["kind"]],
+        "programme": programmes[document["programme"]],
+        "edition": Edition(**edition) if edition else None,
+        "document_number": document["document_number"],
+        "issuing_body": document["issuing_body"],
+        "date_signed": _date(document["date_signed"]),
+        "summary": document["summary"],
+        "attachments": [
+            Attachment(
+                title=attachment["title"],
+                file=attachment["file"],
+                url=urls.attachment(attachment["file"]),
+                size=attachment["size"],
+                sha256=attachment["sha256"],
+            )
+            for attachment in document["attachments"]
+        ],
+        "changes": [
+            Change(
+                published_at=_moment(change["published_at"]),
+                note=change["note"],
+                is_major=change["is_major"],
+                is_first_publication=index == 0
+                and _moment(change["published_at"]) == first_published_at,
+            )
+            for index, change in enumerate(document["changes"])
+        ],
+        "body_html": markup.render(source.body),
+        "first_published_at": first_published_at,
+        "last_published_at": _moment(document["last_published_at"]),
+    }
+
+
+def _call(source: Source, programmes, today: date) -> Call:
+    document = source.document
+    deadline = _date(document["application_deadline"])
+    return Call(
+        **_document_fields(source, programmes),
+        application_deadline=deadline,
+        how_to_apply=document["how_to_apply"],
+        status=call_status(deadline, today),
+    )
+
+
+def _notice(source: Source, programmes, today: date) -> Notice:
+    document = source.document
+    start, end = _date(document["start_date"]), _date(document["end_date"])
+    return Notice(
+        **_document_fields(source, programmes),
+        notice_type=document["notice_type"],
+        start_date=start,
+        end_date=end,
+        working_days=document["working_days"],
+        objection_method=document["objection_method"],
+        entries=[Entry(**entry) for entry in document["entries"]],
+        status=publicity_status(start, end, today),
+        days_left=days_left(end, today),
+    )
+
+
+def _decision(source: Source, programmes) -> Decision:
+    decision = Decision(**_document_fields(source, programmes))
+    for award in source.document["awards"]:
+        decision.awards.append(
+            Award(
+                **{
+                    **award,
+                    "valid_from": _date(award["valid_from"]),
+                    "valid_until": _date(award["valid_until"]),
+                },
+                decision=decision,
+            )
+        )
+    return decision
+
+
+def _revocation(source: Source, programmes, awards: dict[int, Award]) -> Revocation:
+    document = source.document
+    award = awards[document["award"]["id"]]
+    revocation = Revocation(
+        **_document_fields(source, programmes),
+        award=award,
+        grounds=[Ground(**ground) for ground in document["grounds"]],
+        facts=document["facts"],
+        legal_basis=document["legal_basis"],
+        certificate_recovered=document["certificate_recovered"],
+        money_clawed_back=document["money_clawed_back"],
+        money_clawed_back_yuan=document["money_clawed_back_yuan"],
+        barred_until=_date(document["barred_until"]),
+    )
+    award.revocation = revocation
+    return revocation
+
+
+def _channel(source: Source, programmes) -> Channel:
+    document = source.document
+    fields = {name: document[name] for name in Channel.__dataclass_fields__ if name in document}
+    return Channel(**{**fields, "programme": programmes[document["programme"]]})
+
+
+def _winners(decisions: list[Decision]) -> list[Winner]:
+    """Every recipient once, their awards oldest first; the register lists them by name."""
+    winners: dict[str, Winner] = {}
+    awards = sorted(
+        (award for decision in decisions for award in decision.awards),
+        key=lambda award: (award.decision.date_signed, award.decision.id, award.id),
+    )
+    for award in awards:
+        key = urls.winner_key(award.category, award.recipient, award.credit_code)
+        winner = winners.get(key)
+        if winner is None:
+            winner = winners[key] = Winner(
+                key=key,
+                url=urls.winner(key),
+                name=award.recipient,
+                category=award.category,
+                credit_code=award.credit_code if award.category == "organisation" else "",
+            )
+        elif award.recipient != winner.name:
+            # An organisation renamed since: the latest name leads, earlier ones stay listed.
+            if winner.name not in winner.other_names:
+                winner.other_names.append(winner.name)
+            winner.name = award.recipient
+        winner.awards.append(award)
+        award.winner = winner
+    return sorted(winners.values(), key=lambda winner: (winner.name, winner.key))
+
+
+def _withdrawn(source: Source, programmes) -> Withdrawn:
+    document = source.document
+    kind = document["withdrawn_kind"]
+    return Withdrawn(
+        id=document["id"],
+        kind=kind,
+        title=document["title"],
+        url=urls.document(kind, document["id"]),
+        section=labels.SECTIONS[kind],
+        programme=programmes.get(document["programme"] or ""),
+        document_number=document["document_number"],
+        first_published_at=_moment(document["first_published_at"]),
+        withdrawn_at=_moment(document["withdrawn_at"]),
+        reason=document["reason"],
+    )
+
+
+def web_url(value: str) -> str:
+    """`value` if it is an http(s) address a link may point at, else ""."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and value.isprintable():
+        return value if " " not in value else ""
+    return ""
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _moment(value: str) -> datetime:
+    """A timestamp in China time, whatever offset the file wrote it with."""
+    return datetime.fromisoformat(value).astimezone(CHINA)

@@ -1,0 +1,70 @@
+"""Jinja filters: how dates, money and sizes read on the public site."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from markupsafe import Markup, escape
+
+_PHONE = re.compile(r"^[0-9+\-() ]{3,}$")
+_EMAIL = re.compile(r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[^@\s<>\"'()]+$")
+
+
+def day(value: date | datetime | None) -> str:
+    """2024-06-12; the form the site uses for every date."""
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    """2024-06-12 09:30, in China time (as assemble.py stores every timestamp)."""
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def chinese_day(value: date | None) -> str:
+    """2024年6月12日, for running text."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def yuan(value: int | None) -> str:
+    return f"{value:,}元" if value is not None else ""
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def tel_href(phone: str) -> str:
+    """A tel: link for a phone number, or "" when the text is not one."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone) if _PHONE.match(phone.strip()) else ""
+
+
+def mailto_href(email: str) -> str:
+    return "mailto:" + email.strip() if _EMAIL.match(email.strip()) else ""
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text from a form field as paragraphs, its line breaks kept, all escaped."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(
+            Markup("<br>\n").join(escape(line) for line in block.split("\n"))
+        )
+        for block in blocks
+    )
+
+
+FILTERS = {
+    "paragraphs": paragraphs,
+    "day": day,
+    "moment": moment,
+    "chinese_day": chinese_day,
+    "yuan": yuan,
+    "file_size": file_size,
+    "tel_href": tel_href,
+    "mailto_href": mailto_href,
+}

@@ -1,0 +1,210 @@
+"""Open data files under /data/, documented field by field in docs/open-data.md.
+
+Field names and codes are stable (statuses are given as codes and as their wording);
+a new field may be added, none renamed or removed without a new file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from . import labels
+from .model import Award, Notice, Site, Winner
+from .settings import SiteSettings
+
+WINNERS_CSV_COLUMNS = [
+    "winner_key",
+    "name",
+    "category",
+    "credit_code",
+    "award_id",
+    "programme",
+    "programme_title",
+    "year",
+    "level",
+    "citation",
+    "region",
+    "valid_from",
+    "valid_until",
+    "status",
+    "status_label",
+    "decision_id",
+    "decision_document_number",
+    "decision_date",
+    "decision_url",
+    "revocation_id",
+    "revocation_date",
+    "revocation_reason",
+    "revocation_url",
+    "winner_url",
+]
+
+
+def winners_json(site: Site, config: SiteSettings) -> bytes:
+    winners = [_winner(winner, config) for winner in site.winners]
+    return _json(
+        {"status_as_of": site.today.isoformat(), "count": len(winners), "winners": winners}
+    )
+
+
+def winners_csv(site: Site, config: SiteSettings) -> bytes:
+    """One row per award; UTF-8 with a byte order mark, which Excel needs to read Chinese."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, WINNERS_CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for winner in site.winners:
+        for award in winner.awards:
+            writer.writerow(_csv_row(winner, award, config))
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def notices_json(site: Site, config: SiteSettings) -> bytes:
+    notices = [_notice(notice, config) for notice in site.notices]
+    return _json(
+        {"status_as_of": site.today.isoformat(), "count": len(notices), "notices": notices}
+    )
+
+
+def withdrawn_json(site: Site) -> bytes:
+    """For the web server: these paths answer 410 Gone (with the page written there)."""
+    return _json(
+        [
+            {
+                "path": item.url,
+                "title": item.title,
+                "reason": item.reason,
+                "withdrawn_at": item.withdrawn_at.isoformat(timespec="seconds"),
+            }
+            for item in site.withdrawn
+        ]
+    )
+
+
+def _csv_row(winner: Winner, award: Award, config: SiteSettings) -> dict:
+    decision, revocation = award.decision, award.revocation
+    return {
+        "winner_key": winner.key,
+        "name": winner.name,
+        "category": winner.category,
+        "credit_code": winner.credit_code,
+        "award_id": award.id,
+        "programme": award.programme.slug,
+        "programme_title": award.programme.title,
+        "year": award.year,
+        "level": award.level,
+        "citation": award.citation,
+        "region": award.region,
+        "valid_from": award.valid_from.isoformat(),
+        "valid_until": award.valid_until.isoformat() if award.valid_until else "",
+        "status": award.status.key,
+        "status_label": award.status.label,
+        "decision_id": decision.id,
+        "decision_document_number": decision.document_number,
+        "decision_date": decision.date_signed.isoformat(),
+        "decision_url": config.absolute(decision.url),
+        "revocation_id": revocation.id if revocation else "",
+        "revocation_date": revocation.date_signed.isoformat() if revocation else "",
+        "revocation_reason": revocation.reason if revocation else "",
+        "revocation_url": config.absolute(revocation.url) if revocation else "",
+        "winner_url": config.absolute(winner.url),
+    }
+
+
+def _winner(winner: Winner, config: SiteSettings) -> dict:
+    return {
+        "key": winner.key,
+        "name": winner.name,
+        "other_names": winner.other_names,
+        "category": winner.category,
+        "credit_code": winner.credit_code,
+        "url": config.absolute(winner.url),
+        "awards": [_award(award, config) for award in winner.awards],
+    }
+
+
+def _award(award: Award, config: SiteSettings) -> dict:
+    decision, revocation = award.decision, award.revocation
+    return {
+        "award_id": award.id,
+        "programme": award.programme.slug,
+        "programme_title": award.programme.title,
+        "year": award.year,
+        "level": award.level,
+        "citation": award.citation,
+        "region": award.region,
+        "valid_from": award.valid_from.isoformat(),
+        "valid_until": award.valid_until.isoformat() if award.valid_until else None,
+        "status": award.status.key,
+        "status_label": award.status.label,
+        "decision": {
+            "id": decision.id,
+            "document_number": decision.document_number,
+            "date_signed": decision.date_signed.isoformat(),
+            "url": config.absolute(decision.url),
+        },
+        "revocation": {
+            "id": revocation.id,
+            "date": revocation.date_signed.isoformat(),
+            "reason": revocation.reason,
+            "url": config.absolute(revocation.url),
+        }
+        if revocation
+        else None,
+    }
+
+
+def _notice(notice: Notice, config: SiteSettings) -> dict:
+    return {
+        "id": notice.id,
+        "url": config.absolute(notice.url),
+        "title": notice.title,
+        "programme": notice.programme.slug,
+        "edition_year": notice.edition.year if notice.edition else None,
+        "notice_type": notice.notice_type,
+        "notice_type_label": labels.NOTICE_TYPES[notice.notice_type],
+        "document_number": notice.document_number,
+        "issuing_body": notice.issuing_body,
+        "date_signed": notice.date_signed.isoformat(),
+        "first_published_at": notice.first_published_at.isoformat(timespec="seconds"),
+        "last_published_at": notice.last_published_at.isoformat(timespec="seconds"),
+        "start_date": notice.start_date.isoformat(),
+        "end_date": notice.end_date.isoformat(),
+        "working_days": notice.working_days,
+        "status": notice.status.key,
+        "status_label": notice.status.label,
+        "objection_method": notice.objection_method,
+        "entries": [
+            {
+                "name": entry.name,
+                "credit_code": entry.credit_code,
+                "category": entry.category,
+                "level": entry.level,
+                "region": entry.region,
+                "score": entry.score,
+            }
+            for entry in notice.entries
+        ],
+        "attachments": [
+            {
+                "title": attachment.title,
+                "url": config.absolute(attachment.url),
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+            }
+            for attachment in notice.attachments
+        ],
+        "changes": [
+            {
+                "published_at": change.published_at.isoformat(timespec="seconds"),
+                "note": change.note,
+                "is_major": change.is_major,
+            }
+            for change in notice.changes
+        ],
+    }
+
+
+def _json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,317 @@
+"""Every HTML page of the site: its URL, template and what the template is given.
+
+The generator writes them; the sitemap lists them. Templates also receive `site` (the
+model), `config` (SiteSettings) and `page` (this Page) on every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+
+from . import labels, statistics, urls
+from .model import Document, Site
+from .settings import SiteSettings
+
+HOME_LATEST = 5  # decisions, revocations and documents each shown on the home page
+
+
+@dataclass
+class Breadcrumb:
+    title: str
+    url: str
+
+
+@dataclass
+class Page:
+    url: str
+    template: str
+    title: str
+    section: str = ""  # the navigation entry this page belongs to
+    description: str = ""
+    context: dict = field(default_factory=dict)
+    breadcrumbs: list[Breadcrumb] = field(default_factory=list)
+    document: Document | None = None  # document pages carry the official metadata tags
+    lastmod: date | None = None
+    in_sitemap: bool = True
+
+    @property
+    def save_as(self) -> str:
+        """The output file: a directory's index.html, or the file a URL names."""
+        return urls.save_as(self.url) if self.url.endswith("/") else self.url.lstrip("/")
+
+
+# Navigation, in order: (section key, title, URL).
+NAVIGATION = [
+    ("home", "首页", urls.HOME),
+    ("notices", "公示公告", urls.NOTICES),
+    ("decisions", "表彰决定", urls.DECISIONS),
+    ("winners", "获奖名录", urls.WINNERS),
+    ("programmes", "评选项目", urls.PROGRAMMES),
+    ("statistics", "数据统计", urls.STATISTICS),
+    ("data", "开放数据", urls.DATA),
+    ("reporting", "投诉举报", urls.REPORTING),
+]
+HOME_CRUMB = Breadcrumb("首页", urls.HOME)
+
+
+def all_pages(site: Site, config: SiteSettings) -> Iterator[Page]:
+    yield home_page(site)
+    yield from notice_listings(site, config.page_size)
+    yield from document_pages(site)
+    yield from kind_listings(site)
+    yield from winner_pages(site)
+    yield from programme_pages(site)
+    yield reporting_page()
+    yield statistics_page(site)
+    yield data_page()
+    yield from withdrawn_pages(site)
+    yield Page(url="/404.html", template="404", title="页面不存在", in_sitemap=False)
+
+
+def home_page(site: Site) -> Page:
+    notices = site.notices
+    open_notices = sorted(
+        (notice for notice in notices if notice.status.key == "open"),
+        key=lambda notice: (notice.end_date, notice.id),
+    )
+    upcoming = sorted(
+        (notice for notice in notices if notice.status.key == "upcoming"),
+        key=lambda notice: (notice.start_date, notice.id),
+    )
+    open_calls = [call for call in site.calls if call.status.key == "accepting"]
+    return Page(
+        url=urls.HOME,
+        template="home",
+        title=site.home.site_name,
+        section="home",
+        description=site.home.introduction,
+        context={
+            "open_notices": open_notices,
+            "upcoming_notices": upcoming,
+            "open_calls": open_calls,
+            "latest_decisions": site.decisions[:HOME_LATEST],
+            "recent_revocations": site.revocations[:HOME_LATEST],
+            "latest_documents": site.listed_documents[: HOME_LATEST * 2],
+        },
+    )
+
+
+@dataclass
+class Filter:
+    title: str
+    url: str
+
+
+def notice_listings(site: Site, page_size: int) -> Iterator[Page]:
+    """/notices/ and its filtered views, each a static listing split into pages."""
+    documents = site.listed_documents
+    years = sorted({document.year for document in documents}, reverse=True)
+    filters = {
+        "programmes": [Filter(p.title, urls.notices_of_programme(p.slug)) for p in site.programmes],
+        "types": [Filter(t, urls.notices_of_type(k)) for k, t in labels.LISTING_TYPES.items()],
+        "years": [Filter(f"{year}年", urls.notices_of_year(year)) for year in years],
+    }
+    listings = [("公示公告", urls.NOTICES, documents)]
+    for programme in site.programmes:
+        selected = [d for d in documents if d.programme is programme]
+        listings.append(
+            (f"{programme.title} · 公示公告", urls.notices_of_programme(programme.slug), selected)
+        )
+    for key, title in labels.LISTING_TYPES.items():
+        selected = [d for d in documents if d.listing_type == key]
+        listings.append((title, urls.notices_of_type(key), selected))
+    for year in years:
+        selected = [d for d in documents if d.year == year]
+        listings.append((f"{year}年 · 公示公告", urls.notices_of_year(year), selected))
+    for title, url, selected in listings:
+        yield from _paginated(title, url, selected, page_size, filters)
+
+
+@dataclass
+class Pagination:
+    listing: str
+    number: int
+    count: int
+
+    @property
+    def previous_url(self) -> str | None:
+        return urls.page(self.listing, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return urls.page(self.listing, self.number + 1) if self.number < self.count else None
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        return [(number, urls.page(self.listing, number)) for number in range(1, self.count + 1)]
+
+
+def _paginated(title, url, documents, page_size, filters) -> Iterator[Page]:
+    count = max(1, -(-len(documents) // page_size))
+    for number in range(1, count + 1):
+        chunk = documents[(number - 1) * page_size : number * page_size]
+        crumbs = (
+            [HOME_CRUMB]
+            if url == urls.NOTICES
+            else [HOME_CRUMB, Breadcrumb("公示公告", urls.NOTICES)]
+        )
+        yield Page(
+            url=urls.page(url, number),
+            template="notice_list",
+            title=title if number == 1 else f"{title}（第{number}页）",
+            section="notices",
+            breadcrumbs=crumbs,
+            context={
+                "listing_url": url,
+                "total": len(documents),
+                "by_year": [
+                    (year, list(items)) for year, items in groupby(chunk, key=lambda d: d.year)
+                ],
+                "filters": filters,
+                "pagination": Pagination(url, number, count),
+            },
+        )
+
+
+# Where a document's breadcrumb leads back to: the list of its kind.
+SECTION_URLS = {
+    "call": urls.CALLS,
+    "notice": urls.NOTICES,
+    "decision": urls.DECISIONS,
+    "revocation": urls.REVOCATIONS,
+}
+
+
+def document_pages(site: Site) -> Iterator[Page]:
+    for document in [*site.calls, *site.notices, *site.decisions, *site.revocations]:
+        yield Page(
+            url=document.url,
+            template=document.kind,
+            title=document.title,
+            section="notices" if document.kind in ("call", "notice") else "decisions",
+            description=document.summary,
+            breadcrumbs=[HOME_CRUMB, Breadcrumb(document.section, SECTION_URLS[document.kind])],
+            document=document,
+            lastmod=document.last_published_at.date(),
+            context={"document": document},
+        )
+
+
+def kind_listings(site: Site) -> Iterator[Page]:
+    """Plain lists behind the /calls/, /decisions/ and /revocations/ directories."""
+    for url, title, documents, section in (
+        (urls.CALLS, "申报通知", site.calls, "notices"),
+        (urls.DECISIONS, "表彰决定", site.decisions, "decisions"),
+        (urls.REVOCATIONS, "撤销公告", site.revocations, "decisions"),
+    ):
+        yield Page(
+            url=url,
+            template="document_list",
+            title=title,
+            section=section,
+            breadcrumbs=[HOME_CRUMB],
+            context={"documents": documents},
+        )
+
+
+def winner_pages(site: Site) -> Iterator[Page]:
+    yield Page(
+        url=urls.WINNERS,
+        template="winners",
+        title="获奖名录",
+        section="winners",
+        description="历届质量奖获奖单位和个人，及其奖项的有效、过期和撤销情况。",
+        breadcrumbs=[HOME_CRUMB],
+        context={"register": _register(site)},
+    )
+    for winner in site.winners:
+        yield Page(
+            url=winner.url,
+            template="winner",
+            title=winner.name,
+            section="winners",
+            breadcrumbs=[HOME_CRUMB, Breadcrumb("获奖名录", urls.WINNERS)],
+            context={"winner": winner},
+        )
+
+
+def _register(site: Site) -> list:
+    """[(programme, [(year, awards), ...newest year first]), ...]"""
+    register = []
+    for programme in site.programmes:
+        awards = sorted(
+            programme.awards, key=lambda award: (-award.year, award.decision.id, award.id)
+        )
+        years = [(year, list(group)) for year, group in groupby(awards, key=lambda a: a.year)]
+        register.append((programme, years))
+    return register
+
+
+def programme_pages(site: Site) -> Iterator[Page]:
+    yield Page(
+        url=urls.PROGRAMMES,
+        template="programmes",
+        title="评选项目",
+        section="programmes",
+        breadcrumbs=[HOME_CRUMB],
+    )
+    for programme in site.programmes:
+        yield Page(
+            url=programme.url,
+            template="programme",
+            title=programme.title,
+            section="programmes",
+            description=programme.summary,
+            breadcrumbs=[HOME_CRUMB, Breadcrumb("评选项目", urls.PROGRAMMES)],
+            lastmod=programme.last_published_at.date(),
+            context={"programme": programme},
+        )
+
+
+def reporting_page() -> Page:
+    return Page(
+        url=urls.REPORTING,
+        template="reporting",
+        title="投诉举报渠道",
+        section="reporting",
+        description="对公示名单有异议、发现获奖者弄虚作假等情形，可通过以下渠道反映。",
+        breadcrumbs=[HOME_CRUMB],
+    )
+
+
+def statistics_page(site: Site) -> Page:
+    return Page(
+        url=urls.STATISTICS,
+        template="statistics",
+        title="数据统计",
+        section="statistics",
+        description="质量奖获奖数量按项目、年度、奖项、地区的统计，以及撤销情况。",
+        breadcrumbs=[HOME_CRUMB],
+        context={"charts": statistics.charts(site)},
+    )
+
+
+def data_page() -> Page:
+    return Page(
+        url=urls.DATA,
+        template="data",
+        title="开放数据",
+        section="data",
+        description="获奖名录和公示公告的机器可读数据，可自由下载使用。",
+        breadcrumbs=[HOME_CRUMB],
+    )
+
+
+def withdrawn_pages(site: Site) -> Iterator[Page]:
+    for item in site.withdrawn:
+        yield Page(
+            url=item.url,
+            template="withdrawn",
+            title=f"已撤回：{item.title}",
+            breadcrumbs=[HOME_CRUMB],
+            context={"item": item},
+            in_sitemap=False,
+        )

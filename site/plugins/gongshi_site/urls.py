@@ -1,0 +1,93 @@
+"""The site's URL scheme, in one place. Every page is a directory with an index.html, so
+URLs end in a slash and never name a file.
+
+    /                                  home
+    /notices/ [page/<n>/]              calls and publicity notices, newest first
+    /notices/programme/<slug>/         ... of one programme
+    /notices/type/<type>/              ... of one kind: call, accepted, candidates, recommended
+    /notices/year/<year>/              ... signed in one year
+    /notices/<id>/  /calls/<id>/  /decisions/<id>/  /revocations/<id>/   documents
+    /calls/  /decisions/  /revocations/  lists of each kind
+    /winners/  /winners/<key>/         register of winners, one winner
+    /programmes/  /programmes/<slug>/  programmes and their rules
+    /reporting/  /statistics/  /data/  reporting channels, statistics, open data
+    /attachments/<n>/<file name>       attachments, as content/ names them
+
+A document keeps its URL for good: paths come from the CMS's permanent ids, and a
+withdrawn item's URL answers with a page saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import quote
+
+from cms.contract.schema import DIRECTORIES
+
+HOME = "/"
+NOTICES = "/notices/"
+CALLS = "/calls/"
+DECISIONS = "/decisions/"
+REVOCATIONS = "/revocations/"
+WINNERS = "/winners/"
+PROGRAMMES = "/programmes/"
+REPORTING = "/reporting/"
+STATISTICS = "/statistics/"
+DATA = "/data/"
+WINNERS_JSON = "/data/winners.json"
+WINNERS_CSV = "/data/winners.csv"
+NOTICES_JSON = "/data/notices.json"
+
+
+def document(kind: str, item_id: int) -> str:
+    return f"/{DIRECTORIES[kind]}/{item_id}/"
+
+
+def programme(slug: str) -> str:
+    return f"{PROGRAMMES}{slug}/"
+
+
+def notices_of_programme(slug: str) -> str:
+    return f"{NOTICES}programme/{slug}/"
+
+
+def notices_of_type(listing_type: str) -> str:
+    return f"{NOTICES}type/{listing_type}/"
+
+
+def notices_of_year(year: int) -> str:
+    return f"{NOTICES}year/{year}/"
+
+
+def page(listing: str, number: int) -> str:
+    """Page `number` of a paginated listing; the first page is the listing itself."""
+    return listing if number == 1 else f"{listing}page/{number}/"
+
+
+def winner(key: str) -> str:
+    return f"{WINNERS}{key}/"
+
+
+def attachment(file: str) -> str:
+    return "/" + quote(file)
+
+
+# A unified social credit code (GB 32100): 18 digits and capital letters.
+_CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
+
+
+def winner_key(category: str, name: str, credit_code: str) -> str:
+    """An organisation is known by its unified social credit code. A person is known by a
+    short hash of the name, so a URL neither spells out a name nor carries anything else
+    personal; an organisation without a well-formed code is keyed the same way."""
+    code = credit_code.strip().upper()
+    if category == "organisation" and _CREDIT_CODE.match(code):
+        return code
+    prefix = "p" if category == "individual" else "o"
+    return f"{prefix}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:12]}"
+
+
+def save_as(url: str) -> str:
+    """The output file of a page URL."""
+    return url.lstrip("/") + "index.html"

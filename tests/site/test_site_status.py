@@ -1,0 +1,78 @@
+"""Statuses that depend on the day, before, inside and after their dates."""
+
+from datetime import date
+
+import pytest
+from gongshi_site.assemble import assemble
+from gongshi_site.reader import read_content
+from gongshi_site.status import award_status, call_status, days_left, publicity_status
+from gongshi_site.urls import winner_key
+from sitebuild import FIXTURE_CONTENT
+
+START, END = date(2024, 6, 10), date(2024, 6, 14)
+
+
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        (date(2024, 6, 9), "未开始"),
+        (START, "公示中"),
+        (date(2024, 6, 12), "公示中"),
+        (END, "公示中"),  # the last day is still open
+        (date(2024, 6, 15), "已结束"),
+    ],
+)
+def test_publicity_status(today, expected):
+    assert publicity_status(START, END, today).label == expected
+
+
+def test_days_left_counts_to_the_last_day():
+    assert days_left(END, date(2024, 6, 12)) == 2
+    assert days_left(END, END) == 0
+
+
+@pytest.mark.parametrize(
+    "today, expected",
+    [(date(2023, 4, 29), "申报中"), (date(2023, 4, 30), "申报中"), (date(2023, 5, 1), "已截止")],
+)
+def test_call_status(today, expected):
+    assert call_status(date(2023, 4, 30), today).label == expected
+
+
+@pytest.mark.parametrize(
+    "valid_until, revoked, today, expected",
+    [
+        (date(2026, 11, 19), False, date(2024, 6, 12), "有效"),
+        (date(2026, 11, 19), False, date(2026, 11, 19), "有效"),  # valid through its last day
+        (date(2026, 11, 19), False, date(2026, 11, 20), "已过期"),
+        (None, False, date(2099, 1, 1), "有效"),  # no end date: does not expire
+        (date(2026, 11, 19), True, date(2024, 6, 12), "已撤销"),
+        (date(2020, 1, 1), True, date(2024, 6, 12), "已撤销"),  # revoked wins over expired
+    ],
+)
+def test_award_status(valid_until, revoked, today, expected):
+    assert award_status(valid_until, revoked, today).label == expected
+
+
+def test_fixture_statuses_on_the_build_date():
+    site = assemble(read_content(FIXTURE_CONTENT), date(2024, 6, 12), "")
+    assert {notice.id: notice.status.key for notice in site.notices} == {
+        41: "open",
+        33: "ended",
+        32: "ended",
+    }
+    assert {award.id: award.status.key for award in site.awards} == {
+        301: "revoked",
+        302: "expired",
+        303: "valid",
+    }
+    (revocation,) = site.revocations
+    assert revocation.award.revocation is revocation and revocation.award.id == 301
+
+
+def test_a_person_is_keyed_by_a_hash_of_the_name_only():
+    key = winner_key("individual", "王示范", "")
+    assert key == winner_key("individual", "王示范", "ignored") and key.startswith("p-")
+    assert "王" not in key and len(key) == 14
+    assert winner_key("organisation", "某公司", "91140800ma0000001a") == "91140800MA0000001A"
+    assert winner_key("organisation", "某公司", "../../etc").startswith("o-")
