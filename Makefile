@@ -18,7 +18,8 @@ $(BIN)/.installed: requirements.lock
 	touch $@
 
 # The CMS, the worker that builds the public site after every publish, and the public
-# site itself; Ctrl-C stops all three.
+# site itself; Ctrl-C stops all three. The worker reports only failed builds here; the
+# admin's 站点构建 lists every build.
 demo: $(BIN)/.installed
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
@@ -30,7 +31,7 @@ demo: $(BIN)/.installed
 	@echo "Public read API:      http://$(HOST):$(PORT)/api/v2/pages/"
 	@echo
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
-	$(MANAGE) site_worker & \
+	$(MANAGE) site_worker -v0 & \
 	$(BIN)/python -m cms.publishing.serve --site-dir var/site --host $(HOST) --port $(SITE_PORT) & \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 

@@ -8,6 +8,7 @@ what was published meanwhile.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from . import atomic, export
 from .models import ScheduledBuild, SiteBuild
 
+logger = logging.getLogger(__name__)
 INTERRUPTED = "构建进程中断（进程被终止或服务器重启），已重新排队。"
 
 
@@ -64,6 +66,7 @@ def run_build(build_id: int) -> SiteBuild | None:
         )
     except atomic.BuildFailed as failure:
         build.status, build.error = SiteBuild.Status.FAILED, str(failure)
+        logger.warning("构建 #%s 失败，公开站点保持不变：%s", build.pk, failure)
     else:
         build.status = SiteBuild.Status.SUCCEEDED
         build.item_count, build.output = result.item_count, result.name

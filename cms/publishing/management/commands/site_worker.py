@@ -15,4 +15,11 @@ class Command(BaseCommand):
         if recovered := builds.recover_interrupted_builds():
             self.stdout.write(f"{recovered} 个构建曾被中断，已重新排队。")
         arguments = ["--batch"] if batch else []
-        call_command("db_worker", *arguments, "--no-startup-delay", "--interval", "1")
+        call_command(
+            "db_worker",
+            *arguments,
+            "--no-startup-delay",
+            "--interval",
+            "1",
+            verbosity=options["verbosity"],
+        )
