@@ -56,3 +56,23 @@ def edition(programmes):
     programmes["yuncheng"].add_child(instance=edition)
     edition.save_revision().publish()
     return edition
+
+
+# CI sets GONGSHI_REQUIRE_BROWSER=1 after installing Chromium: there, a browser test that
+# skips (Chromium or Playwright missing) fails the run instead of passing quietly.
+_skipped_browser_tests = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+
+    if os.environ.get("GONGSHI_REQUIRE_BROWSER") == "1" and _skipped_browser_tests:
+        print(f"\n{len(_skipped_browser_tests)} browser tests skipped but Chromium is required:")
+        for nodeid in _skipped_browser_tests:
+            print(f"  {nodeid}")
+        session.exitstatus = 1

@@ -1,0 +1,258 @@
+"""Browser tests: Debian's Chromium driven by Playwright, against the CMS's admin (served by
+pytest-django's live_server) and the public site as the real Pelican builds it and
+cms.publishing.serve serves it.
+
+Where /usr/bin/chromium or the playwright package is missing (a laptop) every test here is
+skipped with the reason; CI installs Chromium and runs them. Nothing here downloads a
+browser: Playwright drives the system's Chromium.
+
+These tests run last, in one block (see pytest_collection_modifyitems): Playwright's sync
+API marks an asyncio loop as running in the main thread for as long as the browser is
+open, which Django's ORM (and asgiref) refuse to run beside. The block ends with the tests
+that use live_server, whose flush leaves the database empty.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SHOTS = Path("/tmp/shots")
+HERE = Path(__file__).resolve().parent
+TIMEOUT_MS = 15_000  # per action or expectation; a page of this site loads in milliseconds
+DEMO_PASSWORD = "gongshi-demo"
+
+
+def _why_not() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium is not installed at {CHROMIUM} (Debian/Ubuntu: apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright Python package is not installed (pip install -e '.[dev]')"
+    return None
+
+
+def _ours(item) -> bool:
+    return HERE in Path(str(item.path)).resolve().parents
+
+
+def _uses_live_server(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    return transactional or "live_server" in names or "transactional_db" in names
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Skip this directory's tests where there is no Chromium; otherwise run them after
+    every other test, those with a live server last."""
+    ours = [item for item in items if _ours(item)]
+    if not ours:
+        return
+    if reason := _why_not():
+        for item in ours:
+            item.add_marker(pytest.mark.skip(reason=f"browser tests need Chromium: {reason}"))
+    ids = {id(item) for item in ours}
+    others = [item for item in items if id(item) not in ids]
+    items[:] = others + sorted(ours, key=_uses_live_server)
+
+
+# --- The browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, launched once for the session."""
+    from playwright.sync_api import sync_playwright
+
+    # While Playwright runs, an asyncio loop counts as running in this thread, and Django
+    # refuses ORM calls "from an async context". The tests call the ORM between browser
+    # steps, synchronously, never from a coroutine; allow it for the browser's lifetime.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as driver:
+            chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable[..., object]]:
+    """Open a page in a fresh browser context (its own cookies: one person each);
+    keyword arguments go to new_context (viewport, java_script_enabled, ...)."""
+    contexts = []
+
+    def open_page(**options):
+        options = {
+            "viewport": {"width": 1280, "height": 900},
+            "locale": "zh-CN",
+            "timezone_id": "Asia/Shanghai",
+            **options,
+        }
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expect_timeout():
+    if _why_not() is None:
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=TIMEOUT_MS)
+
+
+def shot(page, name: str) -> Path:
+    """Save a screenshot of what the page shows as /tmp/shots/browser-<name>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"browser-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# --- The CMS's admin ------------------------------------------------------------------------
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    """Log into the admin as a demo account, through its login form."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/admin/login/")
+    page.get_by_label("用户名").fill(username)
+    # Wagtail's login form gives the password field no label of its own ("Password").
+    page.get_by_placeholder("输入密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("link", name="控制面板")).to_be_visible()
+
+
+# --- The public site -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def serve_site() -> Iterator[Callable[[Path], str]]:
+    """Serve `<site dir>/live` with the demo's server (404, 410) in a thread; returns its
+    base URL."""
+    from cms.publishing.serve import SiteRequestHandler
+
+    servers = []
+
+    def serve(site_dir: Path) -> str:
+        handler = partial(SiteRequestHandler, site_dir=Path(site_dir).resolve())
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def build_site(site_dir: Path, build_date: date | None = None):
+    """Build what is live in the database now, as the worker's build does (export, real
+    Pelican, atomic swap), optionally for a pinned day."""
+    from django.conf import settings
+
+    from cms.publishing import atomic, export
+
+    environment = {"GONGSHI_BUILD_DATE": build_date.isoformat()} if build_date else {}
+    return atomic.build_site(
+        site_dir,
+        lambda directory: export.write(export.collect(), directory),
+        settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
+        timeout=120,
+        environment=environment,
+    )
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """The demo content, built once; the facts the tests look for on it."""
+
+    dir: Path
+    build_date: date
+    open_notice: dict  # a publicity notice open on the build date
+    revoked: dict  # a revoked award: recipient, reason, revocation title and id
+
+
+@pytest.fixture(scope="session")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoSite:
+    """The demo loaded, built into a site directory with the real Pelican, and rolled
+    back: the database is left as it was, the built site stays for the session."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from cms.base.demo import load_demo
+    from cms.notices.models import PublicityNoticePage
+    from cms.revocations.models import RevocationPage
+
+    site_dir = tmp_path_factory.mktemp("demo-site")
+    today = timezone.localdate()
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        notice = next(n for n in PublicityNoticePage.objects.live().order_by("pk") if n.status == "open")
+        revocation = RevocationPage.objects.live().order_by("pk").first()
+        award = revocation.award
+        facts = {
+            "open_notice": {
+                "id": notice.pk,
+                "title": notice.title,
+                "end_date": notice.end_date,
+                "entries": [entry.name for entry in notice.entries.all()],
+            },
+            "revoked": {
+                "recipient": award.recipient,
+                "decision_id": award.decision_id,
+                "decision_title": award.decision.title,
+                "reason": "；".join(ground.text for ground in revocation.grounds.all()),
+                "revocation_id": revocation.pk,
+                "revocation_title": revocation.title,
+            },
+        }
+        build_site(site_dir, build_date=today)
+        transaction.set_rollback(True)
+    return DemoSite(dir=site_dir, build_date=today, **facts)
+
+
+@pytest.fixture
+def demo_url(demo_site, serve_site) -> str:
+    return serve_site(demo_site.dir)
+
+
+@pytest.fixture
+def restore_signal_handlers():
+    """The task worker installs its own SIGINT/SIGTERM handlers; put pytest's back."""
+    names = [name for name in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, name)]
+    saved = {name: signal.getsignal(getattr(signal, name)) for name in names}
+    yield
+    for name, handler in saved.items():
+        signal.signal(getattr(signal, name), handler)
