@@ -8,8 +8,12 @@ browser: Playwright drives the system's Chromium.
 
 These tests run last, in one block (see pytest_collection_modifyitems): Playwright's sync
 API marks an asyncio loop as running in the main thread for as long as the browser is
-open, which Django's ORM (and asgiref) refuse to run beside. The block ends with the tests
-that use live_server, whose flush leaves the database empty.
+open. Django then refuses ORM calls (allowed below, see `browser`), and asgiref treats the
+thread as async, so `django.db.connections` hands this thread a connection object of its
+own (the same in-memory database, shared cache): an attribute pytest-django set on the
+first one, such as the serialised copy for serialized_rollback, is not on it. Other tests
+must not run while the browser is open. The block ends with the tests that use
+live_server, whose flush leaves the database empty.
 """
 
 from __future__ import annotations
@@ -199,33 +203,43 @@ class DemoSite:
     """The demo content, built once; the facts the tests look for on it."""
 
     dir: Path
-    build_date: date
+    build_date: date  # inside open_notice's publicity period
     open_notice: dict  # a publicity notice open on the build date
-    revoked: dict  # a revoked award: recipient, reason, revocation title and id
+    revoked: dict  # a revoked award: recipient, reason, decision and revocation
 
 
 @pytest.fixture(scope="session")
 def demo_site(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoSite:
     """The demo loaded, built into a site directory with the real Pelican, and rolled
-    back: the database is left as it was, the built site stays for the session."""
+    back: the database is left as it was, the built site stays for the session.
+
+    The build date is pinned to the first day of the demo's notice that is open now
+    (衡阳 2026 候选名单), so what the page says as built does not depend on the day."""
     from django.db import transaction
-    from django.utils import timezone
 
     from cms.base.demo import load_demo
     from cms.notices.models import PublicityNoticePage
+    from cms.programmes.models import ProgrammePage
     from cms.revocations.models import RevocationPage
 
     site_dir = tmp_path_factory.mktemp("demo-site")
-    today = timezone.localdate()
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
-        notice = next(n for n in PublicityNoticePage.objects.live().order_by("pk") if n.status == "open")
+        hengyang = ProgrammePage.objects.get(slug="hengyang")
+        notice = (
+            PublicityNoticePage.objects.live()
+            .descendant_of(hengyang)
+            .order_by("-start_date")
+            .first()
+        )
         revocation = RevocationPage.objects.live().order_by("pk").first()
         award = revocation.award
         facts = {
+            "build_date": notice.start_date,
             "open_notice": {
                 "id": notice.pk,
                 "title": notice.title,
+                "start_date": notice.start_date,
                 "end_date": notice.end_date,
                 "entries": [entry.name for entry in notice.entries.all()],
             },
@@ -238,9 +252,9 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoSite:
                 "revocation_title": revocation.title,
             },
         }
-        build_site(site_dir, build_date=today)
+        build_site(site_dir, build_date=notice.start_date)
         transaction.set_rollback(True)
-    return DemoSite(dir=site_dir, build_date=today, **facts)
+    return DemoSite(dir=site_dir, **facts)
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ import pytest
 from conftest import log_in, shot
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from playwright.sync_api import expect
 
 from cms.base.demo import DRAFT_MARK, load_demo
 from cms.notices.models import PublicityNoticePage
 from cms.publishing.models import SiteBuild
 from cms.publishing.tasks import run_site_build
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [
     pytest.mark.browser,
