@@ -93,7 +93,23 @@ def recover_interrupted_builds() -> int:
         return 0
     if stale:
         request_build(f"重试：构建 #{stale[-1].pk} 被中断")
+    requeue_waiting_builds()
     return len(stale)
+
+
+def requeue_waiting_builds() -> int:
+    """Enqueue again every queued build: its task may never have reached this queue (an
+    enqueue that failed, a changed backend, a restored database), and later requests join
+    it, so without this the site would silently stop updating. A build is claimed
+    atomically, so a duplicate task only skips."""
+    from .tasks import run_site_build
+
+    waiting = list(
+        SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED).values_list("pk", flat=True)
+    )
+    for build_id in waiting:
+        run_site_build.enqueue(build_id)
+    return len(waiting)
 
 
 def schedule_date_driven_builds(today: date | None = None) -> list[ScheduledBuild]:

@@ -155,6 +155,13 @@ def test_a_build_left_running_by_a_dead_worker_is_marked_and_retried(stub_site):
     assert retry.trigger_list == [f"重试：构建 #{cut_off.pk} 被中断"]
 
 
+def test_a_queued_build_whose_task_was_lost_is_enqueued_again_when_the_worker_starts(stub_site):
+    lost = SiteBuild.objects.create(triggers="发布：公示")  # no task ever reached the queue
+    builds.recover_interrupted_builds()
+    assert [r.args for r in build_tasks()] == [[lost.pk]]
+    assert tasks.run_site_build.call(lost.pk) == SiteBuild.Status.SUCCEEDED
+
+
 def test_a_build_already_taken_by_another_worker_is_skipped(stub_site):
     build = builds.request_build("发布")
     SiteBuild.objects.filter(pk=build.pk).update(status=SiteBuild.Status.RUNNING)
