@@ -67,6 +67,11 @@ class Item:
     def text(self) -> str:
         return contract.dump(self.document, self.body, path=f"content/{self.path}")
 
+    def attach(self, attachment: Attachment | None) -> None:
+        """Bring a file along once, however often the item links it."""
+        if attachment and attachment.file not in {a.file for a in self.attachments}:
+            self.attachments.append(attachment)
+
 
 def collect() -> Iterator[Item]:
     """Every published item, in a stable order: home, programmes, documents, channels,
@@ -127,21 +132,35 @@ def timestamp(moment) -> str:
 
 def _public_pages() -> list[Page]:
     """Live pages outside private sections whose ancestors are all live, in tree order."""
-    hidden = list(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
-    pages = []
-    for page in Page.objects.live().public().filter(depth__gt=1).specific().order_by("path"):
-        if not any(page.path.startswith(path) for path in hidden):
-            pages.append(page)
-    return pages
+    hidden = set(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
+    return [
+        page
+        for page in Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
+        if hidden.isdisjoint(_ancestor_paths(page))
+    ]
+
+
+def _ancestor_paths(page) -> list[str]:
+    """Materialised paths of a page's ancestors, nearest first (treebeard's path scheme)."""
+    step = Page.steplen
+    return [page.path[:end] for end in range(len(page.path) - step, 0, -step)]
 
 
 class _Exporter:
     def __init__(self, pages: dict[int, Page]):
         self.pages = pages
-        self.programme_slugs = {
-            pk: page.slug for pk, page in pages.items() if isinstance(page, ProgrammePage)
-        }
-        self.editions = {pk: page for pk, page in pages.items() if isinstance(page, EditionPage)}
+        self.by_path = {page.path: page for page in pages.values()}
+        self.editions_of = {}  # programme id -> its public editions
+        for page in pages.values():
+            if isinstance(page, EditionPage) and (programme := self._ancestor(page, ProgrammePage)):
+                self.editions_of.setdefault(programme.pk, []).append(page)
+
+    def _ancestor(self, page, page_type):
+        """The nearest public ancestor of `page` of `page_type`, if any."""
+        for path in _ancestor_paths(page):
+            if isinstance(ancestor := self.by_path.get(path), page_type):
+                return ancestor
+        return None
 
     def item(self, page) -> Item | None:
         if isinstance(page, HomePage):
@@ -166,11 +185,7 @@ class _Exporter:
         }
 
     def programme(self, page: ProgrammePage) -> Item:
-        editions = [
-            self._edition(edition)
-            for edition in self.editions.values()
-            if edition.path.startswith(page.path)
-        ]
+        editions = [self._edition(edition) for edition in self.editions_of.get(page.pk, [])]
         document = self._common(page, "programme") | {
             "slug": page.slug,
             "level": page.level,
@@ -207,12 +222,12 @@ class _Exporter:
         return self._with_body(document, page.body)
 
     def document(self, page, kind: str) -> Item | None:
-        programme = self._programme_of(page)
+        programme = self._ancestor(page, ProgrammePage)
         if programme is None:
             return None
-        edition = next((e for e in self.editions.values() if page.path.startswith(e.path)), None)
+        edition = self._ancestor(page, EditionPage)
         document = self._common(page, kind) | {
-            "programme": programme,
+            "programme": programme.slug,
             "edition": self._edition(edition) if edition else None,
             "document_number": page.document_number,
             "issuing_body": page.issuing_body,
@@ -231,9 +246,7 @@ class _Exporter:
         document |= getattr(self, f"_{kind}_fields")(page)
         item = self._with_body(document, page.body)
         for block in page.attachments:
-            attachment = self._attachment(block.value)
-            if attachment and attachment.file not in {a.file for a in item.attachments}:
-                item.attachments.append(attachment)
+            item.attach(self._attachment(block.value))
         document["attachments"] = [attachment.describe() for attachment in item.attachments]
         return item
 
@@ -264,7 +277,7 @@ class _Exporter:
         }
 
     def _decision_fields(self, page) -> dict:
-        year = self.editions[page.get_parent().pk].year
+        year = self._ancestor(page, EditionPage).year
         return {
             "awards": [
                 {
@@ -317,7 +330,7 @@ class _Exporter:
             "title": channel.name,
             "first_published_at": timestamp(first),
             "last_published_at": timestamp(published),
-            "programme": self.programme_slugs[channel.programme_id],
+            "programme": self.pages[channel.programme_id].slug,
         }
         for name in contract.schema.KINDS["channel"]:
             if name != "programme":
@@ -347,8 +360,7 @@ class _Exporter:
             attachment = self._attachment(document) if document else None
             if attachment is None:
                 return None
-            if attachment.file not in {a.file for a in item.attachments}:
-                item.attachments.append(attachment)
+            item.attach(attachment)
             return "/" + attachment.file
         return safe_href(attrs.get("href", ""))
 
@@ -357,12 +369,6 @@ class _Exporter:
             return None
         name = PurePosixPath(document.file.name).name
         return Attachment(file=f"attachments/{document.pk}/{name}", document=document)
-
-    def _programme_of(self, page) -> str | None:
-        for pk, slug in self.programme_slugs.items():
-            if page.path.startswith(self.pages[pk].path):
-                return slug
-        return None
 
     def _edition(self, edition) -> dict:
         return {
