@@ -118,9 +118,13 @@ def permission(dotted: str) -> Permission:
 def ensure_home_page():
     home = HomePage.objects.first()
     if home is not None:
+        if home.first_published_at is None:  # created live by an earlier version
+            home.save_revision().publish()
         return home
     root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="质量奖公示公开平台", slug="gongshi", live=True))
+    home = root.add_child(instance=HomePage(title="质量奖公示公开平台", slug="gongshi", live=False))
+    # Published like any page, so the server records when it went public.
+    home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(

@@ -127,6 +127,8 @@ def file_sha256(file) -> str:
 
 
 def timestamp(moment) -> str:
+    if moment is None:  # localtime(None) would be now: a publish time nobody recorded
+        raise ValueError("缺少服务器记录的发布时间")
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 

@@ -77,6 +77,17 @@ def test_only_live_public_content_leaves_the_cms(edition, programmes):
     assert {item.document["kind"] for item in items.values()} >= {"home", "programme", "notice"}
 
 
+def test_every_publish_time_was_recorded_by_the_server(programmes):
+    from cms.base.models import HomePage
+
+    home = HomePage.objects.get()
+    assert home.first_published_at is not None, "the home page is published, not created live"
+    document = exported()["home.md"].document
+    assert document["first_published_at"] == export.timestamp(home.first_published_at)
+    with pytest.raises(ValueError, match="发布时间"):
+        export.timestamp(None)
+
+
 def test_a_demo_export_passes_the_contract_file_by_file(tmp_path):
     load_demo()
     count = export.write(export.collect(), tmp_path)
