@@ -40,18 +40,18 @@ def test_call_status(today, expected):
 
 
 @pytest.mark.parametrize(
-    "valid_until, revoked, today, expected",
+    "valid_until, revoked_on, today, expected",
     [
-        (date(2026, 11, 19), False, date(2024, 6, 12), "有效"),
-        (date(2026, 11, 19), False, date(2026, 11, 19), "有效"),  # valid through its last day
-        (date(2026, 11, 19), False, date(2026, 11, 20), "已过期"),
-        (None, False, date(2099, 1, 1), "有效"),  # no end date: does not expire
-        (date(2026, 11, 19), True, date(2024, 6, 12), "已撤销"),
-        (date(2020, 1, 1), True, date(2024, 6, 12), "已撤销"),  # revoked wins over expired
+        (date(2026, 11, 19), None, date(2024, 6, 12), "有效"),
+        (date(2026, 11, 19), None, date(2026, 11, 19), "有效"),  # valid through its last day
+        (date(2026, 11, 19), None, date(2026, 11, 20), "已过期"),
+        (None, None, date(2099, 1, 1), "有效"),  # no end date: does not expire
+        (date(2026, 11, 19), date(2024, 3, 1), date(2024, 6, 12), "已撤销"),
+        (date(2020, 1, 1), date(2024, 3, 1), date(2024, 6, 12), "已撤销"),  # over expired
     ],
 )
-def test_award_status(valid_until, revoked, today, expected):
-    assert award_status(valid_until, revoked, today).label == expected
+def test_award_status(valid_until, revoked_on, today, expected):
+    assert award_status(valid_until, revoked_on, today).label == expected
 
 
 def test_fixture_statuses_on_the_build_date():

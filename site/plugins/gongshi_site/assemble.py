@@ -41,7 +41,8 @@ def assemble(content: Content, today: date, fallback_site_name: str) -> Site:
     awards = {award.id: award for decision in decisions for award in decision.awards}
     revocations = [_revocation(source, programmes, awards) for source in content.of("revocation")]
     for award in awards.values():
-        award.status = award_status(award.valid_until, award.revocation is not None, today)
+        revoked_on = award.revocation.date_signed if award.revocation else None
+        award.status = award_status(award.valid_until, revoked_on, today)
     channels = [_channel(source, programmes) for source in content.of("channel")]
     for programme in programmes.values():
         _file_under(programme, calls, notices, decisions, revocations, channels)

@@ -1,13 +1,18 @@
 """Statuses that depend on the day: a publicity period, a call, an award.
 
-Computed at build time for the build date; themes/gongshi/static/js/status.js applies
-the same rules in the browser, so a page stays right on the days between builds.
+The rules are the CMS's own (cms/rules, plain Python); this module gives their answers
+the site's labels. Computed at build time for the build date;
+themes/gongshi/static/js/status.js applies the same rules in the browser, so a page stays
+right on the days between builds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from cms.rules import awards as award_rules
+from cms.rules import publicity as publicity_rules
 
 
 @dataclass(frozen=True)
@@ -28,13 +33,13 @@ EXPIRED = Status("expired", "已过期")
 REVOKED = Status("revoked", "已撤销")
 
 
+PUBLICITY = {"upcoming": UPCOMING, "open": OPEN, "closed": ENDED}
+AWARD = {"valid": VALID, "expired": EXPIRED, "revoked": REVOKED}
+
+
 def publicity_status(start: date, end: date, today: date) -> Status:
     """A publicity period runs from its first to its last day, both included."""
-    if today < start:
-        return UPCOMING
-    if today > end:
-        return ENDED
-    return OPEN
+    return PUBLICITY[publicity_rules.publicity_status(start, end, today)]
 
 
 def days_left(end: date, today: date) -> int:
@@ -46,10 +51,6 @@ def call_status(deadline: date, today: date) -> Status:
     return ACCEPTING if today <= deadline else CLOSED
 
 
-def award_status(valid_until: date | None, revoked: bool, today: date) -> Status:
+def award_status(valid_until: date | None, revoked_on: date | None, today: date) -> Status:
     """Revoked wins over everything; an award without an end date does not expire."""
-    if revoked:
-        return REVOKED
-    if valid_until is not None and today > valid_until:
-        return EXPIRED
-    return VALID
+    return AWARD[award_rules.award_status(valid_until, revoked_on, today)]
