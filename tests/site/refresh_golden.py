@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitebuild import BUILD_DATE, EXPECTED_OUTPUT, FIXTURE_CONTENT, build
+from sitebuild import BUILD_DATE, EXPECTED_OUTPUT, FIXTURE_CONTENT, THEME_OUTPUT, build
 
 
 def main() -> int:
@@ -23,6 +23,7 @@ def main() -> int:
             return finished.returncode
         shutil.rmtree(EXPECTED_OUTPUT, ignore_errors=True)
         shutil.copytree(output, EXPECTED_OUTPUT)
+        shutil.rmtree(EXPECTED_OUTPUT / THEME_OUTPUT)  # compared with themes/ directly
     count = sum(1 for path in EXPECTED_OUTPUT.rglob("*") if path.is_file())
     print(f"{EXPECTED_OUTPUT}: {count} files, built for {BUILD_DATE}")
     return 0
