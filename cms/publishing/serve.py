@@ -31,9 +31,9 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             return self._page(
                 HTTPStatus.SERVICE_UNAVAILABLE, None, "公开站点正在首次构建，请稍后刷新。"
             )
-        path = unquote(urlsplit(self.path).path)
-        if withdrawn := self._withdrawn().get(path if path.endswith("/") else path + "/"):
-            return self._page(HTTPStatus.GONE, self.live / withdrawn.lstrip("/") / "index.html")
+        path = unquote(urlsplit(self.path).path).rstrip("/") + "/"  # as withdrawn.json lists it
+        if path in self._withdrawn():
+            return self._page(HTTPStatus.GONE, self.live / path.lstrip("/") / "index.html")
         if not Path(self.translate_path(self.path)).exists():
             return self._page(HTTPStatus.NOT_FOUND, self.live / "404.html")
         return super().send_head()
@@ -46,12 +46,13 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass  # the demo's terminal belongs to the CMS's log
 
-    def _withdrawn(self) -> dict[str, str]:
+    def _withdrawn(self) -> set[str]:
+        """Paths of the items withdrawn as published in error, as the build lists them."""
         try:
             items = json.loads((self.live / "withdrawn.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        return {item["path"]: item["path"] for item in items}
+            return set()
+        return {item["path"] for item in items}
 
     def _page(self, status: HTTPStatus, page: Path | None, text: str = ""):
         body = page.read_bytes() if page is not None and page.is_file() else text.encode()
