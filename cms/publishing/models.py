@@ -46,6 +46,11 @@ class SiteBuild(models.Model):
         return None
 
     @property
+    def duration_text(self) -> str:
+        duration = self.duration
+        return f"{duration.total_seconds():.1f} 秒" if duration is not None else ""
+
+    @property
     def trigger_summary(self) -> str:
         triggers = self.trigger_list
         more = f"（等{len(triggers)}项）" if len(triggers) > 1 else ""

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -60,7 +61,13 @@ class SiteBuildViewSet(ModelViewSet):
     menu_order = 900
     add_to_admin_menu = True
     inspect_view_enabled = True
-    list_display = ["pk", "status", "trigger_summary", "requested_at", "started_at", "duration"]
+    list_display = [
+        "__str__",  # number and status, linking to the build's details
+        "trigger_summary",
+        "requested_at",
+        "started_at",
+        Column("duration_text", label=_("用时")),
+    ]
     list_filter = ["status"]
     form_fields = ["triggers"]  # required by ModelViewSet; the policy allows no editing
     inspect_view_fields = [
