@@ -12,8 +12,10 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -121,7 +123,12 @@ def ensure_home_page():
         if home.first_published_at is None:  # created live by an earlier version
             home.save_revision().publish()
         return home
-    root = Page.get_first_root_node()
+    # Wagtail's migrations create the tree root and the default locale; `manage.py flush`
+    # empties those tables and then runs post_migrate again, so recreate them here.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = root.add_child(instance=HomePage(title="质量奖公示公开平台", slug="gongshi", live=False))
     # Published like any page, so the server records when it went public.
     home.save_revision().publish()
