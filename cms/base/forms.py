@@ -1,6 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from cms.rules import RuleViolation
 from cms.rules import credit_code as credit_codes
@@ -84,3 +85,12 @@ class RecipientRowsMixin:
                 form.add_error("credit_code", refusal.message)
                 return False
         return True
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's login form leaves the password field without a label, so Django shows
+    its field name, "Password", untranslated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("密码")

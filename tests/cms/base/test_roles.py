@@ -1,5 +1,7 @@
 """Roles, the home page and the workflow are recreated by post_migrate, also after a flush."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -20,3 +22,9 @@ def test_flush_leaves_a_working_tree_with_roles_and_workflow():
     assert Locale.objects.filter(pk=home.locale_id).exists()
     assert Group.objects.filter(name=APPROVERS).exists()
     assert WorkflowPage.objects.filter(page=home).exists()
+
+
+@pytest.mark.django_db
+def test_admin_login_labels_speak_chinese(client):
+    labels = re.findall(r"<label[^>]*>\s*([^<]*?)\s*<", client.get("/admin/login/").text)
+    assert labels == ["用户名", "密码", "记住我"]
