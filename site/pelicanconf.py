@@ -65,3 +65,11 @@ JINJA_ENVIRONMENT = {
 # and the golden test, otherwise today in China. Nothing else may read the clock.
 GONGSHI_BUILD_DATE = os.environ.get("GONGSHI_BUILD_DATE") or None
 GONGSHI_PAGE_SIZE = 50
+
+# Feeds (site/plugins/gongshi_site/feeds.py) need absolute links although pages link
+# root-relative. publishconf.py's SITEURL wins; otherwise this address, by default where
+# `make demo` serves the site, so a feed reader on the same machine can follow it.
+GONGSHI_FEED_BASE_URL = os.environ.get("GONGSHI_FEED_BASE_URL") or "http://127.0.0.1:8001"
+# Entries in each feed; older entries stay in its archive documents (RFC 5005), which
+# are counted in chunks of this size from the oldest entry: changing it renumbers them.
+GONGSHI_FEED_SIZE = 50
