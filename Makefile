@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_PORT ?= 8001
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Feeds link absolutely; in the demo, to where the site is served below.
+export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 
 .PHONY: demo site export golden test test-postgres lint check lock clean
 

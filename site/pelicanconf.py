@@ -5,7 +5,7 @@
 Every path here is taken from this file's location, so the build does not depend on the
 working directory. Pelican only provides the machinery: the project plugin
 (site/plugins/gongshi_site) reads content/, checks it against cms.contract and writes
-every page; Pelican's own articles, pages, feeds and archives are switched off.
+every page and feed; Pelican's own articles, pages, feeds and archives are switched off.
 """
 
 import os
@@ -47,6 +47,7 @@ DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
 CATEGORY_SAVE_AS = TAG_SAVE_AS = AUTHOR_SAVE_AS = ""
 CATEGORIES_SAVE_AS = TAGS_SAVE_AS = AUTHORS_SAVE_AS = ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+# Feeds are the plugin's (feeds.py, with feedgen): one path for every feed.
 FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
 CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
@@ -65,3 +66,11 @@ JINJA_ENVIRONMENT = {
 # and the golden test, otherwise today in China. Nothing else may read the clock.
 GONGSHI_BUILD_DATE = os.environ.get("GONGSHI_BUILD_DATE") or None
 GONGSHI_PAGE_SIZE = 50
+
+# Feeds (site/plugins/gongshi_site/feeds.py) need absolute links although pages link
+# root-relative. publishconf.py's SITEURL wins; otherwise this address, by default where
+# `make demo` serves the site, so a feed reader on the same machine can follow it.
+GONGSHI_FEED_BASE_URL = os.environ.get("GONGSHI_FEED_BASE_URL") or "http://127.0.0.1:8001"
+# Entries in each feed; older entries stay in its archive documents (RFC 5005), which
+# are counted in chunks of this size from the oldest entry: changing it renumbers them.
+GONGSHI_FEED_SIZE = 50

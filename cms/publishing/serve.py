@@ -21,6 +21,14 @@ from urllib.parse import unquote, urlsplit
 
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
+    # The feeds' types, whether or not this machine's /etc/mime.types knows them (nginx's
+    # mime.types does).
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".atom": "application/atom+xml; charset=utf-8",
+        ".rss": "application/rss+xml; charset=utf-8",
+    }
+
     def __init__(self, *args, site_dir: Path, **kwargs):
         self.site_dir = site_dir
         self.live = (site_dir / "live").resolve()

@@ -3,7 +3,8 @@
 reader.py     content/ files through cms.contract, plus checks across files
 assemble.py   the joined-up model (model.py) for the build date (status.py)
 pages.py      every HTML page: URL (urls.py), template, context
-generator.py  writes pages, open data (opendata.py), sitemap, attachments
+feed_entries.py, feed_catalogue.py, feeds.py   Atom and RSS feeds, with feedgen
+generator.py  writes pages, feeds, open data (opendata.py), sitemap, attachments
 """
 
 from pelican import signals

@@ -132,6 +132,7 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
     return {
         "kind": document["kind"],
         "id": document["id"],
+        "uuid": document["uuid"],
         "title": document["title"],
         "url": urls.document(document["kind"], document["id"]),
         "section": labels.SECTIONS[document["kind"]],

@@ -17,6 +17,9 @@ from pelican.utils import sanitised_join
 
 from . import labels, opendata, urls
 from .assemble import assemble
+from .feed_catalogue import FeedCatalogue
+from .feed_entries import EntryInvalid, feed_entries
+from .feeds import FeedInvalid, feed_files
 from .formatting import FILTERS
 from .pages import NAVIGATION, all_pages
 from .reader import ContentInvalid, read_content
@@ -28,7 +31,11 @@ logger = logging.getLogger(__name__)
 
 class PublicSiteGenerator(Generator):
     def generate_context(self):
-        self.config = SiteSettings.from_pelican(self.settings)
+        try:
+            self.config = SiteSettings.from_pelican(self.settings)
+        except ValueError as invalid:
+            print(f"设置错误：{invalid}", file=sys.stderr)
+            raise SystemExit(1) from None
         try:
             content = read_content(Path(self.path))
         except ContentInvalid as invalid:
@@ -42,6 +49,21 @@ class PublicSiteGenerator(Generator):
         self.content = content
         self.site = assemble(content, self.config.build_date, self.config.site_name)
         self.pages = list(all_pages(self.site, self.config))
+        self.feeds = FeedCatalogue(self.site)
+        # Written in generate_output, made here: a feed that cannot be valid stops the
+        # build before a single page is written, naming the item.
+        try:
+            self.feed_files = feed_files(
+                self.feeds,
+                feed_entries(self.site),
+                self.config.feed_base_url,
+                self.config.feed_size,
+                self.config.build_date,
+            )
+        except EntryInvalid as invalid:
+            self._stop([str(invalid)])
+        except FeedInvalid as invalid:
+            self._stop(invalid.errors)
         self.env.filters.update(FILTERS)
         self.env.globals.update(
             site=self.site,
@@ -49,7 +71,15 @@ class PublicSiteGenerator(Generator):
             navigation=NAVIGATION,
             labels=labels,
             urls=urls,
+            feeds=self.feeds,
         )
+
+    @staticmethod
+    def _stop(errors: list[str]):
+        for error in errors:
+            print(f"订阅源错误：{error}", file=sys.stderr)
+        print(f"构建已停止：{len(errors)} 处内容无法写入订阅源。", file=sys.stderr)
+        raise SystemExit(FeedInvalid.exitcode)
 
     def generate_output(self, writer):
         for page in self.pages:
@@ -65,6 +95,8 @@ class PublicSiteGenerator(Generator):
         self._write(urls.NOTICES_JSON, opendata.notices_json(self.site, self.config))
         self._write("/withdrawn.json", opendata.withdrawn_json(self.site))
         self._write("/sitemap.xml", sitemap_xml(self.pages, self.config))
+        for url, data in self.feed_files.items():
+            self._write(url, data)
         self._copy_attachments()
 
     def _write(self, url: str, data: bytes) -> None:

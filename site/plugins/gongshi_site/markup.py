@@ -12,6 +12,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import urls
+
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "strong", "em", "b", "i", "ul", "ol", "li", "a", "br", "hr",
     "blockquote", "table", "caption", "thead", "tbody", "tr", "th", "td",
@@ -61,3 +63,29 @@ def render(text: str) -> str:
 
 def sanitise(html: str) -> str:
     return _cleaner.clean(html).strip()
+
+
+def sanitise_with_absolute_links(html: str, page_url: str) -> tuple[str, list[str]]:
+    """`html` cleaned against the same allowlist with every link made absolute against
+    `page_url`, for a reader with no page to resolve a relative link against (a feed).
+    Returns the HTML and the links that cannot be made absolute, which are left out."""
+    broken: list[str] = []
+
+    def absolute_href(tag: str, attribute: str, value: str) -> str | None:
+        if attribute != "href":
+            return value
+        url = urls.absolute(page_url, value)
+        if url is None:
+            broken.append(value)
+        return url
+
+    cleaner = nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes={**ALLOWED_ATTRIBUTES, "th": {"scope"}},
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=absolute_href,
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+    return cleaner.clean(html).strip(), broken

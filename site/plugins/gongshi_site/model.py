@@ -131,6 +131,7 @@ class Document:
 
     kind: str
     id: int
+    uuid: str  # permanent identity across systems: feed entry ids come from it
     title: str
     url: str
     section: str  # 公示公告, 表彰决定...: breadcrumbs and <meta name="ColumnName">

@@ -36,6 +36,8 @@ class Page:
     document: Document | None = None  # document pages carry the official metadata tags
     lastmod: date | None = None
     in_sitemap: bool = True
+    # Feeds it announces besides the everything feed: (programme slug or None, feed name).
+    feeds: list[tuple[str | None, str]] = field(default_factory=list)
 
     @property
     def save_as(self) -> str:
@@ -67,6 +69,7 @@ def all_pages(site: Site, config: SiteSettings) -> Iterator[Page]:
     yield reporting_page()
     yield statistics_page(site)
     yield data_page()
+    yield subscribe_page()
     yield from withdrawn_pages(site)
     yield Page(url="/404.html", template="404", title="页面不存在", in_sitemap=False)
 
@@ -114,20 +117,29 @@ def notice_listings(site: Site, page_size: int) -> Iterator[Page]:
         "types": [Filter(t, urls.notices_of_type(k)) for k, t in labels.LISTING_TYPES.items()],
         "years": [Filter(f"{year}年", urls.notices_of_year(year)) for year in years],
     }
-    listings = [("公示公告", urls.NOTICES, documents)]
+    both = [(None, "notices"), (None, "calls")]
+    listings = [("公示公告", urls.NOTICES, documents, both)]
     for programme in site.programmes:
         selected = [d for d in documents if d.programme is programme]
         listings.append(
-            (f"{programme.title} · 公示公告", urls.notices_of_programme(programme.slug), selected)
+            (
+                f"{programme.title} · 公示公告",
+                urls.notices_of_programme(programme.slug),
+                selected,
+                [(programme.slug, "notices"), (programme.slug, "calls")],
+            )
         )
     for key, title in labels.LISTING_TYPES.items():
         selected = [d for d in documents if d.listing_type == key]
-        listings.append((title, urls.notices_of_type(key), selected))
+        feed = "calls" if key == "call" else "notices"
+        listings.append((title, urls.notices_of_type(key), selected, [(None, feed)]))
     for year in years:
         selected = [d for d in documents if d.year == year]
-        listings.append((f"{year}年 · 公示公告", urls.notices_of_year(year), selected))
-    for title, url, selected in listings:
-        yield from _paginated(title, url, selected, page_size, filters)
+        listings.append((f"{year}年 · 公示公告", urls.notices_of_year(year), selected, both))
+    for title, url, selected, feeds in listings:
+        for page in _paginated(title, url, selected, page_size, filters):
+            page.feeds = feeds
+            yield page
 
 
 @dataclass
@@ -197,15 +209,16 @@ def document_pages(site: Site) -> Iterator[Page]:
             document=document,
             lastmod=document.last_published_at.date(),
             context={"document": document},
+            feeds=[(document.programme.slug, "all")],
         )
 
 
 def kind_listings(site: Site) -> Iterator[Page]:
     """Plain lists behind the /calls/, /decisions/ and /revocations/ directories."""
-    for url, title, documents, section in (
-        (urls.CALLS, "申报通知", site.calls, "notices"),
-        (urls.DECISIONS, "表彰决定", site.decisions, "decisions"),
-        (urls.REVOCATIONS, "撤销公告", site.revocations, "decisions"),
+    for url, title, documents, section, feed in (
+        (urls.CALLS, "申报通知", site.calls, "notices", "calls"),
+        (urls.DECISIONS, "表彰决定", site.decisions, "decisions", "decisions"),
+        (urls.REVOCATIONS, "撤销公告", site.revocations, "decisions", "revocations"),
     ):
         yield Page(
             url=url,
@@ -214,6 +227,7 @@ def kind_listings(site: Site) -> Iterator[Page]:
             section=section,
             breadcrumbs=[HOME_CRUMB],
             context={"documents": documents},
+            feeds=[(None, feed)],
         )
 
 
@@ -268,6 +282,7 @@ def programme_pages(site: Site) -> Iterator[Page]:
             breadcrumbs=[HOME_CRUMB, Breadcrumb("评选项目", urls.PROGRAMMES)],
             lastmod=programme.last_published_at.date(),
             context={"programme": programme},
+            feeds=[(programme.slug, "all")],
         )
 
 
@@ -301,6 +316,16 @@ def data_page() -> Page:
         title="开放数据",
         section="data",
         description="获奖名录和公示公告的机器可读数据，可自由下载使用。",
+        breadcrumbs=[HOME_CRUMB],
+    )
+
+
+def subscribe_page() -> Page:
+    return Page(
+        url=urls.SUBSCRIBE,
+        template="subscribe",
+        title="订阅更新",
+        description="用 RSS 或 Atom 订阅本站的申报通知、公示、表彰决定、撤销公告和更正，有新内容时自动收到。",
         breadcrumbs=[HOME_CRUMB],
     )
 

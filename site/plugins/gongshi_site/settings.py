@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact and
 # needs no time zone database on the build machine.
@@ -19,6 +20,8 @@ class SiteSettings:
     site_name: str  # fallback until home.md is read
     build_date: date  # the day every status (公示中, 已过期...) is computed for
     page_size: int
+    feed_base_url: str  # absolute links in feeds: the public address, else a local default
+    feed_size: int  # entries in a feed; older ones are in its archive documents
 
     @classmethod
     def from_pelican(cls, settings: dict) -> SiteSettings:
@@ -29,6 +32,10 @@ class SiteSettings:
             site_name=settings.get("SITENAME") or "",
             build_date=parse_build_date(settings.get("GONGSHI_BUILD_DATE")),
             page_size=int(settings.get("GONGSHI_PAGE_SIZE") or 50),
+            feed_base_url=parse_base_url(
+                settings.get("SITEURL") or settings.get("GONGSHI_FEED_BASE_URL") or ""
+            ),
+            feed_size=int(settings.get("GONGSHI_FEED_SIZE") or 50),
         )
 
     def absolute(self, path: str) -> str:
@@ -45,3 +52,16 @@ def parse_build_date(value: str | None) -> date:
         raise ValueError(
             f"GONGSHI_BUILD_DATE 应为 YYYY-MM-DD 格式的日期，而不是 {value!r}"
         ) from None
+
+
+def parse_base_url(value: str) -> str:
+    """The address feeds make their links absolute with; a feed reader has no page to
+    resolve a relative link against, so a build without one stops here."""
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or " " in value:
+        raise ValueError(
+            "订阅源需要站点的公开地址（SITEURL 或 GONGSHI_FEED_BASE_URL），"
+            f"例如 https://zlj.example.gov.cn，而不是 {value!r}"
+        )
+    return value

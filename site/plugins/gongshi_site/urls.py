@@ -12,6 +12,10 @@ URLs end in a slash and never name a file.
     /programmes/  /programmes/<slug>/  programmes and their rules
     /reporting/  /statistics/  /data/  reporting channels, statistics, open data
     /attachments/<n>/<file name>       attachments, as content/ names them
+    /subscribe/                        every feed, and what a feed is
+    /feeds/<name>.atom|rss             feeds: <name> is "all" or a kind (calls, notices...)
+    /feeds/programmes/<slug>/<name>.atom|rss               ... of one programme
+    /feeds/.../<name>-archive-<n>.atom|rss                 archive documents (RFC 5005)
 
 A document keeps its URL for good: paths come from the CMS's permanent ids, and a
 withdrawn item's URL answers with a page saying so.
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 from cms.contract.schema import DIRECTORIES
 
@@ -38,6 +42,8 @@ DATA = "/data/"
 WINNERS_JSON = "/data/winners.json"
 WINNERS_CSV = "/data/winners.csv"
 NOTICES_JSON = "/data/notices.json"
+SUBSCRIBE = "/subscribe/"
+FEEDS = "/feeds/"
 
 
 def document(kind: str, item_id: int) -> str:
@@ -69,6 +75,14 @@ def winner(key: str) -> str:
     return f"{WINNERS}{key}/"
 
 
+def feed(name: str, programme: str | None, format: str, archive: int | None = None) -> str:
+    """A feed document: `format` is "atom" or "rss"; `archive` numbers archive documents
+    from the oldest (1), None is the subscription document."""
+    folder = FEEDS if programme is None else f"{FEEDS}programmes/{programme}/"
+    suffix = f"-archive-{archive}" if archive else ""
+    return f"{folder}{name}{suffix}.{format}"
+
+
 def attachment(file: str) -> str:
     return "/" + quote(file)
 
@@ -91,3 +105,21 @@ def winner_key(category: str, name: str, credit_code: str) -> str:
 def save_as(url: str) -> str:
     """The output file of a page URL."""
     return url.lstrip("/") + "index.html"
+
+
+def absolute(base: str, link: str) -> str | None:
+    """`link` resolved against the absolute URL `base`, or None when the result is not a
+    link a reader can follow (an http(s) URL with a host, or a mailto: address)."""
+    if not link.isprintable() or any(character.isspace() for character in link):
+        return None
+    try:
+        url = urljoin(base, link)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return url
+    if parts.scheme == "mailto" and len(url) > len("mailto:"):
+        return url
+    return None

@@ -66,3 +66,14 @@ def test_before_the_first_build_it_says_so(tmp_path):
     finally:
         httpd.shutdown()
     assert status == 503 and "首次构建" in text
+
+
+def test_feeds_are_served_with_their_types(server):
+    site_dir, base = server
+    feeds = site_dir / "live" / "feeds"
+    feeds.mkdir()
+    for name in ("all.atom", "all.rss"):
+        (feeds / name).write_text("<?xml version='1.0'?><feed/>", encoding="utf-8")
+    for name, kind in (("all.atom", "application/atom+xml"), ("all.rss", "application/rss+xml")):
+        with urllib.request.urlopen(f"{base}/feeds/{name}") as response:
+            assert response.headers["Content-Type"] == f"{kind}; charset=utf-8"
