@@ -25,6 +25,11 @@ if redis_url := os.environ.get("REDIS_URL"):
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 GONGSHI_SITE_DIR = Path(os.environ.get("GONGSHI_SITE_DIR", VAR_DIR / "site"))  # noqa: F405
+# The public site's address: feeds, the sitemap, canonical and Open Graph links are
+# absolute, and a feed pointing at a developer's address would mislead every subscriber.
 GONGSHI_SITE_URL = os.environ.get("GONGSHI_SITE_URL", "")
-if GONGSHI_SITE_URL:  # absolute URLs in the sitemap, canonical and Open Graph links
-    GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "publishconf.py"  # noqa: F405
+if not GONGSHI_SITE_URL.startswith(("https://", "http://")):
+    raise RuntimeError(
+        "GONGSHI_SITE_URL must be the public site's address, e.g. https://zlj.example.gov.cn"
+    )
+GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "publishconf.py"  # noqa: F405
