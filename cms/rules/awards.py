@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .errors import RuleViolation
 from .programme import Category, Ground, ProgrammeRules
+
 # Re-exported: the rule lives in validity.py, which the search service imports without Django.
 from .validity import award_status as award_status
 

@@ -7,11 +7,12 @@ V, Z); the last one is a check character computed from the first seventeen.
 from django.utils.translation import gettext as _
 
 from .errors import RuleViolation
+
 # The check character lives in gb32100.py, which the search service imports without Django.
 from .gb32100 import ALPHABET as ALPHABET
 from .gb32100 import LENGTH as LENGTH
-from .gb32100 import check_character as check_character
 from .gb32100 import VALUES as _VALUE
+from .gb32100 import check_character as check_character
 from .text import nfkc, squeeze
 
 

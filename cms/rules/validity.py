@@ -8,7 +8,7 @@ from datetime import date
 
 
 def award_status(valid_until_day: date | None, revoked_on: date | None, today: date) -> str:
-    """"revoked" from the day the revocation is signed, whatever the validity; "expired"
+    """ "revoked" from the day the revocation is signed, whatever the validity; "expired"
     the day after the last day of validity; otherwise "valid" (no end date never expires)."""
     if revoked_on is not None and revoked_on <= today:
         return "revoked"
