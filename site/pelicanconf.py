@@ -65,3 +65,7 @@ JINJA_ENVIRONMENT = {
 # and the golden test, otherwise today in China. Nothing else may read the clock.
 GONGSHI_BUILD_DATE = os.environ.get("GONGSHI_BUILD_DATE") or None
 GONGSHI_PAGE_SIZE = 50
+# Where the build writes the search index and the search pages' shells: beside the
+# output, never inside it (cms/publishing/atomic.py sets it for every build; unset, no
+# index is built). It must not exist yet.
+GONGSHI_SEARCH_DIR = os.environ.get("GONGSHI_SEARCH_DIR") or None

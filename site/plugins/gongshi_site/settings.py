@@ -19,6 +19,7 @@ class SiteSettings:
     site_name: str  # fallback until home.md is read
     build_date: date  # the day every status (公示中, 已过期...) is computed for
     page_size: int
+    search_path: Path | None = None  # where the build writes its search index; None: none
 
     @classmethod
     def from_pelican(cls, settings: dict) -> SiteSettings:
@@ -29,6 +30,9 @@ class SiteSettings:
             site_name=settings.get("SITENAME") or "",
             build_date=parse_build_date(settings.get("GONGSHI_BUILD_DATE")),
             page_size=int(settings.get("GONGSHI_PAGE_SIZE") or 50),
+            search_path=Path(settings["GONGSHI_SEARCH_DIR"])
+            if settings.get("GONGSHI_SEARCH_DIR")
+            else None,
         )
 
     def absolute(self, path: str) -> str:
