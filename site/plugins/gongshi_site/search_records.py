@@ -80,10 +80,8 @@ def award_record(award: Award) -> Record:
         decision.document_number,
         decision.issuing_body,
     ]
-    numbers = [decision.document_number]
     if revocation:
         text += ["已撤销", revocation.title, revocation.document_number, revocation.reason]
-        numbers.append(revocation.document_number)
     return Record(
         key=f"award:{award.id}",
         kind="award",
@@ -93,8 +91,7 @@ def award_record(award: Award) -> Record:
         programme=award.programme.slug,
         level=award.level,
         year=award.year,
-        codes=[award.credit_code],
-        document_numbers=numbers,
+        codes=[award.credit_code],  # a 文号 ranks its own document first, not its awards
         valid_until=award.valid_until,
         revoked_on=revocation.date_signed if revocation else None,
         data={
