@@ -127,6 +127,7 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
         "message": parsed.problem,
         "notes": [*request.notes, *parsed.notes],
         "did_you_mean": None,
+        "homophones": False,
         "partial": False,
     }
     if parsed.problem or parsed.empty:
@@ -139,6 +140,19 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
         offset=(request.page - 1) * request.size,
         limit=request.size,
     )
+    if found.total == 0 and parsed.has_homophones:
+        found = index.search(
+            parsed,
+            request.filters(),
+            today,
+            sort=request.sort,
+            offset=(request.page - 1) * request.size,
+            limit=request.size,
+            homophones=True,
+        )
+        if found.total:
+            answer["homophones"] = True
+            answer["notes"].append(f"没有找到“{parsed.text}”，以下是读音相同的结果。")
     answer["total"] = found.total
     answer["pages"] = -(-found.total // request.size)
     answer["partial"] = found.timed_out
@@ -291,6 +305,8 @@ def verify(index: SearchIndex, q: str, today: date) -> dict:
         return answer
     filters = Filters(kind="award")
     found = index.search(parsed, filters, today, limit=VERIFY_LIMIT)
+    if found.total == 0 and parsed.has_homophones:
+        found = index.search(parsed, filters, today, limit=VERIFY_LIMIT, homophones=True)
     awards = [hit.data for hit in found.hits]
     exact_names = {part.exact for part in parsed.parts}
     exact = [

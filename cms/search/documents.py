@@ -114,6 +114,7 @@ class Record:
     text: list[str]  # everything else that should find it
     day: date  # the day it is sorted by: a document's (or award's decision's) signing
     data: dict  # what a result shows, JSON
+    summary: str = ""  # ranks by its words too (bodies only by characters: faster builds)
     programme: str = ""
     level: str = ""
     year: int | None = None
@@ -131,7 +132,7 @@ class Record:
             "kind": self.kind,
             "name": names,
             "text": text,
-            "words": f"{names}\n{text}",
+            "words": f"{names}\n{chinese.normalise(self.summary)}",
             "pinyin": names,
             "initials": names,
             "code": " ".join(code.upper() for code in self.codes if code),
@@ -156,7 +157,8 @@ def suggestions(records: list[Record]) -> dict[str, str]:
     counts: dict[str, dict[str, int]] = {}
     for record in records:
         for name in record.names:
-            for word in chinese.words(chinese.normalise(name)):
+            whole = [core_name(name)] if record.kind == "award" else []
+            for word in [*whole, *chinese.words(chinese.normalise(name))]:
                 if len(word) < 2 or not chinese.is_han(word):
                     continue
                 key = "".join(chinese.readings(unit)[0] for unit, _, _ in chinese.units(word))

@@ -185,17 +185,23 @@ class SearchIndex:
         sort: str = "relevance",
         offset: int = 0,
         limit: int = 10,
+        homophones: bool = False,
     ) -> Results:
         """Hits `offset` to `offset + limit` of the records matching every part of the
-        query (a credit code matches exactly), ranked or newest first."""
-        whoosh_query = _query(parsed)
+        query (a credit code matches exactly), ranked or newest first. Chinese parts also
+        match by their pinyin only with `homophones` (a second try when they found
+        nothing); Latin parts always may be pinyin."""
+        whoosh_query = _query(parsed, homophones)
         if whoosh_query is None:
             return Results([], 0)
         wanted = min(offset + limit, MAX_RESULTS)
+        # Block-quality skipping is off: the total is then counted in the same pass,
+        # instead of a second run of the query.
         child = self._searcher.collector(
             limit=wanted,
             sortedby=sorting.FieldFacet("date", reverse=True) if sort == "date" else None,
             filter=_filter(filters, today),
+            optimize=False,
         )
         collector = collectors.TimeLimitCollector(child, TIME_LIMIT, use_alarm=False)
         timed_out = False
@@ -215,11 +221,11 @@ class SearchIndex:
         return self.extra.get("suggestions", {})
 
 
-def _query(parsed: Query):
+def _query(parsed: Query, homophones: bool = False):
     """Every part must match; exact names, whole words and legal forms only rank."""
     if parsed.code is not None:
         return query.Term("code", parsed.code)
-    required = [_part(part) for part in parsed.parts]
+    required = [_part(part, homophones) for part in parsed.parts]
     required = [clause for clause in required if clause is not None]
     if not required:
         return None
@@ -235,12 +241,12 @@ def _query(parsed: Query):
     return query.AndMaybe(main, query.Or(optional)) if optional else main
 
 
-def _part(part: Part):
+def _part(part: Part, homophones: bool):
     alternatives = []
     if part.runs:
         alternatives.append(_runs("name", part.runs, singles=True))
         alternatives.append(_runs("text", part.runs, singles=False))
-    if not part.quoted:
+    if not part.quoted and (homophones or not part.han):
         for syllables in part.pinyin:
             alternatives.append(_syllables("pinyin", syllables, boost=0.6))
         if part.initials:

@@ -36,6 +36,7 @@ class Part:
     pinyin: list[list[str]] = field(default_factory=list)  # syllable sequences to try
     initials: list[str] = field(default_factory=list)  # letters, when it may be initials
     exact: str = ""  # core_name, for exact names and 文号
+    han: bool = False  # has Chinese characters: its pinyin is for homophones only
 
 
 @dataclass
@@ -50,6 +51,11 @@ class Query:
     @property
     def empty(self) -> bool:
         return self.code is None and not self.parts
+
+    @property
+    def has_homophones(self) -> bool:
+        """Whether a Chinese part could also be read as a homophone (海儿 for 海尔)."""
+        return any(part.han and part.pinyin for part in self.parts)
 
     @property
     def text(self) -> str:
@@ -144,6 +150,7 @@ def _part(piece: str, quoted: bool, parsed: Query) -> Part | None:
     )
     if not quoted:
         if chinese.is_han(normalised):
+            part.han = True
             part.pinyin = chinese.query_pinyin(normalised)
         else:
             latin = "".join(unit for unit, _, _ in chinese.units(normalised))

@@ -166,6 +166,7 @@ def document_record(document: Document) -> Record:
         kind=document.kind,
         names=[document.title],
         text=text,
+        summary=document.summary,
         day=document.date_signed,
         programme=document.programme.slug,
         year=document.edition.year if document.edition else document.date_signed.year,
