@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+import warnings
 from functools import cache, lru_cache
 from itertools import pairwise, product
 from pathlib import Path
@@ -119,7 +120,12 @@ def words(text: str) -> list[str]:
 
 @cache
 def _jieba():
-    import jieba
+    with warnings.catch_warnings():
+        # jieba 0.42.1 has invalid escapes in its regular expressions, which a fresh
+        # compile reports (DeprecationWarning on 3.11): harmless, silenced for its files.
+        for category in (SyntaxWarning, DeprecationWarning):
+            warnings.filterwarnings("ignore", category=category, module=r".*[/\\]jieba[/\\]")
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)  # it announces its dictionary on stderr otherwise
     jieba.initialize()

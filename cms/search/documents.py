@@ -62,7 +62,7 @@ def core_name(text: str) -> str:
     """A name reduced to what identifies it: normalised, without punctuation or spaces,
     without its legal form (【示例】许继电源股份有限公司 → 示例许继电源)."""
     core = "".join(unit for unit, _, _ in chinese.units(chinese.normalise(text)))
-    stripped = True
+    stripped = core not in LEGAL_FORMS  # a name that is only a legal form stays whole
     while stripped:
         stripped = False
         for form in LEGAL_FORMS:

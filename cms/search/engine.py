@@ -2,9 +2,10 @@
 running a query on it.
 
 Whoosh 2.7.4 is pinned and unmaintained. On Python 3.11 some of its modules compile with
-SyntaxWarnings (invalid escapes in regular expressions, `is 0`), which a fresh bytecode
-compile prints, or raises under `-W error`; they are harmless and are silenced here, for
-whoosh's own files only, while it is imported. Nothing else in gongshi imports whoosh, so
+warnings (invalid escapes in regular expressions: DeprecationWarning, SyntaxWarning from
+3.12; `is 0`: SyntaxWarning), which a fresh bytecode compile prints, or raises under
+`-W error`; they are harmless and are silenced here, for whoosh's own files only, while
+it is imported (tests/cms/search/test_chinese.py compiles it afresh with -W error). Nothing else in gongshi imports whoosh, so
 replacing it means replacing this module.
 """
 
@@ -24,9 +25,9 @@ from .documents import FAR_FUTURE, Record, day_number
 from .query import Part, Query
 
 with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", category=SyntaxWarning, module=r".*whoosh")
-    warnings.filterwarnings("ignore", category=SyntaxWarning, message=r".*escape sequence")
-    warnings.filterwarnings("ignore", category=SyntaxWarning, message=r'"is" with a literal')
+    for category in (SyntaxWarning, DeprecationWarning):
+        # A compile warning's "module" is its file's path without .py.
+        warnings.filterwarnings("ignore", category=category, module=r".*[/\\]whoosh[/\\]")
     from whoosh import collectors, index, query, sorting
     from whoosh.analysis import Token, Tokenizer
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -197,13 +198,16 @@ class SearchIndex:
         wanted = min(offset + limit, MAX_RESULTS)
         # Block-quality skipping is off: the total is then counted in the same pass,
         # instead of a second run of the query.
-        child = self._searcher.collector(
+        ranked = self._searcher.collector(
             limit=wanted,
             sortedby=sorting.FieldFacet("date", reverse=True) if sort == "date" else None,
-            filter=_filter(filters, today),
             optimize=False,
         )
-        collector = collectors.TimeLimitCollector(child, TIME_LIMIT, use_alarm=False)
+        collector = _TimeLimit(ranked, TIME_LIMIT, use_alarm=False)
+        allow = _filter(filters, today)
+        if allow is not None:
+            # Outermost: whoosh's TimeLimitCollector would skip an inner filter's loop.
+            collector = collectors.FilterCollector(collector, allow=allow)
         timed_out = False
         try:
             self._searcher.search_with_collector(whoosh_query, collector)
@@ -219,6 +223,16 @@ class SearchIndex:
 
     def suggestions(self) -> dict[str, list[str]]:
         return self.extra.get("suggestions", {})
+
+
+class _TimeLimit(collectors.TimeLimitCollector):
+    """Whoosh's time limit, checked as each hit is collected, so that it also holds
+    inside a FilterCollector (whose loop bypasses the time limit's own)."""
+
+    def collect(self, sub_docnum):
+        if self.timedout:
+            raise TimeLimit
+        return self.child.collect(sub_docnum)
 
 
 def _query(parsed: Query, homophones: bool = False):

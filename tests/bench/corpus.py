@@ -247,21 +247,126 @@ def write(content_dir: Path, document: dict, body: str = "") -> Path:
 # --- A whole corpus ------------------------------------------------------------------------
 
 CITIES = [
-    "运城", "衡阳", "保山", "郑州", "洛阳", "许昌", "绵阳", "宜宾", "柳州", "桂林", "赣州",
-    "九江", "常德", "岳阳", "襄阳", "宜昌", "芜湖", "蚌埠", "潍坊", "烟台", "临沂", "济宁",
-    "泉州", "漳州", "台州", "嘉兴", "湖州", "绍兴", "南通", "扬州", "镇江", "盐城", "唐山",
-    "保定", "邯郸", "大同", "长治", "晋城", "包头", "鄂尔多斯", "吉林", "齐齐哈尔", "大庆",
-]  # fmt: skip
+    "运城",
+    "衡阳",
+    "保山",
+    "郑州",
+    "洛阳",
+    "许昌",
+    "绵阳",
+    "宜宾",
+    "柳州",
+    "桂林",
+    "赣州",
+    "九江",
+    "常德",
+    "岳阳",
+    "襄阳",
+    "宜昌",
+    "芜湖",
+    "蚌埠",
+    "潍坊",
+    "烟台",
+    "临沂",
+    "济宁",
+    "泉州",
+    "漳州",
+    "台州",
+    "嘉兴",
+    "湖州",
+    "绍兴",
+    "南通",
+    "扬州",
+    "镇江",
+    "盐城",
+    "唐山",
+    "保定",
+    "邯郸",
+    "大同",
+    "长治",
+    "晋城",
+    "包头",
+    "鄂尔多斯",
+    "吉林",
+    "齐齐哈尔",
+    "大庆",
+]
 WORDS = [
-    "华", "宏", "鑫", "盛", "泰", "恒", "达", "信", "通", "远", "金", "瑞", "丰", "源", "新",
-    "兴", "安", "康", "德", "利", "隆", "昌", "明", "海", "天", "阳", "光", "中", "正", "诚",
-    "汇", "博", "科", "嘉", "和", "顺", "晟", "辉", "永", "富", "创", "峰", "凯", "越", "精",
-]  # fmt: skip
+    "华",
+    "宏",
+    "鑫",
+    "盛",
+    "泰",
+    "恒",
+    "达",
+    "信",
+    "通",
+    "远",
+    "金",
+    "瑞",
+    "丰",
+    "源",
+    "新",
+    "兴",
+    "安",
+    "康",
+    "德",
+    "利",
+    "隆",
+    "昌",
+    "明",
+    "海",
+    "天",
+    "阳",
+    "光",
+    "中",
+    "正",
+    "诚",
+    "汇",
+    "博",
+    "科",
+    "嘉",
+    "和",
+    "顺",
+    "晟",
+    "辉",
+    "永",
+    "富",
+    "创",
+    "峰",
+    "凯",
+    "越",
+    "精",
+]
 INDUSTRIES = [
-    "精密机械", "电源", "电气", "智能装备", "新材料", "化工", "医药", "食品", "纺织", "电子",
-    "汽车零部件", "建筑工程", "环保科技", "软件", "物流", "农业", "钢管制造", "铝业", "茶业",
-    "检测技术", "输变电装备", "医疗器械", "数据服务", "物业服务", "餐饮管理", "陶瓷", "光伏",
-]  # fmt: skip
+    "精密机械",
+    "电源",
+    "电气",
+    "智能装备",
+    "新材料",
+    "化工",
+    "医药",
+    "食品",
+    "纺织",
+    "电子",
+    "汽车零部件",
+    "建筑工程",
+    "环保科技",
+    "软件",
+    "物流",
+    "农业",
+    "钢管制造",
+    "铝业",
+    "茶业",
+    "检测技术",
+    "输变电装备",
+    "医疗器械",
+    "数据服务",
+    "物业服务",
+    "餐饮管理",
+    "陶瓷",
+    "光伏",
+]
 FORMS = ["有限公司", "股份有限公司", "集团有限公司", "有限责任公司"]
 SENTENCES = [
     "该单位建立了完善的质量管理体系，通过了ISO 9001质量管理体系认证。",
@@ -340,7 +445,7 @@ def generate(
     slots = [(p, e) for p in plan for e in p[4]]
     rng.shuffle(slots)
     notice_budget = notices
-    for index, ((slug, title, district, region, editions), edition_) in enumerate(slots):
+    for index, ((slug, title, district, region, _), edition_) in enumerate(slots):
         issuer = f"{district}人民政府"
         signed = date(edition_["year"], 11, 1) + timedelta(days=rng.randrange(40))
         count = min(per_edition + (1 if index < winners % len(slots) else 0), winners - made)
@@ -365,12 +470,21 @@ def generate(
         for n in range(notices_here):
             kind = ("accepted", "candidates", "recommended")[(index + n) % 3]
             entries = awards or [
-                award(0, company_name(rng, district[:2]), credit_code(region, next(serial)),
-                      title, edition_["year"], signed, None, region=district)
-            ]  # fmt: skip
+                award(
+                    0,
+                    company_name(rng, district[:2]),
+                    credit_code(region, next(serial)),
+                    title,
+                    edition_["year"],
+                    signed,
+                    None,
+                    region=district,
+                )
+            ]
             day = signed - timedelta(days=30 * (3 - n % 3) + n)
-            document = notice(next(next_id), slug, edition_, day, f"{district}质量奖评审办公室",
-                              entries, kind)  # fmt: skip
+            document = notice(
+                next(next_id), slug, edition_, day, f"{district}质量奖评审办公室", entries, kind
+            )
             write(content_dir, document, body(rng, sentences))
             corpus.notices += 1
         if not awards:
@@ -389,8 +503,9 @@ def generate(
                 number = f"{district[:1]}政发〔{revoked_on.year}〕{rng.randrange(100, 199)}号"
                 write(
                     content_dir,
-                    revocation(next(next_id), slug, edition_, number, revoked_on, issuer,
-                               decision_id, item),  # fmt: skip
+                    revocation(
+                        next(next_id), slug, edition_, number, revoked_on, issuer, decision_id, item
+                    ),
                     "经调查核实，决定撤销其荣誉称号，收回证书和奖牌。",
                 )
                 corpus.revoked.append(item)

@@ -47,7 +47,9 @@ def queries(corpus: corpus_module.Corpus, rng: random.Random) -> list[str]:
         found.append(name)  # full name
         found.append(core[2:6])  # a fragment across word boundaries
         found.append("".join(chinese.readings(unit)[0] for unit, _, _ in chinese.units(core[:4])))
-        found.append("".join(chinese.readings(unit)[0][0] for unit, _, _ in chinese.units(core[:4])))
+        found.append(
+            "".join(chinese.readings(unit)[0][0] for unit, _, _ in chinese.units(core[:4]))
+        )
         found.append(item["credit_code"])
     found += [
         corpus.winners[0]["credit_code"][:17] + "0",  # wrong check character, most likely
@@ -106,7 +108,9 @@ def main() -> None:
     size = sum(path.stat().st_size for path in index_dir.iterdir()) / 1e6
     print(f"read and assemble content:      {read_seconds:6.1f} s")
     print(f"records (analysis inputs):      {records_seconds:6.1f} s")
-    print(f"index build (analysis + write): {index_seconds:6.1f} s  ({len(records)} records, {size:.0f} MB)")
+    print(
+        f"index build (analysis + write): {index_seconds:6.1f} s  ({len(records)} records, {size:.0f} MB)"
+    )
 
     index = engine.SearchIndex(index_dir)
     query_set = queries(corpus, random.Random(7))
@@ -122,7 +126,9 @@ def main() -> None:
     every = sorted(t for values in timings.values() for t in values)
     p95 = every[max(0, int(len(every) * 0.95) - 1)]
     print(f"queries: {len(query_set)} × {arguments.rounds} rounds")
-    print(f"latency: median {statistics.median(every):.1f} ms, p95 {p95:.1f} ms, max {every[-1]:.1f} ms")
+    print(
+        f"latency: median {statistics.median(every):.1f} ms, p95 {p95:.1f} ms, max {every[-1]:.1f} ms"
+    )
     print("slowest:")
     for q, values in sorted(timings.items(), key=lambda item: -statistics.median(item[1]))[:8]:
         print(f"  {statistics.median(values):7.1f} ms  {totals[q]:6d} hits  {q}")
