@@ -77,7 +77,10 @@ def test_results_page_in_the_sites_theme_without_script(app):
 
 
 def test_json_answers(app):
-    for path, params in (("/search.json", {"q": XUJI}), ("/search/", {"q": XUJI, "format": "json"})):
+    for path, params in (
+        ("/search.json", {"q": XUJI}),
+        ("/search/", {"q": XUJI, "format": "json"}),
+    ):
         status, headers, body = call(app, path, params)
         assert status == 200 and headers["Content-Type"].startswith("application/json")
         answer = json.loads(body)

@@ -63,7 +63,9 @@ def test_unpublished_content_is_never_found(service):
     drafts = PublicityNoticePage.objects.filter(live=False)
     assert drafts.exists()
     live_names = {
-        entry.name for notice in PublicityNoticePage.objects.live() for entry in notice.entries.all()
+        entry.name
+        for notice in PublicityNoticePage.objects.live()
+        for entry in notice.entries.all()
     }
     live_names |= set(Award.objects.filter(decision__live=True).values_list("recipient", flat=True))
     for draft in drafts:
