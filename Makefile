@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Feeds link absolutely; in the demo, to where the site is served below.
 export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 
-.PHONY: demo site export golden test test-postgres lint check lock clean
+.PHONY: demo site export golden test test-postgres lint check lock clean bench-search
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ demo: $(BIN)/.installed
 	$(MANAGE) build_site --if-missing --reason "演示站点首次构建"
 	@echo
 	@echo "Public site:          http://$(HOST):$(SITE_PORT)/"
+	@echo "Search, verification: http://$(HOST):$(SITE_PORT)/search/  http://$(HOST):$(SITE_PORT)/verify/"
 	@echo "CMS (Wagtail admin):  http://$(HOST):$(PORT)/admin/"
 	@echo "Public read API:      http://$(HOST):$(PORT)/api/v2/pages/"
 	@echo
@@ -73,6 +74,11 @@ check: $(BIN)/.installed
 	mkdir -p var
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+
+# Search benchmark: index build time and query latency (median, p95) on a generated
+# corpus (20,000 notices, 5,000 winners by default; SEARCH_BENCH_ARGS="--notices 2000").
+bench-search: $(BIN)/.installed
+	$(BIN)/python tests/bench/search_bench.py $(SEARCH_BENCH_ARGS)
 
 # Refresh requirements.lock after changing dependencies in pyproject.toml.
 lock: $(BIN)/.installed

@@ -5,6 +5,7 @@ build through `build_site()`.
 
     <site dir>/builds/<name>/content/   what the build read (content/ of this build)
     <site dir>/builds/<name>/output/    what Pelican wrote
+    <site dir>/builds/<name>/search/    the search index the same build wrote (cms.search)
     <site dir>/live -> builds/<name>/output   what the web server serves
 
 The `live` symlink is replaced with rename(2), which is atomic: a reader sees the old
@@ -91,6 +92,10 @@ def build_site(
         except Exception as error:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise BuildFailed(f"导出失败：{error}") from error
+        # The search index is written by the same Pelican run, beside the output and
+        # before the swap: the search service follows `live` to it, so it switches with
+        # the site and never sees a half-built index.
+        environment = {**(environment or {}), "GONGSHI_SEARCH_DIR": str(build_dir / "search")}
         run_pelican(content_dir, output_dir, settings_file, timeout, environment)
         if not (output_dir / "index.html").is_file():
             shutil.rmtree(build_dir, ignore_errors=True)

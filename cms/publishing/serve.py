@@ -2,7 +2,9 @@
 
 It resolves `<site dir>/live` on every request, so a new build is served as soon as it
 is swapped in; answers 410 Gone for items withdrawn as published in error (listed in the
-build's withdrawn.json) and serves the site's 404 page for anything missing.
+build's withdrawn.json) and serves the site's 404 page for anything missing. /search
+and /verify go to the search service (cms.search.service), run in this process so the
+demo is one origin; in production the web server proxies them to it.
 
     python -m cms.publishing.serve --site-dir var/site --port 8001
 """
@@ -19,6 +21,11 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from cms.search.chinese import warm_up
+from cms.search.service import SearchService
+
+SEARCH_PATHS = ("/search/", "/search", "/search.json", "/verify/", "/verify", "/verify.json")
+
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
     # The feeds' types, whether or not this machine's /etc/mime.types knows them (nginx's
@@ -29,10 +36,49 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         ".rss": "application/rss+xml; charset=utf-8",
     }
 
-    def __init__(self, *args, site_dir: Path, **kwargs):
+    def __init__(self, *args, site_dir: Path, search: SearchService | None = None, **kwargs):
         self.site_dir = site_dir
         self.live = (site_dir / "live").resolve()
+        self.search = search
         super().__init__(*args, directory=str(self.live), **kwargs)
+
+    def do_GET(self):
+        if self._is_search():
+            return self._run_search()
+        return super().do_GET()
+
+    def do_HEAD(self):
+        if self._is_search():
+            return self._run_search()
+        return super().do_HEAD()
+
+    def _is_search(self) -> bool:
+        return self.search is not None and urlsplit(self.path).path in SEARCH_PATHS
+
+    def _run_search(self) -> None:
+        """Hand the request to the search service's WSGI application."""
+        parts = urlsplit(self.path)
+        environ = {
+            "REQUEST_METHOD": self.command,
+            "PATH_INFO": unquote(parts.path),
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": self.server.server_address[0],
+            "SERVER_PORT": str(self.server.server_address[1]),
+            "wsgi.url_scheme": "http",
+        }
+        answer = {}
+
+        def start_response(status, headers):
+            answer["status"], answer["headers"] = status, headers
+
+        body = b"".join(self.search(environ, start_response))
+        code, _, _ = answer["status"].partition(" ")
+        self.send_response(int(code))
+        for name, value in answer["headers"]:
+            self.send_header(name, value)
+        super().end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def send_head(self):
         if not (self.live / "index.html").is_file():
@@ -78,7 +124,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8001)
     arguments = parser.parse_args(argv)
     arguments.site_dir.mkdir(parents=True, exist_ok=True)
-    handler = partial(SiteRequestHandler, site_dir=arguments.site_dir.resolve())
+    site_dir = arguments.site_dir.resolve()
+    warm_up()  # jieba's dictionary loads in a second: now, not on the first search
+    handler = partial(SiteRequestHandler, site_dir=site_dir, search=SearchService(site_dir))
     server = ThreadingHTTPServer((arguments.host, arguments.port), handler)
     print(
         f"公开站点：http://{arguments.host}:{arguments.port}/ （{os.fspath(arguments.site_dir)}/live）"

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from .errors import RuleViolation
 from .programme import Category, Ground, ProgrammeRules
 
+# Re-exported: the rule lives in validity.py, which the search service imports without Django.
+from .validity import award_status as award_status
+
 
 @dataclass(frozen=True)
 class ProposedAward:
@@ -52,14 +55,6 @@ def valid_until(rules: ProgrammeRules, awarded_on: date) -> date | None:
     if rules.validity_years is None:
         return None
     return add_years(awarded_on, rules.validity_years) - timedelta(days=1)
-
-
-def award_status(valid_until_day: date | None, revoked_on: date | None, today: date) -> str:
-    if revoked_on is not None and revoked_on <= today:
-        return "revoked"
-    if valid_until_day is not None and today > valid_until_day:
-        return "expired"
-    return "valid"
 
 
 def citation(year: int, level_name: str) -> str:

@@ -7,22 +7,18 @@ V, Z); the last one is a check character computed from the first seventeen.
 from django.utils.translation import gettext as _
 
 from .errors import RuleViolation
-from .text import nfkc, squeeze
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_VALUE = {char: value for value, char in enumerate(ALPHABET)}
-_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-LENGTH = 18
+# The check character lives in gb32100.py, which the search service imports without Django.
+from .gb32100 import ALPHABET as ALPHABET
+from .gb32100 import LENGTH as LENGTH
+from .gb32100 import VALUES as _VALUE
+from .gb32100 import check_character as check_character
+from .text import nfkc, squeeze
 
 
 def normalise(code: str) -> str:
     """Full-width to half-width, spaces out, upper case: what the editor meant to type."""
     return squeeze(nfkc(code)).upper()
-
-
-def check_character(first17: str) -> str:
-    total = sum(_VALUE[char] * weight for char, weight in zip(first17, _WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
 
 
 def validate(code: str) -> str:

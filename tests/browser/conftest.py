@@ -162,14 +162,17 @@ def log_in(page, base_url: str, username: str) -> None:
 
 @pytest.fixture
 def serve_site() -> Iterator[Callable[[Path], str]]:
-    """Serve `<site dir>/live` with the demo's server (404, 410) in a thread; returns its
-    base URL."""
+    """Serve `<site dir>/live` with the demo's server (404, 410, and /search and /verify
+    through the search service) in a thread; returns its base URL."""
     from cms.publishing.serve import SiteRequestHandler
+    from cms.search.service import SearchService
 
     servers = []
 
     def serve(site_dir: Path) -> str:
-        handler = partial(SiteRequestHandler, site_dir=Path(site_dir).resolve())
+        site_dir = Path(site_dir).resolve()
+        search = SearchService(site_dir)
+        handler = partial(SiteRequestHandler, site_dir=site_dir, search=search)
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

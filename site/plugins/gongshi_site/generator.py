@@ -23,6 +23,7 @@ from .feeds import FeedInvalid, feed_files
 from .formatting import FILTERS
 from .pages import NAVIGATION, all_pages
 from .reader import ContentInvalid, read_content
+from .search_records import build_index
 from .settings import SiteSettings
 from .sitemap import sitemap_xml
 
@@ -98,6 +99,14 @@ class PublicSiteGenerator(Generator):
         for url, data in self.feed_files.items():
             self._write(url, data)
         self._copy_attachments()
+        if self.config.search_path is not None:
+            count = build_index(self.site, self.config.search_path, self._render)
+            logger.info("Indexed %d records for search in %s", count, self.config.search_path)
+
+    def _render(self, page) -> str:
+        """A page rendered as the writer would, for the search pages' shells."""
+        template = self.get_template(page.template)
+        return template.render({**self.context, "page": page, **page.context})
 
     def _write(self, url: str, data: bytes) -> None:
         path = Path(sanitised_join(self.output_path, url.lstrip("/")))

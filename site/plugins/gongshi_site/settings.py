@@ -22,6 +22,7 @@ class SiteSettings:
     page_size: int
     feed_base_url: str  # absolute links in feeds: the public address, else a local default
     feed_size: int  # entries in a feed; older ones are in its archive documents
+    search_path: Path | None = None  # where the build writes its search index; None: none
 
     @classmethod
     def from_pelican(cls, settings: dict) -> SiteSettings:
@@ -36,6 +37,9 @@ class SiteSettings:
                 settings.get("SITEURL") or settings.get("GONGSHI_FEED_BASE_URL") or ""
             ),
             feed_size=int(settings.get("GONGSHI_FEED_SIZE") or 50),
+            search_path=Path(settings["GONGSHI_SEARCH_DIR"])
+            if settings.get("GONGSHI_SEARCH_DIR")
+            else None,
         )
 
     def absolute(self, path: str) -> str:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms.publishing import builds
 from cms.publishing.models import SiteBuild
+from cms.search import engine
 
 
 class Command(BaseCommand):
@@ -13,7 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="手动构建", help="记入构建历史的原因")
 
     def handle(self, now, if_missing, reason, **options):
-        if if_missing and (builds.site_dir() / "live").exists():
+        live = builds.site_dir() / "live"
+        # A site built before search existed has no index: build it again.
+        if if_missing and live.exists() and engine.is_ready(live.resolve().parent / "search"):
             return
         build = builds.request_build(reason)
         if not now:

@@ -1,0 +1,17 @@
+"""Whether an award is valid, expired or revoked on a given day.
+
+Plain Python without Django (unlike awards.py, whose messages go through gettext), so the
+public site's plugin and the search service, which never load Django, apply this very rule.
+"""
+
+from datetime import date
+
+
+def award_status(valid_until_day: date | None, revoked_on: date | None, today: date) -> str:
+    """ "revoked" from the day the revocation is signed, whatever the validity; "expired"
+    the day after the last day of validity; otherwise "valid" (no end date never expires)."""
+    if revoked_on is not None and revoked_on <= today:
+        return "revoked"
+    if valid_until_day is not None and today > valid_until_day:
+        return "expired"
+    return "valid"

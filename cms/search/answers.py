@@ -1,0 +1,360 @@
+"""The answers of the search service, as plain data: the JSON it returns, and what its
+HTML pages are rendered from.
+
+An award's status is worked out here, for the day of the request, with the CMS's own
+rule (cms/rules/validity.py): an award that expired after the last build is answered as
+expired, and a revoked award is always shown, marked revoked, with its revocation.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from cms.rules.validity import award_status
+
+from . import snippets
+from .documents import KINDS, core_name
+from .engine import Filters, SearchIndex
+from .query import Query, parse
+
+PAGE_SIZE = 10
+MAX_PAGE_SIZE = 50
+MAX_PAGE = 50
+STATUSES = {"valid": "有效", "expired": "已过期", "revoked": "已撤销"}
+SORTS = {"relevance": "按相关度", "date": "按日期"}
+VERIFY_LIMIT = 20
+
+
+@dataclass
+class Request:
+    """A search as the service received it, checked: unknown values are dropped with a
+    note rather than refused, so a stale or hand-edited link still answers."""
+
+    q: str = ""
+    kind: str = ""
+    programme: str = ""
+    year: int | None = None
+    level: str = ""
+    status: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    size: int = PAGE_SIZE
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> Request:
+        request = cls(q=params.get("q", ""))
+        request.kind = _choice(params.get("kind", ""), KINDS, "类别", request.notes)
+        request.status = _choice(params.get("status", ""), STATUSES, "状态", request.notes)
+        request.sort = _choice(params.get("sort", ""), SORTS, "排序", request.notes) or "relevance"
+        request.programme = params.get("programme", "").strip()[:64]
+        request.level = params.get("level", "").strip()[:100]
+        request.year = _number(params.get("year", ""), 1949, 2999, "年度", request.notes)
+        request.page = _number(params.get("page", ""), 1, None, "页码", request.notes) or 1
+        if request.page > MAX_PAGE:
+            request.notes.append(f"最多显示前{MAX_PAGE}页结果，请增加关键词或筛选条件缩小范围。")
+            request.page = MAX_PAGE
+        size = _number(params.get("size", ""), 1, None, "每页条数", request.notes)
+        request.size = min(size or PAGE_SIZE, MAX_PAGE_SIZE)
+        return request
+
+    def filters(self) -> Filters:
+        return Filters(self.kind, self.programme, self.year, self.level, self.status)
+
+    def params(self, **changes) -> dict[str, str]:
+        """The query string of this search with `changes` (for links), without defaults."""
+        values = {
+            "q": self.q,
+            "kind": self.kind,
+            "programme": self.programme,
+            "year": str(self.year or ""),
+            "level": self.level,
+            "status": self.status,
+            "sort": "" if self.sort == "relevance" else self.sort,
+            "page": "" if self.page == 1 else str(self.page),
+        }
+        values.update({key: str(value) for key, value in changes.items()})
+        if values.get("page") == "1":
+            values["page"] = ""
+        return {key: value for key, value in values.items() if value}
+
+
+def _choice(value: str, choices: dict, label: str, notes: list[str]) -> str:
+    value = value.strip()
+    if value and value not in choices:
+        notes.append(f"不认识的{label}“{value[:20]}”，已忽略。")
+        return ""
+    return value
+
+
+def _number(value: str, low: int, high: int | None, label: str, notes) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        notes.append(f"{label}应为数字，已忽略“{value[:20]}”。")
+        return None
+    number = int(value)
+    if number < low or (high is not None and number > high):
+        notes.append(f"{label}“{number}”超出范围，已忽略。")
+        return None
+    return number
+
+
+# --- Search --------------------------------------------------------------------------------
+
+
+def search(index: SearchIndex, request: Request, today: date) -> dict:
+    parsed = parse(request.q)
+    answer = {
+        "query": parsed.text,
+        "as_of": today.isoformat(),
+        "filters": {
+            "kind": request.kind,
+            "programme": request.programme,
+            "year": request.year,
+            "level": request.level,
+            "status": request.status,
+        },
+        "sort": request.sort,
+        "page": request.page,
+        "page_size": request.size,
+        "total": 0,
+        "pages": 0,
+        "results": [],
+        "message": parsed.problem,
+        "notes": [*request.notes, *parsed.notes],
+        "did_you_mean": None,
+        "homophones": False,
+        "partial": False,
+    }
+    if parsed.problem or parsed.empty:
+        return answer
+    found = index.search(
+        parsed,
+        request.filters(),
+        today,
+        sort=request.sort,
+        offset=(request.page - 1) * request.size,
+        limit=request.size,
+    )
+    if found.total == 0 and parsed.has_homophones:
+        found = index.search(
+            parsed,
+            request.filters(),
+            today,
+            sort=request.sort,
+            offset=(request.page - 1) * request.size,
+            limit=request.size,
+            homophones=True,
+        )
+        if found.total:
+            answer["homophones"] = True
+            answer["notes"].append(f"没有找到“{parsed.text}”，以下是读音相同的结果。")
+    answer["total"] = found.total
+    answer["pages"] = -(-found.total // request.size)
+    answer["partial"] = found.timed_out
+    if found.timed_out:
+        answer["notes"].append("查询用时过长，以下只是部分结果，请增加关键词缩小范围。")
+    needles = needles_of(parsed)
+    answer["results"] = [result(hit.data, needles, today) for hit in found.hits]
+    if found.total == 0:
+        answer["did_you_mean"] = did_you_mean(index, parsed, request, today)
+        if parsed.code:
+            answer["message"] = (
+                f"没有找到统一社会信用代码为 {parsed.code} 的获奖单位或文件。"
+                "可到“获奖核验”页面查看本站公布的届次范围。"
+            )
+    elif request.page > max(answer["pages"], 1):
+        answer["notes"].append(f"共{answer['pages']}页，第{request.page}页没有结果。")
+    return answer
+
+
+def needles_of(parsed: Query) -> list[str]:
+    """What to mark in snippets: each part's unbroken stretches of text."""
+    needles = [parsed.code.lower()] if parsed.code else []
+    for part in parsed.parts:
+        for run in part.runs:
+            needles.append(run[0] + "".join(pair[-1] for pair in run[1:]) if run else "")
+    return [needle for needle in needles if needle]
+
+
+def result(data: dict, needles: list[str], today: date) -> dict:
+    item = {
+        "kind": data["kind"],
+        "kind_label": data.get("kind_label") or KINDS[data["kind"]],
+        "title": data["title"],
+        "title_html": snippets.highlight(data["title"], needles),
+        "url": data["url"],
+        "programme": data.get("programme", ""),
+        "programme_title": data.get("programme_title", ""),
+        "year": data.get("year"),
+        "date": data.get("date"),
+        "document_number": data.get("document_number", ""),
+    }
+    if data["kind"] == "award":
+        item.update(award(data, today))
+        item["snippet_html"] = snippets.highlight(_award_line(data), needles)
+    else:
+        item["issuing_body"] = data.get("issuing_body", "")
+        item["snippet_html"] = snippets.snippet(data.get("excerpt", ""), needles)
+    return item
+
+
+def _award_line(data: dict) -> str:
+    parts = [data["citation"]]
+    if data.get("names_then") and data["names_then"] != data["title"]:
+        parts.append(f"获奖时名称：{data['names_then']}")
+    if data.get("former_names"):
+        parts.append("曾用名：" + "、".join(data["former_names"]))
+    if data.get("credit_code"):
+        parts.append(f"统一社会信用代码：{data['credit_code']}")
+    return "；".join(parts)
+
+
+def award(data: dict, today: date) -> dict:
+    """An award's facts and its status on `today`, with the day it changed."""
+    valid_until = _day(data.get("valid_until"))
+    revocation = data.get("revocation")
+    revoked_on = _day(revocation["date"]) if revocation else None
+    status = award_status(valid_until, revoked_on, today)
+    facts = {
+        "winner": data["title"],
+        "name_then": data.get("names_then", data["title"]),
+        "former_names": data.get("former_names", []),
+        "credit_code": data.get("credit_code", ""),
+        "category": data.get("category", ""),
+        "level": data.get("level", ""),
+        "citation": data.get("citation", ""),
+        "edition": data.get("edition", ""),
+        "valid_from": data.get("valid_from"),
+        "valid_until": data.get("valid_until"),
+        "status": status,
+        "status_label": STATUSES[status],
+        "status_since": None,
+        "decision": data.get("decision"),
+        "revocation": revocation if status == "revoked" else None,
+    }
+    if status == "expired":
+        facts["status_since"] = (valid_until + timedelta(days=1)).isoformat()
+    elif status == "revoked":
+        facts["status_since"] = revoked_on.isoformat()
+    return facts
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def did_you_mean(index: SearchIndex, parsed: Query, request: Request, today: date) -> dict | None:
+    """A query that finds something, from words of names and titles whose pinyin is
+    closest to each part's (yunchegn → 运城), when the query found nothing."""
+    vocabulary = index.suggestions()
+    if not vocabulary or parsed.code or not parsed.parts:
+        return None
+    keys = list(vocabulary)
+    replaced, changed = [], False
+    for part in parsed.parts:
+        if part.quoted:
+            replaced.append(f'"{part.text}"')
+            continue
+        sounds = ["".join(sequence) for sequence in part.pinyin] or [part.text]
+        best = None
+        for sound in sounds[:4]:
+            if sound in vocabulary:
+                best = vocabulary[sound]
+                break
+            close = difflib.get_close_matches(sound, keys, n=1, cutoff=0.75)
+            if close:
+                best = vocabulary[close[0]]
+                break
+        if best and best != part.text:
+            replaced.append(best)
+            changed = True
+        else:
+            replaced.append(part.text)
+    if not changed:
+        return None
+    suggestion = " ".join(replaced)
+    check = index.search(parse(suggestion), request.filters(), today, limit=1)
+    if not check.total:
+        return None
+    return {"query": suggestion, "total": check.total}
+
+
+# --- Verification --------------------------------------------------------------------------
+
+
+def verify(index: SearchIndex, q: str, today: date) -> dict:
+    """Did an organisation or person win, when, and is the award valid, expired or
+    revoked today. Never says "fake": when nothing matches, it says which editions this
+    site covers and how to report a claim that looks false."""
+    parsed = parse(q)
+    answer = {
+        "query": parsed.text,
+        "as_of": today.isoformat(),
+        "message": parsed.problem,
+        "notes": parsed.notes,
+        "match": "none",  # exact: the name or code itself; similar: names containing it
+        "winners": [],
+        "coverage": index.extra.get("coverage", {}),
+    }
+    if parsed.problem or parsed.empty:
+        return answer
+    filters = Filters(kind="award")
+    found = index.search(parsed, filters, today, limit=VERIFY_LIMIT)
+    if found.total == 0 and parsed.has_homophones:
+        found = index.search(parsed, filters, today, limit=VERIFY_LIMIT, homophones=True)
+    awards = [hit.data for hit in found.hits]
+    exact_names = {part.exact for part in parsed.parts}
+    exact = [
+        data
+        for data in awards
+        if parsed.code
+        or exact_names & {core_name(name) for name in [data["title"], *data.get("all_names", [])]}
+    ]
+    if exact:
+        answer["match"], awards = "exact", exact
+    elif awards:
+        answer["match"] = "similar"
+    winners: dict[str, dict] = {}
+    for data in awards:
+        winner = winners.setdefault(
+            data["url"],
+            {
+                "name": data["title"],
+                "url": data["url"],
+                "credit_code": data.get("credit_code", ""),
+                "former_names": data.get("former_names", []),
+                "category": data.get("category", ""),
+                "awards": [],
+            },
+        )
+        winner["awards"].append(award(data, today))
+    for winner in winners.values():
+        winner["awards"].sort(key=lambda item: item["valid_from"] or "", reverse=True)
+    answer["winners"] = list(winners.values())
+    return answer
+
+
+def status_sentence(item: dict) -> str:
+    """The plain answer for one award: 有效，有效期至…; 已过期，于…过期; 已撤销，于…撤销."""
+    if item["status"] == "revoked":
+        return f"已撤销：于{chinese_day(item['status_since'])}被撤销"
+    if item["status"] == "expired":
+        return (
+            f"已过期：有效期至{chinese_day(item['valid_until'])}，"
+            f"自{chinese_day(item['status_since'])}起不再有效"
+        )
+    if item["valid_until"]:
+        return f"有效：有效期至{chinese_day(item['valid_until'])}"
+    return "有效：长期有效（管理办法未规定有效期）"
+
+
+def chinese_day(value: str | None) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value)
+    return f"{day.year}年{day.month}月{day.day}日"

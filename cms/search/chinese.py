@@ -1,0 +1,245 @@
+"""Chinese text as the search index and its queries see it.
+
+Plain functions, no whoosh: engine.py wraps them as analyzers, query.py applies the same
+ones to what people type, so a document and a query are always cut the same way.
+
+- normalise: NFKC (full-width letters and digits, （）), lower case, traditional
+  characters to simplified (OpenCC t2s), so 質量 finds 质量 and ＡＢＣ finds abc.
+- units: the text as a sequence of units, one per Chinese character and one per run of
+  ASCII letters and digits; punctuation and spaces only separate units.
+- grams: every unit and every pair of adjacent units, positioned at the unit's index.
+  A phrase of n units is then the n-1 pairs at consecutive positions, so a phrase query
+  over pairs matches exactly the texts that contain the phrase, across word boundaries
+  (继电 in 许继电源) and whatever a word segmenter would make of it.
+- words: jieba in search mode, for ranking (a query that matches whole words ranks
+  higher); never used for positions, since search mode emits overlapping words.
+- pinyin: every reading of every character (行: xing, hang, heng), full and initials,
+  as positioned syllables and syllable pairs, so yuncheng, ycs and 海儿 (for 海尔) match.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import warnings
+from functools import cache, lru_cache
+from itertools import pairwise, product
+from pathlib import Path
+
+# Readings kept per position of a pinyin pair, to bound the product of polyphonic chars.
+MAX_READINGS = 4
+
+_UNIT = re.compile(r"[0-9a-z]+|[^\W_]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN = re.compile(r"^[a-z]+$")
+
+
+# --- Normalisation ------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, simplified characters."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if _traditional().search(text):
+        text = _converter().convert(text)
+    return text
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _traditional() -> re.Pattern:
+    """The characters OpenCC's t2s changes: converting only text that has one is what
+    makes indexing fast, since almost everything published is simplified already."""
+    import opencc
+
+    dictionary = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in dictionary.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if source and targets.split() and targets.split()[0] != source:
+            chars.add(source)
+    phrases = Path(opencc.__file__).parent / "dictionary" / "TSPhrases.txt"
+    for line in phrases.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split()[0] if targets.split() else source
+        chars.update(a for a, b in zip(source, target, strict=False) if a != b)
+    return re.compile("[" + "".join(sorted(re.escape(char) for char in chars)) + "]")
+
+
+# --- Units and grams ------------------------------------------------------------------------
+
+
+def units(text: str) -> list[tuple[str, int, int]]:
+    """(unit, start, end) of normalised text; a unit is a character or an ASCII run."""
+    return [(match.group(), match.start(), match.end()) for match in _UNIT.finditer(text)]
+
+
+def grams(text: str, singles: bool = True) -> list[tuple[str, int]]:
+    """(term, position) of normalised text: each unit (each character only if `singles`:
+    ASCII runs such as 2023 always) and each pair of adjacent units (not across
+    punctuation or spaces), at the first unit's index."""
+    found = units(text)
+    terms = []
+    for index, (unit, _start, end) in enumerate(found):
+        if singles or len(unit) > 1:
+            terms.append((unit, index))
+        if index + 1 < len(found) and found[index + 1][1] == end:
+            terms.append((unit + found[index + 1][0], index))
+    return terms
+
+
+def phrase_terms(text: str) -> list[list[str]]:
+    """What a query phrase must match, as runs of consecutive pair terms: ["许继", "继电",
+    "电源"] for 许继电源; a single unit stays as is. Punctuation splits runs."""
+    runs, current, previous_end = [], [], None
+    for unit, start, end in units(text):
+        if previous_end is not None and start != previous_end:
+            runs.append(current)
+            current = []
+        current.append(unit)
+        previous_end = end
+    if current:
+        runs.append(current)
+    return [[a + b for a, b in pairwise(run)] or run for run in runs]
+
+
+# --- Words ----------------------------------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    """jieba's search-mode words of normalised text, punctuation and spaces left out."""
+    return [word for word in _jieba().cut_for_search(text) if _UNIT.match(word)]
+
+
+@cache
+def _jieba():
+    with warnings.catch_warnings():
+        # jieba 0.42.1 has invalid escapes in its regular expressions, which a fresh
+        # compile reports (DeprecationWarning on 3.11): harmless, silenced for its files.
+        for category in (SyntaxWarning, DeprecationWarning):
+            warnings.filterwarnings("ignore", category=category, module=r".*[/\\]jieba[/\\]")
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces its dictionary on stderr otherwise
+    jieba.initialize()
+    return jieba
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and the OpenCC tables now rather than on the first query."""
+    words("质量")
+    normalise("質量")
+
+
+# --- Pinyin ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def readings(unit: str) -> tuple[str, ...]:
+    """Every toneless reading of a character (行: xing, hang, heng); an ASCII run or a
+    character without pinyin reads as itself."""
+    if not _HAN.match(unit):
+        return (unit,)
+    from pypinyin import Style, pinyin
+
+    found = pinyin(unit, style=Style.NORMAL, heteronym=True, errors="ignore")
+    found = [reading for reading in (found[0] if found else []) if _LATIN.match(reading)]
+    return tuple(dict.fromkeys(found))[:MAX_READINGS] or (unit,)
+
+
+def pinyin_terms(text: str) -> list[tuple[str, int]]:
+    """Full pinyin of normalised text: each syllable and each pair of syllables
+    ("yun", "yun cheng"), every reading of every character, positioned by unit."""
+    return _syllable_terms(text, lambda reading: reading)
+
+
+def initial_terms(text: str) -> list[tuple[str, int]]:
+    """Initials of normalised text, as pairs ("yc", "cs" for 运城市): a single letter
+    matches too much to be worth a term of its own."""
+    return [(term, position) for term, position in _syllable_terms(text, _initial) if " " in term]
+
+
+def _initial(reading: str) -> str:
+    return reading[0] if _LATIN.match(reading) else reading
+
+
+def _syllable_terms(text: str, shape) -> list[tuple[str, int]]:
+    found = units(text)
+    shaped = [tuple(dict.fromkeys(shape(r) for r in readings(unit))) for unit, _, _ in found]
+    terms = []
+    for index, options in enumerate(shaped):
+        terms.extend((option, index) for option in options)
+        if index + 1 < len(found) and found[index + 1][1] == found[index][2]:
+            for first, second in product(options, shaped[index + 1]):
+                terms.append((f"{first} {second}", index))
+    return terms
+
+
+def query_pinyin(text: str) -> list[list[str]]:
+    """The readings of a Chinese query as alternative syllable sequences (海儿: [["hai",
+    "er"], ["hai", "ren"]]), at most 8, for homophones of what was meant."""
+    options = [readings(unit) for unit, _, _ in units(text)]
+    sequences = []
+    for combination in product(*options):
+        sequences.append(list(combination))
+        if len(sequences) == 8:
+            break
+    return sequences
+
+
+def is_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+# Mandarin syllables (toneless, ü as v), for reading a Latin query as pinyin.
+SYLLABLES = frozenset(
+    """a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai
+    can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua
+    chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de
+    dei den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa
+    fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai
+    guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan
+    huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan
+    kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao
+    le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve ma
+    mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang
+    nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve o
+    ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang
+    qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua
+    ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen
+    sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo
+    ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan
+    wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya
+    yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen
+    zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan
+    zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo""".split()
+)
+_LONGEST_SYLLABLE = max(map(len, SYLLABLES))
+
+
+def syllable_splits(latin: str, limit: int = 4) -> list[list[str]]:
+    """Ways to read a run of Latin letters as pinyin syllables, fewest syllables first
+    (xian: [xian], [xi, an]); [] when it is not pinyin. At most `limit` ways."""
+    if not _LATIN.match(latin) or len(latin) > 40:
+        return []
+
+    @cache
+    def splits(start: int) -> tuple[tuple[str, ...], ...]:
+        if start == len(latin):
+            return ((),)
+        found = []
+        for end in range(min(len(latin), start + _LONGEST_SYLLABLE), start, -1):
+            if latin[start:end] in SYLLABLES:
+                found.extend((latin[start:end], *rest) for rest in splits(end))
+            if len(found) >= limit * 4:
+                break
+        return tuple(found)
+
+    return [list(split) for split in sorted(splits(0), key=len)[:limit]]

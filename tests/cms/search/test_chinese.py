@@ -1,0 +1,132 @@
+"""The analysis: normalisation, character pairs with positions, pinyin, credit codes,
+and the package's imports (no Django, no warnings, even compiled afresh)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cms.rules.gb32100 import check_character
+from cms.search import chinese, creditcode
+from cms.search.documents import core_name, legal_form
+from cms.search.query import MAX_CHARS, parse
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.parametrize(
+    "text, normal",
+    [
+        ("ＡＢＣ１２３", "abc123"),  # full-width letters and digits
+        ("（有限公司）", "(有限公司)"),
+        ("許繼電源", "许继电源"),  # traditional to simplified
+        ("質量管理體系", "质量管理体系"),
+        ("运城市", "运城市"),  # simplified text is left alone
+    ],
+)
+def test_normalise(text, normal):
+    assert chinese.normalise(text) == normal
+
+
+def test_pairs_are_positioned_by_character_so_phrases_work():
+    assert chinese.grams("许继电源", singles=False) == [
+        ("许继", 0),
+        ("继电", 1),
+        ("电源", 2),
+    ]
+    # characters too where asked; ASCII runs always; nothing across punctuation
+    assert chinese.grams("示政发〔2023〕", singles=True) == [
+        ("示", 0),
+        ("示政", 0),
+        ("政", 1),
+        ("政发", 1),
+        ("发", 2),
+        ("2023", 3),
+    ]
+    assert chinese.phrase_terms("许继电源") == [["许继", "继电", "电源"]]
+    assert chinese.phrase_terms("质量，管理") == [["质量"], ["管理"]]
+
+
+def test_every_reading_of_a_polyphonic_character():
+    assert set(chinese.readings("行")) >= {"xing", "hang"}
+    assert set(chinese.readings("重")) >= {"zhong", "chong"}
+    terms = {term for term, _ in chinese.pinyin_terms("银行")}
+    assert {"yin", "hang", "xing", "yin hang", "yin xing"} <= terms
+    initials = {term for term, _ in chinese.initial_terms("运城市")}
+    assert {"y c", "c s"} <= initials
+
+
+@pytest.mark.parametrize(
+    "latin, split",
+    [("yuncheng", ["yun", "cheng"]), ("haier", ["hai", "er"]), ("xian", ["xian"])],
+)
+def test_latin_read_as_pinyin(latin, split):
+    assert chinese.syllable_splits(latin)[0] == split
+
+
+def test_xian_may_also_be_two_syllables():
+    assert ["xi", "an"] in chinese.syllable_splits("xian")
+    assert chinese.syllable_splits("ycs") == []
+
+
+def test_legal_forms_are_set_apart():
+    assert core_name("【示例】许继电源股份有限公司") == "示例许继电源"
+    assert legal_form("许继电源股份有限公司") == "股份有限公司"
+    assert core_name("有限公司") == "有限公司"  # nothing else left: kept
+
+
+def test_credit_codes():
+    body = "91411000MA0000001"
+    code = body + check_character(body)
+    assert creditcode.read(code) == creditcode.CreditCode(code)
+    assert creditcode.read(" " + code.lower()[:6] + " " + code[6:]).valid
+    assert creditcode.read("９１" + code[2:]).valid  # full-width digits
+    wrong = creditcode.read(body + ("0" if code[-1] != "0" else "1"))
+    assert not wrong.valid and f"第18位应为“{code[-1]}”" in wrong.problem
+    assert "不使用" in creditcode.read(body[:-1] + "IO").problem
+    assert creditcode.read("许继电源") is None
+    assert creditcode.read("ABCDEFGHIJKLMNOPQR") is None  # not a code, just letters
+
+
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        ("", "请输入"),
+        ("   \t ", "请输入"),
+        ("海" * (MAX_CHARS + 1), "过长"),
+        ('AND * : "', "只有符号"),
+        ("\x00\x1b\x7f", "请输入"),
+    ],
+)
+def test_queries_that_cannot_be_searched_say_why(raw, problem):
+    assert problem in parse(raw).problem
+
+
+def test_query_syntax_is_text_not_operators():
+    parsed = parse('许继 AND 电源 OR "质量管理" title:海尔 *')
+    assert [part.text for part in parsed.parts] == ["许继", "电源", "质量管理", "title:海尔"]
+    assert [part.quoted for part in parsed.parts] == [False, False, True, False]
+    assert parse("许继\x00电源").parts[0].text == "许继电源"
+
+
+def test_the_search_package_imports_without_django_or_warnings(tmp_path):
+    """Compiled afresh (whoosh's SyntaxWarnings appear only then) with warnings as
+    errors; Django is never imported."""
+    code = (
+        "import sys, cms.search.service, cms.search.engine; "
+        "assert 'django' not in sys.modules, 'django imported'; "
+        "cms.search.chinese.warm_up()"
+    )
+    environment = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
+    finished = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr == ""
