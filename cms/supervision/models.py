@@ -146,6 +146,12 @@ class Case(models.Model):
         return f"{self.received_at:%Y}-{self.pk:05d}"
 
     @property
+    def handler_name(self) -> str:
+        if self.handler is None:
+            return "未指定"
+        return self.handler.get_full_name() or self.handler.get_username()
+
+    @property
     def receipt_cost(self) -> crypto.KdfCost:
         return crypto.KdfCost(self.receipt_opslimit, self.receipt_memlimit)
 
