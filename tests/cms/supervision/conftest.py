@@ -59,8 +59,9 @@ def channel(programmes):
 @pytest.fixture
 def open_notice(edition):
     """A candidate list of the Yuncheng edition whose publicity is open today."""
-    from cms.notices.models import PublicityEntry
     from factories import draft_notice
+
+    from cms.notices.models import PublicityEntry
 
     today = timezone.localdate()
     notice = draft_notice(
