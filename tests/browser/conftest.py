@@ -161,15 +161,15 @@ def log_in(page, base_url: str, username: str) -> None:
 
 
 @pytest.fixture
-def serve_site() -> Iterator[Callable[[Path], str]]:
-    """Serve `<site dir>/live` with the demo's server (404, 410) in a thread; returns its
-    base URL."""
+def serve_site() -> Iterator[Callable[..., str]]:
+    """Serve `<site dir>/live` with the demo's server (404, 410) in a thread, forwarding
+    /report/ to `cms_url` when given; returns its base URL."""
     from cms.publishing.serve import SiteRequestHandler
 
     servers = []
 
-    def serve(site_dir: Path) -> str:
-        handler = partial(SiteRequestHandler, site_dir=Path(site_dir).resolve())
+    def serve(site_dir: Path, cms_url: str | None = None) -> str:
+        handler = partial(SiteRequestHandler, site_dir=Path(site_dir).resolve(), cms_url=cms_url)
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
