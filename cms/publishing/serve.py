@@ -145,7 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--site-dir", type=Path, default=Path("var/site"))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
-    parser.add_argument("--cms-url", help="转发 /report/（在线举报）到此 CMS，如 http://127.0.0.1:8000")
+    parser.add_argument(
+        "--cms-url", help="转发 /report/（在线举报）到此 CMS，如 http://127.0.0.1:8000"
+    )
     arguments = parser.parse_args(argv)
     arguments.site_dir.mkdir(parents=True, exist_ok=True)
     handler = partial(

@@ -80,7 +80,9 @@ def test_report_receipt_question_answer_conclusion(
     citizen.get_by_role("link", name="在线举报").first.click()
     expect(citizen.get_by_role("heading", name="在线举报", level=1)).to_be_visible()
     assert citizen.url.startswith(site + "/report/")
-    expect(citizen.get_by_label("所涉公示（对公示名单提出异议时选择）")).to_have_value(str(notice.pk))
+    expect(citizen.get_by_label("所涉公示（对公示名单提出异议时选择）")).to_have_value(
+        str(notice.pk)
+    )
     citizen.get_by_label("被举报单位或个人").fill(entry + PAYLOAD)
     citizen.get_by_label("举报内容").fill("申报的销售额系伪造。" + PAYLOAD)
     citizen.get_by_label("姓名", exact=True).fill("李四" + PAYLOAD)
@@ -115,7 +117,9 @@ def test_report_receipt_question_answer_conclusion(
     no_script_ran(group)
     shot(group, "report-3-case")
     group.get_by_role("button", name="受理").click()
-    group.get_by_label("向举报人提问（举报人凭回执码查看并答复）").fill("请提供合同编号。" + PAYLOAD)
+    group.get_by_label("向举报人提问（举报人凭回执码查看并答复）").fill(
+        "请提供合同编号。" + PAYLOAD
+    )
     group.get_by_role("button", name="发送问题").click()
     expect(group.get_by_text("问题已加密发送")).to_be_visible()
 
