@@ -13,7 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -244,11 +244,12 @@ def conflicts(request):
                 messages.error(request, "请填写单位名称或统一社会信用代码。")
             else:
                 try:
-                    DeclaredConflict.objects.create(
-                        handler=request.user,
-                        organisation=organisation[:200],
-                        reason=request.POST.get("reason", "").strip()[:200],
-                    )
+                    with transaction.atomic():
+                        DeclaredConflict.objects.create(
+                            handler=request.user,
+                            organisation=organisation[:200],
+                            reason=request.POST.get("reason", "").strip()[:200],
+                        )
                     messages.success(request, "已登记回避声明。")
                 except IntegrityError:
                     messages.error(request, "该单位已在您的回避声明中。")

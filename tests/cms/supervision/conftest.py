@@ -13,6 +13,16 @@ from django.utils import timezone
 PASSPHRASE = "测试用监督组口令-correct horse"
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def group_key(db):
     from django.conf import settings

@@ -21,13 +21,6 @@ from cms.supervision.models import Case
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def citizen():
     return Client(enforce_csrf_checks=True)
