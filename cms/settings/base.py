@@ -161,6 +161,11 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "cms": {"handlers": ["console"], "level": "INFO"},
         "wagtail": {"handlers": ["console"], "level": "WARNING"},
+        # Loggers that would write confidential content at DEBUG, should anyone turn it
+        # on: Pillow logs EXIF values while evidence is cleaned, the template engine
+        # logs whole contexts (a decrypted case) on every missing variable.
+        "PIL": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "cms.supervision.logs.IntakeExceptionReporterFilter"
