@@ -8,10 +8,12 @@ from log records (logs.py), and every page is no-store.
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +28,7 @@ from .forms import ReceiptForm, ReportForm, new_form_token
 from .models import Case, GroupKey
 from .uploads import MemoryOnlyUploadHandler, clean_evidence, megabytes
 
+logger = logging.getLogger(__name__)
 KEPT = "您填写的文字已保留在下方，请核对后重新提交（附件需要重新选择）。"
 
 
@@ -187,7 +190,13 @@ def report(request):
     try:
         case, receipt = cases.receive(submission, _receipt_cost())
     except RuleViolation as refusal:
-        return _form_page(request, form, [refusal.message], status=503)
+        return _form_page(request, form, [f"{refusal.message}{KEPT}"], status=503)
+    except DatabaseError:
+        # Nothing was stored (receive() is one transaction); the reporter keeps the text.
+        logger.exception("an intake submission could not be stored")
+        return _form_page(
+            request, form, [f"服务器繁忙，举报未能保存，请稍后重新提交。{KEPT}"], status=503
+        )
     throttle.hit(f"submit:{client}", settings.GONGSHI_REPORT_SUBMISSIONS_PER_CLIENT)
     return render(
         request,
