@@ -60,7 +60,9 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     failed = [result for result in results if not result.startswith("OK")]
     receipts = {result[3:] for result in results if result.startswith("OK")}
-    print(f"{len(results) - len(failed)} accepted in {elapsed:.1f} s: {len(results) / elapsed:.1f} submissions/s")
+    print(
+        f"{len(results) - len(failed)} accepted in {elapsed:.1f} s: {len(results) / elapsed:.1f} submissions/s"
+    )
     for failure in failed[:5]:
         print("  failed:", failure)
     return verify(arguments.reports, receipts, failed)
@@ -79,7 +81,9 @@ def prepare():
     from cms.supervision import crypto
     from cms.supervision.models import GroupKey
 
-    HomePage.objects.get().add_child(instance=ProgrammeIndexPage(title="评选项目", slug="programmes"))
+    HomePage.objects.get().add_child(
+        instance=ProgrammeIndexPage(title="评选项目", slug="programmes")
+    )
     data = ROOT / "cms" / "programmes" / "data"
     programme, _ = load_programme(json.loads(sorted(data.glob("*.json"))[0].read_text("utf-8")))
     channel = ReportingChannel(
@@ -105,9 +109,8 @@ def prepare():
 
 
 def serve() -> str:
-    from wsgiref.simple_server import WSGIRequestHandler, make_server
     from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIServer
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     from django.core.wsgi import get_wsgi_application
 
@@ -130,14 +133,18 @@ def submit(url: str, programme, number: int) -> str:
     try:
         page = opener.open(f"{url}/report/", timeout=120).read().decode()
         fields = {
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1],
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[
+                1
+            ],
             "form_token": re.search(r'name="form_token" value="([^"]+)"', page)[1],
             "programme": str(programme.pk),
             "subject": f"示例单位{number}",
             "text": f"负载测试举报 #{number}：" + "事实经过。" * 200,
             "anonymous": "on",
         }
-        body, content_type = multipart(fields, ("evidence", f"{number}.pdf", b"%PDF-1.4\n" + b"x" * 50_000))
+        body, content_type = multipart(
+            fields, ("evidence", f"{number}.pdf", b"%PDF-1.4\n" + b"x" * 50_000)
+        )
         request = urllib.request.Request(
             f"{url}/report/", data=body, headers={"Content-Type": content_type, "Origin": url}
         )
@@ -152,7 +159,9 @@ def multipart(fields: dict, file: tuple[str, str, bytes]) -> tuple[bytes, str]:
     boundary = "----gongshi-bench"
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     name, filename, content = file
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{urllib.parse.quote(filename)}"\r\n'
@@ -173,7 +182,9 @@ def verify(expected: int, receipts: set[str], failed: list[str]) -> int:
     key = GroupKey.active()
     private_key = crypto.unlock(key.locked, PASSPHRASE)
     stored = list(Case.objects.all())
-    texts = {crypto.open_json(private_key, case.sealed_report)["text"].split("：")[0] for case in stored}
+    texts = {
+        crypto.open_json(private_key, case.sealed_report)["text"].split("：")[0] for case in stored
+    }
     evidence = sum(case.evidence.count() for case in stored)
     sample = next(iter(receipts), None)
     found = sample is not None and cases.find_by_receipt(crypto.parse_receipt(sample)) is not None
