@@ -74,7 +74,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_PROXIED_BODY:
             self.close_connection = True
-            return self._page(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, None, "提交的内容过大。")
+            return self._answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "提交的内容过大。")
         body = self.rfile.read(length) if length else None
         headers = {
             name: value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP
@@ -86,8 +86,8 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             upstream = connection.getresponse()
             data = upstream.read()
         except OSError:
-            return self._page(
-                HTTPStatus.BAD_GATEWAY, None, "在线举报暂时无法访问（CMS 未运行），请稍后再试。"
+            return self._answer(
+                HTTPStatus.BAD_GATEWAY, "在线举报暂时无法访问（CMS 未运行），请稍后再试。"
             )
         finally:
             connection.close()
@@ -130,6 +130,12 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         except (OSError, ValueError):
             return set()
         return {item["path"] for item in items}
+
+    def _answer(self, status: HTTPStatus, text: str) -> None:
+        """A short page written at once (send_head's callers copy the body themselves)."""
+        body = self._page(status, None, text)
+        if self.command != "HEAD":
+            self.wfile.write(body.read())
 
     def _page(self, status: HTTPStatus, page: Path | None, text: str = ""):
         body = page.read_bytes() if page is not None and page.is_file() else text.encode()
