@@ -121,7 +121,7 @@ def ensure_home_page():
         if home.first_published_at is None:  # created live by an earlier version
             home.save_revision().publish()
         return home
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or recreate_root()
     home = root.add_child(instance=HomePage(title="质量奖公示公开平台", slug="gongshi", live=False))
     # Published like any page, so the server records when it went public.
     home.save_revision().publish()
@@ -142,6 +142,18 @@ def ensure_home_page():
         if welcome.specific_class is Page and not welcome.get_children().exists():
             welcome.delete()
     return home
+
+
+def recreate_root():
+    """Wagtail's root page and default locale, which its migrations create; a flushed
+    database (as transactional tests leave it for the next one) has neither."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    return Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
 
 
 def ensure_workflow(home, approvers: Group):

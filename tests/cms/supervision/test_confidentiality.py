@@ -10,10 +10,10 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import form_token, jpeg_with_gps, receipt_of, submit, unlock
 from django.conf import settings
 from django.db import connection
 from django.test import Client, RequestFactory
+from intake_client import form_token, jpeg_with_gps, receipt_of, submit, unlock
 
 from cms.publishing import export
 from cms.supervision.models import Case

@@ -4,8 +4,8 @@ status page, the group's inbox; what each side can read at each step."""
 import re
 
 import pytest
-from conftest import PASSPHRASE, jpeg_with_gps, receipt_of, submit, unlock
 from django.test import Client
+from intake_client import PASSPHRASE, form_token, jpeg_with_gps, receipt_of, submit, unlock
 
 from cms.supervision.models import Case, CaseAccess
 
@@ -13,8 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 def status_page(client, receipt, answer=""):
-    from conftest import form_token
-
     token = form_token(client)["csrfmiddlewaretoken"]
     return client.post(
         "/report/status/", {"csrfmiddlewaretoken": token, "receipt": receipt, "answer": answer}

@@ -4,10 +4,10 @@ recusal, extensions, follow-up of upheld cases and deadline reminders."""
 from datetime import timedelta
 
 import pytest
-from conftest import PASSPHRASE, submit, unlock
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from intake_client import PASSPHRASE, submit, unlock
 
 from cms.supervision import cases, crypto, keyring
 from cms.supervision.models import Case, CaseAccess, DeclaredConflict

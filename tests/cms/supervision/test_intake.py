@@ -4,7 +4,9 @@ is lost, nothing already submitted is touched, and no file ever reaches the disk
 from io import BytesIO
 
 import pytest
-from conftest import (
+from django.core.cache import cache
+from django.test import Client
+from intake_client import (
     PASSPHRASE,
     form_token,
     jpeg_with_gps,
@@ -13,8 +15,6 @@ from conftest import (
     report_data,
     submit,
 )
-from django.core.cache import cache
-from django.test import Client
 
 from cms.supervision.models import Case
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import PASSPHRASE, submit
 from django.test import Client
+from intake_client import PASSPHRASE, submit
 
 from cms import contract
 from cms.publishing import export
