@@ -8,6 +8,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_PORT ?= 8001
+# The supervision group's passphrase in the demo only (docs/reporting.md); a real group
+# chooses its own with `manage.py supervision_keys init` and the server never stores it.
+DEMO_SUPERVISION_PASSPHRASE := gongshi-demo-jiandu
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Feeds link absolutely; in the demo, to where the site is served below.
 export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
@@ -26,16 +29,19 @@ demo: $(BIN)/.installed
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
+	SUPERVISION_PASSPHRASE="$(DEMO_SUPERVISION_PASSPHRASE)" $(MANAGE) supervision_keys init --if-missing
 	$(MANAGE) build_site --if-missing --reason "演示站点首次构建"
 	@echo
 	@echo "Public site:          http://$(HOST):$(SITE_PORT)/"
 	@echo "Search, verification: http://$(HOST):$(SITE_PORT)/search/  http://$(HOST):$(SITE_PORT)/verify/"
 	@echo "CMS (Wagtail admin):  http://$(HOST):$(PORT)/admin/"
 	@echo "Public read API:      http://$(HOST):$(PORT)/api/v2/pages/"
+	@echo "Online reporting:     http://$(HOST):$(SITE_PORT)/report/ (inbox: 举报案件, passphrase $(DEMO_SUPERVISION_PASSPHRASE))"
 	@echo
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	$(MANAGE) site_worker -v0 & \
-	$(BIN)/python -m cms.publishing.serve --site-dir var/site --host $(HOST) --port $(SITE_PORT) & \
+	$(BIN)/python -m cms.publishing.serve --site-dir var/site --host $(HOST) --port $(SITE_PORT) \
+		--cms-url http://$(HOST):$(PORT) & \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 # Build the public site into var/site/live: from this CMS's database, or with

@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/content/", publishing_views.content, name="api-content"),
     path("api/v2/", api_router.urls),
+    # The confidential intake; in production nginx serves it on the public site's origin.
+    path("report/", include("cms.supervision.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,10 +12,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     GroupPagePermission,
-    Locale,
     Page,
     Site,
     Workflow,
@@ -123,12 +121,7 @@ def ensure_home_page():
         if home.first_published_at is None:  # created live by an earlier version
             home.save_revision().publish()
         return home
-    # Wagtail's migrations create the tree root and the default locale; `manage.py flush`
-    # empties those tables and then runs post_migrate again, so recreate them here.
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    root = Page.get_first_root_node() or recreate_root()
     home = root.add_child(instance=HomePage(title="质量奖公示公开平台", slug="gongshi", live=False))
     # Published like any page, so the server records when it went public.
     home.save_revision().publish()
@@ -149,6 +142,18 @@ def ensure_home_page():
         if welcome.specific_class is Page and not welcome.get_children().exists():
             welcome.delete()
     return home
+
+
+def recreate_root():
+    """Wagtail's root page and default locale, which its migrations create; a flushed
+    database (as transactional tests leave it for the next one) has neither."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    return Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
 
 
 def ensure_workflow(home, approvers: Group):

@@ -106,6 +106,19 @@ KINDS: dict[str, dict[str, Field]] = {
         ),
         Field("rules", [fields(Field("topic", STR), Field("text", STR), Field("article", TEXT))]),
         Field("editions", [EDITION]),
+        # Counts of the supervision group's cases by year of receipt; never their content.
+        Field(
+            "complaint_statistics",
+            [
+                fields(
+                    Field("year", INT),
+                    Field("received", INT),
+                    Field("concluded", INT),
+                    Field("upheld", INT),
+                    Field("median_days_to_conclude", INT, nullable=True),
+                )
+            ],
+        ),
     ),
     "call": fields(
         *DOCUMENT.values(), Field("application_deadline", DATE), Field("how_to_apply", TEXT)
@@ -308,10 +321,28 @@ def _check_consistency(document: dict) -> list[tuple[str, str]]:
         problems.append(("last_published_at", "不能早于首次发布时间"))
     if document["kind"] == "notice" and document["end_date"] < document["start_date"]:
         problems.append(("end_date", "公示截止日期早于开始日期"))
+    if document["kind"] == "programme":
+        problems.extend(_complaint_statistics_problems(document["complaint_statistics"]))
     if document["kind"] == "decision":
         for index, award in enumerate(document["awards"]):
             if award["valid_until"] is not None and award["valid_until"] < award["valid_from"]:
                 problems.append((f"awards[{index}].valid_until", "有效期截止早于起始"))
+    return problems
+
+
+def _complaint_statistics_problems(rows: list[dict]) -> list[tuple[str, str]]:
+    problems = []
+    years = [row["year"] for row in rows]
+    if years != sorted(set(years)):
+        problems.append(("complaint_statistics", "年份应从小到大且不重复"))
+    for index, row in enumerate(rows):
+        path = f"complaint_statistics[{index}]"
+        if row["concluded"] > row["received"]:
+            problems.append((f"{path}.concluded", "办结数不能多于收到数"))
+        if row["upheld"] > row["concluded"]:
+            problems.append((f"{path}.upheld", "属实数不能多于办结数"))
+        if (row["median_days_to_conclude"] is None) != (row["concluded"] == 0):
+            problems.append((f"{path}.median_days_to_conclude", "有办结案件时才有办结用时中位数"))
     return problems
 
 

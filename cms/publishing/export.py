@@ -27,6 +27,7 @@ from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
 from cms.rules.awards import citation
+from cms.supervision.cases import yearly_counts
 
 from .markdown import safe_href, to_markdown
 
@@ -220,6 +221,16 @@ class _Exporter:
             ],
             "rules": plain_rules(page),
             "editions": sorted(editions, key=lambda edition: edition["number"]),
+            "complaint_statistics": [
+                {
+                    "year": row.year,
+                    "received": row.received,
+                    "concluded": row.concluded,
+                    "upheld": row.upheld,
+                    "median_days_to_conclude": row.median_days_to_conclude,
+                }
+                for row in yearly_counts(page)
+            ],
         }
         return self._with_body(document, page.body)
 

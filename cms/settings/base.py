@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "cms.decisions",
     "cms.revocations",
     "cms.reporting",
+    "cms.supervision",
     "cms.publishing",
     "django_tasks",
     "django_tasks_db",
@@ -83,6 +84,11 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers (the web process, the worker, several intake submissions) wait
+    # for the lock instead of failing with "database is locked" half-way.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,15 +134,47 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
+# Django's own handlers, redefined with a filter that keeps the intake's requests (client
+# address, form data) out of every record; see cms/supervision/logs.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "drop_intake_requests": {"()": "cms.supervision.logs.DropIntakeRequests"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["drop_intake_requests"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["drop_intake_requests"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "drop_intake_requests"],
+        },
+    },
     "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "cms": {"handlers": ["console"], "level": "INFO"},
         "wagtail": {"handlers": ["console"], "level": "WARNING"},
+        # Loggers that would write confidential content at DEBUG, should anyone turn it
+        # on: Pillow logs EXIF values while evidence is cleaned, the template engine
+        # logs whole contexts (a decrypted case) on every missing variable.
+        "PIL": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
     },
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cms.supervision.logs.IntakeExceptionReporterFilter"
 
 # Builds of the public site run in the background on django-tasks' database queue
 # (`manage.py db_worker`); production may use its Redis-backed RQ backend instead.
@@ -151,3 +189,22 @@ GONGSHI_SCHEDULED_BUILDS_AHEAD = 5  # date-driven builds queued at a time
 
 # Avatars would send a hash of each editor's email to gravatar.com; nothing leaves the CMS.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Confidential reports (cms/supervision, ADR 0007). argon2id work factors: the group's
+# passphrase is typed once per session; a receipt is checked on every visit and submission.
+GONGSHI_SUPERVISION_PASSPHRASE_KDF = "moderate"
+GONGSHI_SUPERVISION_RECEIPT_KDF = "interactive"
+GONGSHI_SUPERVISION_UNLOCK_SECONDS = 30 * 60  # the unlocked key expires this long after unlock
+# Evidence: per file, count, and the whole request (the form's text included).
+GONGSHI_REPORT_MAX_FILE_BYTES = 10 * 1024 * 1024
+GONGSHI_REPORT_MAX_FILES = 5
+GONGSHI_REPORT_MAX_REQUEST_BYTES = 32 * 1024 * 1024
+GONGSHI_REPORT_MAX_IMAGE_PIXELS = 40_000_000
+# Rate limits, counted per client under a keyed hash that rotates hourly (no address kept):
+# (requests, seconds).
+GONGSHI_REPORT_SUBMISSIONS_PER_CLIENT = (5, 3600)
+GONGSHI_RECEIPT_FAILURES_PER_CLIENT = (10, 3600)
+GONGSHI_RECEIPT_FAILURES_PER_LOOKUP = (5, 3600)
+GONGSHI_RECEIPT_FAILURES_GLOBAL = (200, 3600)
+# How long a blank intake form stays valid (its signed timestamp).
+GONGSHI_REPORT_FORM_MAX_AGE = 24 * 3600

@@ -21,3 +21,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # Builds go to a per-process temporary directory, never into var/.
 GONGSHI_SITE_DIR = Path(tempfile.gettempdir()) / f"gongshi-test-site-{os.getpid()}"
+# argon2id at its minimum: the tests check what is derived, not how slowly.
+GONGSHI_SUPERVISION_PASSPHRASE_KDF = "min"
+GONGSHI_SUPERVISION_RECEIPT_KDF = "min"

@@ -104,6 +104,7 @@ def programme(
         ],
         "rules": [],
         "editions": editions,
+        "complaint_statistics": [],
     }
 
 

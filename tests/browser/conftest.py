@@ -161,18 +161,19 @@ def log_in(page, base_url: str, username: str) -> None:
 
 
 @pytest.fixture
-def serve_site() -> Iterator[Callable[[Path], str]]:
-    """Serve `<site dir>/live` with the demo's server (404, 410, and /search and /verify
-    through the search service) in a thread; returns its base URL."""
+def serve_site() -> Iterator[Callable[..., str]]:
+    """Serve `<site dir>/live` with the demo's server (404, 410, /search and /verify through
+    the search service) in a thread, forwarding /report/ to `cms_url` when given; returns
+    its base URL."""
     from cms.publishing.serve import SiteRequestHandler
     from cms.search.service import SearchService
 
     servers = []
 
-    def serve(site_dir: Path) -> str:
+    def serve(site_dir: Path, cms_url: str | None = None) -> str:
         site_dir = Path(site_dir).resolve()
         search = SearchService(site_dir)
-        handler = partial(SiteRequestHandler, site_dir=site_dir, search=search)
+        handler = partial(SiteRequestHandler, site_dir=site_dir, search=search, cms_url=cms_url)
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -30,7 +30,7 @@ def test_sitemap_lists_pages_that_exist_and_not_withdrawn_ones(built_site):
 def test_statistics_charts_are_well_formed_accessible_svg(built_site):
     html = (built_site / "statistics/index.html").read_text(encoding="utf-8")
     charts = re.findall(r"<svg\b.*?</svg>", html, flags=re.DOTALL)
-    assert len(charts) == 5
+    assert len(charts) == 6
     for markup in charts:
         svg = ET.fromstring(markup)
         assert svg.tag == f"{SVG}svg" and svg.get("role") == "img"
@@ -43,6 +43,12 @@ def test_statistics_charts_are_well_formed_accessible_svg(built_site):
     ]
     assert values == ["3"]  # three awards in 2023 for 示例市市长质量奖
     assert '<th scope="col">获奖数量</th>' in html  # the same numbers, as a table
+    complaints = ET.fromstring(charts[5])
+    values = [
+        text.text for text in complaints.iter(f"{SVG}text") if text.get("class") == "chart-value"
+    ]
+    assert values == ["3", "2"]  # received in 2025 and 2026 by 示例市市长质量奖
+    assert '<th scope="col">办结用时中位数（天）</th>' in html
 
 
 def test_winners_json(built_site):

@@ -93,6 +93,17 @@ class Channel:
 
 
 @dataclass
+class ComplaintCounts:
+    """The supervision group's cases of one year: counts only."""
+
+    year: int
+    received: int
+    concluded: int
+    upheld: int
+    median_days_to_conclude: int | None
+
+
+@dataclass
 class Programme:
     id: int
     slug: str
@@ -111,6 +122,7 @@ class Programme:
     levels: list[Level]
     rules: list[Rule]
     editions: list[Edition]
+    complaint_statistics: list[ComplaintCounts]
     body_html: str
     first_published_at: datetime
     last_published_at: datetime

@@ -28,6 +28,7 @@ def charts(site: Site) -> list[Chart]:
         awards_by_region(site),
         revocations_by_year(site),
         awards_in_force(site),
+        complaints_by_programme_and_year(site),
     ]
 
 
@@ -105,6 +106,31 @@ def awards_in_force(site: Site) -> Chart:
         "目前有效的奖项",
         f"截至{site.today.isoformat()}，共{valid}个奖项在有效期内。",
         ["评选项目", "有效", "已过期", "已撤销", "合计"],
+        rows,
+        [(row[0], row[1]) for row in rows],
+    )
+
+
+def complaints_by_programme_and_year(site: Site) -> Chart:
+    """The supervision group's published counts; nothing about any case's content."""
+    rows = [
+        [
+            f"{programme.title} {counts.year}年",
+            counts.received,
+            counts.concluded,
+            counts.upheld,
+            "—" if counts.median_days_to_conclude is None else counts.median_days_to_conclude,
+        ]
+        for programme in site.programmes
+        for counts in programme.complaint_statistics
+    ]
+    received = sum(row[1] for row in rows)
+    return _chart(
+        "complaints",
+        "投诉举报受理情况",
+        f"监督组通过在线举报收到{received}件投诉举报，按评选项目和收到年份统计；"
+        "办结用时为自收到至办结的自然日中位数。",
+        ["评选项目和年份", "收到", "已办结", "反映属实", "办结用时中位数（天）"],
         rows,
         [(row[0], row[1]) for row in rows],
     )

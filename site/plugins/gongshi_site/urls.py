@@ -16,6 +16,7 @@ URLs end in a slash and never name a file.
     /feeds/<name>.atom|rss             feeds: <name> is "all" or a kind (calls, notices...)
     /feeds/programmes/<slug>/<name>.atom|rss               ... of one programme
     /feeds/.../<name>-archive-<n>.atom|rss                 archive documents (RFC 5005)
+    /report/  /report/status/          the online intake: served by the CMS, not built here
 
 A document keeps its URL for good: paths come from the CMS's permanent ids, and a
 withdrawn item's URL answers with a page saying so.
@@ -45,6 +46,10 @@ NOTICES_JSON = "/data/notices.json"
 SUBSCRIBE = "/subscribe/"
 FEEDS = "/feeds/"
 
+# The CMS's confidential intake, proxied on this site's origin (nginx; make demo's server).
+REPORT_FORM = "/report/"
+REPORT_STATUS = "/report/status/"
+
 
 def document(kind: str, item_id: int) -> str:
     return f"/{DIRECTORIES[kind]}/{item_id}/"
@@ -69,6 +74,12 @@ def notices_of_year(year: int) -> str:
 def page(listing: str, number: int) -> str:
     """Page `number` of a paginated listing; the first page is the listing itself."""
     return listing if number == 1 else f"{listing}page/{number}/"
+
+
+def report_form(programme_slug: str, notice_id: int | None = None) -> str:
+    """The intake form with the programme (and the notice objected to) preselected."""
+    query = f"?programme={quote(programme_slug)}"
+    return f"{REPORT_FORM}{query}&notice={notice_id}" if notice_id else f"{REPORT_FORM}{query}"
 
 
 def winner(key: str) -> str:

@@ -1,0 +1,297 @@
+"""The public intake at /report/: submit a report, get a receipt, come back with it.
+
+Served by the CMS's web process on the public site's origin (nginx proxies /report/;
+`make demo`'s site server does too). Nothing here records who the client is: rate limits
+count an hourly keyed hash of the address (throttle.py), the log filter drops the request
+from log records (logs.py), and every page is no-store.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
+
+from cms.programmes.models import ProgrammePage
+from cms.rules.errors import RuleViolation
+
+from . import cases, crypto, throttle
+from .forms import ReceiptForm, ReportForm, new_form_token
+from .models import Case, GroupKey
+from .uploads import MemoryOnlyUploadHandler, clean_evidence, megabytes
+
+logger = logging.getLogger(__name__)
+KEPT = "您填写的文字已保留在下方，请核对后重新提交（附件需要重新选择）。"
+
+
+def private_page(view):
+    """No caching anywhere, no referrer to other sites, nothing inline may run."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        # same-origin, not no-referrer: with no-referrer Chromium posts "Origin: null",
+        # which the CSRF check must refuse.
+        response["Referrer-Policy"] = "same-origin"
+        response["Content-Security-Policy"] = (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        )
+        return response
+
+    return wrapped
+
+
+def _csrf_refused(request) -> bool:
+    """CsrfViewMiddleware's own check, run once the upload handler is in place (the
+    middleware would read the body, and spill files to disk, before the view could)."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None
+
+
+def _limits() -> dict:
+    return {
+        "max_file": megabytes(settings.GONGSHI_REPORT_MAX_FILE_BYTES),
+        "max_files": settings.GONGSHI_REPORT_MAX_FILES,
+        "max_request": megabytes(settings.GONGSHI_REPORT_MAX_REQUEST_BYTES),
+    }
+
+
+def _form_page(request, form, problems=(), status=200):
+    get_token(request)  # a fresh CSRF cookie for the next attempt
+    if not form.is_bound or not form.data.get("form_token"):
+        form.initial["form_token"] = new_form_token()
+    elif problems:  # a resubmission gets a fresh form token too
+        data = form.data.copy()
+        data["form_token"] = new_form_token()
+        form.data = data
+    programme = None
+    slug = form.data.get("programme") if form.is_bound else form.initial.get("programme")
+    if slug:
+        programme = ProgrammePage.objects.live().filter(pk=_int(slug)).first()
+    channel = programme.reporting_channels.filter(live=True).first() if programme else None
+    return render(
+        request,
+        "supervision/public/report_form.html",
+        {
+            "form": form,
+            "problems": list(problems),
+            "channel": channel,
+            "entries": _entries(form),
+            "limits": _limits(),
+            "accepting": GroupKey.active() is not None,
+        },
+        status=status,
+    )
+
+
+def _entries(form) -> list[str]:
+    """The names listed on the chosen notice, offered as suggestions for the subject."""
+    from cms.notices.models import PublicityNoticePage
+
+    notice_id = form.data.get("notice") if form.is_bound else form.initial.get("notice")
+    notice = PublicityNoticePage.objects.live().filter(pk=_int(notice_id)).first()
+    return [entry.name for entry in notice.entries.all()] if notice else []
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@csrf_exempt  # checked in the view, after the memory-only upload handler is installed
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@private_page
+@sensitive_variables()
+def report(request):
+    if request.method != "POST":
+        return _form_page(request, ReportForm(initial=_preselected(request)))
+
+    length = _int(request.META.get("CONTENT_LENGTH"))
+    if length > settings.GONGSHI_REPORT_MAX_REQUEST_BYTES:
+        _drain(request, length)
+        return _form_page(
+            request,
+            ReportForm(initial=_preselected(request)),
+            [
+                f"提交的内容共{megabytes(length)}，超过了{_limits()['max_request']}的上限，未被接收。请减少或压缩附件后重新提交。"
+            ],
+            status=413,
+        )
+    uploads = MemoryOnlyUploadHandler(
+        request, settings.GONGSHI_REPORT_MAX_FILE_BYTES, settings.GONGSHI_REPORT_MAX_FILES
+    )
+    request.upload_handlers = [uploads]
+    try:
+        refused = _csrf_refused(request)
+        data, files = request.POST, request.FILES
+    except RequestDataTooBig:
+        return _form_page(
+            request,
+            ReportForm(initial=_preselected(request)),
+            ["填写的文字过长，未被接收。较长的材料请作为附件上传。"],
+            status=413,
+        )
+    form = ReportForm(data)
+    if refused or (token_problem := form.token_problem(settings.GONGSHI_REPORT_FORM_MAX_AGE)):
+        reason = (
+            "无法确认表单来自本站（可能已过期或浏览器禁用了 Cookie）。"
+            if refused
+            else token_problem
+        )
+        return _form_page(request, form, [f"{reason}举报尚未提交。{KEPT}"], status=403)
+
+    client = throttle.client_tag(request)
+    if throttle.exceeded(f"submit:{client}", settings.GONGSHI_REPORT_SUBMISSIONS_PER_CLIENT):
+        return _form_page(
+            request,
+            form,
+            [f"提交过于频繁，请一小时后再试，或通过电话、信函反映。{KEPT}"],
+            status=429,
+        )
+    problems = list(uploads.problems)
+    evidence = []
+    for upload in files.getlist("evidence"):
+        try:
+            evidence.append(
+                clean_evidence(upload.name, upload.read(), settings.GONGSHI_REPORT_MAX_IMAGE_PIXELS)
+            )
+        except RuleViolation as refusal:
+            problems.append(refusal.message)
+    if not form.is_valid() or problems:
+        if problems:
+            problems.append(f"举报尚未提交。{KEPT}")
+        return _form_page(request, form, problems, status=400)
+
+    data = form.cleaned_data
+    submission = cases.Submission(
+        programme=data["programme"],
+        notice=data["notice_page"],
+        subject=data["subject"],
+        text=data["text"],
+        anonymous=data["anonymous"],
+        name=data["name"],
+        phone=data["phone"],
+        email=data["email"],
+        address=data["address"],
+        evidence=evidence,
+    )
+    try:
+        case, receipt = cases.receive(submission, _receipt_cost())
+    except RuleViolation as refusal:
+        return _form_page(request, form, [f"{refusal.message}{KEPT}"], status=503)
+    except DatabaseError:
+        # Nothing was stored (receive() is one transaction); the reporter keeps the text.
+        logger.exception("an intake submission could not be stored")
+        return _form_page(
+            request, form, [f"服务器繁忙，举报未能保存，请稍后重新提交。{KEPT}"], status=503
+        )
+    throttle.hit(f"submit:{client}", settings.GONGSHI_REPORT_SUBMISSIONS_PER_CLIENT)
+    return render(
+        request,
+        "supervision/public/receipt.html",
+        {"receipt": receipt.code, "case": case, "evidence_count": len(evidence)},
+    )
+
+
+def _preselected(request) -> dict:
+    initial = {}
+    slug = request.GET.get("programme", "")
+    if programme := ProgrammePage.objects.live().filter(slug=slug).first():
+        initial["programme"] = programme.pk
+    if notice := _int(request.GET.get("notice")):
+        initial["notice"] = notice
+    return initial
+
+
+def _drain(request, length: int) -> None:
+    """Read a refused body up to a bound, so the client sees the answer rather than a
+    reset connection; the bytes go nowhere."""
+    remaining = min(length, 4 * settings.GONGSHI_REPORT_MAX_REQUEST_BYTES)
+    stream = request.META.get("wsgi.input")
+    while stream is not None and remaining > 0 and (chunk := stream.read(min(remaining, 1 << 16))):
+        remaining -= len(chunk)
+
+
+def _receipt_cost() -> crypto.KdfCost:
+    return crypto.KDF_COSTS[settings.GONGSHI_SUPERVISION_RECEIPT_KDF]
+
+
+@csrf_exempt  # checked in the view, so that a refused answer is shown back, not lost
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@private_page
+@sensitive_variables()
+def status(request):
+    """The complainant's view of a case. The receipt travels only in POST bodies, never
+    in a URL, so it is in no log and no browser history."""
+    if request.method != "POST":
+        get_token(request)
+        return render(request, "supervision/public/status_form.html", {"form": ReceiptForm()})
+    form = ReceiptForm(request.POST)
+    if _csrf_refused(request):
+        return _status_form(request, form, "无法确认表单来自本站（可能已过期），请重新提交。", 403)
+    if not form.is_valid():
+        return _status_form(request, form, "", 400)
+    try:
+        receipt = crypto.parse_receipt(form.cleaned_data["receipt"])
+    except crypto.EnvelopeError as error:
+        return _status_form(request, form, str(error), 400)
+
+    client = throttle.client_tag(request)
+    buckets = [
+        (f"receipt:{client}", settings.GONGSHI_RECEIPT_FAILURES_PER_CLIENT),
+        (f"receipt-lookup:{receipt.lookup_id}", settings.GONGSHI_RECEIPT_FAILURES_PER_LOOKUP),
+        ("receipt-all", settings.GONGSHI_RECEIPT_FAILURES_GLOBAL),
+    ]
+    if any(throttle.exceeded(bucket, limit) for bucket, limit in buckets):
+        return _status_form(
+            request, form, "回执码输入错误次数过多，请一小时后再试，或通过电话、信函询问。", 429
+        )
+    found = cases.find_by_receipt(receipt)
+    if found is None:
+        for bucket, limit in buckets:
+            throttle.hit(bucket, limit)
+        return _status_form(request, form, "回执码不正确，请核对后重新输入。", 404)
+    case, reply_key = found
+
+    notice = ""
+    if answer_text := form.cleaned_data["answer"].strip():
+        try:
+            cases.answer(case, reply_key, answer_text)
+            notice = "您的答复已加密提交给监督组。"
+        except RuleViolation as refusal:
+            notice = refusal.message
+    return render(
+        request,
+        "supervision/public/status.html",
+        {
+            "case": case,
+            "receipt": receipt.code,
+            "messages": cases.messages_for_complainant(case, reply_key),
+            "notice": notice,
+            "can_answer": case.state != Case.State.CONCLUDED,
+            "answer_form": ReceiptForm(initial={"receipt": receipt.code}),
+        },
+    )
+
+
+def _status_form(request, form, problem: str, status: int):
+    get_token(request)
+    return render(
+        request,
+        "supervision/public/status_form.html",
+        {"form": form, "problem": problem},
+        status=status,
+    )

@@ -1,0 +1,58 @@
+"""Admin wiring of the supervision group's inbox: its URLs, a menu item only members
+see, and a dashboard panel of deadlines (metadata only)."""
+
+from django.template.loader import render_to_string
+from django.urls import include, path, reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from . import admin_urls, cases, rules
+from .inbox import is_member
+from .models import Case
+
+
+@hooks.register("register_admin_urls")
+def register_inbox_urls():
+    return [path("supervision/", include(admin_urls, namespace="supervision"))]
+
+
+class MembersOnlyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_member(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_inbox_menu_item():
+    return MembersOnlyMenuItem(
+        "举报案件", reverse("supervision:inbox"), icon_name="lock", order=310
+    )
+
+
+class DeadlinesPanel(Component):
+    """Cases whose next deadline is near or past, for members of the group."""
+
+    name = "supervision_deadlines"
+    order = 40
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def render_html(self, parent_context):
+        return render_to_string("supervision/admin/deadlines_panel.html", {"rows": self.rows})
+
+
+@hooks.register("construct_homepage_panels")
+def add_deadlines_panel(request, panels):
+    if not is_member(request.user):
+        return
+    calendar = cases.deadline_calendar()
+    today = timezone.localdate()
+    rows = []
+    for case in Case.objects.exclude(state=Case.State.CONCLUDED).select_related("programme"):
+        urgency = cases.urgency_of(case, today, calendar)
+        if urgency != rules.ON_TIME:
+            name, due = case.pending_deadline()
+            rows.append({"case": case, "name": name, "due": due, "urgency": urgency})
+    panels.append(DeadlinesPanel(sorted(rows, key=lambda row: row["due"])))

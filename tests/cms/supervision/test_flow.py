@@ -1,0 +1,89 @@
+"""A report from submission to conclusion through the real views: the citizen's form and
+status page, the group's inbox; what each side can read at each step."""
+
+import re
+
+import pytest
+from django.test import Client
+from intake_client import PASSPHRASE, form_token, jpeg_with_gps, receipt_of, submit, unlock
+
+from cms.supervision.models import Case, CaseAccess
+
+pytestmark = pytest.mark.django_db
+
+
+def status_page(client, receipt, answer=""):
+    token = form_token(client)["csrfmiddlewaretoken"]
+    return client.post(
+        "/report/status/", {"csrfmiddlewaretoken": token, "receipt": receipt, "answer": answer}
+    )
+
+
+def test_report_question_answer_conclusion(client, users, channel, open_notice, group_key):
+    citizen = Client(enforce_csrf_checks=True)
+    response = submit(
+        citizen,
+        channel.programme,
+        files=[jpeg_with_gps()],
+        notice=open_notice.pk,
+        text="材料造假，详见照片。",
+    )
+    assert response.status_code == 200, response.content.decode()
+    receipt = receipt_of(response)
+    assert len(receipt.replace("-", "")) == 32
+    case = Case.objects.get()
+    assert case.state == "received" and case.notice_id == open_notice.pk
+    assert case.evidence.count() == 1
+
+    page = status_page(citizen, receipt).content.decode()
+    assert "已收到" in page and "暂无消息" in page
+
+    group = Client()
+    group.force_login(users["supervisor"])
+    locked = group.get(f"/admin/supervision/{case.pk}/").content.decode()
+    assert "材料造假" not in locked and "监督组口令" in locked
+    unlock(group)
+    page = group.get(f"/admin/supervision/{case.pk}/").content.decode()
+    assert "材料造假，详见照片。" in page and "现场照片.jpg" in page
+    assert "张三" not in page  # identity only on request
+    assert CaseAccess.objects.filter(case=case, user=users["supervisor"], action="opened").exists()
+
+    group.post(f"/admin/supervision/{case.pk}/", {"action": "acknowledged"})
+    group.post(f"/admin/supervision/{case.pk}/", {"action": "ask", "text": "请提供销售合同编号。"})
+    page = status_page(citizen, receipt).content.decode()
+    assert "已受理" in page and "请提供销售合同编号。" in page
+
+    page = status_page(citizen, receipt, answer="合同编号 HT-2023-001。").content.decode()
+    assert "您的答复已加密提交给监督组" in page and "HT-2023-001" in page
+    page = group.get(f"/admin/supervision/{case.pk}/").content.decode()
+    assert "合同编号 HT-2023-001。" in page
+
+    identity = group.post(f"/admin/supervision/{case.pk}/", {"action": "identity"})
+    assert "张三" in identity.content.decode() and "13900000000" in identity.content.decode()
+    group.post(f"/admin/supervision/{case.pk}/", {"action": "investigating"})
+    group.post(
+        f"/admin/supervision/{case.pk}/",
+        {"action": "conclude", "outcome": "upheld", "message": "经核实，反映属实，已更正公示。"},
+    )
+    case.refresh_from_db()
+    assert case.state == "concluded" and case.outcome == "upheld"
+    page = status_page(citizen, receipt).content.decode()
+    assert "已办结" in page and "经核实，反映属实，已更正公示。" in page
+    assert "答复或补充情况" not in page
+
+    evidence = case.evidence.get()
+    download = group.get(f"/admin/supervision/{case.pk}/evidence/{evidence.pk}/")
+    assert download["Content-Type"] == "image/jpeg"
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(download.content))
+    assert image.size == (64, 48)
+    assert not image.getexif() and "comment" not in image.info
+    actions = set(CaseAccess.objects.filter(case=case).values_list("action", flat=True))
+    assert actions >= {"opened", "identity", "evidence", "acted"}
+    assert re.search(
+        r"办结：反映属实", group.get(f"/admin/supervision/{case.pk}/").content.decode()
+    )
+    assert PASSPHRASE not in str(group.session.items())
