@@ -11,10 +11,12 @@ replacing it means replacing this module.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import shutil
 import warnings
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -28,10 +30,12 @@ with warnings.catch_warnings():
     for category in (SyntaxWarning, DeprecationWarning):
         # A compile warning's "module" is its file's path without .py.
         warnings.filterwarnings("ignore", category=category, module=r".*[/\\]whoosh[/\\]")
-    from whoosh import collectors, index, query, sorting
+    from whoosh import collectors, formats, index, query, sorting
     from whoosh.analysis import Token, Tokenizer
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.searching import TimeLimit
+    from whoosh.system import pack_uint
+    from whoosh.writing import SegmentWriter
 
 INDEX_NAME = "gongshi"
 READY = "READY"  # written last: a directory without it was never finished
@@ -76,17 +80,68 @@ def _words(text: str):
     return [(word, position) for position, word in enumerate(chinese.words(text))]
 
 
+class _Text(TEXT):
+    """A TEXT field over one of chinese.py's (term, position) functions.
+
+    Indexing goes straight from the function's terms to whoosh's posting values, without
+    whoosh's Token objects and generators (the same values, a third of the time); values
+    of up to SHORT characters (names, titles: many repeat, such as a programme's notice
+    titles) are cut once per build."""
+
+    SHORT = 200
+
+    def __init__(self, function, phrase=True, field_boost=1.0):
+        super().__init__(analyzer=_Terms(function), phrase=phrase, field_boost=field_boost)
+        self.function = function
+
+    def index(self, value, **kwargs):
+        boost, positions = self.format.field_boost, self.format.supports("positions")
+        if len(value) <= self.SHORT:
+            return _cut_short(self.function, boost, positions, value)
+        return _cut(self.function, boost, positions, value)
+
+
+def _cut(function, boost: float, positions: bool, value: str) -> list:
+    """(term bytes, frequency, weight, value bytes) of each term, as whoosh's Positions
+    or Frequency format gives them (every token's boost is 1)."""
+    found: dict[str, list[int]] = {}
+    for term, position in function(value):
+        at = found.get(term)
+        if at is None:
+            found[term] = [position]
+        else:
+            at.append(position)
+    if positions:
+        encode = _POSITIONS.encode
+        return [
+            (term.encode("utf-8"), len(at), len(at) * boost, encode(at))
+            for term, at in found.items()
+        ]
+    return [
+        (term.encode("utf-8"), len(at), len(at) * boost, pack_uint(len(at)))
+        for term, at in found.items()
+    ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _cut_short(function, boost: float, positions: bool, value: str) -> tuple:
+    return tuple(_cut(function, boost, positions, value))
+
+
+_POSITIONS = formats.Positions()
+
+
 # Records arrive normalised (documents.py), so analyzers never normalise twice.
 SCHEMA = Schema(
     key=ID(stored=True, unique=True),
     kind=ID(stored=True),
     # What a thing is called: a winner's names (current and former), a document's title.
-    name=TEXT(analyzer=_Terms(_grams_and_singles), phrase=True, field_boost=3.0),
+    name=_Text(_grams_and_singles, field_boost=3.0),
     # Everything else searchable: bodies, lists, 文号, issuing bodies, programmes, levels.
-    text=TEXT(analyzer=_Terms(_pairs), phrase=True),
-    words=TEXT(analyzer=_Terms(_words), phrase=False),
-    pinyin=TEXT(analyzer=_Terms(chinese.pinyin_terms), phrase=True),
-    initials=TEXT(analyzer=_Terms(chinese.initial_terms), phrase=True),
+    text=_Text(_pairs),
+    words=_Text(_words, phrase=False),
+    pinyin=_Text(chinese.pinyin_terms),
+    initials=_Text(chinese.initial_terms),
     code=KEYWORD(),  # credit codes, exactly
     exact=KEYWORD(commas=True),  # names without legal form, for exact-name ranking
     docnum=KEYWORD(commas=True),  # 文号, normalised
@@ -102,25 +157,124 @@ SCHEMA = Schema(
 
 def build(directory: Path, records: Iterable[Record], extra: dict[str, object]) -> int:
     """Write an index of `records` into `directory` (created; must not exist), with the
-    JSON files in `extra` beside it, then READY. Returns the number of records."""
+    JSON files in `extra` beside it, then READY. Returns the number of records.
+
+    Records are numbered newest first, so that "newest first" is the index's own order
+    and a search sorted by date can stop at the first hits it finds."""
     directory = Path(directory)
     directory.mkdir(parents=True)
     store = index.create_in(str(directory), SCHEMA, indexname=INDEX_NAME)
-    writer = store.writer(limitmb=256)
+    writer = _Writer(store)
     count = 0
     try:
-        for record in records:
+        for record in sorted(records, key=lambda record: record.day, reverse=True):
             writer.add_document(**record.fields())
             count += 1
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(optimize=True)
+    writer.commit()
     store.close()
     for name, value in extra.items():
         (directory / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     (directory / READY).write_text(str(count), encoding="utf-8")
     return count
+
+
+class _Writer(SegmentWriter):
+    """Whoosh's segment writer for one new segment written from records in memory.
+
+    Whoosh's own writer passes every posting through a pickled external sort (temporary
+    runs merged back with a heap), reads the document's field length once per posting
+    and checks each posting's types as it buffers it: most of a build. Here the
+    postings are grouped by term as they come (documents arrive in order, so each term's
+    postings already are), lengths are read once per field, and each block of postings
+    is handed to whoosh's postings writer whole. The files written are whoosh's own,
+    the same as its writer makes (tests/cms/search/test_engine.py compares them)."""
+
+    def __init__(self, store):
+        super().__init__(store)
+        self.pool = None  # unused: postings go to self._terms
+        self._terms: dict[tuple[str, bytes], tuple[list, list, list]] = {}
+
+    def add_document(self, **fields):
+        """Whoosh's add_document for the fields this schema has (no spelling, vectors,
+        boosts or separately stored values)."""
+        self._check_state()
+        self._check_fields(self.schema, fields)
+        perdoc = self.perdocwriter
+        docnum = self.docnum
+        terms = self._terms
+        perdoc.start_doc(docnum)
+        for fieldname in sorted(fields):
+            value = fields[fieldname]
+            field = self.schema[fieldname]
+            length = 0
+            if field.indexed:
+                for term, frequency, weight, encoded in field.index(value):
+                    postings = terms.get((fieldname, term))
+                    if postings is None:
+                        postings = terms[(fieldname, term)] = ([], [], [])
+                    postings[0].append(docnum)
+                    postings[1].append(weight)
+                    postings[2].append(encoded)
+                    length += frequency
+                if not field.scorable:
+                    length = 0
+            perdoc.add_field(fieldname, field, value if field.stored else None, length)
+            if field.column_type:
+                column_value = field.to_column_value(value)
+                perdoc.add_column_value(fieldname, field.column_type, column_value)
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        reader = self.per_document_reader()
+        try:
+            _write_postings(self.fieldwriter, self.schema, reader, self.docnum, self._terms)
+        finally:
+            reader.close()
+        self.fieldwriter.close()
+
+    def _close_segment(self):
+        if not self.perdocwriter.is_closed:
+            self.perdocwriter.close()
+        if not self.fieldwriter.is_closed:
+            self.fieldwriter.close()
+        self._terms = {}
+
+
+def _write_postings(fieldwriter, schema, lengths_reader, doc_count: int, terms: dict) -> None:
+    """What whoosh's FieldWriter.add_postings and PostingsWriter.add_posting do, a block
+    at a time: the same blocks, block statistics and term infos."""
+    by_field: dict[str, list[bytes]] = {}
+    for fieldname, term in terms:
+        by_field.setdefault(fieldname, []).append(term)
+    for fieldname in sorted(by_field):
+        field = schema[fieldname]
+        length = lengths_reader.doc_field_length
+        lengths = [length(docnum, fieldname, 0) for docnum in range(doc_count)]
+        fieldwriter.start_field(fieldname, field)
+        postings_writer = fieldwriter._postwriter
+        limit = postings_writer._blocklimit
+        for term in sorted(by_field[fieldname]):
+            docnums, weights, values = terms[(fieldname, term)]
+            fieldwriter.start_term(term)
+            for start in range(0, len(docnums), limit):
+                if start:
+                    postings_writer._write_block()  # and starts the next one
+                block = docnums[start : start + limit]
+                postings_writer._ids = array("I", block)
+                postings_writer._weights = array("f", weights[start : start + limit])
+                postings_writer._values = [value for value in values[start : start + limit] if value]
+                postings_writer._maxweight = max(0, *weights[start : start + limit])
+                known = [lengths[docnum] for docnum in block if lengths[docnum]]
+                postings_writer._minlength = min(known) if known else None
+                postings_writer._maxlength = max(known) if known else 0
+            fieldwriter.finish_term()
+        fieldwriter.finish_field()
 
 
 def is_ready(directory: Path) -> bool:
