@@ -112,9 +112,8 @@ def _cut(function, boost: float, positions: bool, value: str) -> list:
         else:
             at.append(position)
     if positions:
-        encode = _POSITIONS.encode
         return [
-            (term.encode("utf-8"), len(at), len(at) * boost, encode(at))
+            (term.encode("utf-8"), len(at), len(at) * boost, _encode_positions(at))
             for term, at in found.items()
         ]
     return [
@@ -129,6 +128,17 @@ def _cut_short(function, boost: float, positions: bool, value: str) -> tuple:
 
 
 _POSITIONS = formats.Positions()
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """formats.Positions.encode, remembered for a term found once (most are)."""
+    if len(positions) > 1:
+        return _POSITIONS.encode(positions)
+    encoded = _ONE_POSITION.get(positions[0])
+    if encoded is None:
+        encoded = _ONE_POSITION[positions[0]] = _POSITIONS.encode(positions)
+    return encoded
 
 
 # Records arrive normalised (documents.py), so analyzers never normalise twice.
