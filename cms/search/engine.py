@@ -423,7 +423,9 @@ class SearchIndex:
         ]
         if timed_out:
             return Results(hits, results.estimated_length(), True, True)
-        return Results(hits, ranked.total if exact else None)
+        # Fewer hits than wanted: nothing could be skipped (there was no lowest score to
+        # beat), so every match was collected and counted.
+        return Results(hits, ranked.total if exact or ranked.total < wanted else None)
 
     def _newest(self, whoosh_query, offset: int, wanted: int) -> Results:
         """The first `wanted` hits in the index's order, which is newest first (build):
