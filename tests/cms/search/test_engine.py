@@ -5,6 +5,7 @@ estimates are marked as such."""
 from __future__ import annotations
 
 import pytest
+from conftest import TODAY, c
 
 from cms.search import engine
 from cms.search.query import parse
@@ -46,7 +47,6 @@ def _contents(directory):
 def generated(tmp_path_factory):
     """Records of a generated corpus, with terms of several blocks of postings (whoosh
     writes 128 a block) and words found in most records."""
-    from conftest import TODAY, c
     from gongshi_site.assemble import assemble
     from gongshi_site.reader import read_content
     from gongshi_site.search_records import all_records
@@ -79,8 +79,6 @@ FILTERS = [
 
 @pytest.mark.parametrize("q", QUERIES)
 def test_skipping_and_filters_find_what_scoring_every_match_finds(generated, monkeypatch, q):
-    from conftest import TODAY
-
     _, root = generated
     everything = engine.SearchIndex(root / "search")
     monkeypatch.setattr(engine, "EXACT_COUNT", 0)  # skip whatever whoosh can
@@ -114,8 +112,6 @@ def _allows(filters: engine.Filters, data: dict, today) -> bool:
 
 
 def test_a_total_beyond_the_exact_count_is_an_estimate(generated, monkeypatch):
-    from conftest import TODAY
-
     _, root = generated
     counted = engine.SearchIndex(root / "search").search(parse("公示"), engine.Filters(), TODAY)
     assert not counted.estimated and counted.total > 200
