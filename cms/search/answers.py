@@ -122,6 +122,7 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
         "page": request.page,
         "page_size": request.size,
         "total": 0,
+        "total_estimated": False,
         "pages": 0,
         "results": [],
         "message": parsed.problem,
@@ -154,6 +155,7 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
             answer["homophones"] = True
             answer["notes"].append(f"没有找到“{parsed.text}”，以下是读音相同的结果。")
     answer["total"] = found.total
+    answer["total_estimated"] = found.estimated
     answer["pages"] = -(-found.total // request.size)
     answer["partial"] = found.timed_out
     if found.timed_out:
@@ -281,7 +283,12 @@ def did_you_mean(index: SearchIndex, parsed: Query, request: Request, today: dat
     check = index.search(parse(suggestion), request.filters(), today, limit=1)
     if not check.total:
         return None
-    return {"query": suggestion, "total": check.total}
+    return {"query": suggestion, "total": check.total, "total_estimated": check.estimated}
+
+
+def count(total: int, estimated: bool) -> str:
+    """A number of results as a page says it: 37; an estimate as 约3,700."""
+    return f"约{total:,}" if estimated else str(total)
 
 
 # --- Verification --------------------------------------------------------------------------

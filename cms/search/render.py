@@ -38,6 +38,7 @@ def _environment():
     environment.globals.update(
         status_sentence=answers.status_sentence,
         chinese_day=answers.chinese_day,
+        count=answers.count,
         kinds=KINDS,
         statuses=answers.STATUSES,
         sorts=answers.SORTS,

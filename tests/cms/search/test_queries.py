@@ -177,3 +177,21 @@ def test_legal_forms_do_not_drown_the_ranking(search_index):
     # Every organisation here is a 有限公司: the distinctive part decides.
     assert titles(search(search_index, "长安有限公司"))[0] == CHANGAN_NAME
     assert titles(search(search_index, "海尔股份有限公司"))[0] == HAIER_NAME
+
+
+def test_a_total_is_exact_or_says_it_is_an_estimate(search_fixture, search_index, monkeypatch):
+    from cms.search import engine, render
+
+    request = answers.Request.from_params({"q": "示例市市长质量奖"})
+    exact = answers.search(search_index, request, TODAY)
+    assert exact["total"] > 3 and exact["total_estimated"] is False
+    page = render.search_page(render.FALLBACK_SHELL, exact, request, [])
+    assert f"找到{exact['total']}条结果" in page
+
+    monkeypatch.setattr(engine, "EXACT_COUNT", 2)
+    # A fresh index: answers are remembered per open index.
+    estimated = answers.search(engine.SearchIndex(search_fixture.index_dir), request, TODAY)
+    assert estimated["total_estimated"] is True and estimated["total"] > 2
+    page = render.search_page(render.FALLBACK_SHELL, estimated, request, [])
+    assert f"找到约{estimated['total']:,}条结果" in page
+    assert answers.count(3700, True) == "约3,700" and answers.count(37, False) == "37"

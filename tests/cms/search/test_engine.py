@@ -1,0 +1,122 @@
+"""The engine's shortcuts give whoosh's answers: its postings writer writes what
+whoosh's writer would, filters and top-N skipping find what a full scoring finds, and
+estimates are marked as such."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TODAY, c
+
+from cms.search import engine
+from cms.search.query import parse
+
+
+def _contents(directory):
+    """Everything a search reads from an index: terms with their statistics and
+    postings, field lengths, stored fields and columns."""
+    store = engine.index.open_dir(str(directory), indexname=engine.INDEX_NAME)
+    with store.reader() as reader:
+        terms = {}
+        for fieldname, term in reader.all_terms():
+            info = reader.term_info(fieldname, term)
+            matcher = reader.postings(fieldname, term)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            terms[(fieldname, term)] = (
+                info.weight(),
+                info.doc_frequency(),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+                postings,
+            )
+        documents = list(reader.iter_docs())
+        lengths = {
+            (docnum, name): reader.doc_field_length(docnum, name)
+            for docnum in range(reader.doc_count_all())
+            for name in engine.SCHEMA.scorable_names()
+        }
+        dates = list(reader.column_reader("date"))
+    store.close()
+    return terms, documents, lengths, dates
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """Records of a generated corpus, with terms of several blocks of postings (whoosh
+    writes 128 a block) and words found in most records."""
+    from gongshi_site.assemble import assemble
+    from gongshi_site.reader import read_content
+    from gongshi_site.search_records import all_records
+
+    root = tmp_path_factory.mktemp("generated")
+    c.generate(root / "content", notices=300, winners=60, programmes=2, years=3)
+    records = list(all_records(assemble(read_content(root / "content"), TODAY, "测试")))
+    engine.build(root / "search", records, {})
+    return records, root
+
+
+def test_the_index_is_what_whooshs_own_writer_writes(generated, tmp_path, monkeypatch):
+    records, root = generated
+    monkeypatch.setattr(engine, "_Writer", lambda store: store.writer())
+    engine.build(tmp_path / "whooshs", records, {})
+    ours, whooshs = _contents(root / "search"), _contents(tmp_path / "whooshs")
+    assert max(len(postings[-1]) for postings in ours[0].values()) > 2 * 128
+    assert ours[0] == whooshs[0]
+    assert ours[1:] == whooshs[1:]
+
+
+QUERIES = ["质量管理", "公示", "获奖建议名单", "精密机械 有限公司", '"质量管理体系"', "yuncheng"]
+FILTERS = [
+    engine.Filters(),
+    engine.Filters(kind="award"),
+    engine.Filters(kind="notice", year=2011),
+    engine.Filters(status="valid"),
+]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_skipping_and_filters_find_what_scoring_every_match_finds(generated, monkeypatch, q):
+    _, root = generated
+    everything = engine.SearchIndex(root / "search")
+    monkeypatch.setattr(engine, "EXACT_COUNT", 0)  # skip whatever whoosh can
+    skipping = engine.SearchIndex(root / "search")
+    for filters in FILTERS:
+        for sort in ("relevance", "date"):
+            wanted = everything.search(parse(q), engine.Filters(), TODAY, sort=sort, limit=1000)
+            allowed = [hit for hit in wanted.hits if _allows(filters, hit.data, TODAY)][:20]
+            found = skipping.search(parse(q), filters, TODAY, sort=sort, limit=20).hits
+            if sort == "date":
+                assert [hit.data for hit in found] == [hit.data for hit in allowed]
+                continue
+            # The same scores; among hits with the lowest of them, any may be left out.
+            assert [round(hit.score, 6) for hit in found] == [
+                round(hit.score, 6) for hit in allowed
+            ], (q, filters)
+            above = [hit.data for hit in allowed if hit.score > allowed[-1].score + 1e-6]
+            assert [hit.data for hit in found[: len(above)]] == above, (q, filters)
+
+
+def _allows(filters: engine.Filters, data: dict, today) -> bool:
+    from cms.search.answers import award
+
+    if filters.kind and data["kind"] != filters.kind:
+        return False
+    if filters.year and data["year"] != filters.year:
+        return False
+    return not filters.status or (
+        data["kind"] == "award" and award(data, today)["status"] == filters.status
+    )
+
+
+def test_a_total_beyond_the_exact_count_is_an_estimate(generated, monkeypatch):
+    _, root = generated
+    counted = engine.SearchIndex(root / "search").search(parse("公示"), engine.Filters(), TODAY)
+    assert not counted.estimated and counted.total > 200
+    monkeypatch.setattr(engine, "EXACT_COUNT", 100)
+    estimated = engine.SearchIndex(root / "search").search(parse("公示"), engine.Filters(), TODAY)
+    assert estimated.estimated
+    assert 0.8 * counted.total <= estimated.total <= 1.2 * counted.total
+    assert str(estimated.total).rstrip("0") == str(estimated.total)[:2].rstrip("0")  # 2 figures
