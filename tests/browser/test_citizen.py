@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import shot
+from browser_support import shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

@@ -6,7 +6,7 @@ runs a build command."""
 import re
 
 import pytest
-from conftest import log_in, shot
+from browser_support import log_in, shot
 from django.conf import settings as django_settings
 from django.core.management import call_command
 

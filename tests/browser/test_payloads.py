@@ -3,7 +3,7 @@ entry, the rich text body or any other field, on the notice's page or on the lis
 show it, and clicking every link changes nothing. The payloads stay readable as text."""
 
 import pytest
-from conftest import build_site, shot
+from browser_support import build_site, shot
 from factories import draft_notice
 
 from cms.notices.models import PublicityEntry

@@ -9,7 +9,7 @@ import re
 from io import BytesIO
 
 import pytest
-from conftest import build_site, log_in, shot
+from browser_support import build_site, log_in, shot
 from django.conf import settings as django_settings
 from django.utils import timezone
 from PIL import Image

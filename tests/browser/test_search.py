@@ -2,7 +2,7 @@
 it, and verifies a valid, an expired and a revoked award."""
 
 import pytest
-from conftest import shot
+from browser_support import shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

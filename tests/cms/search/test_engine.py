@@ -5,7 +5,7 @@ estimates are marked as such."""
 from __future__ import annotations
 
 import pytest
-from conftest import TODAY, c
+from search_corpus import TODAY, c
 
 from cms.search import engine
 from cms.search.query import parse

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import CHANGAN, HAIER, RENAMED, TODAY, XUJI
+from search_corpus import CHANGAN, HAIER, RENAMED, TODAY, XUJI
 
 from cms.search import answers
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import REVOKED, XUJI, write_corpus
+from search_corpus import REVOKED, XUJI, write_corpus
 
 from cms.publishing import atomic
 from cms.search.service import SearchService
