@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto, rules
@@ -280,3 +281,18 @@ class DeclaredConflict(models.Model):
 
     def __str__(self):
         return self.organisation
+
+
+class ReminderRun(models.Model):
+    """A day's deadline reminders, queued once: the worker queues the next one when it
+    starts and after each run, and this row keeps a restarted worker from starting a
+    second daily chain."""
+
+    due_at = models.DateTimeField(_("计划时间"), unique=True)
+
+    class Meta:
+        verbose_name = _("期限提醒")
+        verbose_name_plural = _("期限提醒")
+
+    def __str__(self):
+        return f"{timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"

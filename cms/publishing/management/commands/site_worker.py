@@ -2,16 +2,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cms.publishing import builds
+from cms.supervision.tasks import schedule_reminders
 
 
 class Command(BaseCommand):
-    help = "后台任务进程：先补发已到时间的定时发布、重新排队被中断的构建，再执行任务队列。"
+    help = "后台任务进程：先补发已到时间的定时发布、安排每日期限提醒、重新排队被中断的构建，再执行任务队列。"
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="执行完现有任务后退出")
 
     def handle(self, batch, **options):
         call_command("publish_scheduled")  # what fell due while no worker ran
+        schedule_reminders()  # the supervision group's daily deadline reminders
         if recovered := builds.recover_interrupted_builds():
             self.stdout.write(f"{recovered} 个构建曾被中断，已重新排队。")
         arguments = ["--batch"] if batch else []

@@ -1,5 +1,5 @@
-"""E-mail handlers about case deadlines that are near or past (run daily, e.g. by cron;
-or enqueue cms.supervision.tasks.send_deadline_reminders)."""
+"""E-mail handlers about case deadlines that are near or past, now. The task queue's
+worker (`manage.py site_worker`) already does this every morning at 08:30."""
 
 from django.core.management.base import BaseCommand
 
