@@ -15,7 +15,15 @@ if "DATABASE_URL" not in os.environ:
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # set by nginx
+SECURE_SSL_REDIRECT = True
+# A year of HTTPS only, as browsers remember it; a deployment still trying HTTPS out sets
+# DJANGO_HSTS_SECONDS=300 first (HSTS cannot be taken back before it expires).
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
+# The site's own name and every name below it: a government site has no plain-HTTP part.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_REFERRER_POLICY = "no-referrer"
 
 # Builds run on a Redis-backed queue with its own worker (`manage.py rqworker default`)
 # when REDIS_URL is set; otherwise on the database queue (`manage.py site_worker`).
