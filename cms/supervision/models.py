@@ -56,6 +56,20 @@ class GroupKey(models.Model):
         )
 
     @classmethod
+    def generate(cls, passphrase: str) -> GroupKey:
+        """A new keypair, its private key locked under `passphrase` at the configured cost
+        (crypto.EnvelopeError when the passphrase is too weak)."""
+        cost = crypto.KDF_COSTS[settings.GONGSHI_SUPERVISION_PASSPHRASE_KDF]
+        locked = crypto.create_keypair(passphrase, cost)
+        return cls.objects.create(
+            public_key=locked.public_key,
+            locked_private_key=locked.locked_private_key,
+            salt=locked.salt,
+            opslimit=cost.opslimit,
+            memlimit=cost.memlimit,
+        )
+
+    @classmethod
     def active(cls) -> GroupKey | None:
         return cls.objects.filter(retired_at=None).first()
 

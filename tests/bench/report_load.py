@@ -72,13 +72,10 @@ def prepare():
     """The shipped programmes, one published channel, the group's key."""
     import json
 
-    from django.conf import settings
-
     from cms.base.models import HomePage
     from cms.programmes.loading import load_programme
     from cms.programmes.models import ProgrammeIndexPage
     from cms.reporting.models import ReportingChannel
-    from cms.supervision import crypto
     from cms.supervision.models import GroupKey
 
     HomePage.objects.get().add_child(
@@ -96,15 +93,7 @@ def prepare():
     )
     channel.save()
     channel.save_revision().publish()
-    cost = crypto.KDF_COSTS[settings.GONGSHI_SUPERVISION_PASSPHRASE_KDF]
-    locked = crypto.create_keypair(PASSPHRASE, cost)
-    GroupKey.objects.create(
-        public_key=locked.public_key,
-        locked_private_key=locked.locked_private_key,
-        salt=locked.salt,
-        opslimit=cost.opslimit,
-        memlimit=cost.memlimit,
-    )
+    GroupKey.generate(PASSPHRASE)
     return programme
 
 

@@ -16,7 +16,6 @@ from PIL import Image
 
 from cms.base.demo import load_demo
 from cms.notices.models import PublicityNoticePage
-from cms.supervision import crypto
 from cms.supervision.models import Case, GroupKey
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -31,15 +30,7 @@ PAYLOAD = '<script>window.ran=1</script><img src=x onerror="window.ran=2">'
 
 
 def group_key():
-    cost = crypto.KDF_COSTS[django_settings.GONGSHI_SUPERVISION_PASSPHRASE_KDF]
-    locked = crypto.create_keypair(PASSPHRASE, cost)
-    GroupKey.objects.create(
-        public_key=locked.public_key,
-        locked_private_key=locked.locked_private_key,
-        salt=locked.salt,
-        opslimit=cost.opslimit,
-        memlimit=cost.memlimit,
-    )
+    GroupKey.generate(PASSPHRASE)
 
 
 def photo_with_gps(path):

@@ -22,20 +22,9 @@ def fresh_rate_limits():
 
 @pytest.fixture
 def group_key(db):
-    from django.conf import settings
-
-    from cms.supervision import crypto
     from cms.supervision.models import GroupKey
 
-    cost = crypto.KDF_COSTS[settings.GONGSHI_SUPERVISION_PASSPHRASE_KDF]
-    locked = crypto.create_keypair(PASSPHRASE, cost)
-    return GroupKey.objects.create(
-        public_key=locked.public_key,
-        locked_private_key=locked.locked_private_key,
-        salt=locked.salt,
-        opslimit=cost.opslimit,
-        memlimit=cost.memlimit,
-    )
+    return GroupKey.generate(PASSPHRASE)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ sealed to that key cannot be read by anyone.
 import getpass
 import os
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -48,22 +47,14 @@ class Command(BaseCommand):
                 return
             raise CommandError("已有使用中的密钥；更换请用 rotate。")
         passphrase = self._passphrase()
-        cost = crypto.KDF_COSTS[settings.GONGSHI_SUPERVISION_PASSPHRASE_KDF]
         try:
-            locked = crypto.create_keypair(passphrase, cost)
+            with transaction.atomic():
+                if active is not None:
+                    active.retired_at = timezone.now()
+                    active.save(update_fields=["retired_at"])
+                key = GroupKey.generate(passphrase)
         except crypto.EnvelopeError as error:
             raise CommandError(str(error)) from None
-        with transaction.atomic():
-            if active is not None:
-                active.retired_at = timezone.now()
-                active.save(update_fields=["retired_at"])
-            key = GroupKey.objects.create(
-                public_key=locked.public_key,
-                locked_private_key=locked.locked_private_key,
-                salt=locked.salt,
-                opslimit=cost.opslimit,
-                memlimit=cost.memlimit,
-            )
         self.stdout.write(
             self.style.SUCCESS(f"已创建监督组密钥 #{key.pk}，指纹 {key.fingerprint}。")
         )
