@@ -9,7 +9,6 @@ import pytest
 from factories import draft_notice, published_decision, published_revocation
 from feedcheck import problems
 
-from cms.base.demo import load_demo
 from cms.notices.models import PublicityNoticePage
 from cms.programmes.models import EditionPage
 from cms.publishing import builds
@@ -19,11 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def live(settings, tmp_path):
-    settings.GONGSHI_SITE_DIR = tmp_path / "site"
-    load_demo()
-    rebuild()
-    return tmp_path / "site" / "live"
+def live(demo_site_dir):
+    return demo_site_dir / "live"
 
 
 def rebuild():

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pytest
 from factories import draft_notice
 
-from cms.base.demo import load_demo
 from cms.decisions.models import Award
 from cms.notices.models import PublicityNoticePage
 from cms.programmes.models import EditionPage
@@ -18,12 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_site(settings, tmp_path):
-    settings.GONGSHI_SITE_DIR = tmp_path / "site"
-    load_demo()
-    build = builds.run_build(builds.request_build("测试").pk)
-    assert build.status == SiteBuild.Status.SUCCEEDED, build.error
-    return tmp_path / "site" / "live"
+def demo_site(demo_site_dir):
+    return demo_site_dir / "live"
 
 
 def page(live, path: str) -> str:

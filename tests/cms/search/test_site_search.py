@@ -7,23 +7,16 @@ from urllib.parse import urlencode
 
 import pytest
 
-from cms.base.demo import load_demo
 from cms.decisions.models import Award
 from cms.notices.models import PublicityNoticePage
-from cms.publishing import builds
-from cms.publishing.models import SiteBuild
 from cms.search.service import SearchService
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def service(settings, tmp_path):
-    settings.GONGSHI_SITE_DIR = tmp_path / "site"
-    load_demo()
-    build = builds.run_build(builds.request_build("测试").pk)
-    assert build.status == SiteBuild.Status.SUCCEEDED, build.error
-    return SearchService(tmp_path / "site")
+def service(demo_site_dir):
+    return SearchService(demo_site_dir)
 
 
 def ask(app, path, q):
