@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from cms.rules.validity import award_status
 
@@ -133,7 +134,8 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
     }
     if parsed.problem or parsed.empty:
         return answer
-    found = index.search(
+    search = partial(
+        index.search,
         parsed,
         request.filters(),
         today,
@@ -141,16 +143,9 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
         offset=(request.page - 1) * request.size,
         limit=request.size,
     )
+    found = search()
     if found.total == 0 and parsed.has_homophones:
-        found = index.search(
-            parsed,
-            request.filters(),
-            today,
-            sort=request.sort,
-            offset=(request.page - 1) * request.size,
-            limit=request.size,
-            homophones=True,
-        )
+        found = search(homophones=True)
         if found.total:
             answer["homophones"] = True
             answer["notes"].append(f"没有找到“{parsed.text}”，以下是读音相同的结果。")
