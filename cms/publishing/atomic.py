@@ -6,6 +6,9 @@ build through `build_site()`.
     <site dir>/builds/<name>/content/   what the build read (content/ of this build)
     <site dir>/builds/<name>/output/    what Pelican wrote
     <site dir>/builds/<name>/search/    the search index the same build wrote (cms.search)
+    <site dir>/builds/<name>/withdrawn/<path>/410   one empty marker per item the build's
+                                        withdrawn.json lists: nginx answers 410 Gone where one
+                                        exists (`live/../withdrawn`), with no reload per build
     <site dir>/live -> builds/<name>/output   what the web server serves
 
 The `live` symlink is replaced with rename(2), which is atomic: a reader sees the old
@@ -16,6 +19,7 @@ tree or the new one, never a mix. A failed or killed build leaves its directory 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -100,6 +104,7 @@ def build_site(
         if not (output_dir / "index.html").is_file():
             shutil.rmtree(build_dir, ignore_errors=True)
             raise BuildFailed("构建没有生成首页 index.html")
+        write_withdrawn_markers(output_dir, build_dir / "withdrawn")
         _point_live_at(site_dir, output_dir)
         _prune(site_dir, keep=output_dir.parent)
         return BuildResult(name, output_dir, count, time.monotonic() - started)
@@ -132,6 +137,26 @@ def run_pelican(content_dir, output_dir, settings_file, timeout, environment=Non
         if finished.returncode < 0:
             reason = f"Pelican 被信号 {-finished.returncode} 终止"
         raise BuildFailed(f"{reason}\n{output[-ERROR_TAIL:]}".strip())
+
+
+def write_withdrawn_markers(output_dir: Path, markers_dir: Path) -> int:
+    """Mirror the output's withdrawn.json as a tree of empty files beside the output, for a
+    web server that can test a file's existence but not read JSON."""
+    try:
+        items = json.loads((output_dir / "withdrawn.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        items = []
+    except ValueError as error:
+        raise BuildFailed(f"withdrawn.json 无法解析：{error}") from error
+    markers_dir.mkdir()
+    for item in items:
+        parts = [part for part in item["path"].split("/") if part]
+        if not parts or any(part in (".", "..") for part in parts):
+            raise BuildFailed(f"withdrawn.json 中的路径无效：{item['path']}")
+        marker = markers_dir.joinpath(*parts, "410")
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    return len(items)
 
 
 def _point_live_at(site_dir: Path, output_dir: Path) -> None:

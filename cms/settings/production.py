@@ -23,14 +23,35 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
 # The site's own name and every name below it: a government site has no plain-HTTP part.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: under no-referrer Chromium posts "Origin: null" from the
+# admin's own forms, which Django's CSRF check refuses (the login among them); no
+# referrer ever leaves for another site either way. The static public site, which posts
+# nothing, sends no-referrer from nginx.
+SECURE_REFERRER_POLICY = "same-origin"
 
-# Builds run on a Redis-backed queue with its own worker (`manage.py rqworker default`)
-# when REDIS_URL is set; otherwise on the database queue (`manage.py site_worker`).
+# Behind nginx (deploy/nginx/gongshi.conf): the client's address comes in X-Real-IP, and
+# Django's static files have hashed names nginx may keep for a year.
+MIDDLEWARE = ["cms.base.proxy.ClientAddressFromProxy", *MIDDLEWARE]  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+
+# Builds run on a Redis-backed queue with its own worker (`manage.py gongshi_worker`, which
+# runs rqworker with django-tasks' job class after the start-up steps) when REDIS_URL is
+# set; otherwise on the database queue (`manage.py site_worker`).
 if redis_url := os.environ.get("REDIS_URL"):
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405
     RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": GONGSHI_BUILD_TIMEOUT + 60}}  # noqa: F405
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # One cache for every web process: the intake's rate limits count across all of them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "gongshi",
+        }
+    }
 
 GONGSHI_SITE_DIR = Path(os.environ.get("GONGSHI_SITE_DIR", VAR_DIR / "site"))  # noqa: F405
 # The public site's address: feeds, the sitemap, canonical and Open Graph links are

@@ -1,8 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cms.publishing import builds
-from cms.supervision.tasks import schedule_reminders
+from cms.publishing import worker
 
 
 class Command(BaseCommand):
@@ -12,9 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="执行完现有任务后退出")
 
     def handle(self, batch, **options):
-        call_command("publish_scheduled")  # what fell due while no worker ran
-        schedule_reminders()  # the supervision group's daily deadline reminders
-        if recovered := builds.recover_interrupted_builds():
+        if recovered := worker.start_up():
             self.stdout.write(f"{recovered} 个构建曾被中断，已重新排队。")
         arguments = ["--batch"] if batch else []
         call_command(
