@@ -42,9 +42,7 @@ def fetch(url: str, headers: dict | None = None, method: str = "GET") -> Answer:
         def redirect_request(self, *args, **kwargs):
             return None
 
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPSHandler(context=context), NoRedirect()
-    )
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), NoRedirect())
     request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
         with opener.open(request, timeout=30) as answer:

@@ -32,5 +32,7 @@ def on_starting(server):
     from cms.search.chinese import warm_up
 
     warm_up()
+
+
 # Signals (systemd) control the server; no control socket in the service user's home.
 control_socket_disable = True

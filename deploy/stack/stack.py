@@ -3,6 +3,7 @@
     deploy/stack/up       render, create the database, migrate, demo data, first build, start
     deploy/stack/down     stop everything, drop the database
     deploy/stack/manage   manage.py with the stack's environment (e.g. `shell`)
+    deploy/stack/reload   nginx -s reload of the stack's nginx
 
 It renders deploy/nginx/gongshi.conf and reads deploy/systemd/*.service as shipped,
 substituting only paths, ports and addresses (RENDERED below); what nginx and the
@@ -394,7 +395,7 @@ def wait_gone(pid: int, timeout: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["up", "down", "supervise", "manage"])
+    parser.add_argument("action", choices=["up", "down", "supervise", "manage", "reload"])
     parser.add_argument("arguments", nargs=argparse.REMAINDER)
     options = parser.parse_args()
     saved = STACK / "config.json"
@@ -406,6 +407,8 @@ def main() -> None:
         Supervisor(json.loads(saved.read_text())).run()
     elif options.action == "manage":
         manage(*options.arguments)
+    elif options.action == "reload":
+        nginx("-s", "reload")  # new configuration; connections in flight finish on the old
 
 
 if __name__ == "__main__":
