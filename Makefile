@@ -16,6 +16,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 
 .PHONY: demo site export golden test test-postgres lint check lock clean bench-search
+.PHONY: stack-up stack-down test-stack bench-stack
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -73,8 +74,8 @@ test-postgres: $(BIN)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gongshi} $(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check cms site tests
-	$(BIN)/ruff format --check cms site tests
+	$(BIN)/ruff check cms site tests deploy
+	$(BIN)/ruff format --check cms site tests deploy
 
 check: $(BIN)/.installed
 	mkdir -p var
@@ -85,6 +86,23 @@ check: $(BIN)/.installed
 # corpus (20,000 notices, 5,000 winners by default; SEARCH_BENCH_ARGS="--notices 2000").
 bench-search: $(BIN)/.installed
 	$(BIN)/python tests/bench/search_bench.py $(SEARCH_BENCH_ARGS)
+
+# The production stack on this machine from deploy/'s files (nginx, two gunicorns, the RQ
+# worker; PostgreSQL and Redis already running): docs/deploy.md. test-stack and
+# bench-stack run against it (GONGSHI_STACK_URL, default https://127.0.0.1:9543).
+stack-up: $(BIN)/.installed
+	deploy/stack/up
+
+stack-down: $(BIN)/.installed
+	deploy/stack/down
+
+test-stack: $(BIN)/.installed
+	GONGSHI_STACK_URL=$${GONGSHI_STACK_URL:-https://127.0.0.1:$${GONGSHI_STACK_HTTPS_PORT:-9543}} \
+		$(BIN)/python -m pytest tests/stack -m stack
+
+bench-stack: $(BIN)/.installed
+	GONGSHI_STACK_URL=$${GONGSHI_STACK_URL:-https://127.0.0.1:$${GONGSHI_STACK_HTTPS_PORT:-9543}} \
+		$(BIN)/python tests/bench/stack_bench.py $(STACK_BENCH_ARGS)
 
 # Refresh requirements.lock after changing dependencies in pyproject.toml.
 lock: $(BIN)/.installed
