@@ -4,7 +4,7 @@ No Django here: the CMS's worker and `make site` on a machine away from the CMS 
 build through `build_site()`.
 
     <site dir>/builds/<name>/content/   what the build read (content/ of this build)
-    <site dir>/builds/<name>/output/    what Pelican wrote
+    <site dir>/builds/<name>/output/    what Pelican wrote (and <file>.gz beside text files)
     <site dir>/builds/<name>/search/    the search index the same build wrote (cms.search)
     <site dir>/builds/<name>/withdrawn/<path>/410   one empty marker per item the build's
                                         withdrawn.json lists: nginx answers 410 Gone where one
@@ -19,6 +19,7 @@ tree or the new one, never a mix. A failed or killed build leaves its directory 
 from __future__ import annotations
 
 import fcntl
+import gzip
 import json
 import os
 import shutil
@@ -35,6 +36,9 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 PELICAN_SETTINGS = REPOSITORY / "site" / "pelicanconf.py"
 KEEP_BUILDS = 3  # the live one and two before it, to roll back by hand
 ERROR_TAIL = 4000  # characters of Pelican's output kept with a failed build
+# Files a web server may send compressed: written once per build as <file>.gz beside
+# the file (nginx's gzip_static), instead of compressed again on every request.
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".csv", ".svg", ".txt"}
 
 
 class BuildFailed(Exception):
@@ -105,6 +109,7 @@ def build_site(
             shutil.rmtree(build_dir, ignore_errors=True)
             raise BuildFailed("构建没有生成首页 index.html")
         write_withdrawn_markers(output_dir, build_dir / "withdrawn")
+        precompress(output_dir)
         _point_live_at(site_dir, output_dir)
         _prune(site_dir, keep=output_dir.parent)
         return BuildResult(name, output_dir, count, time.monotonic() - started)
@@ -157,6 +162,25 @@ def write_withdrawn_markers(output_dir: Path, markers_dir: Path) -> int:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
     return len(items)
+
+
+def precompress(output_dir: Path) -> int:
+    """Write `<file>.gz` beside each compressible file (unless compression saves
+    nothing), with the file's own modification time; returns how many."""
+    written = 0
+    for path in sorted(output_dir.rglob("*")):
+        if path.suffix not in COMPRESSIBLE or not path.is_file():
+            continue
+        data = path.read_bytes()
+        packed = gzip.compress(data, compresslevel=9, mtime=0)
+        if len(packed) >= len(data):
+            continue
+        target = path.with_name(path.name + ".gz")
+        target.write_bytes(packed)
+        stat = path.stat()
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        written += 1
+    return written
 
 
 def _point_live_at(site_dir: Path, output_dir: Path) -> None:

@@ -24,6 +24,7 @@ Settings, all optional (environment):
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import re
@@ -101,8 +102,11 @@ def nginx_main_config(config: dict) -> str:
     """The main context Debian's /etc/nginx/nginx.conf gives in production, for a private
     master run by this user; the server itself is the shipped gongshi.conf."""
     temp = STACK / "nginx" / "temp"
+    # Started by root (a CI container), nginx would hand its workers to `nobody`, who
+    # may not enter the checkout: they stay with the user who started the stack.
+    user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
     return f"""# Written by deploy/stack/stack.py: a private nginx for the stack.
-worker_processes 2;
+{user}worker_processes 2;
 pid {STACK / "nginx" / "nginx.pid"};
 error_log {STACK / "logs" / "error.log"} warn;
 events {{ worker_connections 1024; }}

@@ -1,4 +1,5 @@
-"""The build's marker tree for nginx: one empty `410` file per withdrawn path."""
+"""What each build writes for nginx beside the site: the marker tree of withdrawn paths (one
+empty `410` file each), and compressed copies of the text files."""
 
 import json
 
@@ -34,3 +35,20 @@ def test_a_path_that_leaves_the_tree_fails_the_build(tmp_path, path):
     output = write_output(tmp_path, [{"path": path}])
     with pytest.raises(atomic.BuildFailed):
         atomic.write_withdrawn_markers(output, tmp_path / "withdrawn")
+
+
+def test_text_files_get_a_compressed_copy_with_the_same_time(tmp_path):
+    import gzip
+    import os
+
+    page = tmp_path / "notices" / "index.html"
+    page.parent.mkdir()
+    page.write_text("<p>公示</p>" * 200, encoding="utf-8")
+    os.utime(page, (1_700_000_000, 1_700_000_000))
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG" * 100)
+    (tmp_path / "tiny.json").write_text("{}")
+    assert atomic.precompress(tmp_path) == 1
+    packed = page.with_name("index.html.gz")
+    assert gzip.decompress(packed.read_bytes()) == page.read_bytes()
+    assert packed.stat().st_mtime == page.stat().st_mtime
+    assert not (tmp_path / "logo.png.gz").exists() and not (tmp_path / "tiny.json.gz").exists()
