@@ -58,23 +58,28 @@ def throughput(site: str, duration: int) -> None:
     plain = wrk(site + "/", duration, gzip=False)
     print(f"  {'home, no gzip':18} {plain:8.0f} req/s", flush=True)
 
-    print("== the 410 check's cost (same page, check removed from the rendered config)")
+    print("== the 410 check's cost (same page, check taken out of the rendered config;")
+    print("   runs interleaved, so the machine's other load falls on both alike)")
     conf = STACK_VAR / "nginx" / "gongshi.conf"
     shipped = conf.read_text()
-    with_check = wrk(site + "/notices/", duration)
     without = re.sub(r"\n\s*if \(-f \$document_root/\.\./withdrawn[^}]*}", "", shipped)
     assert without != shipped
+    rates: dict[str, list[float]] = {"with": [], "without": []}
     try:
-        conf.write_text(without)
-        subprocess.run([str(STACK / "reload")], check=True)
-        time.sleep(1)
-        without_check = wrk(site + "/notices/", duration)
+        for _ in range(4):
+            for name, text in (("with", shipped), ("without", without)):
+                conf.write_text(text)
+                subprocess.run([str(STACK / "reload")], check=True)
+                time.sleep(1)
+                rates[name].append(wrk(site + "/notices/", duration, runs=1))
     finally:
         conf.write_text(shipped)
         subprocess.run([str(STACK / "reload")], check=True)
-        time.sleep(1)
+    with_check, without_check = (statistics.median(rates[name]) for name in ("with", "without"))
     change = (with_check - without_check) / without_check * 100
     print(f"  with {with_check:.0f} req/s, without {without_check:.0f} req/s ({change:+.1f}%)")
+    spread = [f"{min(values):.0f}–{max(values):.0f}" for values in rates.values()]
+    print(f"  spread of single runs: with {spread[0]}, without {spread[1]}")
 
 
 def shell(code: str, background: bool = False):
