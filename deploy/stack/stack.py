@@ -368,8 +368,11 @@ def kill_group(pid: int, signal_number: int) -> None:
 def down(config: dict) -> None:
     pid_file = STACK / "nginx" / "nginx.pid"
     if pid_file.exists():
-        nginx("-s", "quit")
-        wait_gone(int(pid_file.read_text()), 10)
+        try:
+            nginx("-s", "quit", quiet=True)
+            wait_gone(int(pid_file.read_text()), 10)
+        except (subprocess.CalledProcessError, ValueError):
+            pid_file.unlink(missing_ok=True)  # left by an nginx that is gone
     supervisor_pid = STACK / "supervisor.pid"
     if supervisor_pid.exists():
         pid = int(supervisor_pid.read_text())
