@@ -36,6 +36,15 @@ def test_deployment_checks_pass_without_warnings():
     assert "no issues" in result.stdout
 
 
+def test_deployment_checks_pass_with_the_redis_queue_and_cache():
+    """As deploy/ runs it: RQ for builds, Redis for the cache the intake's limits share."""
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", REDIS_URL="redis://127.0.0.1:6379/1"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "GONGSHI_SITE_URL", "DATABASE_URL"])
 def test_production_refuses_to_start_without(missing):
     environment = {**os.environ, **ENVIRONMENT}
