@@ -20,7 +20,7 @@ import threading
 import time
 import warnings
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +36,7 @@ with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=category, module=r".*[/\\]whoosh[/\\]")
     from whoosh import collectors, formats, index, query
     from whoosh.analysis import Token, Tokenizer
+    from whoosh.codec.whoosh3 import W3Codec
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.matching import NullMatcher, WrappingMatcher
     from whoosh.searching import TimeLimit
@@ -89,64 +90,128 @@ def _words(text: str):
     return [(word, position) for position, word in enumerate(chinese.words(text))]
 
 
+def _gram_lists_and_singles(text: str):
+    return chinese.gram_lists(text, singles=True)
+
+
+def _pair_lists(text: str):
+    return chinese.gram_lists(text, singles=False)
+
+
+def _word_lists(text: str):
+    """jieba's words line by line, each line cut once per build: names and summaries
+    repeat (a programme's notices share their titles' words), jieba is slow."""
+    found: list[str] = []
+    for line in text.split("\n"):
+        found += _line_words(line)
+    return found, range(len(found))
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_words(line: str) -> tuple[str, ...]:
+    return tuple(chinese.words(line))
+
+
+class _AsLists:
+    """A (term, position) function's answer as two lists (module level: the schema,
+    with its fields, is pickled into the index)."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.function is self.function
+
+    def __hash__(self):
+        return hash(self.function)
+
+    def __call__(self, text: str):
+        found = self.function(text)
+        return [term for term, _ in found], [position for _, position in found]
+
+
 class _Text(TEXT):
     """A TEXT field over one of chinese.py's (term, position) functions.
 
-    Indexing goes straight from the function's terms to whoosh's posting values, without
-    whoosh's Token objects and generators (the same values, a third of the time); values
-    of up to SHORT characters (names, titles: many repeat, such as a programme's notice
-    titles) are cut once per build."""
+    Indexing goes straight from the terms to whoosh's posting values, without whoosh's
+    Token objects and generators (the same values, a fraction of the time): `lists`
+    gives the same terms and positions as `function`, as two lists (chinese.gram_lists).
+    Values of up to SHORT characters (names, titles: many repeat, such as a programme's
+    notice titles) are cut once per build."""
 
     SHORT = 200
 
-    def __init__(self, function, phrase=True, field_boost=1.0):
+    def __init__(self, function, phrase=True, field_boost=1.0, lists=None):
         super().__init__(analyzer=_Terms(function), phrase=phrase, field_boost=field_boost)
         self.function = function
+        self.lists = lists or _AsLists(function)
 
-    def index(self, value, **kwargs):
+    def postings(self, value) -> tuple[list[str], list[float], list[bytes], int]:
+        """(terms, weights, encoded values, field length) of a value: one entry per
+        distinct term, as whoosh's Positions or Frequency format gives them."""
         boost, positions = self.format.field_boost, self.format.supports("positions")
         if len(value) <= self.SHORT:
-            return _cut_short(self.function, boost, positions, value)
-        return _cut(self.function, boost, positions, value)
+            return _cut_short(self.lists, boost, positions, value)
+        return _cut(self.lists, boost, positions, value)
 
-
-def _cut(function, boost: float, positions: bool, value: str) -> list:
-    """(term bytes, frequency, weight, value bytes) of each term, as whoosh's Positions
-    or Frequency format gives them (every token's boost is 1)."""
-    found: dict[str, list[int]] = {}
-    for term, position in function(value):
-        at = found.get(term)
-        if at is None:
-            found[term] = [position]
-        else:
-            at.append(position)
-    if positions:
+    def index(self, value, **kwargs):
+        terms, weights, values, _length = self.postings(value)
+        boost = self.format.field_boost
         return [
-            (term.encode("utf-8"), len(at), len(at) * boost, _encode_positions(at))
-            for term, at in found.items()
+            (term.encode("utf-8"), round(weight / boost), weight, encoded)
+            for term, weight, encoded in zip(terms, weights, values, strict=True)
         ]
-    return [
-        (term.encode("utf-8"), len(at), len(at) * boost, pack_uint(len(at)))
-        for term, at in found.items()
+
+
+def _cut(lists, boost: float, positions: bool, value: str) -> tuple:
+    """(distinct terms, weights, encoded values, length) of a value: a term's weight is
+    its frequency times the field's boost (every token's boost is 1), its value its
+    positions (Positions format) or its frequency (Frequency format)."""
+    terms, at = lists(value)
+    length = len(terms)
+    counts = Counter(terms)
+    if len(counts) == length:  # every term once: most names, many short values
+        distinct = terms
+        weights = [boost] * length
+        if positions:
+            values = [_ONE_POSITION.get(p) or _one_position(p) for p in at]
+        else:
+            values = [_ONCE] * length
+        return distinct, weights, values, length
+    distinct = list(counts)
+    weights = [counts[term] * boost for term in distinct]
+    if not positions:
+        values = [_FREQUENCIES.get(counts[term]) or pack_uint(counts[term]) for term in distinct]
+        return distinct, weights, values, length
+    first = dict(zip(reversed(terms), reversed(at), strict=True))  # each term's first position
+    repeated = {term: [] for term, count in counts.items() if count > 1}
+    for term, position in zip(terms, at, strict=True):
+        if term in repeated:
+            repeated[term].append(position)
+    values = [
+        _POSITIONS.encode(repeated[term])
+        if term in repeated
+        else (_ONE_POSITION.get(first[term]) or _one_position(first[term]))
+        for term in distinct
     ]
+    return distinct, weights, values, length
 
 
 @functools.lru_cache(maxsize=8192)
-def _cut_short(function, boost: float, positions: bool, value: str) -> tuple:
-    return tuple(_cut(function, boost, positions, value))
+def _cut_short(lists, boost: float, positions: bool, value: str) -> tuple:
+    return _cut(lists, boost, positions, value)
 
 
 _POSITIONS = formats.Positions()
 _ONE_POSITION: dict[int, bytes] = {}
+_ONCE = pack_uint(1)
+_FREQUENCIES = {count: pack_uint(count) for count in range(1, 256)}
 
 
-def _encode_positions(positions: list[int]) -> bytes:
-    """formats.Positions.encode, remembered for a term found once (most are)."""
-    if len(positions) > 1:
-        return _POSITIONS.encode(positions)
-    encoded = _ONE_POSITION.get(positions[0])
-    if encoded is None:
-        encoded = _ONE_POSITION[positions[0]] = _POSITIONS.encode(positions)
+def _one_position(position: int) -> bytes:
+    """formats.Positions.encode of a single position, remembered (most terms are found
+    once in a value)."""
+    encoded = _ONE_POSITION[position] = _POSITIONS.encode([position])
     return encoded
 
 
@@ -155,10 +220,10 @@ SCHEMA = Schema(
     key=ID(stored=True, unique=True),
     kind=ID(stored=True),
     # What a thing is called: a winner's names (current and former), a document's title.
-    name=_Text(_grams_and_singles, field_boost=3.0),
+    name=_Text(_grams_and_singles, field_boost=3.0, lists=_gram_lists_and_singles),
     # Everything else searchable: bodies, lists, 文号, issuing bodies, programmes, levels.
-    text=_Text(_pairs),
-    words=_Text(_words, phrase=False),
+    text=_Text(_pairs, lists=_pair_lists),
+    words=_Text(_words, phrase=False, lists=_word_lists),
     pinyin=_Text(chinese.pinyin_terms),
     initials=_Text(chinese.initial_terms),
     code=KEYWORD(),  # credit codes, exactly
@@ -212,9 +277,13 @@ class _Writer(SegmentWriter):
     the same as its writer makes (tests/cms/search/test_engine.py compares them)."""
 
     def __init__(self, store):
-        super().__init__(store)
+        # zlib level 1 for blocks of postings: most of their compression for a third of
+        # the time of whoosh's default (3); every reader reads either.
+        super().__init__(store, codec=W3Codec(compression=1))
         self.pool = None  # unused: postings go to self._terms
-        self._terms: dict[tuple[str, bytes], tuple[list, list, list]] = {}
+        # field name -> term (str for _Text fields, bytes otherwise) -> (docnums,
+        # weights, values)
+        self._terms: dict[str, dict] = {}
 
     def add_document(self, **fields):
         """Whoosh's add_document for the fields this schema has (no spelling, vectors,
@@ -223,21 +292,33 @@ class _Writer(SegmentWriter):
         self._check_fields(self.schema, fields)
         perdoc = self.perdocwriter
         docnum = self.docnum
-        terms = self._terms
         perdoc.start_doc(docnum)
         for fieldname in sorted(fields):
             value = fields[fieldname]
             field = self.schema[fieldname]
             length = 0
             if field.indexed:
-                for term, frequency, weight, encoded in field.index(value):
-                    postings = terms.get((fieldname, term))
-                    if postings is None:
-                        postings = terms[(fieldname, term)] = ([], [], [])
-                    postings[0].append(docnum)
-                    postings[1].append(weight)
-                    postings[2].append(encoded)
-                    length += frequency
+                if isinstance(field, _Text):
+                    terms, weights, values, length = field.postings(value)
+                else:
+                    found = list(field.index(value))
+                    terms = [term for term, _, _, _ in found]
+                    weights = [weight for _, _, weight, _ in found]
+                    values = [encoded for _, _, _, encoded in found]
+                    length = sum(frequency for _, frequency, _, _ in found)
+                postings = self._terms.get(fieldname)
+                if postings is None:
+                    postings = self._terms[fieldname] = {}
+                get = postings.get
+                for term, weight, encoded in zip(terms, weights, values, strict=True):
+                    entry = get(term)
+                    if entry is None:
+                        # Arrays: 4 bytes a posting rather than a pointer to an object.
+                        postings[term] = (array("I", (docnum,)), array("f", (weight,)), [encoded])
+                    else:
+                        entry[0].append(docnum)
+                        entry[1].append(weight)
+                        entry[2].append(encoded)
                 if not field.scorable:
                     length = 0
             perdoc.add_field(fieldname, field, value if field.stored else None, length)
@@ -267,26 +348,26 @@ class _Writer(SegmentWriter):
 
 def _write_postings(fieldwriter, schema, lengths_reader, doc_count: int, terms: dict) -> None:
     """What whoosh's FieldWriter.add_postings and PostingsWriter.add_posting do, a block
-    at a time: the same blocks, block statistics and term infos."""
-    by_field: dict[str, list[bytes]] = {}
-    for fieldname, term in terms:
-        by_field.setdefault(fieldname, []).append(term)
-    for fieldname in sorted(by_field):
+    at a time: the same blocks, block statistics and term infos. Terms of _Text fields
+    are kept as text until here: UTF-8 sorts as the text does."""
+    for fieldname in sorted(terms):
         field = schema[fieldname]
+        by_term = terms.pop(fieldname)  # freed field by field as it is written
         length = lengths_reader.doc_field_length
         lengths = [length(docnum, fieldname, 0) for docnum in range(doc_count)]
         fieldwriter.start_field(fieldname, field)
         postings_writer = fieldwriter._postwriter
         limit = postings_writer._blocklimit
-        for term in sorted(by_field[fieldname]):
-            docnums, weights, values = terms[(fieldname, term)]
-            fieldwriter.start_term(term)
+        encode = isinstance(field, _Text)
+        for term in sorted(by_term):
+            docnums, weights, values = by_term[term]
+            fieldwriter.start_term(term.encode("utf-8") if encode else term)
             for start in range(0, len(docnums), limit):
                 if start:
                     postings_writer._write_block()  # and starts the next one
                 block = docnums[start : start + limit]
-                postings_writer._ids = array("I", block)
-                postings_writer._weights = array("f", weights[start : start + limit])
+                postings_writer._ids = block
+                postings_writer._weights = weights[start : start + limit]
                 postings_writer._values = [
                     value for value in values[start : start + limit] if value
                 ]
