@@ -36,7 +36,7 @@ with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=category, module=r".*[/\\]whoosh[/\\]")
     from whoosh import collectors, formats, index, query
     from whoosh.analysis import Token, Tokenizer
-    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.matching import NullMatcher, WrappingMatcher
     from whoosh.searching import TimeLimit
@@ -51,6 +51,10 @@ EXACT_COUNT = 1000  # matches counted exactly; a total beyond is an estimate
 SAMPLES, SAMPLE_HITS = 10, 50  # stretches of the index an estimate counts in, and up to
 CACHE_SIZE = 1024  # answers remembered per open index
 FILTERS_CACHED = 64  # filters' documents remembered per open index
+BULK_FROM = 2000  # matches (at most, by the terms' frequencies) from which a query is
+# scored in bulk (_BulkScorer) rather than through whoosh's matchers
+TERMS_CACHED = 256  # terms' scores remembered per open index, for bulk scoring
+PHRASES_COUNTED = 300  # candidates of a phrase checked one by one; beyond, a sample
 
 
 # --- Analysis ------------------------------------------------------------------------------
@@ -432,6 +436,7 @@ class SearchIndex:
         self._cache: OrderedDict[tuple, Results] = OrderedDict()
         self._filters: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._bulk = _BulkScorer(self._searcher, self._allowed)
 
     def close(self) -> None:
         self._searcher.close()
@@ -470,9 +475,12 @@ class SearchIndex:
                 return self._cache[key]
         upper = whoosh_query.estimate_size(self._searcher.reader())
         wanted = min(offset + limit, MAX_RESULTS)
+        found = None
         if sort == "date":
             found = self._newest(whoosh_query, offset, wanted)
-        else:
+        elif upper > BULK_FROM:
+            found = self._bulk.ranked(whoosh_query, offset, wanted)
+        if found is None:
             found = self._ranked(whoosh_query, offset, wanted, exact=upper <= EXACT_COUNT)
         if found.total is None:
             found.total, found.estimated = self._count(whoosh_query, upper)
@@ -579,6 +587,294 @@ class SearchIndex:
 
     def suggestions(self) -> dict[str, list[str]]:
         return self.extra.get("suggestions", {})
+
+
+class _Unsupported(Exception):
+    """A query the bulk scorer does not know: whoosh's matchers answer it."""
+
+
+class _TimedOut(Exception):
+    def __init__(self, hits, total):
+        super().__init__()
+        self.hits = hits
+        self.total = total
+
+
+class _BulkScorer:
+    """Whoosh's ranking of a query with many matches, computed a term at a time.
+
+    Whoosh scores one match at a time through a tree of matchers in pure Python (about
+    50 µs a match): a word found in most records takes most of a second. Here each
+    term's postings are read a block at a time and scored in one pass with BM25F's
+    formula as whoosh computes it (same idf, average length, quantised field lengths,
+    boosts), into {docnum: score}; And intersects and sums, Or unites and sums,
+    AndMaybe adds its optional scores, a filter keeps the documents it allows, a phrase
+    is its pairs' intersection (whoosh scores a phrase as the sum of its terms) checked
+    by position for the hits shown, and for a count on a sample beyond PHRASES_COUNTED
+    candidates. Term scores are remembered per open index: frequent terms recur.
+    tests/cms/search/test_engine.py compares it with whoosh's scoring of every match."""
+
+    def __init__(self, searcher, allowed):
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._allowed = allowed
+        self._weighting = searcher.weighting
+        self._norms: dict[str, list[float]] = {}
+        self._terms: OrderedDict[tuple, dict[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def ranked(self, whoosh_query, offset: int, wanted: int) -> Results | None:
+        """Hits `offset` to `wanted` and the total, or None for a query it does not
+        know."""
+        try:
+            scores, exact = self._evaluate(whoosh_query)
+        except _Unsupported:
+            return None
+        order = sorted(scores.items(), key=_best_first)
+        total, estimated, timed_out = len(order), False, False
+        if exact is not None:
+            try:
+                order, total, estimated = _checked(order, exact, wanted)
+            except _TimedOut as stopped:
+                order, total, estimated, timed_out = stopped.hits, stopped.total, True, True
+        stored = self._searcher.stored_fields
+        hits = [
+            Hit(data=json.loads(stored(docnum)["data"]), score=score)
+            for docnum, score in order[offset:wanted]
+        ]
+        total = _round(total) if estimated else total
+        return Results(hits, total, timed_out=timed_out, estimated=estimated)
+
+    # Evaluation: ({docnum: score}, exact) of a query. Without phrases, exact is None
+    # and the scores are whoosh's. With phrases, the scores are what they would be if
+    # every phrase were there (an upper bound: scores are positive), and exact(docnum)
+    # gives the true score, or None when the document does not match; it is asked of
+    # as few documents as need be.
+
+    def _evaluate(self, q):
+        if isinstance(q, query.Term):
+            return self._term(q.fieldname, q.text, q.boost), None
+        if isinstance(q, query.Phrase):
+            scores, _ = self._evaluate(query.And([query.Term(q.fieldname, w) for w in q.words]))
+            scores = _boosted(scores, q.boost)
+            checker = _PhraseChecker(self._reader, q.fieldname, list(q.words))
+            return scores, lambda d: scores[d] if d in scores and checker.contains(d) else None
+        if isinstance(q, _Within):
+            scores, exact = self._evaluate(q.child)
+            _docnums, allowed = self._allowed(self._searcher, q.allow)
+            return {d: s for d, s in scores.items() if d in allowed}, exact
+        if isinstance(q, query.AndMaybe):
+            scores, exact = self._evaluate(q.a)
+            optional, exact_optional = self._evaluate(q.b)
+            if exact_optional is not None:
+                raise _Unsupported  # an optional phrase: never made by _query
+            get = optional.get
+            scores = {d: s + get(d) if d in optional else s for d, s in scores.items()}
+            scores = _boosted(scores, q.boost)
+            if exact is None:
+                return scores, None
+            boost = q.boost
+
+            def exact_and_maybe(d):
+                found = exact(d)
+                if found is None:
+                    return None
+                found = found + optional[d] if d in optional else found
+                return found * boost if boost != 1.0 else found
+
+            return scores, exact_and_maybe
+        if type(q) in (query.And, query.Or):
+            parts = [self._evaluate(sub) for sub in q.subqueries]
+            scores = _combine([found for found, _ in parts], type(q) is query.And)
+            scores = _boosted(scores, q.boost)
+            if all(exact is None for _, exact in parts):
+                return scores, None
+            return scores, _exact_combined(parts, type(q) is query.And, q.boost)
+        raise _Unsupported
+
+    def _term(self, fieldname: str, text, boost: float) -> dict[int, float]:
+        key = (fieldname, text)
+        with self._lock:
+            found = self._terms.get(key)
+            if found is not None:
+                self._terms.move_to_end(key)
+        if found is None:
+            found = self._score_term(fieldname, text)
+            with self._lock:
+                self._terms[key] = found
+                if len(self._terms) > TERMS_CACHED:
+                    self._terms.popitem(last=False)
+        return _boosted(found, boost)
+
+    def _score_term(self, fieldname: str, text) -> dict[int, float]:
+        field = self._searcher.schema[fieldname]
+        btext = field.to_bytes(text)
+        if (fieldname, btext) not in self._reader:
+            return {}
+        ids, weights = _postings(self._reader.postings(fieldname, btext))
+        scorer = self._weighting.scorer(self._searcher, fieldname, btext)
+        if not field.scorable:  # whoosh's WeightScorer: the posting's weight
+            return dict(zip(ids, weights, strict=True))
+        idf, k1 = scorer.idf, scorer.K1
+        norms = self._field_norms(fieldname, scorer)
+        top = k1 + 1
+        return {d: idf * ((w * top) / (w + norms[d])) for d, w in zip(ids, weights, strict=True)}
+
+    def _field_norms(self, fieldname: str, scorer) -> list[float]:
+        """K1 * ((1 - B) + B * fl / avgfl) of every document, fl as whoosh stores it."""
+        with self._lock:
+            found = self._norms.get(fieldname)
+        if found is None:
+            length = self._searcher.doc_field_length
+            k1, b, average = scorer.K1, scorer.B, scorer.avgfl
+            found = [
+                k1 * ((1 - b) + b * length(d, fieldname, 1) / average)
+                for d in range(self._searcher.doc_count_all())
+            ]
+            with self._lock:
+                self._norms[fieldname] = found
+        return found
+
+
+def _combine(parts: list[dict[int, float]], intersect: bool) -> dict[int, float]:
+    """And: the documents in every part, their scores summed; Or: in any part, summed
+    over the parts they are in."""
+    if intersect:
+        scores = parts[0]
+        for other in parts[1:]:
+            scores = {d: s + other[d] for d, s in scores.items() if d in other}
+        return scores
+    scores: dict[int, float] = {}
+    for other in parts:
+        for d, s in other.items():
+            scores[d] = scores[d] + s if d in scores else s
+    return scores
+
+
+def _exact_combined(parts, intersect: bool, boost: float):
+    """exact(docnum) of an And or Or whose parts have phrases: the parts' exact scores
+    summed in the order _combine sums them."""
+
+    def exact(d):
+        total = None
+        for found, part_exact in parts:
+            if d not in found:
+                if intersect:
+                    return None
+                continue
+            score = found[d] if part_exact is None else part_exact(d)
+            if score is None:
+                if intersect:
+                    return None
+                continue
+            total = score if total is None else total + score
+        if total is None:
+            return None
+        return total * boost if boost != 1.0 else total
+
+    return exact
+
+
+def _checked(order, exact, wanted: int):
+    """(hits, total, estimated) of candidates in `order` (best upper bound first) by
+    their exact scores: candidates are checked until none left could beat the last
+    hit, and counted all up to PHRASES_COUNTED, on a sample spread over them beyond."""
+    deadline = time.monotonic() + TIME_LIMIT
+    known: dict[int, float | None] = {}
+    hits: list[tuple[int, float]] = []
+    for checked, (d, upper) in enumerate(order, 1):
+        if len(hits) >= wanted and upper < hits[-1][1]:
+            break
+        score = known[d] = exact(d)
+        if score is not None:
+            bisect.insort(hits, (d, score), key=_best_first)
+            del hits[wanted:]
+        if checked % 64 == 0 and time.monotonic() > deadline:
+            raise _TimedOut(hits, len(hits))
+    if len(order) <= PHRASES_COUNTED:
+        found = sum(1 for d, _ in order if (known[d] if d in known else exact(d)) is not None)
+        return hits, found, False
+    step = len(order) / PHRASES_COUNTED
+    sample = sorted(order[int(i * step)][0] for i in range(PHRASES_COUNTED))
+    found = sum(1 for d in sample if (known[d] if d in known else exact(d)) is not None)
+    return hits, max(len(hits), round(found * len(order) / PHRASES_COUNTED)), True
+
+
+class _PhraseChecker:
+    """Whether documents contain a phrase, by the positions of its pairs."""
+
+    def __init__(self, reader, fieldname: str, words: list[str]):
+        self._reader = reader
+        self._fieldname = fieldname
+        self._words = words
+        self._matchers: dict[str, object] = {}
+
+    def contains(self, docnum: int) -> bool:
+        return self._phrase(docnum, self._fieldname, self._words)
+
+    def _phrase(self, docnum: int, fieldname: str, words: list[str]) -> bool:
+        starts = None
+        for offset, word in enumerate(words):
+            matcher = self._matcher(fieldname, word, docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                return False
+            at = {position - offset for position in matcher.value_as("positions")}
+            starts = at if starts is None else starts & at
+            if not starts:
+                return False
+        return True
+
+    def _matcher(self, fieldname: str, word: str, docnum: int):
+        """The term's postings at `docnum` (or after it): the same matcher moved on
+        while documents come in order, a new one when they go back."""
+        key = word
+        matcher = self._matchers.get(key)
+        if matcher is None or not matcher.is_active() or matcher.id() > docnum:
+            matcher = self._matchers[key] = self._reader.postings(fieldname, word.encode("utf-8"))
+        if matcher.is_active() and matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        return matcher
+
+
+def _postings(matcher) -> tuple[list[int], list[float]]:
+    """The document numbers and weights of a term, a block at a time (whoosh 2.7.4's
+    W3LeafMatcher) or a posting at a time (any other matcher)."""
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        # A block's data is (delta-encoded ids, weights: None if all 1, a float if all
+        # the same, else a tuple, values); decoded here in C rather than a posting at a
+        # time by whoosh's delta_decode.
+        while not matcher._atend:
+            matcher._read_data()
+            deltas, block_weights = matcher._data[0], matcher._data[1]
+            ids += itertools.accumulate(deltas)
+            if block_weights is None:
+                weights += itertools.repeat(1.0, len(deltas))
+            elif isinstance(block_weights, float):
+                weights += itertools.repeat(block_weights, len(deltas))
+            else:
+                weights += block_weights
+            matcher._next_block()
+        return ids, weights
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+    """Scores times a boost, as whoosh's WrappingMatcher applies one (not at all for 1)."""
+    if boost == 1.0:
+        return scores
+    return {d: s * boost for d, s in scores.items()}
+
+
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    """Highest score first, then the lower document number (newer), as whoosh's
+    TopCollector orders them."""
+    return (-item[1], item[0])
 
 
 def _round(number: int) -> int:

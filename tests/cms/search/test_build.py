@@ -51,7 +51,7 @@ def test_a_child_process_builds_the_same_index(site_and_records, tmp_path):
     running = build.start(engine.build, tmp_path / "child", records, {"a.json": [1]})
     assert running.wait() == len(records)
     assert _files(tmp_path / "child") == _files(tmp_path / "here")
-    assert all(_answers(tmp_path / "here").values())
+    assert sum(map(len, _answers(tmp_path / "here").values())) > 5
 
 
 def test_from_a_records_file(site_and_records, tmp_path):
