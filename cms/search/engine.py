@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import itertools
 import json
+import operator
 import shutil
 import threading
 import time
@@ -630,9 +632,11 @@ class _BulkScorer:
             scores, exact = self._evaluate(whoosh_query)
         except _Unsupported:
             return None
-        order = sorted(scores.items(), key=_best_first)
-        total, estimated, timed_out = len(order), False, False
-        if exact is not None:
+        total, estimated, timed_out = len(scores), False, False
+        if exact is None:
+            order = _top(scores, wanted)
+        else:
+            order = sorted(scores.items(), key=_best_first)
             try:
                 order, total, estimated = _checked(order, exact, wanted)
             except _TimedOut as stopped:
@@ -693,20 +697,23 @@ class _BulkScorer:
         raise _Unsupported
 
     def _term(self, fieldname: str, text, boost: float) -> dict[int, float]:
-        key = (fieldname, text)
+        key = (fieldname, text, boost)
         with self._lock:
             found = self._terms.get(key)
             if found is not None:
                 self._terms.move_to_end(key)
         if found is None:
-            found = self._score_term(fieldname, text)
+            found = self._score_term(fieldname, text, boost)
             with self._lock:
                 self._terms[key] = found
                 if len(self._terms) > TERMS_CACHED:
                     self._terms.popitem(last=False)
-        return _boosted(found, boost)
+        return found
 
-    def _score_term(self, fieldname: str, text) -> dict[int, float]:
+    def _score_term(self, fieldname: str, text, boost: float) -> dict[int, float]:
+        """{docnum: score} of a term: bm25(...) * boost, as whoosh's scorer and its
+        WrappingMatcher for the boost compute it (the same operations in the same
+        order, so the same floats)."""
         field = self._searcher.schema[fieldname]
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:
@@ -714,11 +721,16 @@ class _BulkScorer:
         ids, weights = _postings(self._reader.postings(fieldname, btext))
         scorer = self._weighting.scorer(self._searcher, fieldname, btext)
         if not field.scorable:  # whoosh's WeightScorer: the posting's weight
-            return dict(zip(ids, weights, strict=True))
+            if boost == 1.0:
+                return dict(zip(ids, weights, strict=True))
+            return {d: w * boost for d, w in zip(ids, weights, strict=True)}
         idf, k1 = scorer.idf, scorer.K1
         norms = self._field_norms(fieldname, scorer)
         top = k1 + 1
-        return {d: idf * ((w * top) / (w + norms[d])) for d, w in zip(ids, weights, strict=True)}
+        pairs = zip(ids, weights, strict=True)
+        if boost == 1.0:
+            return {d: idf * ((w * top) / (w + norms[d])) for d, w in pairs}
+        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in pairs}
 
     def _field_norms(self, fieldname: str, scorer) -> list[float]:
         """K1 * ((1 - B) + B * fl / avgfl) of every document, fl as whoosh stores it."""
@@ -862,6 +874,20 @@ def _postings(matcher) -> tuple[list[int], list[float]]:
         weights.append(matcher.weight())
         matcher.next()
     return ids, weights
+
+
+def _top(scores: dict[int, float], wanted: int) -> list[tuple[int, float]]:
+    """The `wanted` best of `scores`, ordered as _best_first orders them: the highest
+    scores picked in C, then those equal to the lowest of them added, so that ties are
+    broken by document number whatever order the dictionary has."""
+    best = heapq.nlargest(wanted, scores.items(), key=operator.itemgetter(1))
+    if not best:
+        return []
+    lowest = best[-1][1]
+    chosen = [item for item in best if item[1] > lowest]
+    chosen += [(d, s) for d, s in scores.items() if s == lowest]
+    chosen.sort(key=_best_first)
+    return chosen[:wanted]
 
 
 def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:

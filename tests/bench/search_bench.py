@@ -146,15 +146,16 @@ def _build_only(content: Path, index_dir: Path) -> dict:
     records = list(all_records(site))
     suggestions = documents.suggestions(records)
     made = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     count = engine.build(index_dir, records, {"suggestions.json": suggestions})
-    indexed = time.perf_counter() - started
+    indexed, indexed_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "records": count,
         "warm_up_s": round(warm, 2),
         "read_assemble_s": round(read, 2),
         "records_s": round(made, 2),
         "index_s": round(indexed, 2),
+        "index_cpu_s": round(indexed_cpu, 2),  # the same on a machine shared or not
         "index_mb": round(sum(p.stat().st_size for p in index_dir.iterdir()) / 1e6, 1),
         "peak_before_index_mb": round(before),
         "peak_mb": round(_peak_mb()),
@@ -174,6 +175,7 @@ def measure_queries(index_dir: Path, query_set: dict[str, str], rounds: int = 3)
     asked again, `rounds` times: latency overall and by class, and the slowest."""
     chinese.warm_up()
     cold: dict[str, list[float]] = {q: [] for q in query_set}
+    cold_cpu: dict[str, list[float]] = {q: [] for q in query_set}
     cached: list[float] = []
     totals = {}
     for _ in range(rounds):
@@ -181,9 +183,10 @@ def measure_queries(index_dir: Path, query_set: dict[str, str], rounds: int = 3)
         index = engine.SearchIndex(index_dir)
         answers.search(index, answers.Request(q="质量"), TODAY)  # the first query loads caches
         for q in query_set:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             answer = answers.search(index, answers.Request(q=q), TODAY)
             cold[q].append((time.perf_counter() - started) * 1000)
+            cold_cpu[q].append((time.thread_time() - cpu) * 1000)
             totals[q] = ("约" if answer["total_estimated"] else "") + str(answer["total"])
             started = time.perf_counter()
             answers.search(index, answers.Request(q=q), TODAY)
@@ -199,6 +202,15 @@ def measure_queries(index_dir: Path, query_set: dict[str, str], rounds: int = 3)
         "queries": len(query_set),
         "rounds": rounds,
         "afresh": _percentiles(every),
+        # CPU time of the answering thread: what a query costs when it has a core to
+        # itself, whatever else the machine is doing
+        "afresh_cpu": _percentiles([t for values in cold_cpu.values() for t in values]),
+        "by_class_cpu": {
+            label: _percentiles(
+                [t for q, c in query_set.items() if c == label for t in cold_cpu[q]]
+            )
+            for label in dict.fromkeys(query_set.values())
+        },
         "again": _percentiles(cached),
         "by_class": by_class,
         "slowest": [
@@ -324,6 +336,7 @@ def _load(pool: list[str], clients: int, requests: int, seconds: float, port: in
         "failures": failures[0],
         "seconds": round(wall, 1),
         "qps": round(len(latencies) / wall, 1),
+        "load_average": round(os.getloadavg()[0], 1),  # others' work on the machine too
         "latency": _percentiles(latencies),
     }
 
@@ -361,7 +374,7 @@ def run(
     report(f"read and assemble content:      {built['read_assemble_s']:6.1f} s")
     report(f"records (analysis inputs):      {built['records_s']:6.1f} s")
     report(
-        f"index build (analysis + write): {built['index_s']:6.1f} s  "
+        f"index build (analysis + write): {built['index_s']:6.1f} s, CPU {built['index_cpu_s']:.1f} s "
         f"({built['records']} records, {built['index_mb']:.0f} MB)"
     )
     report(
@@ -373,8 +386,11 @@ def run(
     report(f"queries: {asked['queries']} × {rounds} rounds, each asked afresh and again")
     report(f"latency, asked afresh: {_summary(asked['afresh'])}")
     report(f"latency, asked again:  {_summary(asked['again'])}")
+    report(f"  CPU time only:       {_summary(asked['afresh_cpu'])}")
     for label, stats in asked["by_class"].items():
-        report(f"  {label:15s} {_summary(stats)}")
+        report(
+            f"  {label:15s} {_summary(stats)}  (CPU p95 {asked['by_class_cpu'][label]['p95_ms']:.1f} ms)"
+        )
     report("slowest:")
     for slow in asked["slowest"]:
         report(f"  {slow['median_ms']:7.1f} ms  {slow['total']:>8s} hits  {slow['query']}")
@@ -389,7 +405,8 @@ def run(
     report(
         f"under load ({loaded['clients']} clients, gunicorn {loaded['workers']} workers × "
         f"{loaded['threads']} threads): {loaded['qps']:.0f} queries/s over "
-        f"{loaded['requests']} requests in {loaded['seconds']} s, {loaded['failures']} failed; "
+        f"{loaded['requests']} requests in {loaded['seconds']} s, {loaded['failures']} failed, "
+        f"load average {loaded['load_average']}; "
         f"{_summary(loaded['latency'])}"
     )
     return {"build": built, "queries": asked, "load": loaded}
