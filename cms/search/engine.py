@@ -57,6 +57,8 @@ BULK_FROM = 2000  # matches (at most, by the terms' frequencies) from which a qu
 # scored in bulk (_BulkScorer) rather than through whoosh's matchers
 TERMS_CACHED = 256  # terms' scores remembered per open index, for bulk scoring
 PHRASES_COUNTED = 300  # candidates of a phrase checked one by one; beyond, a sample
+RESTRICT_RATIO = 10  # a term is read only at the documents still in play when they are
+# fewer than a tenth of its postings (skipping to each rather than decoding all)
 
 
 # --- Analysis ------------------------------------------------------------------------------
@@ -655,21 +657,24 @@ class _BulkScorer:
     # gives the true score, or None when the document does not match; it is asked of
     # as few documents as need be.
 
-    def _evaluate(self, q):
+    def _evaluate(self, q, within=None):
+        """`within`: the documents the caller will keep (None: all); the answer may
+        leave out others, and does where that saves reading postings."""
         if isinstance(q, query.Term):
-            return self._term(q.fieldname, q.text, q.boost), None
+            return self._term(q.fieldname, q.text, q.boost, within), None
         if isinstance(q, query.Phrase):
-            scores, _ = self._evaluate(query.And([query.Term(q.fieldname, w) for w in q.words]))
-            scores = _boosted(scores, q.boost)
+            pairs = query.And([query.Term(q.fieldname, w) for w in q.words])
+            scores = _boosted(self._evaluate(pairs, within)[0], q.boost)
             checker = _PhraseChecker(self._reader, q.fieldname, list(q.words))
             return scores, lambda d: scores[d] if d in scores and checker.contains(d) else None
         if isinstance(q, _Within):
-            scores, exact = self._evaluate(q.child)
             _docnums, allowed = self._allowed(self._searcher, q.allow)
+            inside = allowed if within is None else allowed & set(within)
+            scores, exact = self._evaluate(q.child, inside)
             return {d: s for d, s in scores.items() if d in allowed}, exact
         if isinstance(q, query.AndMaybe):
-            scores, exact = self._evaluate(q.a)
-            optional, exact_optional = self._evaluate(q.b)
+            scores, exact = self._evaluate(q.a, within)
+            optional, exact_optional = self._evaluate(q.b, scores.keys())
             if exact_optional is not None:
                 raise _Unsupported  # an optional phrase: never made by _query
             get = optional.get
@@ -687,21 +692,37 @@ class _BulkScorer:
                 return found * boost if boost != 1.0 else found
 
             return scores, exact_and_maybe
-        if type(q) in (query.And, query.Or):
-            parts = [self._evaluate(sub) for sub in q.subqueries]
-            scores = _combine([found for found, _ in parts], type(q) is query.And)
+        if type(q) is query.And:
+            # The rarest first: the others are then read only where it matched.
+            subqueries = sorted(q.subqueries, key=lambda sub: sub.estimate_size(self._reader))
+            parts, scores = [], None
+            for sub in subqueries:
+                found, exact = self._evaluate(sub, within if scores is None else scores.keys())
+                parts.append((found, exact))
+                scores = found if scores is None else _combine([scores, found], True)
             scores = _boosted(scores, q.boost)
             if all(exact is None for _, exact in parts):
                 return scores, None
-            return scores, _exact_combined(parts, type(q) is query.And, q.boost)
+            return scores, _exact_combined(parts, True, q.boost)
+        if type(q) is query.Or:
+            parts = [self._evaluate(sub, within) for sub in q.subqueries]
+            scores = _boosted(_combine([found for found, _ in parts], False), q.boost)
+            if all(exact is None for _, exact in parts):
+                return scores, None
+            return scores, _exact_combined(parts, False, q.boost)
         raise _Unsupported
 
-    def _term(self, fieldname: str, text, boost: float) -> dict[int, float]:
+    def _term(self, fieldname: str, text, boost: float, within=None) -> dict[int, float]:
         key = (fieldname, text, boost)
         with self._lock:
             found = self._terms.get(key)
             if found is not None:
                 self._terms.move_to_end(key)
+        if found is None and within is not None:
+            field = self._searcher.schema[fieldname]
+            frequency = self._reader.doc_frequency(fieldname, field.to_bytes(text))
+            if len(within) * RESTRICT_RATIO < frequency:
+                return self._score_term_at(fieldname, text, boost, sorted(within))
         if found is None:
             found = self._score_term(fieldname, text, boost)
             with self._lock:
@@ -731,6 +752,33 @@ class _BulkScorer:
         if boost == 1.0:
             return {d: idf * ((w * top) / (w + norms[d])) for d, w in pairs}
         return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in pairs}
+
+    def _score_term_at(self, fieldname: str, text, boost: float, docnums) -> dict[int, float]:
+        """_score_term for the documents `docnums` (sorted) only: whoosh's matcher skips
+        to each, past whole blocks without decoding them."""
+        field = self._searcher.schema[fieldname]
+        btext = field.to_bytes(text)
+        if (fieldname, btext) not in self._reader:
+            return {}
+        matcher = self._reader.postings(fieldname, btext)
+        found: dict[int, float] = {}
+        for d in docnums:
+            if not matcher.is_active():
+                break
+            if matcher.id() < d:
+                matcher.skip_to(d)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == d:
+                found[d] = matcher.weight()
+        if not field.scorable:
+            return _boosted(found, boost)
+        scorer = self._weighting.scorer(self._searcher, fieldname, btext)
+        idf, top = scorer.idf, scorer.K1 + 1
+        norms = self._field_norms(fieldname, scorer)
+        if boost == 1.0:
+            return {d: idf * ((w * top) / (w + norms[d])) for d, w in found.items()}
+        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in found.items()}
 
     def _field_norms(self, fieldname: str, scorer) -> list[float]:
         """K1 * ((1 - B) + B * fl / avgfl) of every document, fl as whoosh stores it."""

@@ -231,13 +231,16 @@ def measure_load(
     requests: int = 3000,
     seconds: float = 20.0,
     port: int = LOAD_PORT,
-    workers: int = 2,
-    threads: int = 4,
+    workers: int = 3,
+    threads: int = 1,
 ) -> dict:
     """Serve `index_dir` with gunicorn on 127.0.0.1:`port` (`workers` processes of
     `threads` threads) and send it JSON searches drawn from `pool` from `clients`
     concurrent connections, at most `requests` of them and for at most `seconds`:
-    queries per second and latency as the clients saw it."""
+    queries per second and latency as the clients saw it.
+
+    One thread a worker: whoosh's readers share a file position between the matchers
+    of a searcher, so searches in threads of one process are not known to be safe."""
     site = Path(tempfile.mkdtemp(prefix="gongshi-search-load-"))
     build = site / "builds" / "bench"
     (build / "output").mkdir(parents=True)
