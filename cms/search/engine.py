@@ -16,6 +16,9 @@ import functools
 import heapq
 import itertools
 import json
+import marshal
+import math
+import mmap
 import operator
 import shutil
 import threading
@@ -36,7 +39,7 @@ with warnings.catch_warnings():
     for category in (SyntaxWarning, DeprecationWarning):
         # A compile warning's "module" is its file's path without .py.
         warnings.filterwarnings("ignore", category=category, module=r".*[/\\]whoosh[/\\]")
-    from whoosh import collectors, formats, index, query
+    from whoosh import collectors, formats, index, query, scoring
     from whoosh.analysis import Token, Tokenizer
     from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -57,6 +60,8 @@ BULK_FROM = 2000  # matches (at most, by the terms' frequencies) from which a qu
 # scored in bulk (_BulkScorer) rather than through whoosh's matchers
 TERMS_CACHED = 256  # terms' scores remembered per open index, for bulk scoring
 PHRASES_COUNTED = 300  # candidates of a phrase checked one by one; beyond, a sample
+PRECOMPUTED_FROM = 2000  # records a term is in from which its scores are computed when
+# the index is built and kept beside it (read as arrays rather than decoded and scored)
 RESTRICT_RATIO = 10  # a term is read only at the documents still in play when they are
 # fewer than a tenth of its postings (skipping to each rather than decoding all)
 
@@ -267,6 +272,7 @@ def build(directory: Path, records: Iterable[Record], extra: dict[str, object]) 
         raise
     writer.commit()
     store.close()
+    _write_term_scores(directory, getattr(writer, "term_scores", {}))
     for name, value in extra.items():
         (directory / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     (directory / READY).write_text(str(count), encoding="utf-8")
@@ -292,6 +298,9 @@ class _Writer(SegmentWriter):
         # field name -> term (str for _Text fields, bytes otherwise) -> (docnums,
         # weights, values)
         self._terms: dict[str, dict] = {}
+        # (field, term) -> (docnums, BM25F scores) of terms in PRECOMPUTED_FROM records
+        # or more, written beside the index (_write_term_scores)
+        self.term_scores: dict[tuple[str, str], tuple[array, array]] = {}
 
     def add_document(self, **fields):
         """Whoosh's add_document for the fields this schema has (no spelling, vectors,
@@ -340,8 +349,12 @@ class _Writer(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         reader = self.per_document_reader()
+        totals = dict(self.perdocwriter._fieldlengths)  # what whoosh's field_length gives
         try:
-            _write_postings(self.fieldwriter, self.schema, reader, self.docnum, self._terms)
+            _write_postings(
+                self.fieldwriter, self.schema, reader, self.docnum, self._terms,
+                totals, self.term_scores,
+            )  # fmt: skip
         finally:
             reader.close()
         self.fieldwriter.close()
@@ -354,7 +367,9 @@ class _Writer(SegmentWriter):
         self._terms = {}
 
 
-def _write_postings(fieldwriter, schema, lengths_reader, doc_count: int, terms: dict) -> None:
+def _write_postings(
+    fieldwriter, schema, lengths_reader, doc_count: int, terms: dict, totals=None, scores=None
+) -> None:
     """What whoosh's FieldWriter.add_postings and PostingsWriter.add_posting do, a block
     at a time: the same blocks, block statistics and term infos. Terms of _Text fields
     are kept as text until here: UTF-8 sorts as the text does."""
@@ -367,8 +382,18 @@ def _write_postings(fieldwriter, schema, lengths_reader, doc_count: int, terms: 
         postings_writer = fieldwriter._postwriter
         limit = postings_writer._blocklimit
         encode = isinstance(field, _Text)
+        norms = None
+        if scores is not None and encode and field.scorable:
+            average = totals.get(fieldname, 0) / (doc_count or 1) or 1
+            k1, b = _BM25F.K1, _BM25F.B
+            norms = [k1 * ((1 - b) + b * (length or 1) / average) for length in lengths]
         for term in sorted(by_term):
             docnums, weights, values = by_term[term]
+            if norms is not None and len(docnums) >= PRECOMPUTED_FROM:
+                scores[(fieldname, term)] = (
+                    docnums,
+                    _bm25_scores(docnums, weights, norms, doc_count),
+                )
             fieldwriter.start_term(term.encode("utf-8") if encode else term)
             for start in range(0, len(docnums), limit):
                 if start:
@@ -385,6 +410,58 @@ def _write_postings(fieldwriter, schema, lengths_reader, doc_count: int, terms: 
                 postings_writer._maxlength = max(known) if known else 0
             fieldwriter.finish_term()
         fieldwriter.finish_field()
+
+
+_BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
+TERM_SCORES = "term-scores.bin"  # precomputed scores of frequent terms, and their places:
+TERM_SCORES_INDEX = "term-scores.idx"  # {(field, term): (offset, count)}, marshal
+
+
+def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
+    """BM25F's score of a term in each of its documents, computed as whoosh's
+    BM25FScorer computes it at search time (the same idf, average length and stored
+    lengths, the same operations in the same order: the same doubles)."""
+    idf = math.log(doc_count / (len(docnums) + 1)) + 1
+    top = _BM25F.K1 + 1
+    return array(
+        "d", [idf * ((w * top) / (w + norms[d])) for d, w in zip(docnums, weights, strict=True)]
+    )
+
+
+def _write_term_scores(directory: Path, scores: dict) -> None:
+    places = {}
+    with open(directory / TERM_SCORES, "wb") as file:
+        for key in sorted(scores):
+            docnums, values = scores[key]
+            places[key] = (file.tell(), len(docnums))
+            file.write(array("I", docnums).tobytes())
+            file.write(values.tobytes())
+    (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(places))
+
+
+class _TermScores:
+    """The precomputed scores of an index's frequent terms, read from a mapped file."""
+
+    def __init__(self, directory: Path):
+        self._places: dict = {}
+        self._data = b""
+        try:
+            self._places = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
+            with open(directory / TERM_SCORES, "rb") as file:
+                if self._places:
+                    self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except FileNotFoundError:  # an index from before they were written
+            self._places = {}
+
+    def get(self, fieldname: str, text: str) -> dict[int, float] | None:
+        place = self._places.get((fieldname, text))
+        if place is None:
+            return None
+        offset, count = place
+        docnums, values = array("I"), array("d")
+        docnums.frombytes(self._data[offset : offset + 4 * count])
+        values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
+        return dict(zip(docnums, values, strict=True))
 
 
 def is_ready(directory: Path) -> bool:
@@ -440,7 +517,7 @@ class SearchIndex:
         self._cache: OrderedDict[tuple, Results] = OrderedDict()
         self._filters: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._bulk = _BulkScorer(self._searcher, self._allowed)
+        self._bulk = _BulkScorer(self._searcher, self._allowed, _TermScores(self.directory))
 
     def close(self) -> None:
         self._searcher.close()
@@ -618,8 +695,9 @@ class _BulkScorer:
     candidates. Term scores are remembered per open index: frequent terms recur.
     tests/cms/search/test_engine.py compares it with whoosh's scoring of every match."""
 
-    def __init__(self, searcher, allowed):
+    def __init__(self, searcher, allowed, precomputed=None):
         self._searcher = searcher
+        self._precomputed = precomputed
         self._reader = searcher.reader()
         self._allowed = allowed
         self._weighting = searcher.weighting
@@ -735,6 +813,10 @@ class _BulkScorer:
         """{docnum: score} of a term: bm25(...) * boost, as whoosh's scorer and its
         WrappingMatcher for the boost compute it (the same operations in the same
         order, so the same floats)."""
+        if self._precomputed is not None and isinstance(text, str):
+            found = self._precomputed.get(fieldname, text)
+            if found is not None:
+                return _boosted(found, boost)
         field = self._searcher.schema[fieldname]
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:

@@ -128,16 +128,32 @@ def test_a_total_beyond_the_exact_count_is_an_estimate(generated, monkeypatch):
 BULK_QUERIES = [*QUERIES, '"获奖建议名单"', '"精密机械" 公示', "质量 管理"]
 
 
+@pytest.fixture(scope="module")
+def precomputed(generated):
+    """The same records indexed with the scores of terms in 30 records or more computed
+    at build time (at scale: 2,000)."""
+    records, root = generated
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "PRECOMPUTED_FROM", 30)
+        engine.build(root / "precomputed", records, {})
+    assert (root / "precomputed" / engine.TERM_SCORES).stat().st_size > 10_000
+    return root / "precomputed"
+
+
 @pytest.mark.parametrize("q", BULK_QUERIES)
-def test_bulk_scoring_ranks_and_counts_as_whoosh_scoring_every_match(generated, monkeypatch, q):
+@pytest.mark.parametrize("scores", ["at search time", "at build time"])
+def test_bulk_scoring_ranks_and_counts_as_whoosh_scoring_every_match(
+    generated, precomputed, monkeypatch, q, scores
+):
     """Whoosh's own scoring of every match (no skipping, every match counted) against
-    the bulk scorer, which answers queries with many matches at scale."""
+    the bulk scorer, which answers queries with many matches at scale, with term scores
+    computed as it searches or read from those computed when the index was built."""
     _, root = generated
     monkeypatch.setattr(engine, "BULK_FROM", 10**9)
     monkeypatch.setattr(engine, "EXACT_COUNT", 10**9)
     whooshs = engine.SearchIndex(root / "search")
     monkeypatch.setattr(engine, "BULK_FROM", 0)
-    bulk = engine.SearchIndex(root / "search")
+    bulk = engine.SearchIndex(root / "search" if scores == "at search time" else precomputed)
     for filters in FILTERS:
         wanted = whooshs.search(parse(q), filters, TODAY, limit=1000)
         found = bulk.search(parse(q), filters, TODAY, limit=20)
