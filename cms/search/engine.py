@@ -41,7 +41,13 @@ with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=category, module=r".*[/\\]whoosh[/\\]")
     from whoosh import collectors, formats, index, query, scoring
     from whoosh.analysis import Token, Tokenizer
-    from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+    from whoosh.codec.whoosh3 import (
+        LENGTHS_COLUMN,
+        W3Codec,
+        W3LeafMatcher,
+        W3PerDocReader,
+        byte_to_length,
+    )
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.matching import NullMatcher, WrappingMatcher
     from whoosh.searching import TimeLimit
@@ -62,6 +68,7 @@ TERMS_CACHED = 256  # terms' scores remembered per open index, for bulk scoring
 PHRASES_COUNTED = 300  # candidates of a phrase checked one by one; beyond, a sample
 PRECOMPUTED_FROM = 2000  # records a term is in from which its scores are computed when
 # the index is built and kept beside it (read as arrays rather than decoded and scored)
+PRECOMPUTED_FIELDS = ("name", "text", "words")  # (pinyin is asked of Latin queries only)
 RESTRICT_RATIO = 10  # a term is read only at the documents still in play when they are
 # fewer than a tenth of its postings (skipping to each rather than decoding all)
 
@@ -383,7 +390,7 @@ def _write_postings(
         limit = postings_writer._blocklimit
         encode = isinstance(field, _Text)
         norms = None
-        if scores is not None and encode and field.scorable:
+        if scores is not None and fieldname in PRECOMPUTED_FIELDS:
             average = totals.get(fieldname, 0) / (doc_count or 1) or 1
             k1, b = _BM25F.K1, _BM25F.B
             norms = [k1 * ((1 - b) + b * (length or 1) / average) for length in lengths]
@@ -867,12 +874,19 @@ class _BulkScorer:
         with self._lock:
             found = self._norms.get(fieldname)
         if found is None:
-            length = self._searcher.doc_field_length
             k1, b, average = scorer.K1, scorer.B, scorer.avgfl
-            found = [
-                k1 * ((1 - b) + b * length(d, fieldname, 1) / average)
-                for d in range(self._searcher.doc_count_all())
-            ]
+            count = self._searcher.doc_count_all()
+            stored = _length_bytes(self._reader, fieldname)
+            if stored is not None:  # one norm per possible stored byte, then a lookup
+                by_byte = [k1 * ((1 - b) + b * (byte_to_length(i) if i else 1) / average)
+                           for i in range(256)]  # fmt: skip
+                found = [by_byte[i] for i in stored[:count]]
+                found += [by_byte[0]] * (count - len(found))
+            else:
+                length = self._searcher.doc_field_length
+                found = [
+                    k1 * ((1 - b) + b * length(d, fieldname, 1) / average) for d in range(count)
+                ]
             with self._lock:
                 self._norms[fieldname] = found
         return found
@@ -976,6 +990,18 @@ class _PhraseChecker:
         if matcher.is_active() and matcher.id() < docnum:
             matcher.skip_to(docnum)
         return matcher
+
+
+def _length_bytes(reader, fieldname: str) -> bytes | None:
+    """The stored length bytes of a field, one per document, read at once from whoosh
+    2.7.4's lengths column (None if the reader is not that)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None or getattr(column, "_fixedlen", None) != 1:
+        return None
+    return column._dbfile.get(column._basepos, column._count)
 
 
 def _postings(matcher) -> tuple[list[int], list[float]]:
