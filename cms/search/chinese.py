@@ -31,6 +31,8 @@ from pathlib import Path
 MAX_READINGS = 4
 
 _UNIT = re.compile(r"[0-9a-z]+|[^\W_]")
+_RUN = re.compile(r"[^\W_]+")  # adjacent units: pairs never cross what is between runs
+_ASCII = re.compile(r"[0-9a-z]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LATIN = re.compile(r"^[a-z]+$")
 
@@ -95,6 +97,32 @@ def grams(text: str, singles: bool = True) -> list[tuple[str, int]]:
     return terms
 
 
+def gram_lists(text: str, singles: bool = True) -> tuple[list[str], list[int]]:
+    """grams(text, singles) as two lists, terms and their positions, units before pairs
+    within each run of adjacent units: the same terms at the same positions, made with
+    list and map operations rather than one Python step per character (indexing cuts
+    every body this way)."""
+    terms: list[str] = []
+    positions: list[int] = []
+    offset = 0
+    for run in _RUN.findall(text):
+        found = _UNIT.findall(run) if _ASCII.search(run) else list(run)
+        count = len(found)
+        if singles:
+            terms += found
+            positions += range(offset, offset + count)
+        elif count != len(run):  # ASCII runs of two or more characters stand alone too
+            for index, unit in enumerate(found, offset):
+                if len(unit) > 1:
+                    terms.append(unit)
+                    positions.append(index)
+        if count > 1:
+            terms += map(str.__add__, found, found[1:])
+            positions += range(offset, offset + count - 1)
+        offset += count
+    return terms, positions
+
+
 def phrase_terms(text: str) -> list[list[str]]:
     """What a query phrase must match, as runs of consecutive pair terms: ["许继", "继电",
     "电源"] for 许继电源; a single unit stays as is. Punctuation splits runs."""
@@ -157,7 +185,7 @@ def readings(unit: str) -> tuple[str, ...]:
 def pinyin_terms(text: str) -> list[tuple[str, int]]:
     """Full pinyin of normalised text: each syllable and each pair of syllables
     ("yun", "yun cheng"), every reading of every character, positioned by unit."""
-    return _syllable_terms(text, lambda reading: reading)
+    return _syllable_terms(text, _reading)
 
 
 def initial_terms(text: str) -> list[tuple[str, int]]:
@@ -166,20 +194,33 @@ def initial_terms(text: str) -> list[tuple[str, int]]:
     return [(term, position) for term, position in _syllable_terms(text, _initial) if " " in term]
 
 
+def _reading(reading: str) -> str:
+    return reading
+
+
 def _initial(reading: str) -> str:
     return reading[0] if _LATIN.match(reading) else reading
 
 
 def _syllable_terms(text: str, shape) -> list[tuple[str, int]]:
     found = units(text)
-    shaped = [tuple(dict.fromkeys(shape(r) for r in readings(unit))) for unit, _, _ in found]
     terms = []
-    for index, options in enumerate(shaped):
-        terms.extend((option, index) for option in options)
-        if index + 1 < len(found) and found[index + 1][1] == found[index][2]:
-            for first, second in product(options, shaped[index + 1]):
-                terms.append((f"{first} {second}", index))
+    for index, (unit, _start, end) in enumerate(found):
+        terms.extend((option, index) for option in _shaped(unit, shape))
+        if index + 1 < len(found) and found[index + 1][1] == end:
+            terms.extend((pair, index) for pair in _shaped_pairs(unit, found[index + 1][0], shape))
     return terms
+
+
+@lru_cache(maxsize=65536)
+def _shaped(unit: str, shape) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(shape(reading) for reading in readings(unit)))
+
+
+@lru_cache(maxsize=262144)
+def _shaped_pairs(first: str, second: str, shape) -> tuple[str, ...]:
+    """Every reading of two adjacent units as a syllable pair, once per build."""
+    return tuple(f"{a} {b}" for a, b in product(_shaped(first, shape), _shaped(second, shape)))
 
 
 def query_pinyin(text: str) -> list[list[str]]:

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import itertools
 import json
+import marshal
+import math
+import mmap
+import operator
 import shutil
 import threading
 import time
 import warnings
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +39,15 @@ with warnings.catch_warnings():
     for category in (SyntaxWarning, DeprecationWarning):
         # A compile warning's "module" is its file's path without .py.
         warnings.filterwarnings("ignore", category=category, module=r".*[/\\]whoosh[/\\]")
-    from whoosh import collectors, formats, index, query
+    from whoosh import collectors, formats, index, query, scoring
     from whoosh.analysis import Token, Tokenizer
+    from whoosh.codec.whoosh3 import (
+        LENGTHS_COLUMN,
+        W3Codec,
+        W3LeafMatcher,
+        W3PerDocReader,
+        byte_to_length,
+    )
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.matching import NullMatcher, WrappingMatcher
     from whoosh.searching import TimeLimit
@@ -50,6 +62,15 @@ EXACT_COUNT = 1000  # matches counted exactly; a total beyond is an estimate
 SAMPLES, SAMPLE_HITS = 10, 50  # stretches of the index an estimate counts in, and up to
 CACHE_SIZE = 1024  # answers remembered per open index
 FILTERS_CACHED = 64  # filters' documents remembered per open index
+BULK_FROM = 2000  # matches (at most, by the terms' frequencies) from which a query is
+# scored in bulk (_BulkScorer) rather than through whoosh's matchers
+TERMS_CACHED = 256  # terms' scores remembered per open index, for bulk scoring
+PHRASES_COUNTED = 300  # candidates of a phrase checked one by one; beyond, a sample
+PRECOMPUTED_FROM = 2000  # records a term is in from which its scores are computed when
+# the index is built and kept beside it (read as arrays rather than decoded and scored)
+PRECOMPUTED_FIELDS = ("name", "text", "words")  # (pinyin is asked of Latin queries only)
+RESTRICT_RATIO = 10  # a term is read only at the documents still in play when they are
+# fewer than a tenth of its postings (skipping to each rather than decoding all)
 
 
 # --- Analysis ------------------------------------------------------------------------------
@@ -89,64 +110,128 @@ def _words(text: str):
     return [(word, position) for position, word in enumerate(chinese.words(text))]
 
 
+def _gram_lists_and_singles(text: str):
+    return chinese.gram_lists(text, singles=True)
+
+
+def _pair_lists(text: str):
+    return chinese.gram_lists(text, singles=False)
+
+
+def _word_lists(text: str):
+    """jieba's words line by line, each line cut once per build: names and summaries
+    repeat (a programme's notices share their titles' words), jieba is slow."""
+    found: list[str] = []
+    for line in text.split("\n"):
+        found += _line_words(line)
+    return found, range(len(found))
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_words(line: str) -> tuple[str, ...]:
+    return tuple(chinese.words(line))
+
+
+class _AsLists:
+    """A (term, position) function's answer as two lists (module level: the schema,
+    with its fields, is pickled into the index)."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.function is self.function
+
+    def __hash__(self):
+        return hash(self.function)
+
+    def __call__(self, text: str):
+        found = self.function(text)
+        return [term for term, _ in found], [position for _, position in found]
+
+
 class _Text(TEXT):
     """A TEXT field over one of chinese.py's (term, position) functions.
 
-    Indexing goes straight from the function's terms to whoosh's posting values, without
-    whoosh's Token objects and generators (the same values, a third of the time); values
-    of up to SHORT characters (names, titles: many repeat, such as a programme's notice
-    titles) are cut once per build."""
+    Indexing goes straight from the terms to whoosh's posting values, without whoosh's
+    Token objects and generators (the same values, a fraction of the time): `lists`
+    gives the same terms and positions as `function`, as two lists (chinese.gram_lists).
+    Values of up to SHORT characters (names, titles: many repeat, such as a programme's
+    notice titles) are cut once per build."""
 
     SHORT = 200
 
-    def __init__(self, function, phrase=True, field_boost=1.0):
+    def __init__(self, function, phrase=True, field_boost=1.0, lists=None):
         super().__init__(analyzer=_Terms(function), phrase=phrase, field_boost=field_boost)
         self.function = function
+        self.lists = lists or _AsLists(function)
 
-    def index(self, value, **kwargs):
+    def postings(self, value) -> tuple[list[str], list[float], list[bytes], int]:
+        """(terms, weights, encoded values, field length) of a value: one entry per
+        distinct term, as whoosh's Positions or Frequency format gives them."""
         boost, positions = self.format.field_boost, self.format.supports("positions")
         if len(value) <= self.SHORT:
-            return _cut_short(self.function, boost, positions, value)
-        return _cut(self.function, boost, positions, value)
+            return _cut_short(self.lists, boost, positions, value)
+        return _cut(self.lists, boost, positions, value)
 
-
-def _cut(function, boost: float, positions: bool, value: str) -> list:
-    """(term bytes, frequency, weight, value bytes) of each term, as whoosh's Positions
-    or Frequency format gives them (every token's boost is 1)."""
-    found: dict[str, list[int]] = {}
-    for term, position in function(value):
-        at = found.get(term)
-        if at is None:
-            found[term] = [position]
-        else:
-            at.append(position)
-    if positions:
+    def index(self, value, **kwargs):
+        terms, weights, values, _length = self.postings(value)
+        boost = self.format.field_boost
         return [
-            (term.encode("utf-8"), len(at), len(at) * boost, _encode_positions(at))
-            for term, at in found.items()
+            (term.encode("utf-8"), round(weight / boost), weight, encoded)
+            for term, weight, encoded in zip(terms, weights, values, strict=True)
         ]
-    return [
-        (term.encode("utf-8"), len(at), len(at) * boost, pack_uint(len(at)))
-        for term, at in found.items()
+
+
+def _cut(lists, boost: float, positions: bool, value: str) -> tuple:
+    """(distinct terms, weights, encoded values, length) of a value: a term's weight is
+    its frequency times the field's boost (every token's boost is 1), its value its
+    positions (Positions format) or its frequency (Frequency format)."""
+    terms, at = lists(value)
+    length = len(terms)
+    counts = Counter(terms)
+    if len(counts) == length:  # every term once: most names, many short values
+        distinct = terms
+        weights = [boost] * length
+        if positions:
+            values = [_ONE_POSITION.get(p) or _one_position(p) for p in at]
+        else:
+            values = [_ONCE] * length
+        return distinct, weights, values, length
+    distinct = list(counts)
+    weights = [counts[term] * boost for term in distinct]
+    if not positions:
+        values = [_FREQUENCIES.get(counts[term]) or pack_uint(counts[term]) for term in distinct]
+        return distinct, weights, values, length
+    first = dict(zip(reversed(terms), reversed(at), strict=True))  # each term's first position
+    repeated = {term: [] for term, count in counts.items() if count > 1}
+    for term, position in zip(terms, at, strict=True):
+        if term in repeated:
+            repeated[term].append(position)
+    values = [
+        _POSITIONS.encode(repeated[term])
+        if term in repeated
+        else (_ONE_POSITION.get(first[term]) or _one_position(first[term]))
+        for term in distinct
     ]
+    return distinct, weights, values, length
 
 
 @functools.lru_cache(maxsize=8192)
-def _cut_short(function, boost: float, positions: bool, value: str) -> tuple:
-    return tuple(_cut(function, boost, positions, value))
+def _cut_short(lists, boost: float, positions: bool, value: str) -> tuple:
+    return _cut(lists, boost, positions, value)
 
 
 _POSITIONS = formats.Positions()
 _ONE_POSITION: dict[int, bytes] = {}
+_ONCE = pack_uint(1)
+_FREQUENCIES = {count: pack_uint(count) for count in range(1, 256)}
 
 
-def _encode_positions(positions: list[int]) -> bytes:
-    """formats.Positions.encode, remembered for a term found once (most are)."""
-    if len(positions) > 1:
-        return _POSITIONS.encode(positions)
-    encoded = _ONE_POSITION.get(positions[0])
-    if encoded is None:
-        encoded = _ONE_POSITION[positions[0]] = _POSITIONS.encode(positions)
+def _one_position(position: int) -> bytes:
+    """formats.Positions.encode of a single position, remembered (most terms are found
+    once in a value)."""
+    encoded = _ONE_POSITION[position] = _POSITIONS.encode([position])
     return encoded
 
 
@@ -155,10 +240,10 @@ SCHEMA = Schema(
     key=ID(stored=True, unique=True),
     kind=ID(stored=True),
     # What a thing is called: a winner's names (current and former), a document's title.
-    name=_Text(_grams_and_singles, field_boost=3.0),
+    name=_Text(_grams_and_singles, field_boost=3.0, lists=_gram_lists_and_singles),
     # Everything else searchable: bodies, lists, 文号, issuing bodies, programmes, levels.
-    text=_Text(_pairs),
-    words=_Text(_words, phrase=False),
+    text=_Text(_pairs, lists=_pair_lists),
+    words=_Text(_words, phrase=False, lists=_word_lists),
     pinyin=_Text(chinese.pinyin_terms),
     initials=_Text(chinese.initial_terms),
     code=KEYWORD(),  # credit codes, exactly
@@ -194,6 +279,7 @@ def build(directory: Path, records: Iterable[Record], extra: dict[str, object]) 
         raise
     writer.commit()
     store.close()
+    _write_term_scores(directory, getattr(writer, "term_scores", {}))
     for name, value in extra.items():
         (directory / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     (directory / READY).write_text(str(count), encoding="utf-8")
@@ -212,9 +298,16 @@ class _Writer(SegmentWriter):
     the same as its writer makes (tests/cms/search/test_engine.py compares them)."""
 
     def __init__(self, store):
-        super().__init__(store)
+        # zlib level 1 for blocks of postings: most of their compression for a third of
+        # the time of whoosh's default (3); every reader reads either.
+        super().__init__(store, codec=W3Codec(compression=1))
         self.pool = None  # unused: postings go to self._terms
-        self._terms: dict[tuple[str, bytes], tuple[list, list, list]] = {}
+        # field name -> term (str for _Text fields, bytes otherwise) -> (docnums,
+        # weights, values)
+        self._terms: dict[str, dict] = {}
+        # (field, term) -> (docnums, BM25F scores) of terms in PRECOMPUTED_FROM records
+        # or more, written beside the index (_write_term_scores)
+        self.term_scores: dict[tuple[str, str], tuple[array, array]] = {}
 
     def add_document(self, **fields):
         """Whoosh's add_document for the fields this schema has (no spelling, vectors,
@@ -223,21 +316,33 @@ class _Writer(SegmentWriter):
         self._check_fields(self.schema, fields)
         perdoc = self.perdocwriter
         docnum = self.docnum
-        terms = self._terms
         perdoc.start_doc(docnum)
         for fieldname in sorted(fields):
             value = fields[fieldname]
             field = self.schema[fieldname]
             length = 0
             if field.indexed:
-                for term, frequency, weight, encoded in field.index(value):
-                    postings = terms.get((fieldname, term))
-                    if postings is None:
-                        postings = terms[(fieldname, term)] = ([], [], [])
-                    postings[0].append(docnum)
-                    postings[1].append(weight)
-                    postings[2].append(encoded)
-                    length += frequency
+                if isinstance(field, _Text):
+                    terms, weights, values, length = field.postings(value)
+                else:
+                    found = list(field.index(value))
+                    terms = [term for term, _, _, _ in found]
+                    weights = [weight for _, _, weight, _ in found]
+                    values = [encoded for _, _, _, encoded in found]
+                    length = sum(frequency for _, frequency, _, _ in found)
+                postings = self._terms.get(fieldname)
+                if postings is None:
+                    postings = self._terms[fieldname] = {}
+                get = postings.get
+                for term, weight, encoded in zip(terms, weights, values, strict=True):
+                    entry = get(term)
+                    if entry is None:
+                        # Arrays: 4 bytes a posting rather than a pointer to an object.
+                        postings[term] = (array("I", (docnum,)), array("f", (weight,)), [encoded])
+                    else:
+                        entry[0].append(docnum)
+                        entry[1].append(weight)
+                        entry[2].append(encoded)
                 if not field.scorable:
                     length = 0
             perdoc.add_field(fieldname, field, value if field.stored else None, length)
@@ -251,8 +356,12 @@ class _Writer(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         reader = self.per_document_reader()
+        totals = dict(self.perdocwriter._fieldlengths)  # what whoosh's field_length gives
         try:
-            _write_postings(self.fieldwriter, self.schema, reader, self.docnum, self._terms)
+            _write_postings(
+                self.fieldwriter, self.schema, reader, self.docnum, self._terms,
+                totals, self.term_scores,
+            )  # fmt: skip
         finally:
             reader.close()
         self.fieldwriter.close()
@@ -265,28 +374,40 @@ class _Writer(SegmentWriter):
         self._terms = {}
 
 
-def _write_postings(fieldwriter, schema, lengths_reader, doc_count: int, terms: dict) -> None:
+def _write_postings(
+    fieldwriter, schema, lengths_reader, doc_count: int, terms: dict, totals=None, scores=None
+) -> None:
     """What whoosh's FieldWriter.add_postings and PostingsWriter.add_posting do, a block
-    at a time: the same blocks, block statistics and term infos."""
-    by_field: dict[str, list[bytes]] = {}
-    for fieldname, term in terms:
-        by_field.setdefault(fieldname, []).append(term)
-    for fieldname in sorted(by_field):
+    at a time: the same blocks, block statistics and term infos. Terms of _Text fields
+    are kept as text until here: UTF-8 sorts as the text does."""
+    for fieldname in sorted(terms):
         field = schema[fieldname]
+        by_term = terms.pop(fieldname)  # freed field by field as it is written
         length = lengths_reader.doc_field_length
         lengths = [length(docnum, fieldname, 0) for docnum in range(doc_count)]
         fieldwriter.start_field(fieldname, field)
         postings_writer = fieldwriter._postwriter
         limit = postings_writer._blocklimit
-        for term in sorted(by_field[fieldname]):
-            docnums, weights, values = terms[(fieldname, term)]
-            fieldwriter.start_term(term)
+        encode = isinstance(field, _Text)
+        norms = None
+        if scores is not None and fieldname in PRECOMPUTED_FIELDS:
+            average = totals.get(fieldname, 0) / (doc_count or 1) or 1
+            k1, b = _BM25F.K1, _BM25F.B
+            norms = [k1 * ((1 - b) + b * (length or 1) / average) for length in lengths]
+        for term in sorted(by_term):
+            docnums, weights, values = by_term[term]
+            if norms is not None and len(docnums) >= PRECOMPUTED_FROM:
+                scores[(fieldname, term)] = (
+                    docnums,
+                    _bm25_scores(docnums, weights, norms, doc_count),
+                )
+            fieldwriter.start_term(term.encode("utf-8") if encode else term)
             for start in range(0, len(docnums), limit):
                 if start:
                     postings_writer._write_block()  # and starts the next one
                 block = docnums[start : start + limit]
-                postings_writer._ids = array("I", block)
-                postings_writer._weights = array("f", weights[start : start + limit])
+                postings_writer._ids = block
+                postings_writer._weights = weights[start : start + limit]
                 postings_writer._values = [
                     value for value in values[start : start + limit] if value
                 ]
@@ -296,6 +417,58 @@ def _write_postings(fieldwriter, schema, lengths_reader, doc_count: int, terms: 
                 postings_writer._maxlength = max(known) if known else 0
             fieldwriter.finish_term()
         fieldwriter.finish_field()
+
+
+_BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
+TERM_SCORES = "term-scores.bin"  # precomputed scores of frequent terms, and their places:
+TERM_SCORES_INDEX = "term-scores.idx"  # {(field, term): (offset, count)}, marshal
+
+
+def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
+    """BM25F's score of a term in each of its documents, computed as whoosh's
+    BM25FScorer computes it at search time (the same idf, average length and stored
+    lengths, the same operations in the same order: the same doubles)."""
+    idf = math.log(doc_count / (len(docnums) + 1)) + 1
+    top = _BM25F.K1 + 1
+    return array(
+        "d", [idf * ((w * top) / (w + norms[d])) for d, w in zip(docnums, weights, strict=True)]
+    )
+
+
+def _write_term_scores(directory: Path, scores: dict) -> None:
+    places = {}
+    with open(directory / TERM_SCORES, "wb") as file:
+        for key in sorted(scores):
+            docnums, values = scores[key]
+            places[key] = (file.tell(), len(docnums))
+            file.write(array("I", docnums).tobytes())
+            file.write(values.tobytes())
+    (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(places))
+
+
+class _TermScores:
+    """The precomputed scores of an index's frequent terms, read from a mapped file."""
+
+    def __init__(self, directory: Path):
+        self._places: dict = {}
+        self._data = b""
+        try:
+            self._places = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
+            with open(directory / TERM_SCORES, "rb") as file:
+                if self._places:
+                    self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except FileNotFoundError:  # an index from before they were written
+            self._places = {}
+
+    def get(self, fieldname: str, text: str) -> dict[int, float] | None:
+        place = self._places.get((fieldname, text))
+        if place is None:
+            return None
+        offset, count = place
+        docnums, values = array("I"), array("d")
+        docnums.frombytes(self._data[offset : offset + 4 * count])
+        values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
+        return dict(zip(docnums, values, strict=True))
 
 
 def is_ready(directory: Path) -> bool:
@@ -351,6 +524,7 @@ class SearchIndex:
         self._cache: OrderedDict[tuple, Results] = OrderedDict()
         self._filters: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._bulk = _BulkScorer(self._searcher, self._allowed, _TermScores(self.directory))
 
     def close(self) -> None:
         self._searcher.close()
@@ -389,9 +563,12 @@ class SearchIndex:
                 return self._cache[key]
         upper = whoosh_query.estimate_size(self._searcher.reader())
         wanted = min(offset + limit, MAX_RESULTS)
+        found = None
         if sort == "date":
             found = self._newest(whoosh_query, offset, wanted)
-        else:
+        elif upper > BULK_FROM:
+            found = self._bulk.ranked(whoosh_query, offset, wanted)
+        if found is None:
             found = self._ranked(whoosh_query, offset, wanted, exact=upper <= EXACT_COUNT)
         if found.total is None:
             found.total, found.estimated = self._count(whoosh_query, upper)
@@ -498,6 +675,388 @@ class SearchIndex:
 
     def suggestions(self) -> dict[str, list[str]]:
         return self.extra.get("suggestions", {})
+
+
+class _Unsupported(Exception):
+    """A query the bulk scorer does not know: whoosh's matchers answer it."""
+
+
+class _TimedOut(Exception):
+    def __init__(self, hits, total):
+        super().__init__()
+        self.hits = hits
+        self.total = total
+
+
+class _BulkScorer:
+    """Whoosh's ranking of a query with many matches, computed a term at a time.
+
+    Whoosh scores one match at a time through a tree of matchers in pure Python (about
+    50 µs a match): a word found in most records takes most of a second. Here each
+    term's postings are read a block at a time and scored in one pass with BM25F's
+    formula as whoosh computes it (same idf, average length, quantised field lengths,
+    boosts), into {docnum: score}; And intersects and sums, Or unites and sums,
+    AndMaybe adds its optional scores, a filter keeps the documents it allows, a phrase
+    is its pairs' intersection (whoosh scores a phrase as the sum of its terms) checked
+    by position for the hits shown, and for a count on a sample beyond PHRASES_COUNTED
+    candidates. Term scores are remembered per open index: frequent terms recur.
+    tests/cms/search/test_engine.py compares it with whoosh's scoring of every match."""
+
+    def __init__(self, searcher, allowed, precomputed=None):
+        self._searcher = searcher
+        self._precomputed = precomputed
+        self._reader = searcher.reader()
+        self._allowed = allowed
+        self._weighting = searcher.weighting
+        self._norms: dict[str, list[float]] = {}
+        self._terms: OrderedDict[tuple, dict[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def ranked(self, whoosh_query, offset: int, wanted: int) -> Results | None:
+        """Hits `offset` to `wanted` and the total, or None for a query it does not
+        know."""
+        try:
+            scores, exact = self._evaluate(whoosh_query)
+        except _Unsupported:
+            return None
+        total, estimated, timed_out = len(scores), False, False
+        if exact is None:
+            order = _top(scores, wanted)
+        else:
+            order = sorted(scores.items(), key=_best_first)
+            try:
+                order, total, estimated = _checked(order, exact, wanted)
+            except _TimedOut as stopped:
+                order, total, estimated, timed_out = stopped.hits, stopped.total, True, True
+        stored = self._searcher.stored_fields
+        hits = [
+            Hit(data=json.loads(stored(docnum)["data"]), score=score)
+            for docnum, score in order[offset:wanted]
+        ]
+        total = _round(total) if estimated else total
+        return Results(hits, total, timed_out=timed_out, estimated=estimated)
+
+    # Evaluation: ({docnum: score}, exact) of a query. Without phrases, exact is None
+    # and the scores are whoosh's. With phrases, the scores are what they would be if
+    # every phrase were there (an upper bound: scores are positive), and exact(docnum)
+    # gives the true score, or None when the document does not match; it is asked of
+    # as few documents as need be.
+
+    def _evaluate(self, q, within=None):
+        """`within`: the documents the caller will keep (None: all); the answer may
+        leave out others, and does where that saves reading postings."""
+        if isinstance(q, query.Term):
+            return self._term(q.fieldname, q.text, q.boost, within), None
+        if isinstance(q, query.Phrase):
+            pairs = query.And([query.Term(q.fieldname, w) for w in q.words])
+            scores = _boosted(self._evaluate(pairs, within)[0], q.boost)
+            checker = _PhraseChecker(self._reader, q.fieldname, list(q.words))
+            return scores, lambda d: scores[d] if d in scores and checker.contains(d) else None
+        if isinstance(q, _Within):
+            _docnums, allowed = self._allowed(self._searcher, q.allow)
+            inside = allowed if within is None else allowed & set(within)
+            scores, exact = self._evaluate(q.child, inside)
+            return {d: s for d, s in scores.items() if d in allowed}, exact
+        if isinstance(q, query.AndMaybe):
+            scores, exact = self._evaluate(q.a, within)
+            optional, exact_optional = self._evaluate(q.b, scores.keys())
+            if exact_optional is not None:
+                raise _Unsupported  # an optional phrase: never made by _query
+            get = optional.get
+            scores = {d: s + get(d) if d in optional else s for d, s in scores.items()}
+            scores = _boosted(scores, q.boost)
+            if exact is None:
+                return scores, None
+            boost = q.boost
+
+            def exact_and_maybe(d):
+                found = exact(d)
+                if found is None:
+                    return None
+                found = found + optional[d] if d in optional else found
+                return found * boost if boost != 1.0 else found
+
+            return scores, exact_and_maybe
+        if type(q) is query.And:
+            # The rarest first: the others are then read only where it matched.
+            subqueries = sorted(q.subqueries, key=lambda sub: sub.estimate_size(self._reader))
+            parts, scores = [], None
+            for sub in subqueries:
+                found, exact = self._evaluate(sub, within if scores is None else scores.keys())
+                parts.append((found, exact))
+                scores = found if scores is None else _combine([scores, found], True)
+            scores = _boosted(scores, q.boost)
+            if all(exact is None for _, exact in parts):
+                return scores, None
+            return scores, _exact_combined(parts, True, q.boost)
+        if type(q) is query.Or:
+            parts = [self._evaluate(sub, within) for sub in q.subqueries]
+            scores = _boosted(_combine([found for found, _ in parts], False), q.boost)
+            if all(exact is None for _, exact in parts):
+                return scores, None
+            return scores, _exact_combined(parts, False, q.boost)
+        raise _Unsupported
+
+    def _term(self, fieldname: str, text, boost: float, within=None) -> dict[int, float]:
+        key = (fieldname, text, boost)
+        with self._lock:
+            found = self._terms.get(key)
+            if found is not None:
+                self._terms.move_to_end(key)
+        if found is None and within is not None:
+            field = self._searcher.schema[fieldname]
+            frequency = self._reader.doc_frequency(fieldname, field.to_bytes(text))
+            if len(within) * RESTRICT_RATIO < frequency:
+                return self._score_term_at(fieldname, text, boost, sorted(within))
+        if found is None:
+            found = self._score_term(fieldname, text, boost)
+            with self._lock:
+                self._terms[key] = found
+                if len(self._terms) > TERMS_CACHED:
+                    self._terms.popitem(last=False)
+        return found
+
+    def _score_term(self, fieldname: str, text, boost: float) -> dict[int, float]:
+        """{docnum: score} of a term: bm25(...) * boost, as whoosh's scorer and its
+        WrappingMatcher for the boost compute it (the same operations in the same
+        order, so the same floats)."""
+        if self._precomputed is not None and isinstance(text, str):
+            found = self._precomputed.get(fieldname, text)
+            if found is not None:
+                return _boosted(found, boost)
+        field = self._searcher.schema[fieldname]
+        btext = field.to_bytes(text)
+        if (fieldname, btext) not in self._reader:
+            return {}
+        ids, weights = _postings(self._reader.postings(fieldname, btext))
+        scorer = self._weighting.scorer(self._searcher, fieldname, btext)
+        if not field.scorable:  # whoosh's WeightScorer: the posting's weight
+            if boost == 1.0:
+                return dict(zip(ids, weights, strict=True))
+            return {d: w * boost for d, w in zip(ids, weights, strict=True)}
+        idf, k1 = scorer.idf, scorer.K1
+        norms = self._field_norms(fieldname, scorer)
+        top = k1 + 1
+        pairs = zip(ids, weights, strict=True)
+        if boost == 1.0:
+            return {d: idf * ((w * top) / (w + norms[d])) for d, w in pairs}
+        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in pairs}
+
+    def _score_term_at(self, fieldname: str, text, boost: float, docnums) -> dict[int, float]:
+        """_score_term for the documents `docnums` (sorted) only: whoosh's matcher skips
+        to each, past whole blocks without decoding them."""
+        field = self._searcher.schema[fieldname]
+        btext = field.to_bytes(text)
+        if (fieldname, btext) not in self._reader:
+            return {}
+        matcher = self._reader.postings(fieldname, btext)
+        found: dict[int, float] = {}
+        for d in docnums:
+            if not matcher.is_active():
+                break
+            if matcher.id() < d:
+                matcher.skip_to(d)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == d:
+                found[d] = matcher.weight()
+        if not field.scorable:
+            return _boosted(found, boost)
+        scorer = self._weighting.scorer(self._searcher, fieldname, btext)
+        idf, top = scorer.idf, scorer.K1 + 1
+        norms = self._field_norms(fieldname, scorer)
+        if boost == 1.0:
+            return {d: idf * ((w * top) / (w + norms[d])) for d, w in found.items()}
+        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in found.items()}
+
+    def _field_norms(self, fieldname: str, scorer) -> list[float]:
+        """K1 * ((1 - B) + B * fl / avgfl) of every document, fl as whoosh stores it."""
+        with self._lock:
+            found = self._norms.get(fieldname)
+        if found is None:
+            k1, b, average = scorer.K1, scorer.B, scorer.avgfl
+            count = self._searcher.doc_count_all()
+            stored = _length_bytes(self._reader, fieldname)
+            if stored is not None:  # one norm per possible stored byte, then a lookup
+                by_byte = [k1 * ((1 - b) + b * (byte_to_length(i) if i else 1) / average)
+                           for i in range(256)]  # fmt: skip
+                found = [by_byte[i] for i in stored[:count]]
+                found += [by_byte[0]] * (count - len(found))
+            else:
+                length = self._searcher.doc_field_length
+                found = [
+                    k1 * ((1 - b) + b * length(d, fieldname, 1) / average) for d in range(count)
+                ]
+            with self._lock:
+                self._norms[fieldname] = found
+        return found
+
+
+def _combine(parts: list[dict[int, float]], intersect: bool) -> dict[int, float]:
+    """And: the documents in every part, their scores summed; Or: in any part, summed
+    over the parts they are in."""
+    if intersect:
+        scores = parts[0]
+        for other in parts[1:]:
+            scores = {d: s + other[d] for d, s in scores.items() if d in other}
+        return scores
+    scores: dict[int, float] = {}
+    for other in parts:
+        for d, s in other.items():
+            scores[d] = scores[d] + s if d in scores else s
+    return scores
+
+
+def _exact_combined(parts, intersect: bool, boost: float):
+    """exact(docnum) of an And or Or whose parts have phrases: the parts' exact scores
+    summed in the order _combine sums them."""
+
+    def exact(d):
+        total = None
+        for found, part_exact in parts:
+            if d not in found:
+                if intersect:
+                    return None
+                continue
+            score = found[d] if part_exact is None else part_exact(d)
+            if score is None:
+                if intersect:
+                    return None
+                continue
+            total = score if total is None else total + score
+        if total is None:
+            return None
+        return total * boost if boost != 1.0 else total
+
+    return exact
+
+
+def _checked(order, exact, wanted: int):
+    """(hits, total, estimated) of candidates in `order` (best upper bound first) by
+    their exact scores: candidates are checked until none left could beat the last
+    hit, and counted all up to PHRASES_COUNTED, on a sample spread over them beyond."""
+    deadline = time.monotonic() + TIME_LIMIT
+    known: dict[int, float | None] = {}
+    hits: list[tuple[int, float]] = []
+    for checked, (d, upper) in enumerate(order, 1):
+        if len(hits) >= wanted and upper < hits[-1][1]:
+            break
+        score = known[d] = exact(d)
+        if score is not None:
+            bisect.insort(hits, (d, score), key=_best_first)
+            del hits[wanted:]
+        if checked % 64 == 0 and time.monotonic() > deadline:
+            raise _TimedOut(hits, len(hits))
+    if len(order) <= PHRASES_COUNTED:
+        found = sum(1 for d, _ in order if (known[d] if d in known else exact(d)) is not None)
+        return hits, found, False
+    step = len(order) / PHRASES_COUNTED
+    sample = sorted(order[int(i * step)][0] for i in range(PHRASES_COUNTED))
+    found = sum(1 for d in sample if (known[d] if d in known else exact(d)) is not None)
+    return hits, max(len(hits), round(found * len(order) / PHRASES_COUNTED)), True
+
+
+class _PhraseChecker:
+    """Whether documents contain a phrase, by the positions of its pairs."""
+
+    def __init__(self, reader, fieldname: str, words: list[str]):
+        self._reader = reader
+        self._fieldname = fieldname
+        self._words = words
+        self._matchers: dict[str, object] = {}
+
+    def contains(self, docnum: int) -> bool:
+        return self._phrase(docnum, self._fieldname, self._words)
+
+    def _phrase(self, docnum: int, fieldname: str, words: list[str]) -> bool:
+        starts = None
+        for offset, word in enumerate(words):
+            matcher = self._matcher(fieldname, word, docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                return False
+            at = {position - offset for position in matcher.value_as("positions")}
+            starts = at if starts is None else starts & at
+            if not starts:
+                return False
+        return True
+
+    def _matcher(self, fieldname: str, word: str, docnum: int):
+        """The term's postings at `docnum` (or after it): the same matcher moved on
+        while documents come in order, a new one when they go back."""
+        key = word
+        matcher = self._matchers.get(key)
+        if matcher is None or not matcher.is_active() or matcher.id() > docnum:
+            matcher = self._matchers[key] = self._reader.postings(fieldname, word.encode("utf-8"))
+        if matcher.is_active() and matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        return matcher
+
+
+def _length_bytes(reader, fieldname: str) -> bytes | None:
+    """The stored length bytes of a field, one per document, read at once from whoosh
+    2.7.4's lengths column (None if the reader is not that)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None or getattr(column, "_fixedlen", None) != 1:
+        return None
+    return column._dbfile.get(column._basepos, column._count)
+
+
+def _postings(matcher) -> tuple[list[int], list[float]]:
+    """The document numbers and weights of a term, a block at a time (whoosh 2.7.4's
+    W3LeafMatcher) or a posting at a time (any other matcher)."""
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        # A block's data is (delta-encoded ids, weights: None if all 1, a float if all
+        # the same, else a tuple, values); decoded here in C rather than a posting at a
+        # time by whoosh's delta_decode.
+        while not matcher._atend:
+            matcher._read_data()
+            deltas, block_weights = matcher._data[0], matcher._data[1]
+            ids += itertools.accumulate(deltas)
+            if block_weights is None:
+                weights += itertools.repeat(1.0, len(deltas))
+            elif isinstance(block_weights, float):
+                weights += itertools.repeat(block_weights, len(deltas))
+            else:
+                weights += block_weights
+            matcher._next_block()
+        return ids, weights
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def _top(scores: dict[int, float], wanted: int) -> list[tuple[int, float]]:
+    """The `wanted` best of `scores`, ordered as _best_first orders them: the highest
+    scores picked in C, then those equal to the lowest of them added, so that ties are
+    broken by document number whatever order the dictionary has."""
+    best = heapq.nlargest(wanted, scores.items(), key=operator.itemgetter(1))
+    if not best:
+        return []
+    lowest = best[-1][1]
+    chosen = [item for item in best if item[1] > lowest]
+    chosen += [(d, s) for d, s in scores.items() if s == lowest]
+    chosen.sort(key=_best_first)
+    return chosen[:wanted]
+
+
+def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+    """Scores times a boost, as whoosh's WrappingMatcher applies one (not at all for 1)."""
+    if boost == 1.0:
+        return scores
+    return {d: s * boost for d, s in scores.items()}
+
+
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    """Highest score first, then the lower document number (newer), as whoosh's
+    TopCollector orders them."""
+    return (-item[1], item[0])
 
 
 def _round(number: int) -> int:

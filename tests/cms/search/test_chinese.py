@@ -130,3 +130,18 @@ def test_the_search_package_imports_without_django_or_warnings(tmp_path):
     )
     assert finished.returncode == 0, finished.stderr
     assert finished.stderr == ""
+
+
+def test_gram_lists_are_grams_as_two_lists():
+    """Indexing cuts text with gram_lists: the same terms at the same positions."""
+    import random
+
+    pieces = [*"质量管理体系許繼电源ab9_é٣ ,。（）\n-", "2023", "abc", "ＡＢ１"]
+    rng = random.Random(1)
+    for _ in range(3000):
+        text = chinese.normalise("".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))))
+        for singles in (True, False):
+            terms, positions = chinese.gram_lists(text, singles)
+            assert sorted(zip(terms, positions, strict=True)) == sorted(
+                chinese.grams(text, singles)
+            ), (text, singles)

@@ -61,6 +61,9 @@ def generated(tmp_path_factory):
 def test_the_index_is_what_whooshs_own_writer_writes(generated, tmp_path, monkeypatch):
     records, root = generated
     monkeypatch.setattr(engine, "_Writer", lambda store: store.writer())
+    # whoosh's own analysis too: its tokens from chinese.py's (term, position)
+    # functions, rather than the lists the index's writer cuts text into.
+    monkeypatch.setattr(engine._Text, "index", engine.TEXT.index)
     engine.build(tmp_path / "whooshs", records, {})
     ours, whooshs = _contents(root / "search"), _contents(tmp_path / "whooshs")
     assert max(len(postings[-1]) for postings in ours[0].values()) > 2 * 128
@@ -120,3 +123,64 @@ def test_a_total_beyond_the_exact_count_is_an_estimate(generated, monkeypatch):
     assert estimated.estimated
     assert 0.8 * counted.total <= estimated.total <= 1.2 * counted.total
     assert str(estimated.total).rstrip("0") == str(estimated.total)[:2].rstrip("0")  # 2 figures
+
+
+BULK_QUERIES = [*QUERIES, '"获奖建议名单"', '"精密机械" 公示', "质量 管理"]
+
+
+@pytest.fixture(scope="module")
+def precomputed(generated):
+    """The same records indexed with the scores of terms in 30 records or more computed
+    at build time (at scale: 2,000)."""
+    records, root = generated
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "PRECOMPUTED_FROM", 30)
+        engine.build(root / "precomputed", records, {})
+    assert (root / "precomputed" / engine.TERM_SCORES).stat().st_size > 10_000
+    return root / "precomputed"
+
+
+@pytest.mark.parametrize("q", BULK_QUERIES)
+@pytest.mark.parametrize("scores", ["at search time", "at build time"])
+def test_bulk_scoring_ranks_and_counts_as_whoosh_scoring_every_match(
+    generated, precomputed, monkeypatch, q, scores
+):
+    """Whoosh's own scoring of every match (no skipping, every match counted) against
+    the bulk scorer, which answers queries with many matches at scale, with term scores
+    computed as it searches or read from those computed when the index was built."""
+    _, root = generated
+    monkeypatch.setattr(engine, "BULK_FROM", 10**9)
+    monkeypatch.setattr(engine, "EXACT_COUNT", 10**9)
+    whooshs = engine.SearchIndex(root / "search")
+    monkeypatch.setattr(engine, "BULK_FROM", 0)
+    bulk = engine.SearchIndex(root / "search" if scores == "at search time" else precomputed)
+    for filters in FILTERS:
+        wanted = whooshs.search(parse(q), filters, TODAY, limit=1000)
+        found = bulk.search(parse(q), filters, TODAY, limit=20)
+        assert found.total == wanted.total and not found.estimated, (q, filters)
+        top = wanted.hits[:20]
+        assert [round(hit.score, 6) for hit in found.hits] == [
+            round(hit.score, 6) for hit in top
+        ], (q, filters)
+        # Equal scores may come in either order only if whoosh's sums differ in the
+        # last bits; documents are the same up to the last score shown.
+        above = [hit.data for hit in top if top and hit.score > top[-1].score + 1e-6]
+        assert [hit.data for hit in found.hits[: len(above)]] == above, (q, filters)
+        if filters == engine.Filters():
+            assert wanted.total > 20 or q == '"精密机械" 公示'
+
+
+def test_bulk_scoring_estimates_a_phrase_with_many_candidates(generated, monkeypatch):
+    _, root = generated
+    counted = engine.SearchIndex(root / "search").search(
+        parse('"质量管理体系"'), engine.Filters(), TODAY
+    )
+    monkeypatch.setattr(engine, "BULK_FROM", 0)
+    monkeypatch.setattr(engine, "PHRASES_COUNTED", 40)
+    estimated = engine.SearchIndex(root / "search").search(
+        parse('"质量管理体系"'), engine.Filters(), TODAY
+    )
+    assert counted.total > 100 and not counted.estimated
+    assert estimated.estimated
+    assert 0.8 * counted.total <= estimated.total <= 1.2 * counted.total
+    assert [hit.data for hit in estimated.hits] == [hit.data for hit in counted.hits]
