@@ -3,6 +3,9 @@
 import os
 from pathlib import Path
 
+from django.conf import global_settings
+
+from . import shared_state
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -41,3 +44,15 @@ if not GONGSHI_SITE_URL.startswith(("https://", "http://")):
         "GONGSHI_SITE_URL must be the public site's address, e.g. https://zlj.example.gov.cn"
     )
 GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "publishconf.py"  # noqa: F405
+
+# Past one machine (docs/scaling.md): media in object storage, the cache in Redis,
+# sessions in the database, every build pushed to object storage for the CDN.
+if media := shared_state.media_storage(os.environ):
+    STORAGES = {**globals().get("STORAGES", global_settings.STORAGES), "default": media}
+WAGTAILDOCS_SERVE_METHOD = shared_state.documents_serve_method(media)
+if cache := shared_state.shared_cache(os.environ):
+    CACHES = cache
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+GONGSHI_SITE_PUSH_URL = os.environ.get("GONGSHI_SITE_PUSH_URL", "")
+GONGSHI_SITE_PUSH_ENDPOINT_URL = os.environ.get("GONGSHI_SITE_PUSH_ENDPOINT_URL") or None
+GONGSHI_SITE_PUSH_REGION = os.environ.get("GONGSHI_SITE_PUSH_REGION") or None
