@@ -57,6 +57,8 @@ def run_build(build_id: int) -> SiteBuild | None:
     started, and a build's number orders what it pushes (push.py never lets an older
     build replace a newer one). Requests made while it waits for the lock join it.
     """
+    if not SiteBuild.objects.filter(pk=build_id, status=SiteBuild.Status.QUEUED).exists():
+        return None  # a duplicate task: no need to wait for the lock to find out
     try:
         with locks.build_lock(wait=settings.GONGSHI_BUILD_TIMEOUT):
             return _claim_and_run(build_id)

@@ -34,6 +34,9 @@ if redis_url := os.environ.get("REDIS_URL"):
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405
     RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": GONGSHI_BUILD_TIMEOUT + 60}}  # noqa: F405
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # rq's own Job cannot run a django-tasks Task ("'Task' object is not callable"):
+    # every worker must use this one, which rqworker reads from here.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 GONGSHI_SITE_DIR = Path(os.environ.get("GONGSHI_SITE_DIR", VAR_DIR / "site"))  # noqa: F405
 # The public site's address: feeds, the sitemap, canonical and Open Graph links are

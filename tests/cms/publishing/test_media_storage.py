@@ -112,7 +112,9 @@ def test_documents_are_redirected_only_to_signed_urls(environ, method):
     storage = shared_state.media_storage(environ)
     assert shared_state.documents_serve_method(storage) == method
     if storage:
-        assert storage["OPTIONS"]["querystring_auth"] is ("GONGSHI_MEDIA_S3_CUSTOM_DOMAIN" not in environ)
+        assert storage["OPTIONS"]["querystring_auth"] is (
+            "GONGSHI_MEDIA_S3_CUSTOM_DOMAIN" not in environ
+        )
 
 
 def test_the_cache_is_shared_in_redis_when_there_is_one():

@@ -1,0 +1,40 @@
+"""The build lock across machines: on PostgreSQL an advisory lock that a second worker
+(another connection, as from another machine) cannot take while a build holds it, and
+that a worker's death releases."""
+
+import os
+
+import pytest
+
+from cms.publishing import locks
+from cms.publishing.atomic import BuildBusy
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs PostgreSQL (DATABASE_URL)",
+    ),
+]
+
+
+def test_one_build_at_a_time_across_connections():
+    with locks.build_lock():
+        with pytest.raises(BuildBusy), locks.build_lock(wait=0.5):
+            pass
+    with locks.build_lock(wait=0):
+        pass  # released when the first build finished
+
+
+def test_a_dead_workers_lock_dies_with_its_connection():
+    from django.db import connections
+
+    holder = connections.create_connection("default")
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [locks.BUILD_LOCK_KEY])
+    with pytest.raises(BuildBusy), locks.build_lock(wait=0):
+        pass
+    holder.close()  # what the server does when a worker's process is killed
+    with locks.build_lock(wait=2):
+        pass
