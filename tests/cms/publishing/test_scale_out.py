@@ -52,7 +52,6 @@ CMS_PORTS = (9820, 9821)
 S3_PORT = 9813
 BUCKET = "gongshi-scale"
 NOTICES = 24
-BIN = REPOSITORY / ".venv" / "bin"
 
 
 def database_url() -> str:
@@ -109,7 +108,18 @@ def stack(s3_endpoint, tmp_path):
         processes.append((process, log))
 
     for port in CMS_PORTS:
-        start([BIN / "gunicorn", "cms.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2"])
+        start(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cms.wsgi:application",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+            ]
+        )
     for name in ("a", "b"):
         site_dir = tmp_path / f"worker-{name}" / "site"
         start(
