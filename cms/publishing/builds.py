@@ -32,6 +32,7 @@ def request_build(trigger: str) -> SiteBuild:
     from .tasks import run_site_build
 
     with transaction.atomic():
+        locks.serialise_build_requests()  # so that only one build is ever queued
         queued = (
             SiteBuild.objects.select_for_update()
             .filter(status=SiteBuild.Status.QUEUED)

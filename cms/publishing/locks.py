@@ -20,6 +20,7 @@ from .atomic import BuildBusy
 
 # pg_advisory_lock takes a bigint; any constant the project does not use elsewhere.
 BUILD_LOCK_KEY = 0x67_6F_6E_67_73_68_69  # "gongshi"
+REQUEST_LOCK_KEY = BUILD_LOCK_KEY + 1
 POLL_SECONDS = 0.25
 
 
@@ -48,3 +49,17 @@ def build_lock(wait: float | None = None, alias: str = "default"):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [BUILD_LOCK_KEY])
     finally:
         connection.close()
+
+
+def serialise_build_requests(alias: str = "default") -> None:
+    """Inside a transaction: build requests one at a time until it ends.
+
+    Two publishes on two servers at once would each find no queued build (a row lock
+    cannot lock a row that does not exist yet) and queue one each; the second would then
+    be claimed after builds requested later, and its number would no longer follow run
+    order. On SQLite every writing transaction already starts IMMEDIATE (settings/base.py).
+    """
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REQUEST_LOCK_KEY])

@@ -73,9 +73,6 @@ class S3Store:
         except BotoCoreError as error:
             raise StoreError(f"读取 {self.key(path)} 失败：{error}") from error
 
-    def head(self, path: str) -> dict:
-        return self.client.head_object(Bucket=self.bucket, Key=self.key(path))
-
     def put(
         self,
         path: str,

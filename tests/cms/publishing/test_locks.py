@@ -38,3 +38,30 @@ def test_a_dead_workers_lock_dies_with_its_connection():
     holder.close()  # what the server does when a worker's process is killed
     with locks.build_lock(wait=2):
         pass
+
+
+def test_requests_from_many_servers_at_once_queue_one_build():
+    from threading import Barrier, Thread
+
+    from django.db import connection
+
+    from cms.publishing import builds
+    from cms.publishing.models import SiteBuild
+
+    SiteBuild.objects.all().delete()
+    start = Barrier(8)
+
+    def publish(number):
+        start.wait()
+        try:
+            builds.request_build(f"发布：并发{number}")
+        finally:
+            connection.close()
+
+    threads = [Thread(target=publish, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [queued] = SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED)
+    assert sorted(queued.trigger_list) == sorted(f"发布：并发{n}" for n in range(8))

@@ -47,12 +47,12 @@ def ask(app, path, q):
     return statuses[0], json.loads(body)
 
 
-def run_pull(site_dir, endpoint) -> subprocess.CompletedProcess:
+def run_pull(site_dir, endpoint, source=SOURCE) -> subprocess.CompletedProcess:
     """The command a systemd timer runs, as a process of its own without Django."""
     environment = {**os.environ, "GONGSHI_SITE_PUSH_ENDPOINT_URL": endpoint}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [sys.executable, "-m", "cms.search.pull", "--from", SOURCE, "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "cms.search.pull", "--from", source, "--site-dir", str(site_dir)],
         cwd=REPOSITORY,
         env=environment,
         capture_output=True,
@@ -67,8 +67,15 @@ def test_two_search_servers_pull_and_answer_for_a_new_winner(
     servers = [tmp_path / "search-a", tmp_path / "search-b"]
     services = [SearchService(server) for server in servers]
     assert ask(services[0], "/search.json", "质量")[0].startswith("503"), "nothing pulled yet"
-    for server in servers:
-        pulled = run_pull(server, s3_endpoint)
+    # One pulls from the bucket's API, the other over plain HTTP from the bucket's web
+    # address, readable by all as the origin of a CDN is.
+    readable = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+    readable["Resource"] = f"arn:aws:s3:::{BUCKET}/*"
+    policy = {"Version": "2012-10-17", "Statement": [readable]}
+    bucket.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+    sources = [SOURCE, f"{s3_endpoint}/{BUCKET}/site"]
+    for server, source in zip(servers, sources, strict=True):
+        pulled = run_pull(server, s3_endpoint, source)
         assert pulled.returncode == 0, pulled.stderr
         assert "已切换到索引" in pulled.stdout
     for service in services:
