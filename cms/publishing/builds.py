@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import atomic, export
+from . import atomic, export, locks, push
 from .models import ScheduledBuild, SiteBuild
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def request_build(trigger: str) -> SiteBuild:
     from .tasks import run_site_build
 
     with transaction.atomic():
+        locks.serialise_build_requests()  # so that only one build is ever queued
         queued = (
             SiteBuild.objects.select_for_update()
             .filter(status=SiteBuild.Status.QUEUED)
@@ -49,7 +50,28 @@ def request_build(trigger: str) -> SiteBuild:
 
 
 def run_build(build_id: int) -> SiteBuild | None:
-    """Run a queued build; None when another worker has taken it already."""
+    """Run a queued build; None when another worker has taken it already.
+
+    The build is claimed only once this worker holds the build lock (across machines on
+    PostgreSQL, see locks.py), and exports, builds and pushes under it: builds run one at
+    a time in the order they were claimed, each exports what was published before it
+    started, and a build's number orders what it pushes (push.py never lets an older
+    build replace a newer one). Requests made while it waits for the lock join it.
+    """
+    if not SiteBuild.objects.filter(pk=build_id, status=SiteBuild.Status.QUEUED).exists():
+        return None  # a duplicate task: no need to wait for the lock to find out
+    try:
+        with locks.build_lock(wait=settings.GONGSHI_BUILD_TIMEOUT):
+            return _claim_and_run(build_id)
+    except atomic.BuildBusy:
+        from .tasks import run_site_build
+
+        # Still queued: try again later rather than hold a queue worker for longer.
+        run_site_build.enqueue(build_id)
+        return None
+
+
+def _claim_and_run(build_id: int) -> SiteBuild | None:
     claimed = SiteBuild.objects.filter(pk=build_id, status=SiteBuild.Status.QUEUED).update(
         status=SiteBuild.Status.RUNNING, started_at=timezone.now()
     )
@@ -71,6 +93,9 @@ def run_build(build_id: int) -> SiteBuild | None:
         build.status = SiteBuild.Status.SUCCEEDED
         build.item_count, build.output = result.item_count, result.name
         schedule_date_driven_builds()
+        if failure := push.push_configured_build(build.pk, result):
+            build.status, build.error = SiteBuild.Status.FAILED, failure
+            logger.warning("构建 #%s 推送失败：%s", build.pk, failure)
     build.finished_at = timezone.now()
     build.save()
     return build
@@ -79,11 +104,11 @@ def run_build(build_id: int) -> SiteBuild | None:
 def recover_interrupted_builds() -> int:
     """Mark builds left running by a killed process as failed and queue a new one.
 
-    Holding the site lock proves no build is running on this machine, so a build still
-    marked running was cut off.
+    Holding the build lock (every machine's, on PostgreSQL) and the site lock proves no
+    build is running, so a build still marked running was cut off.
     """
     try:
-        with atomic.site_lock(site_dir(), wait=False):
+        with locks.build_lock(wait=0), atomic.site_lock(site_dir(), wait=False):
             stale = list(SiteBuild.objects.filter(status=SiteBuild.Status.RUNNING))
             for build in stale:
                 build.status, build.error = SiteBuild.Status.FAILED, INTERRUPTED

@@ -186,6 +186,11 @@ GONGSHI_SITE_URL = ""  # absolute base for sitemap and Open Graph links, when kn
 GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "pelicanconf.py"
 GONGSHI_BUILD_TIMEOUT = 600  # seconds before a build is abandoned
 GONGSHI_SCHEDULED_BUILDS_AHEAD = 5  # date-driven builds queued at a time
+# Object storage every build is pushed to (s3://bucket/prefix), off when empty; see
+# cms/publishing/push.py and docs/scaling.md.
+GONGSHI_SITE_PUSH_URL = ""
+GONGSHI_SITE_PUSH_ENDPOINT_URL = None
+GONGSHI_SITE_PUSH_REGION = None
 
 # Avatars would send a hash of each editor's email to gravatar.com; nothing leaves the CMS.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from . import shared_state
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -44,14 +45,9 @@ if redis_url := os.environ.get("REDIS_URL"):
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405
     RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": GONGSHI_BUILD_TIMEOUT + 60}}  # noqa: F405
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    # One cache for every web process: the intake's rate limits count across all of them.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": "gongshi",
-        }
-    }
+    # rq's own Job cannot run a django-tasks Task ("'Task' object is not callable"):
+    # every worker must use this one, which rqworker reads from here.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 GONGSHI_SITE_DIR = Path(os.environ.get("GONGSHI_SITE_DIR", VAR_DIR / "site"))  # noqa: F405
 # The public site's address: feeds, the sitemap, canonical and Open Graph links are
@@ -62,3 +58,15 @@ if not GONGSHI_SITE_URL.startswith(("https://", "http://")):
         "GONGSHI_SITE_URL must be the public site's address, e.g. https://zlj.example.gov.cn"
     )
 GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "publishconf.py"  # noqa: F405
+
+# Past one machine (docs/scaling.md): media in object storage, the cache in Redis,
+# sessions in the database, every build pushed to object storage for the CDN.
+if media := shared_state.media_storage(os.environ):
+    STORAGES = {**STORAGES, "default": media}
+WAGTAILDOCS_SERVE_METHOD = shared_state.documents_serve_method(media)
+if cache := shared_state.shared_cache(os.environ):
+    CACHES = cache
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+GONGSHI_SITE_PUSH_URL = os.environ.get("GONGSHI_SITE_PUSH_URL", "")
+GONGSHI_SITE_PUSH_ENDPOINT_URL = os.environ.get("GONGSHI_SITE_PUSH_ENDPOINT_URL") or None
+GONGSHI_SITE_PUSH_REGION = os.environ.get("GONGSHI_SITE_PUSH_REGION") or None
