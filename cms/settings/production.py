@@ -23,7 +23,14 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
 # The site's own name and every name below it: a government site has no plain-HTTP part.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer, on the CMS's own pages: with no-referrer Chromium sends
+# "Origin: null" on a form's POST and the CSRF check refuses every login (ADR 0012). The
+# public site's pages send no-referrer (deploy/nginx/snippets/public-headers.conf).
+SECURE_REFERRER_POLICY = "same-origin"
+LANGUAGE_COOKIE_SECURE = True
+# Failed logins are counted per client address as nginx saw it (proxy_set_header X-Real-IP
+# $remote_addr); gunicorn listens only to nginx, so no client can set this header itself.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
 # Builds run on a Redis-backed queue with its own worker (`manage.py rqworker default`)
 # when REDIS_URL is set; otherwise on the database queue (`manage.py site_worker`).
