@@ -63,12 +63,26 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
-# Every response of the public site, however it is served.
+# HTTPS only for a year, for the site's name and every name below it, as Django's
+# production settings send it (SECURE_HSTS_*); nginx adds it to the public site's pages.
+HSTS = "max-age=31536000; includeSubDomains; preload"
+
+# Every response of the public site, however it is served (HSTS only over HTTPS, by nginx).
 PUBLIC_HEADERS = (
     ("Content-Security-Policy", PUBLIC_CSP),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+)
+
+# What nginx adds to every response it proxies to the CMS, replacing the CMS's own copy:
+# the headers that are the same on every CMS page, so that nginx's own answers there (502
+# while gunicorn restarts, 413) carry them too. The CSP, X-Frame-Options and
+# Referrer-Policy depend on the page and come from Django alone.
+CMS_EDGE_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", PERMISSIONS_POLICY),
 )
