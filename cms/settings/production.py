@@ -30,7 +30,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_COOKIE_SECURE = True
 # Failed logins are counted per client address as nginx saw it (proxy_set_header X-Real-IP
 # $remote_addr); gunicorn listens only to nginx, so no client can set this header itself.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+GONGSHI_CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
 
 # Builds run on a Redis-backed queue with its own worker (`manage.py rqworker default`)
 # when REDIS_URL is set; otherwise on the database queue (`manage.py site_worker`).
