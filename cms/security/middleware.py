@@ -52,6 +52,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.http import HttpResponseForbidden
         from django.shortcuts import redirect
         from django.urls import reverse
         from django.utils.http import urlencode
@@ -67,12 +68,30 @@ class TwoFactorMiddleware:
             or request.path_info in _open_admin_paths()
         ):
             return self.get_response(request)
-        next_url = urlencode({"next": request.get_full_path()})
         if twofactor.is_enrolled(user):
-            return redirect(f"{reverse('gongshi_two_factor_verify')}?{next_url}")
-        if twofactor.is_required_for(user):
-            return redirect(f"{reverse('gongshi_two_factor')}?{next_url}")
-        return self.get_response(request)
+            target = "gongshi_two_factor_verify"
+        elif twofactor.is_required_for(user):
+            target = "gongshi_two_factor"
+        else:
+            return self.get_response(request)
+        if not _is_navigation(request):
+            # The admin's own scripts (fetches from a page) get a refusal, not a page to
+            # insert: the code page would otherwise appear inside the page asking for it.
+            return HttpResponseForbidden(
+                "需要先完成双重认证。".encode(), content_type="text/plain; charset=utf-8"
+            )
+        next_url = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse(target)}?{next_url}")
+
+
+def _is_navigation(request) -> bool:
+    """A page the browser shows (a link followed, a form sent), not a script's fetch.
+    Browsers say which in Sec-Fetch-Mode; clients without it (tests, old browsers) count
+    as navigation unless they say they are a script."""
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode is not None:
+        return mode == "navigate"
+    return request.headers.get("X-Requested-With") != "XMLHttpRequest"
 
 
 def _open_admin_paths() -> set[str]:

@@ -190,3 +190,25 @@ def test_signing_out_and_the_code_pages_stay_open(users):
     assert client.get(VERIFY).status_code == 200
     assert client.post("/admin/logout/").status_code == 302
     assert client.get("/admin/").status_code == 302
+
+
+def test_an_administrator_resets_a_lost_phone(users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("two_factor_reset", "approver", stdout=out)
+    assert "must enrol again" in out.getvalue()
+    assert not twofactor.is_enrolled(users["approver"])
+    response = signed_in_with_password(users["approver"]).get("/admin/")
+    assert response["Location"].startswith(ENROL)
+
+
+def test_the_admins_own_fetches_are_refused_not_redirected(users):
+    client = signed_in_with_password(users["approver"])
+    fetched = client.get("/admin/dismissibles/", headers={"Sec-Fetch-Mode": "cors"})
+    assert fetched.status_code == 403
+    assert "双重认证" in fetched.content.decode()
+    followed = client.get("/admin/", headers={"Sec-Fetch-Mode": "navigate"})
+    assert followed.status_code == 302
