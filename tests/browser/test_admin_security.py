@@ -126,6 +126,29 @@ def test_with_no_referrer_chromium_posts_origin_null_and_csrf_refuses_the_login(
     assert posted.value.status == 403
 
 
+def test_the_report_forms_post_their_origin_even_under_the_sites_no_referrer(live_server, new_page):
+    """nginx may add the public site's Referrer-Policy: no-referrer to /report/; the
+    intake's pages say same-origin in a <meta>, which the browser obeys, so the form still
+    posts its real Origin and passes the CSRF check."""
+    page = new_page()
+
+    def with_no_referrer(route):
+        response = route.fetch()
+        headers = {**response.headers, "referrer-policy": "no-referrer"}
+        return route.fulfill(response=response, headers=headers)
+
+    page.route(re.compile(r"/report/"), with_no_referrer)
+    origins = []
+    page.on("request", lambda request: origins.append(request.headers.get("origin")))
+    page.goto(f"{live_server.url}/report/status/")
+    page.locator("input[type='text'], input:not([type])").first.fill("ABCD-EFGH-JKMN-PQRS")
+    with page.expect_response(re.compile(r"/report/status/")) as posted:
+        page.locator("form.report-form button[type='submit']").first.click()
+    assert live_server.url in origins and "null" not in origins
+    assert posted.value.status != 403
+    expect(page.get_by_text("无法确认表单来自本站")).to_have_count(0)
+
+
 def _hex_key(base32_secret: str) -> str:
     from base64 import b32decode
 
