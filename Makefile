@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Feeds link absolutely; in the demo, to where the site is served below.
 export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 
-.PHONY: demo site export golden test test-postgres lint check lock clean bench-search
+.PHONY: demo site export golden test test-postgres lint check lock clean bench-search demo-code audit
 .PHONY: stack-up stack-down test-stack bench-stack
 
 $(BIN)/.installed: requirements.lock
@@ -38,12 +38,18 @@ demo: $(BIN)/.installed
 	@echo "CMS (Wagtail admin):  http://$(HOST):$(PORT)/admin/"
 	@echo "Public read API:      http://$(HOST):$(PORT)/api/v2/pages/"
 	@echo "Online reporting:     http://$(HOST):$(SITE_PORT)/report/ (inbox: 举报案件, passphrase $(DEMO_SUPERVISION_PASSPHRASE))"
+	@echo "Two-factor code for approver, approver2, supervisor: make demo-code (or the key above in an app)"
 	@echo
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	$(MANAGE) site_worker -v0 & \
 	$(BIN)/python -m cms.publishing.serve --site-dir var/site --host $(HOST) --port $(SITE_PORT) \
 		--cms-url http://$(HOST):$(PORT) & \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+# The demo accounts' current two-factor code (approvers and the supervision group must use
+# it), for trying the demo without an authenticator app.
+demo-code: $(BIN)/.installed
+	@$(MANAGE) demo_code
 
 # Build the public site into var/site/live: from this CMS's database, or with
 # CMS_URL=https://cms.example from a CMS elsewhere through its public read API.
@@ -74,8 +80,14 @@ test-postgres: $(BIN)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gongshi} $(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check cms site tests deploy
-	$(BIN)/ruff format --check cms site tests deploy
+	$(BIN)/ruff check cms site tests tools deploy
+	$(BIN)/ruff format --check cms site tests tools deploy
+
+# Known vulnerabilities in requirements.lock (pip-audit): fails naming the package, its
+# version and the advisory, and fails too when no vulnerability service could check every
+# package (docs/security.md). GONGSHI_AUDIT_SERVICE=osv GONGSHI_AUDIT_OSV_URL=… for a mirror.
+audit: $(BIN)/.installed
+	$(BIN)/python tools/audit.py --requirement requirements.lock
 
 check: $(BIN)/.installed
 	mkdir -p var

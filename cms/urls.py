@@ -23,3 +23,4 @@ if settings.DEBUG:
 
 # The CMS renders pages only for editors' previews; the public site is built by Pelican.
 urlpatterns += [path("", include(wagtail_urls))]
+handler400 = "cms.security.views.bad_request"

@@ -19,7 +19,8 @@ def shot(page, name: str) -> Path:
 
 
 def log_in(page, base_url: str, username: str) -> None:
-    """Log into the admin as a demo account, through its login form."""
+    """Log into the admin as a demo account, through its login form, and past the
+    双重认证 step for the accounts that must use it (the demo's authenticator key)."""
     from playwright.sync_api import expect
 
     page.goto(f"{base_url}/admin/login/")
@@ -27,7 +28,25 @@ def log_in(page, base_url: str, username: str) -> None:
     # Wagtail's login form gives the password field no label of its own ("Password").
     page.get_by_placeholder("输入密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    if "/two-factor/verify/" in page.url:
+        type_two_factor_code(page)
     expect(page.get_by_role("link", name="控制面板")).to_be_visible()
+
+
+def type_two_factor_code(page, key: str | None = None) -> None:
+    """Type the current code of `key` (the demo accounts' by default); a code is accepted
+    once, so if this step's code was used already, the next step's (still accepted)."""
+    from two_factor import code_for
+
+    from cms.base.demo import TWO_FACTOR_KEY
+
+    for steps_ahead in (0, 1):
+        page.get_by_label("验证码").fill(code_for(key or TWO_FACTOR_KEY, steps_ahead))
+        page.get_by_role("button", name="验证").click()
+        page.wait_for_load_state()
+        if "/two-factor/verify/" not in page.url:
+            return
 
 
 def build_site(site_dir: Path, build_date: date | None = None):

@@ -26,8 +26,11 @@ def programmes(db):
 
 @pytest.fixture
 def users(db):
-    """One account per role; the approvers are two different people."""
+    """One account per role; the approvers are two different people. Approvers and the
+    supervisor have an authenticator with two_factor.KNOWN_KEY (they must use one); sign
+    in a test client with two_factor.log_in."""
     from django.contrib.auth.models import Group, User
+    from two_factor import add_authenticator
 
     from cms.base import roles
 
@@ -35,6 +38,8 @@ def users(db):
         user = User.objects.create_user(username, f"{username}@example.com", "pw", **extra)
         if group:
             user.groups.add(Group.objects.get(name=group))
+        if group in (roles.APPROVERS, roles.SUPERVISORS):
+            add_authenticator(user)
         return user
 
     return {

@@ -14,6 +14,8 @@ its author, published by an approver, so publish times and change notes are the 
 """
 
 import json
+from base64 import b32encode
+from binascii import unhexlify
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +25,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Page
 
 from cms.base.calendar import official_calendar
@@ -40,6 +44,7 @@ from cms.rules import awards as award_rules
 from cms.rules import credit_code as credit_codes
 from cms.rules.publicity import publicity_end_date
 from cms.rules.workdays import CalendarYearMissing
+from cms.security import twofactor
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "programmes" / "data"
 
@@ -47,6 +52,10 @@ MARK = "【示例】"
 DRAFT_MARK = "【草稿】"
 DEMO_NOTE = "<p>（本页为演示用示例，所列单位、个人和文号均为虚构。）</p>"
 PASSWORD = "gongshi-demo"
+# The authenticator key (hex) of the demo accounts that must use two-factor authentication
+# (approvers, supervision group); `make demo` prints it in base32 for an authenticator app,
+# and `manage.py demo_code` prints its current code. Never a real account's key.
+TWO_FACTOR_KEY = b"gongshi-demo-2fa-key".hex()
 OPEN_NOW = "open now"  # a publicity start computed so that the period is open today
 OPEN_NOW_WORKING_DAYS_AGO = 3
 DEFAULT_PUBLICITY_DAYS = 7  # where the regulation sets no minimum
@@ -528,6 +537,11 @@ class DemoLoader:
             group = Group.objects.get(name=group_name)
             if not user.groups.filter(pk=group.pk).exists():  # add() would bump the sequence
                 user.groups.add(group)
+            if twofactor.is_required_for(user) and not twofactor.is_enrolled(user):
+                TOTPDevice.objects.create(
+                    user=user, name=twofactor.APP_DEVICE_NAME, key=TWO_FACTOR_KEY, confirmed=True
+                )
+                self.log(f"gave account {username} the demo authenticator key")
             self.users[username] = user
 
     def ensure_programmes(self):
@@ -899,3 +913,13 @@ def accounts() -> list[tuple[str, str, str]]:
                 roles = f"超级用户、{roles}" if roles else "超级用户"
             rows.append((username, f"{user.last_name}{user.first_name}", roles))
     return rows
+
+
+def two_factor_secret() -> str:
+    """The demo authenticator key as an authenticator app takes it (base32)."""
+    return b32encode(unhexlify(TWO_FACTOR_KEY)).decode()
+
+
+def two_factor_code() -> str:
+    """The code an authenticator holding the demo key shows now."""
+    return f"{TOTP(unhexlify(TWO_FACTOR_KEY)).token():06d}"

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from cms.search.chinese import warm_up
 from cms.search.service import SearchService
+from cms.security.headers import PUBLIC_HEADERS
 
 SEARCH_PATHS = ("/search/", "/search", "/search.json", "/verify/", "/verify", "/verify.json")
 PROXIED_PREFIX = "/report"
@@ -171,7 +172,9 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     def end_headers(self):
         if not self.proxying:  # the CMS sets its own
             self.send_header("Cache-Control", "no-cache")
-            self.send_header("X-Content-Type-Options", "nosniff")
+            # The public site's security headers, as nginx sends them in production.
+            for name, value in PUBLIC_HEADERS:
+                self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format, *args):

@@ -30,6 +30,8 @@ from socketserver import ThreadingMixIn
 from urllib.parse import parse_qsl
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from cms.security.headers import PUBLIC_HEADERS
+
 from . import answers, chinese, engine, render
 from .query import MAX_CHARS
 
@@ -44,11 +46,8 @@ ROUTES = {
     "/verify": ("verify", "html"),
     "/verify.json": ("verify", "json"),
 }
-SECURITY_HEADERS = [
-    ("X-Content-Type-Options", "nosniff"),
-    ("Content-Security-Policy", "default-src 'self'; object-src 'none'; base-uri 'none'"),
-    ("Referrer-Policy", "same-origin"),
-]
+# The public site's headers (its pages are the site's pages), whoever serves them.
+SECURITY_HEADERS = list(PUBLIC_HEADERS)
 
 
 def china_today() -> date:

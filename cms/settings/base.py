@@ -1,8 +1,11 @@
 """Settings shared by every environment; dev, test and production override a few lines."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from cms.security import headers
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # cms/
 BASE_DIR = PROJECT_DIR.parent  # repository root
@@ -17,6 +20,11 @@ INSTALLED_APPS = [
     "cms.reporting",
     "cms.supervision",
     "cms.publishing",
+    "cms.security",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "wagtail.api.v2",
@@ -45,14 +53,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cms.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -213,3 +225,63 @@ GONGSHI_RECEIPT_FAILURES_PER_LOOKUP = (5, 3600)
 GONGSHI_RECEIPT_FAILURES_GLOBAL = (200, 3600)
 # How long a blank intake form stays valid (its signed timestamp).
 GONGSHI_REPORT_FORM_MAX_AGE = 24 * 3600
+
+# --- Security (ADR 0012) -------------------------------------------------------------------
+# Argon2id for staff passwords; an older hash is upgraded when its user next logs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Headers of every CMS response (cms/security/middleware.py; Django's SecurityMiddleware
+# and XFrameOptionsMiddleware send the rest). The report intake is on the public site's
+# origin and gets its policy. Referrer-Policy stays same-origin here, not no-referrer: with
+# no-referrer Chromium sends "Origin: null" on a form's POST, which the CSRF check refuses.
+GONGSHI_CSP = headers.ADMIN_CSP
+GONGSHI_CSP_BY_PATH = {"/report/": headers.PUBLIC_CSP}
+GONGSHI_PERMISSIONS_POLICY = headers.PERMISSIONS_POLICY
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies: no script reads them (Wagtail's admin takes the CSRF token from the page); Lax
+# keeps a link into the admin from an e-mail working. Production adds Secure.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Request sizes. Form text (everything but files): Wagtail's project template raises the
+# field count for long inline panels (a list notice with hundreds of entries). Files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file; the report intake keeps its evidence
+# in memory under its own caps (GONGSHI_REPORT_*). The web server's body limit must be at
+# least the largest of these (deploy/nginx).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 30 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Staff logins: a username failing 5 times from one address is locked for 15 minutes
+# (django-axes, counted in the database so every application server sees the same count).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "cms.security.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful logins are Wagtail's log
+AXES_CLIENT_IP_CALLABLE = "cms.security.clients.client_address"
+# The request header (META name) with the client's address as the reverse proxy saw it;
+# None: REMOTE_ADDR (no proxy). Production: nginx's X-Real-IP.
+GONGSHI_CLIENT_ADDRESS_HEADER = None
+# Two-factor authentication (cms/security/twofactor.py): who must use it.
+GONGSHI_TWO_FACTOR_REQUIRED_GROUPS = ["审核", "监督组"]  # cms.base.roles.APPROVERS, SUPERVISORS
+OTP_TOTP_ISSUER = "质量奖公示公开平台"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubling with each wrong code
+OTP_STATIC_THROTTLE_FACTOR = 1

@@ -24,11 +24,13 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
 # The site's own name and every name below it: a government site has no plain-HTTP part.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-# same-origin, not no-referrer: under no-referrer Chromium posts "Origin: null" from the
-# admin's own forms, which Django's CSRF check refuses (the login among them); no
-# referrer ever leaves for another site either way. The static public site, which posts
-# nothing, sends no-referrer from nginx.
+# same-origin, not no-referrer, on the CMS's own pages: with no-referrer Chromium sends
+# "Origin: null" on a form's POST and the CSRF check refuses every login (ADR 0012). The
+# public site's pages send no-referrer (deploy/nginx/snippets/public-headers.conf).
 SECURE_REFERRER_POLICY = "same-origin"
+LANGUAGE_COOKIE_SECURE = True
+# Login failures are counted per client address: cms.base.proxy (below) puts nginx's
+# X-Real-IP into REMOTE_ADDR, which is where django-axes looks.
 
 # Behind nginx (deploy/nginx/gongshi.conf): the client's address comes in X-Real-IP, and
 # Django's static files have hashed names nginx may keep for a year.

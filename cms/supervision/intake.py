@@ -33,7 +33,9 @@ KEPT = "您填写的文字已保留在下方，请核对后重新提交（附件
 
 
 def private_page(view):
-    """No caching anywhere, no referrer to other sites, nothing inline may run."""
+    """No caching anywhere, no referrer to other sites. Nothing inline may run: the
+    public site's Content-Security-Policy is set for /report/ by
+    cms.security.middleware (GONGSHI_CSP_BY_PATH)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -42,10 +44,6 @@ def private_page(view):
         # same-origin, not no-referrer: with no-referrer Chromium posts "Origin: null",
         # which the CSRF check must refuse.
         response["Referrer-Policy"] = "same-origin"
-        response["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-        )
         return response
 
     return wrapped

@@ -97,11 +97,28 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Every page of every browser test reports what its Content-Security-Policy blocked; the
+# listener is Playwright's init script, which the policy does not apply to.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.documentURI} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`);
+});
+"""
+
+
+def _is_csp_violation(message) -> bool:
+    text = message.text
+    return "CSP violation" in text or "Content Security Policy" in text
+
+
 @pytest.fixture
 def new_page(browser) -> Iterator[Callable[..., object]]:
     """Open a page in a fresh browser context (its own cookies: one person each);
-    keyword arguments go to new_context (viewport, java_script_enabled, ...)."""
+    keyword arguments go to new_context (viewport, java_script_enabled, ...). A test
+    fails if any of its pages reports a Content-Security-Policy violation."""
     contexts = []
+    violations = []
 
     def open_page(**options):
         options = {
@@ -112,12 +129,18 @@ def new_page(browser) -> Iterator[Callable[..., object]]:
         }
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: violations.append(message.text) if _is_csp_violation(message) else None,
+        )
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from admin_forms import add_url, form_errors, notice_form, valid_code
 from django.urls import reverse
 from factories import draft_notice, published_decision
+from two_factor import log_in
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def approve(client, user, page):
-    client.force_login(user)
+    log_in(client, user)
     state = WorkflowState.objects.get(
         base_content_type__isnull=False, object_id=str(page.pk), status="in_progress"
     )
@@ -34,7 +35,7 @@ def approve(client, user, page):
 def test_editor_drafts_is_refused_below_minimum_then_submits_and_approver_publishes(
     client, users, edition
 ):
-    client.force_login(users["editor"])
+    log_in(client, users["editor"])
 
     refused = client.post(add_url(PublicityNoticePage, edition), notice_form(3))
     assert refused.status_code == 200
@@ -87,7 +88,7 @@ def submitted_notice(edition, author):
 
 
 def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
-    client.force_login(users["approver"])
+    log_in(client, users["approver"])
     # approvers can edit (to fix a typo) but then someone else must approve
     notice = submitted_notice(edition, users["approver"])
     assert approve(client, users["approver"], notice) is False
@@ -102,7 +103,7 @@ def test_an_edit_after_approval_needs_approval_again(client, users, edition):
     notice.refresh_from_db()
     assert notice.live
 
-    client.force_login(users["editor"])
+    log_in(client, users["editor"])
     edit_url = reverse("wagtailadmin_pages:edit", args=(notice.pk,))
     form = {
         "title": "受理名单公示（更正）",
@@ -153,7 +154,7 @@ def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, us
     yuncheng = edition.get_parent().specific
     ground = yuncheng.revocation_grounds.first()
 
-    client.force_login(users["editor"])
+    log_in(client, users["editor"])
     form = nested_form_data(
         {
             "title": "关于撤销【示例】甲公司2023年度运城市市长质量奖的决定",

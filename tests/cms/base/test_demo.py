@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 
@@ -134,6 +135,8 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
 
 @pytest.mark.django_db
 def test_load_demo_command_prints_the_accounts():
+    # Signing in goes through django-axes, which counts failures per request's client.
+    request = RequestFactory().post("/admin/login/")
     out = StringIO()
     call_command("load_demo", stdout=out)
     output = out.getvalue()
@@ -145,11 +148,23 @@ def test_load_demo_command_prints_the_accounts():
         ("supervisor", "监督组"),
     ]:
         assert username in output
-        user = authenticate(username=username, password="gongshi-demo")
+        user = authenticate(request, username=username, password="gongshi-demo")
         assert user is not None, username
         assert user.groups.filter(name=group).exists()
         assert user.email == f"{username}@example.com"
         assert user.first_name and not user.last_name  # a Chinese name, written whole
-    admin = authenticate(username="admin", password="gongshi-demo")
+    admin = authenticate(request, username="admin", password="gongshi-demo")
     assert admin.is_superuser
     assert admin.get_full_name() == "周建国"
+    from cms.base.demo import two_factor_secret
+    from cms.security import twofactor
+
+    # Approvers and the supervision group must use two-factor authentication: the demo
+    # gives them its key and says how to get a code.
+    assert two_factor_secret() in output and "make demo-code" in output
+    for username in ("approver", "approver2", "supervisor"):
+        user = authenticate(request, username=username, password="gongshi-demo")
+        assert twofactor.is_required_for(user) and twofactor.is_enrolled(user)
+    assert not twofactor.is_enrolled(
+        authenticate(request, username="editor", password="gongshi-demo")
+    )

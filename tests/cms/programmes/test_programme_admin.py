@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from two_factor import log_in
 
 from cms.programmes.models import ProgrammePage
 
@@ -24,7 +25,7 @@ def edit_url(page):
 
 @pytest.mark.parametrize("role", ["editor", "approver"])
 def test_editors_and_approvers_cannot_add_or_change_programmes(client, users, programmes, role):
-    client.force_login(users[role])
+    log_in(client, users[role])
     assert refused(client.get(add_programme_url(programmes)))
     assert refused(client.post(add_programme_url(programmes), {"title": "新奖项"}))
     assert refused(client.get(edit_url(programmes["yuncheng"])))
@@ -32,6 +33,6 @@ def test_editors_and_approvers_cannot_add_or_change_programmes(client, users, pr
 
 
 def test_administrators_open_the_programme_forms(client, users, programmes):
-    client.force_login(users["admin"])
+    log_in(client, users["admin"])
     assert client.get(add_programme_url(programmes)).status_code == 200
     assert client.get(edit_url(programmes["yuncheng"])).status_code == 200

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from factories import draft_notice, published_decision, published_revocation
+from two_factor import log_in
 from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 
@@ -186,7 +187,7 @@ def test_channels_are_exported_once_live(programmes):
 
 def test_an_unpublished_item_leaves_a_public_reason(client, users, edition):
     notice = published_notice(edition, title="误发的公示", slug="mistake")
-    client.force_login(users["approver"])
+    log_in(client, users["approver"])
     url = reverse("wagtailadmin_pages:unpublish", args=(notice.pk,))
 
     refused = client.post(url, {"withdrawal_reason": "  "})

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, RequestFactory
 from intake_client import form_token, jpeg_with_gps, receipt_of, submit, unlock
+from two_factor import log_in
 
 from cms.publishing import export
 from cms.supervision.models import Case
@@ -105,7 +106,7 @@ def test_a_marker_appears_nowhere_in_plaintext(
     assert citizen.post("/report/", refused).status_code == 403
 
     group = Client()
-    group.force_login(users["supervisor"])
+    log_in(group, users["supervisor"])
     unlock(group)
     case = Case.objects.get()
     url = f"/admin/supervision/{case.pk}/"

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from intake_client import PASSPHRASE, form_token, jpeg_with_gps, receipt_of, submit, unlock
+from two_factor import log_in
 
 from cms.supervision.models import Case, CaseAccess
 
@@ -39,7 +40,7 @@ def test_report_question_answer_conclusion(client, users, channel, open_notice, 
     assert "已收到" in page and "暂无消息" in page
 
     group = Client()
-    group.force_login(users["supervisor"])
+    log_in(group, users["supervisor"])
     locked = group.get(f"/admin/supervision/{case.pk}/").content.decode()
     assert "材料造假" not in locked and "监督组口令" in locked
     unlock(group)

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from intake_client import PASSPHRASE, submit, unlock
+from two_factor import log_in
 
 from cms.supervision import cases, crypto, keyring
 from cms.supervision.models import Case, CaseAccess, DeclaredConflict
@@ -25,7 +26,7 @@ def case(channel, open_notice, group_key):
 @pytest.fixture
 def member(users):
     client = Client()
-    client.force_login(users["supervisor"])
+    log_in(client, users["supervisor"])
     return client
 
 
@@ -38,7 +39,7 @@ def test_only_the_supervision_group_gets_in(users, case, role):
     """The administrator is a superuser and still cannot open the inbox or a case: the
     admin sends them back to the dashboard with Wagtail's "no permission" message."""
     client = Client()
-    client.force_login(users[role])
+    log_in(client, users[role])
     for url in (
         "/admin/supervision/",
         f"/admin/supervision/{case.pk}/",

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.base.demo import PASSWORD, DemoDataError, load_demo
+from cms.base.demo import PASSWORD, DemoDataError, load_demo, two_factor_secret
 
 
 class Command(BaseCommand):
@@ -20,3 +20,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {PASSWORD}):")
         for username, full_name, roles in result.accounts:
             self.stdout.write(f"  {username:<11} {full_name}  {roles}")
+        self.stdout.write(
+            "Two-factor authentication (required for approver, approver2, supervisor): add the "
+            f"key {two_factor_secret()} to an authenticator app (time-based, 6 digits), "
+            "or run `make demo-code` for the current code."
+        )

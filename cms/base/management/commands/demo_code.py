@@ -1,0 +1,13 @@
+"""The current two-factor code of the demo accounts, for trying `make demo` without an
+authenticator app. It knows only the demo key (cms.base.demo.TWO_FACTOR_KEY)."""
+
+from django.core.management.base import BaseCommand
+
+from cms.base.demo import two_factor_code
+
+
+class Command(BaseCommand):
+    help = "Print the current two-factor code of the demo accounts (approver, supervisor)."
+
+    def handle(self, *args, **options):
+        self.stdout.write(two_factor_code())

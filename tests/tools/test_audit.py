@@ -1,0 +1,160 @@
+"""`make audit` (tools/audit.py): the real pip-audit against a local stand-in for OSV's API
+that answers with a recorded advisory (the facts of CVE-2021-31542 from Django 3.2.1's
+release notes), and the wrapper's verdicts on pip-audit's JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPOSITORY / "tools"))
+import audit  # noqa: E402
+
+DJANGO_3_2_0 = json.loads(
+    (Path(__file__).with_name("fixtures") / "osv-django-3.2.0.json").read_text(encoding="utf-8")
+)
+
+
+class FakeOSV(BaseHTTPRequestHandler):
+    """POST /v1/query: the recorded advisory for django 3.2.0, nothing for anything else."""
+
+    status = 200
+
+    def do_POST(self):
+        query = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        package, version = query["package"]["name"], query["version"]
+        body = DJANGO_3_2_0 if (package, version) == ("django", "3.2.0") else {}
+        data = json.dumps(body).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def osv():
+    """The stand-in's query URL; set FakeOSV.status on the yielded handler to fail it."""
+    handler = type("Handler", (FakeOSV,), {})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1/query", handler
+    server.shutdown()
+    server.server_close()
+
+
+def requirements(tmp_path, *pins) -> Path:
+    path = tmp_path / "requirements.txt"
+    path.write_text("\n".join(pins) + "\n")
+    return path
+
+
+def run(capsys, *arguments) -> tuple[int, str]:
+    status = audit.main([*arguments])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def test_a_known_vulnerable_pin_fails_naming_package_version_and_advisory(osv, tmp_path, capsys):
+    url, _ = osv
+    pins = requirements(tmp_path, "django==3.2.0", "markdown==3.11.3")
+    status, output = run(capsys, "-r", str(pins), "--service", "osv", "--osv-url", url)
+    assert status == audit.VULNERABLE
+    assert "VULNERABLE: django 3.2.0: CVE-2021-31542; fixed in 2.2.21, 3.1.9, 3.2.1." in output
+    assert "directory traversal" in output
+    assert "markdown" not in output.split("VULNERABLE")[1]
+
+
+def test_safe_pins_pass(osv, tmp_path, capsys):
+    url, _ = osv
+    pins = requirements(tmp_path, "django==5.2.8", "markdown==3.11.3")
+    status, output = run(capsys, "-r", str(pins), "--service", "osv", "--osv-url", url)
+    assert status == 0
+    assert "2 locked packages checked against 'osv': no known vulnerabilities." in output
+
+
+def test_a_failing_service_is_a_failure_that_says_the_audit_did_not_run(osv, tmp_path, capsys):
+    url, handler = osv
+    handler.status = 503
+    status, output = run(
+        capsys,
+        "-r",
+        str(requirements(tmp_path, "django==5.2.8")),
+        "--service",
+        "osv",
+        "--osv-url",
+        url,
+    )
+    assert status == audit.INCOMPLETE
+    assert "AUDIT COULD NOT RUN" in output and "No package of" in output
+
+
+def test_an_unreachable_service_is_a_failure_too(tmp_path, capsys):
+    closed = "http://127.0.0.1:9/v1/query"  # the discard port: nothing listens
+    status, output = run(
+        capsys,
+        "-r",
+        str(requirements(tmp_path, "django==5.2.8")),
+        "--service",
+        "osv",
+        "--osv-url",
+        closed,
+    )
+    assert status == audit.INCOMPLETE
+    assert "AUDIT COULD NOT RUN" in output
+
+
+# pip-audit's JSON when pypi.org's per-version API answers 404 for everything (as recorded
+# on the build machine): pip-audit exits 0, the wrapper does not.
+ALL_SKIPPED = {
+    "dependencies": [
+        {
+            "name": "django",
+            "skip_reason": "Dependency not found on PyPI and could not be audited: django (5.2.8)",
+        },
+        {
+            "name": "whoosh",
+            "skip_reason": "Dependency not found on PyPI and could not be audited: whoosh (2.7.4)",
+        },
+    ],
+    "fixes": [],
+}
+
+
+def test_packages_the_service_does_not_know_make_the_audit_incomplete():
+    status, lines = audit.report(audit.Audit.from_json(ALL_SKIPPED), "pypi")
+    assert status == audit.INCOMPLETE
+    assert "none of the 2 locked packages could be checked" in lines[0]
+
+
+def test_a_vulnerability_outweighs_packages_not_checked():
+    document = {
+        "dependencies": [
+            ALL_SKIPPED["dependencies"][1],
+            {
+                "name": "django",
+                "version": "3.2.0",
+                "vulns": [
+                    {
+                        "id": "PYSEC-EXAMPLE",
+                        "aliases": ["CVE-2021-31542"],
+                        "fix_versions": ["2.2.21", "3.1.9", "3.2.1"],
+                        "description": "directory traversal",
+                    }
+                ],
+            },
+        ]
+    }
+    status, lines = audit.report(audit.Audit.from_json(document), "pypi")
+    assert status == audit.VULNERABLE
+    assert lines[0].startswith("VULNERABLE: django 3.2.0: PYSEC-EXAMPLE (CVE-2021-31542)")
+    assert any("1 of 2 locked packages could not be checked" in line for line in lines)
