@@ -277,9 +277,6 @@ AXES_LOCKOUT_CALLABLE = "cms.security.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful logins are Wagtail's log
 AXES_CLIENT_IP_CALLABLE = "cms.security.clients.client_address"
-# The request header (META name) with the client's address as the reverse proxy saw it;
-# None: REMOTE_ADDR (no proxy). Production: nginx's X-Real-IP.
-GONGSHI_CLIENT_ADDRESS_HEADER = None
 # Two-factor authentication (cms/security/twofactor.py): who must use it.
 GONGSHI_TWO_FACTOR_REQUIRED_GROUPS = ["审核", "监督组"]  # cms.base.roles.APPROVERS, SUPERVISORS
 OTP_TOTP_ISSUER = "质量奖公示公开平台"

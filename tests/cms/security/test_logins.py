@@ -58,12 +58,9 @@ def test_the_lock_ends_after_the_cool_off(users):
     assert attempt(Client(), "editor", "pw", REMOTE_ADDR="10.0.0.1").status_code == 302
 
 
-# Production's setting (tests/cms/settings/test_production.py checks it is this).
-BEHIND_NGINX = "HTTP_X_REAL_IP"
-
-
 def test_behind_nginx_the_address_nginx_saw_is_counted(users, settings):
-    settings.GONGSHI_CLIENT_ADDRESS_HEADER = BEHIND_NGINX
+    # Production's first middleware (tests/cms/settings/test_production.py checks it).
+    settings.MIDDLEWARE = ["cms.base.proxy.ClientAddressFromProxy", *settings.MIDDLEWARE]
     nginx = {"REMOTE_ADDR": "127.0.0.1"}
     fail(5, HTTP_X_REAL_IP="203.0.113.7", **nginx)
     assert (

@@ -75,7 +75,7 @@ names = [
     "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS", "SECURE_HSTS_SECONDS",
     "GONGSHI_CSP", "GONGSHI_CSP_BY_PATH", "GONGSHI_PERMISSIONS_POLICY", "MIDDLEWARE",
     "AUTHENTICATION_BACKENDS", "AXES_FAILURE_LIMIT", "AXES_LOCKOUT_PARAMETERS",
-    "AXES_HANDLER", "AXES_CLIENT_IP_CALLABLE", "GONGSHI_CLIENT_ADDRESS_HEADER",
+    "AXES_HANDLER", "AXES_CLIENT_IP_CALLABLE",
     "GONGSHI_TWO_FACTOR_REQUIRED_GROUPS", "DATA_UPLOAD_MAX_MEMORY_SIZE",
     "DATA_UPLOAD_MAX_NUMBER_FIELDS", "FILE_UPLOAD_MAX_MEMORY_SIZE",
     "WAGTAILDOCS_MAX_UPLOAD_SIZE", "GONGSHI_REPORT_MAX_REQUEST_BYTES",
@@ -148,8 +148,8 @@ def test_logins_are_throttled_per_username_and_the_address_nginx_saw(production_
     assert production_settings["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
     assert production_settings["AXES_HANDLER"] == "axes.handlers.database.AxesDatabaseHandler"
     assert production_settings["AXES_CLIENT_IP_CALLABLE"] == "cms.security.clients.client_address"
-    # tests/cms/security/test_logins.py exercises this header; nginx sets it (admin-headers.conf)
-    assert production_settings["GONGSHI_CLIENT_ADDRESS_HEADER"] == "HTTP_X_REAL_IP"
+    # tests/cms/security/test_logins.py exercises the address nginx passes
+    assert production_settings["MIDDLEWARE"][0] == "cms.base.proxy.ClientAddressFromProxy"
 
 
 def test_two_factor_is_required_for_approvers_and_the_supervision_group(production_settings):
