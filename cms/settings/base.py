@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "cms.reporting",
     "cms.supervision",
     "cms.publishing",
+    "cms.ops",
     "django_tasks",
     "django_tasks_db",
     "wagtail.api.v2",

@@ -1,0 +1,12 @@
+"""Settings of a separate instance of the CMS run in subprocesses by tests/instance.py:
+the test settings, with the database, media and site directory of that instance."""
+
+import os
+from pathlib import Path
+
+from cms.settings.test import *  # noqa: F403
+
+MEDIA_ROOT = os.environ["GONGSHI_INSTANCE_MEDIA_ROOT"]
+GONGSHI_SITE_DIR = Path(os.environ["GONGSHI_INSTANCE_SITE_DIR"])
+# The worker of an instance runs the queue as production does, in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
