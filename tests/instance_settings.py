@@ -10,3 +10,7 @@ MEDIA_ROOT = os.environ["GONGSHI_INSTANCE_MEDIA_ROOT"]
 GONGSHI_SITE_DIR = Path(os.environ["GONGSHI_INSTANCE_SITE_DIR"])
 # The worker of an instance runs the queue as production does, in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if pelican_settings := os.environ.get("GONGSHI_INSTANCE_PELICAN_SETTINGS"):
+    GONGSHI_PELICAN_SETTINGS = Path(pelican_settings)  # the stub, to hold a build mid-way
+# Retries come quickly in tests; the pauses still double.
+GONGSHI_BUILD_RETRY_DELAY = int(os.environ.get("GONGSHI_INSTANCE_RETRY_DELAY", 30))

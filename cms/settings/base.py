@@ -187,6 +187,12 @@ GONGSHI_SITE_URL = ""  # absolute base for sitemap and Open Graph links, when kn
 GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "pelicanconf.py"
 GONGSHI_BUILD_TIMEOUT = 600  # seconds before a build is abandoned
 GONGSHI_SCHEDULED_BUILDS_AHEAD = 5  # date-driven builds queued at a time
+# A build that failed for a passing reason (full disk, database restart, killed process)
+# is retried after 30 s, 60 s, 120 s ... at most 10 min apart, 5 times (docs/backup.md).
+GONGSHI_BUILD_RETRIES = 5
+GONGSHI_BUILD_RETRY_DELAY = 30
+GONGSHI_BUILD_RETRY_MAX_DELAY = 600
+GONGSHI_BUILD_DATABASE_WAIT = 300  # seconds a finished build waits to record its result
 
 # Avatars would send a hash of each editor's email to gravatar.com; nothing leaves the CMS.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
