@@ -124,7 +124,9 @@ def tree_differences(expected: Path, actual: Path) -> list[str]:
     """Every file missing, extra or different between two built sites; [] if identical."""
 
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
 
     before, after = files(expected), files(actual)
     return [

@@ -63,7 +63,10 @@ def write(target: Path, members: list[Member], facts: dict) -> dict:
     carries the final name); returns the manifest."""
     files = {}
     for member in members:
-        files[member.name] = {"sha256": sha256_of(member.source), "size": member.source.stat().st_size}
+        files[member.name] = {
+            "sha256": sha256_of(member.source),
+            "size": member.source.stat().st_size,
+        }
     manifest = {"format": FORMAT, **facts, "files": files}
     partial = target.with_name(target.name + ".partial")
     manifest_file = target.with_name(target.name + ".manifest")

@@ -69,7 +69,9 @@ def create(directory: Path) -> BackupResult:
             "created_at": moment.isoformat(),
             "database": kind,
             "migrations": _applied_migrations(),
-            "media": "included" if media_on_local_disk() else "object storage, backed up by its own means",
+            "media": "included"
+            if media_on_local_disk()
+            else "object storage, backed up by its own means",
             "live_build": live.parent.name if live else None,
         }
         manifest = archive.write(target, members, facts)
@@ -94,7 +96,9 @@ def restore(archive_path: Path, force: bool = False) -> dict:
                 raise RestoreRefused(
                     f"媒体目录 {media_root} 不是空的：请清空它，或加 --force 覆盖。"
                 )
-        database.restore(staging / database.dump_name(manifest["database"]), manifest["database"], force)
+        database.restore(
+            staging / database.dump_name(manifest["database"]), manifest["database"], force
+        )
         if manifest["media"] == "included" and media_on_local_disk():
             _swap_in(staging / "media", media_root)
         content = staging / "content"

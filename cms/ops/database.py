@@ -117,4 +117,6 @@ def _run(command: list[str], alias: str, database_flag: bool = False) -> None:
         [command[0], *options, *command[1:]], env=environment, capture_output=True, text=True
     )
     if finished.returncode != 0:
-        raise DatabaseError(f"{command[0]} 失败（退出码 {finished.returncode}）：{finished.stderr[-2000:]}")
+        raise DatabaseError(
+            f"{command[0]} 失败（退出码 {finished.returncode}）：{finished.stderr[-2000:]}"
+        )

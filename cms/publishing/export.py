@@ -323,7 +323,10 @@ class _Exporter:
                 "level": award.level,
                 "citation": award.citation,
             },
-            "grounds": [{"text": g.text, "article": g.article} for g in page.grounds.order_by("sort_order", "pk")],
+            "grounds": [
+                {"text": g.text, "article": g.article}
+                for g in page.grounds.order_by("sort_order", "pk")
+            ],
             "facts": page.facts,
             "legal_basis": page.legal_basis,
             "certificate_recovered": page.certificate_recovered,

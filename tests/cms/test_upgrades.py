@@ -137,14 +137,19 @@ def instance(tmp_path):
 
 def test_the_first_released_schema_upgrades_with_its_data(instance):
     leaves = json.loads((FIRST_RELEASE / "leaves.json").read_text())["leaves"]
-    assert set(leaves) == {p.name for p in FIRST_RELEASE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert set(leaves) == {
+        p.name for p in FIRST_RELEASE.iterdir() if p.is_dir() and p.name != "__pycache__"
+    }
     old = {"GONGSHI_INSTANCE_FIRST_RELEASE": str(FIRST_RELEASE)}
-    ids = instance.shell(FIRST_RELEASE_DATA.format(leaves=str(FIRST_RELEASE / "leaves.json")), **old)
+    ids = instance.shell(
+        FIRST_RELEASE_DATA.format(leaves=str(FIRST_RELEASE / "leaves.json")), **old
+    )
 
     instance.manage("migrate", "--no-input", "-v0")
 
     report = dict(
-        line.split(" ", 1) for line in instance.shell(CHECK_TODAY.format(ids=ids.strip())).splitlines()
+        line.split(" ", 1)
+        for line in instance.shell(CHECK_TODAY.format(ids=ids.strip())).splitlines()
     )
     assert report["programme"] == "运城市市长质量奖 运政发〔2023〕14号 1000"
     assert report["levels"] == "[('质量奖', 4)]"

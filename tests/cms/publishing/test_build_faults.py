@@ -125,7 +125,7 @@ def test_a_worker_killed_mid_build_is_noticed_at_its_restart_and_built_again(ins
     recovery = time.monotonic() - started
     assert "1 个构建曾被中断，已重新排队" in output
 
-    first, killed, retry = instance.builds()
+    _first, killed, retry = instance.builds()
     assert killed[1] == SiteBuild.Status.FAILED and "构建进程中断" in killed[3]
     assert retry[1] == SiteBuild.Status.SUCCEEDED
     assert retry[2] == f"重试：构建 #{killed[0]} 被中断"
@@ -148,7 +148,7 @@ def test_a_killed_pelican_fails_the_build_and_the_worker_retries_it(instance):
         assert worker.poll() is None
     finally:
         stop(worker)
-    first, killed, retry = instance.builds()
+    _first, killed, retry = instance.builds()
     assert killed[1] == SiteBuild.Status.FAILED
     assert "Pelican 被信号 9 终止" in killed[3] and "秒后自动重试（第 1 次" in killed[3]
     assert retry[2] == f"自动重试：构建 #{killed[0]} 失败"
@@ -183,13 +183,33 @@ class PrivatePostgres:
         self.root.mkdir(parents=True)
         if os.geteuid() == 0:
             subprocess.run(["chown", "postgres:", str(self.root)], check=True)
-        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
-                  "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
 
     def pg_ctl(self, action, *extra):
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
-                  "-l", str(self.root / "server.log"), "-w", *extra, action)
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            *extra,
+            action,
+        )
 
 
 @pytest.fixture
@@ -239,8 +259,10 @@ def test_a_database_restart_during_a_build_and_while_the_worker_waits(private_po
     assert "数据库暂时不可用" in output
     statuses = [build[1] for build in instance.builds()]
     assert statuses == [SiteBuild.Status.SUCCEEDED] * 3, instance.builds()
-    print(f"\nbuild recorded {during_build:.1f} s after a restart mid-build; "
-          f"a build requested after a restart while idle done in {while_waiting:.1f} s")
+    print(
+        f"\nbuild recorded {during_build:.1f} s after a restart mid-build; "
+        f"a build requested after a restart while idle done in {while_waiting:.1f} s"
+    )
 
 
 # --- A full disk ----------------------------------------------------------------------------
@@ -297,7 +319,9 @@ def test_a_full_disk_fails_cleanly_and_the_retry_works_once_space_is_freed(small
     assert [d.name for d in (small_disk / "builds").iterdir()] == [live_before.parent.name]
     assert (small_disk / "live").resolve() == live_before
     assert (small_disk / "live" / "index.html").read_bytes() == served
-    [retry] = [r for r in default_task_backend.results if r.task.func == tasks.retry_site_build.func]
+    [retry] = [
+        r for r in default_task_backend.results if r.task.func == tasks.retry_site_build.func
+    ]
     assert retry.args == [failed.pk] and retry.task.run_after is not None
 
     ballast.unlink()
@@ -329,7 +353,9 @@ def test_retries_pause_longer_each_time_and_stop_at_the_cap(settings, db, monkey
     assert "已连续失败 4 次，不再自动重试" in failed.error
 
 
-def test_a_database_error_in_the_export_is_explained_and_retried(settings, db, tmp_path, monkeypatch):
+def test_a_database_error_in_the_export_is_explained_and_retried(
+    settings, db, tmp_path, monkeypatch
+):
     from django.db import OperationalError
 
     from cms.publishing import export
@@ -356,4 +382,22 @@ def test_no_retry_for_content_the_editors_must_fix(settings, db, tmp_path, monke
     default_task_backend.clear()
     failed = builds.run_build(builds.request_build("发布：公示").pk)
     assert failed.status == SiteBuild.Status.FAILED and "自动重试" not in failed.error
-    assert not [r for r in default_task_backend.results if r.task.func == tasks.retry_site_build.func]
+    assert not [
+        r for r in default_task_backend.results if r.task.func == tasks.retry_site_build.func
+    ]
+
+
+def test_editors_see_the_failure_and_the_retry_in_the_admin(settings, db, tmp_path, client, users):
+    settings.GONGSHI_SITE_DIR = tmp_path / "site"
+    failed = SiteBuild.objects.create(
+        triggers="发布：公示",
+        status=SiteBuild.Status.FAILED,
+        error=f"{atomic.DISK_FULL}\n[Errno 28] No space left on device",
+    )
+    retries.schedule_retry(failed)
+    client.force_login(users["editor"])
+    history = client.get("/admin/site_builds/").content.decode()
+    assert "磁盘空间不足，构建未完成" in history and "将在 30 秒后自动重试" in history
+    dashboard = client.get("/admin/").content.decode()
+    assert f"最近一次构建（#{failed.pk}" in dashboard
+    assert "磁盘空间不足" in dashboard and "自动重试（第 1 次，最多 5 次）" in dashboard

@@ -33,4 +33,3 @@ class Command(BaseCommand):
             f"已恢复 {manifest['created_at']} 的备份（{len(manifest['files'])} 个文件，"
             f"用时 {time.monotonic() - started:.1f} 秒）。接着运行 manage.py migrate。"
         )
-
