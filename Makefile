@@ -17,6 +17,7 @@ export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 
 .PHONY: demo site export golden test test-postgres lint check lock clean bench-search demo-code audit
 .PHONY: stack-up stack-down test-stack bench-stack
+.PHONY: backup restore
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +94,19 @@ check: $(BIN)/.installed
 	mkdir -p var
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+
+# Back up the database, media, the supervision group's keys and the live site's content/
+# into one archive with a checksum manifest (docs/backup.md); BACKUP_DIR=... to change.
+backup: $(BIN)/.installed
+	mkdir -p var
+	$(MANAGE) backup --output-dir "$${BACKUP_DIR:-var/backups}"
+
+# Restore BACKUP=<archive> into an empty database (FORCE=1 overwrites), then migrate.
+restore: $(BIN)/.installed
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/gongshi-backup-<time>.tar [FORCE=1]"; exit 2; }
+	mkdir -p var
+	$(MANAGE) restore "$(BACKUP)" $(if $(FORCE),--force)
+	$(MANAGE) migrate --no-input -v0
 
 # Search benchmark: index build time and query latency (median, p95) on a generated
 # corpus (20,000 notices, 5,000 winners by default; SEARCH_BENCH_ARGS="--notices 2000").

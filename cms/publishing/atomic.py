@@ -13,11 +13,13 @@ build through `build_site()`.
 
 The `live` symlink is replaced with rename(2), which is atomic: a reader sees the old
 tree or the new one, never a mix. A failed or killed build leaves its directory behind
-(cleaned up by the next build) and `live` untouched.
+(cleaned up by the next build) and `live` untouched; a build that fails is removed at
+once, so a full disk is not kept full by its own half-written build.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import gzip
 import json
@@ -41,8 +43,20 @@ ERROR_TAIL = 4000  # characters of Pelican's output kept with a failed build
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".csv", ".svg", ".txt"}
 
 
+DISK_FULL = (
+    "磁盘空间不足，构建未完成：未完成的构建目录已删除，公开站点保持不变。"
+    "请清理站点目录所在的磁盘，构建会自动重试。"
+)
+
+
 class BuildFailed(Exception):
-    """The build did not produce a site; `live` was left as it was."""
+    """The build did not produce a site; `live` was left as it was. `transient` says
+    whether the same build may work when tried again (a full disk, a killed process)
+    rather than needing a change to the content."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 class BuildBusy(Exception):
@@ -93,26 +107,43 @@ def build_site(
     with site_lock(site_dir):
         name = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         build_dir = site_dir / "builds" / name
-        content_dir, output_dir = build_dir / "content", build_dir / "output"
-        content_dir.mkdir(parents=True)
         try:
-            count = write_content(content_dir)
-        except Exception as error:
+            count = _build(build_dir, write_content, settings_file, timeout, environment)
+            _point_live_at(site_dir, build_dir / "output")
+        except BaseException as error:
             shutil.rmtree(build_dir, ignore_errors=True)
-            raise BuildFailed(f"导出失败：{error}") from error
-        # The search index is written by the same Pelican run, beside the output and
-        # before the swap: the search service follows `live` to it, so it switches with
-        # the site and never sees a half-built index.
-        environment = {**(environment or {}), "GONGSHI_SEARCH_DIR": str(build_dir / "search")}
-        run_pelican(content_dir, output_dir, settings_file, timeout, environment)
-        if not (output_dir / "index.html").is_file():
-            shutil.rmtree(build_dir, ignore_errors=True)
-            raise BuildFailed("构建没有生成首页 index.html")
-        write_withdrawn_markers(output_dir, build_dir / "withdrawn")
-        precompress(output_dir)
-        _point_live_at(site_dir, output_dir)
-        _prune(site_dir, keep=output_dir.parent)
-        return BuildResult(name, output_dir, count, time.monotonic() - started)
+            if _disk_full(error):
+                raise BuildFailed(DISK_FULL, transient=True) from error
+            raise
+        _prune(site_dir, keep=build_dir)
+        return BuildResult(name, build_dir / "output", count, time.monotonic() - started)
+
+
+def _build(build_dir, write_content, settings_file, timeout, environment) -> int:
+    content_dir, output_dir = build_dir / "content", build_dir / "output"
+    content_dir.mkdir(parents=True)
+    try:
+        count = write_content(content_dir)
+    except Exception as error:
+        if _disk_full(error):
+            raise
+        raise BuildFailed(f"导出失败：{error}") from error
+    # The search index is written by the same Pelican run, beside the output and
+    # before the swap: the search service follows `live` to it, so it switches with
+    # the site and never sees a half-built index.
+    environment = {**(environment or {}), "GONGSHI_SEARCH_DIR": str(build_dir / "search")}
+    run_pelican(content_dir, output_dir, settings_file, timeout, environment)
+    if not (output_dir / "index.html").is_file():
+        raise BuildFailed("构建没有生成首页 index.html")
+    write_withdrawn_markers(output_dir, build_dir / "withdrawn")
+    precompress(output_dir)
+    return count
+
+
+def _disk_full(error: BaseException) -> bool:
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(error, BuildFailed) and "No space left on device" in str(error)
 
 
 def run_pelican(content_dir, output_dir, settings_file, timeout, environment=None) -> None:
@@ -135,13 +166,14 @@ def run_pelican(content_dir, output_dir, settings_file, timeout, environment=Non
             command, cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        raise BuildFailed(f"构建超时（超过{timeout:.0f}秒），已中止") from None
+        raise BuildFailed(f"构建超时（超过{timeout:.0f}秒），已中止", transient=True) from None
     if finished.returncode != 0:
         output = (finished.stderr or "") + (finished.stdout or "")
         reason = f"Pelican 退出码 {finished.returncode}"
         if finished.returncode < 0:
             reason = f"Pelican 被信号 {-finished.returncode} 终止"
-        raise BuildFailed(f"{reason}\n{output[-ERROR_TAIL:]}".strip())
+        killed = finished.returncode < 0
+        raise BuildFailed(f"{reason}\n{output[-ERROR_TAIL:]}".strip(), transient=killed)
 
 
 def write_withdrawn_markers(output_dir: Path, markers_dir: Path) -> int:

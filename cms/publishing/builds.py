@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import atomic, export, locks, push
+from . import atomic, export, locks, push, retries
 from .models import ScheduledBuild, SiteBuild
 
 logger = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
     if not claimed:
         return None
     build = SiteBuild.objects.get(pk=build_id)
+    transient = False
     try:
         result = atomic.build_site(
             site_dir(),
@@ -87,17 +88,22 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
             environment=_pelican_environment(),
         )
     except atomic.BuildFailed as failure:
-        build.status, build.error = SiteBuild.Status.FAILED, str(failure)
+        transient = retries.is_transient(failure)
+        build.status, build.error = SiteBuild.Status.FAILED, retries.explain(failure)
         logger.warning("构建 #%s 失败，公开站点保持不变：%s", build.pk, failure)
     else:
         build.status = SiteBuild.Status.SUCCEEDED
         build.item_count, build.output = result.item_count, result.name
-        schedule_date_driven_builds()
         if failure := push.push_configured_build(build.pk, result):
             build.status, build.error = SiteBuild.Status.FAILED, failure
+            transient = True  # object storage out of reach; the site here is built
             logger.warning("构建 #%s 推送失败：%s", build.pk, failure)
     build.finished_at = timezone.now()
-    build.save()
+    retries.save_when_database_answers(build)
+    if build.status == SiteBuild.Status.SUCCEEDED:
+        schedule_date_driven_builds()
+    elif transient:
+        retries.schedule_retry(build)
     return build
 
 

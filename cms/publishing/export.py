@@ -217,7 +217,7 @@ class _Exporter:
                     "category": level.category,
                     "quota": level.quota,
                 }
-                for level in page.levels.all()
+                for level in page.levels.order_by("sort_order", "pk")
             ],
             "rules": plain_rules(page),
             "editions": sorted(editions, key=lambda edition: edition["number"]),
@@ -285,7 +285,7 @@ class _Exporter:
                     "region": entry.region,
                     "score": entry.score,
                 }
-                for entry in page.entries.all()
+                for entry in page.entries.order_by("sort_order", "pk")
             ],
         }
 
@@ -308,7 +308,7 @@ class _Exporter:
                     "valid_until": _date(award.valid_until),
                     "citation": citation(year, award.level),
                 }
-                for award in page.awards.all()
+                for award in page.awards.order_by("sort_order", "pk")
             ]
         }
 
@@ -323,7 +323,10 @@ class _Exporter:
                 "level": award.level,
                 "citation": award.citation,
             },
-            "grounds": [{"text": g.text, "article": g.article} for g in page.grounds.all()],
+            "grounds": [
+                {"text": g.text, "article": g.article}
+                for g in page.grounds.order_by("sort_order", "pk")
+            ],
             "facts": page.facts,
             "legal_basis": page.legal_basis,
             "certificate_recovered": page.certificate_recovered,

@@ -51,6 +51,15 @@ class SiteBuild(models.Model):
         return f"{duration.total_seconds():.1f} 秒" if duration is not None else ""
 
     @property
+    def error_summary(self) -> str:
+        """What went wrong in a line, and what happens next (a retry, or a person)."""
+        lines = [line for line in self.error.splitlines() if line.strip()]
+        if not lines:
+            return ""
+        follow_up = lines[-1] if len(lines) > 1 and "重试" in lines[-1] else ""
+        return " ".join(filter(None, [lines[0], follow_up]))
+
+    @property
     def trigger_summary(self) -> str:
         triggers = self.trigger_list
         more = f"（等{len(triggers)}项）" if len(triggers) > 1 else ""

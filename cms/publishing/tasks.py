@@ -4,13 +4,22 @@ from django.core.management import call_command
 from django_tasks import task
 
 from . import builds
-from .models import ScheduledBuild
+from .models import ScheduledBuild, SiteBuild
 
 
 @task()
 def run_site_build(build_id: int) -> str:
     build = builds.run_build(build_id)
     return build.status if build else "skipped"
+
+
+@task()
+def retry_site_build(failed_id: int) -> str:
+    """Ask again for a build that failed for a passing reason, unless one has worked since."""
+    if SiteBuild.objects.filter(pk__gt=failed_id, status=SiteBuild.Status.SUCCEEDED).exists():
+        return "not needed"
+    builds.request_build(f"自动重试：构建 #{failed_id} 失败")
+    return "requested"
 
 
 @task()

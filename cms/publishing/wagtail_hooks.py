@@ -67,6 +67,7 @@ class SiteBuildViewSet(ModelViewSet):
         "requested_at",
         "started_at",
         Column("duration_text", label=_("用时")),
+        Column("error_summary", label=_("错误")),
     ]
     list_filter = ["status"]
     form_fields = ["triggers"]  # required by ModelViewSet; the policy allows no editing

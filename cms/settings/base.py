@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "cms.ops",
     "django_tasks",
     "django_tasks_db",
     "wagtail.api.v2",
@@ -203,6 +204,12 @@ GONGSHI_SCHEDULED_BUILDS_AHEAD = 5  # date-driven builds queued at a time
 GONGSHI_SITE_PUSH_URL = ""
 GONGSHI_SITE_PUSH_ENDPOINT_URL = None
 GONGSHI_SITE_PUSH_REGION = None
+# A build that failed for a passing reason (full disk, database restart, killed process)
+# is retried after 30 s, 60 s, 120 s ... at most 10 min apart, 5 times (docs/backup.md).
+GONGSHI_BUILD_RETRIES = 5
+GONGSHI_BUILD_RETRY_DELAY = 30
+GONGSHI_BUILD_RETRY_MAX_DELAY = 600
+GONGSHI_BUILD_DATABASE_WAIT = 300  # seconds a finished build waits to record its result
 
 # Avatars would send a hash of each editor's email to gravatar.com; nothing leaves the CMS.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

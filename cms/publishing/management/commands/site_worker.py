@@ -1,7 +1,13 @@
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections, connection
 
 from cms.publishing import worker
+
+# Seconds between attempts to reach a database that went away, doubling up to the cap.
+FIRST_PAUSE, LONGEST_PAUSE = 1, 30
 
 
 class Command(BaseCommand):
@@ -11,14 +17,32 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="执行完现有任务后退出")
 
     def handle(self, batch, **options):
-        if recovered := worker.start_up():
-            self.stdout.write(f"{recovered} 个构建曾被中断，已重新排队。")
+        while True:
+            try:
+                if recovered := worker.start_up():
+                    self.stdout.write(f"{recovered} 个构建曾被中断，已重新排队。")
+                self._run_queue(batch, options["verbosity"])
+                return
+            except DatabaseError as error:
+                # A database restart stops the queue's loop; wait for the database and
+                # carry on rather than leave the site without a worker.
+                self.stderr.write(f"数据库暂时不可用，等待后继续：{error}")
+                self._wait_for_database()
+
+    def _run_queue(self, batch, verbosity):
         arguments = ["--batch"] if batch else []
         call_command(
-            "db_worker",
-            *arguments,
-            "--no-startup-delay",
-            "--interval",
-            "1",
-            verbosity=options["verbosity"],
+            "db_worker", *arguments, "--no-startup-delay", "--interval", "1", verbosity=verbosity
         )
+
+    def _wait_for_database(self):
+        pause = FIRST_PAUSE
+        while True:
+            connection.close()
+            close_old_connections()
+            time.sleep(pause)
+            try:
+                connection.ensure_connection()
+                return
+            except DatabaseError:
+                pause = min(pause * 2, LONGEST_PAUSE)
