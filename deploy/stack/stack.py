@@ -141,6 +141,10 @@ def environment_file(config: dict) -> str:
         "DJANGO_HSTS_SECONDS": "300",
         "GONGSHI_CMS_BIND": f"127.0.0.1:{config['cms_port']}",
         "GONGSHI_SEARCH_BIND": f"127.0.0.1:{config['search_port']}",
+        # One machine: no push to object storage (docs/scaling.md), so these stay empty.
+        "GONGSHI_SITE_PUSH_URL": "",
+        "GONGSHI_SITE_PUSH_ENDPOINT_URL": "",
+        "GONGSHI_SITE_PUSH_REGION": "",
     }
     return "".join(f"{name}={value}\n" for name, value in values.items())
 
