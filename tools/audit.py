@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 def audit(arguments: argparse.Namespace) -> tuple[int, list[str]]:
     """The online service's verdict, or the snapshot's when the service could not check."""
     if arguments.offline:
-        why = "Offline audit requested (--offline)"
+        why = "Offline audit requested (--offline or GONGSHI_AUDIT_OFFLINE)"
         return audit_offline(arguments.requirement, arguments.advisories, arguments.pip_audit, why)
     service = arguments.service
     document, failure = run_pip_audit(
