@@ -87,6 +87,8 @@ lint: $(BIN)/.installed
 # Known vulnerabilities in requirements.lock (pip-audit): fails naming the package, its
 # version and the advisory, and fails too when no vulnerability service could check every
 # package (docs/security.md). GONGSHI_AUDIT_SERVICE=osv GONGSHI_AUDIT_OSV_URL=… for a mirror.
+# No service reachable: checks the dated offline snapshot in tools/advisories and says so
+# (GONGSHI_AUDIT_OFFLINE=1 / GONGSHI_AUDIT_ONLINE_ONLY=1 force or refuse it).
 audit: $(BIN)/.installed
 	$(BIN)/python tools/audit.py --requirement requirements.lock
 

@@ -1,6 +1,7 @@
 """`make audit` (tools/audit.py): the real pip-audit against a local stand-in for OSV's API
 that answers with a recorded advisory (the facts of CVE-2021-31542 from Django 3.2.1's
-release notes), and the wrapper's verdicts on pip-audit's JSON."""
+release notes), the wrapper's verdicts on pip-audit's JSON, and its fallback to the offline
+PyPA advisory snapshot (tools/advisories) when the online service cannot check."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPOSITORY / "tools"))
+import advisories  # noqa: E402
 import audit  # noqa: E402
+
+CLOSED = "http://127.0.0.1:9/v1/query"  # the discard port: nothing listens
+SNAPSHOT_DATE = advisories.describe()["commit_date"][:10]
 
 DJANGO_3_2_0 = json.loads(
     (Path(__file__).with_name("fixtures") / "osv-django-3.2.0.json").read_text(encoding="utf-8")
@@ -39,6 +44,13 @@ class FakeOSV(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.fixture(autouse=True)
+def no_audit_settings(monkeypatch):
+    """The machine's own GONGSHI_AUDIT_* settings must not steer these tests."""
+    for name in ("SERVICE", "OSV_URL", "OFFLINE", "ONLINE_ONLY"):
+        monkeypatch.delenv(f"GONGSHI_AUDIT_{name}", raising=False)
 
 
 @pytest.fixture
@@ -85,32 +97,94 @@ def test_safe_pins_pass(osv, tmp_path, capsys):
 def test_a_failing_service_is_a_failure_that_says_the_audit_did_not_run(osv, tmp_path, capsys):
     url, handler = osv
     handler.status = 503
+    pins = requirements(tmp_path, "django==5.2.8")
     status, output = run(
-        capsys,
-        "-r",
-        str(requirements(tmp_path, "django==5.2.8")),
-        "--service",
-        "osv",
-        "--osv-url",
-        url,
+        capsys, "-r", str(pins), "--service", "osv", "--osv-url", url, "--online-only"
     )
     assert status == audit.INCOMPLETE
     assert "AUDIT COULD NOT RUN" in output and "No package of" in output
+    assert "offline" not in output
 
 
-def test_an_unreachable_service_is_a_failure_too(tmp_path, capsys):
-    closed = "http://127.0.0.1:9/v1/query"  # the discard port: nothing listens
+def test_an_unreachable_service_is_a_failure_too_when_the_snapshot_is_refused(
+    tmp_path, capsys, monkeypatch
+):
+    pins = requirements(tmp_path, "django==5.2.8")
+    status, output = run(
+        capsys, "-r", str(pins), "--service", "osv", "--osv-url", CLOSED, "--online-only"
+    )
+    assert status == audit.INCOMPLETE
+    assert "AUDIT COULD NOT RUN" in output and "snapshot" not in output
+    monkeypatch.setenv("GONGSHI_AUDIT_ONLINE_ONLY", "1")
+    status, _ = run(capsys, "-r", str(pins), "--service", "osv", "--osv-url", CLOSED)
+    assert status == audit.INCOMPLETE
+
+
+def test_an_unreachable_service_falls_back_to_the_snapshot_and_says_so(tmp_path, capsys):
+    pins = requirements(tmp_path, "django==5.2.8", "markdown==3.11.3")
+    status, output = run(capsys, "-r", str(pins), "--service", "osv", "--osv-url", CLOSED)
+    assert status == 0
+    assert "No online vulnerability service reachable ('osv' gave no answer" in output
+    assert f"offline PyPA advisory snapshot of {SNAPSHOT_DATE}" in output
+    assert "advisories published after that date are not covered" in output
+    assert "tools/advisories.py refresh --from" in output
+    assert "2 locked packages checked against 'offline PyPA advisory snapshot'" in output
+
+
+def test_the_fallback_finds_what_the_snapshot_knows(tmp_path, capsys):
+    pins = requirements(tmp_path, "django==3.2.0", "markdown==3.11.3")
+    status, output = run(capsys, "-r", str(pins), "--service", "osv", "--osv-url", CLOSED)
+    assert status == audit.VULNERABLE
+    assert f"snapshot of {SNAPSHOT_DATE}" in output
+    line = next(line for line in output.splitlines() if "PYSEC-2021-7 " in line)
+    assert line.startswith("VULNERABLE: django 3.2.0: PYSEC-2021-7 (")  # aliases: any order
+    assert "CVE-2021-31542" in line and "GHSA-rxjp-mfm9-w4wr" in line
+    assert "fixed in 2.2.21, 3.1.9, 3.2.1." in line
+
+
+def test_offline_checks_the_snapshot_only(osv, tmp_path, capsys):
+    url, _ = osv  # would answer, but is never asked
+    pins = requirements(tmp_path, "django==3.2.0")
+    status, output = run(capsys, "-r", str(pins), "--service", "osv", "--osv-url", url, "--offline")
+    assert status == audit.VULNERABLE
+    assert output.startswith(
+        "Offline audit requested (--offline or GONGSHI_AUDIT_OFFLINE); checked"
+    )
+    assert "PYSEC-2024-47 (CVE-2024-27351" in output
+    assert "CVE-2021-31542; fixed" not in output  # the stand-in's recorded answer
+
+
+def test_services_that_cannot_check_every_package_fall_back_too(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(
+        audit,
+        "run_pip_audit",
+        lambda *arguments, **options: (
+            (ALL_SKIPPED, "") if arguments[1] == "pypi" else REAL_RUN(*arguments, **options)
+        ),
+    )
+    pins = requirements(tmp_path, "django==5.2.8", "whoosh==2.7.4")
+    status, output = run(capsys, "-r", str(pins))
+    assert status == 0
+    assert "'pypi' could not check 2 of 2 packages; first reason: Dependency not found" in output
+    assert "2 locked packages checked against 'offline PyPA advisory snapshot'" in output
+
+
+def test_without_a_snapshot_the_fallback_is_an_incomplete_audit(tmp_path, capsys):
+    pins = requirements(tmp_path, "django==5.2.8")
+    missing = tmp_path / "no-snapshot"
     status, output = run(
         capsys,
         "-r",
-        str(requirements(tmp_path, "django==5.2.8")),
+        str(pins),
         "--service",
         "osv",
         "--osv-url",
-        closed,
+        CLOSED,
+        "--advisories",
+        str(missing),
     )
     assert status == audit.INCOMPLETE
-    assert "AUDIT COULD NOT RUN" in output
+    assert "AUDIT COULD NOT RUN" in output and "no offline advisory snapshot at" in output
 
 
 # pip-audit's JSON when pypi.org's per-version API answers 404 for everything (as recorded
@@ -128,6 +202,9 @@ ALL_SKIPPED = {
     ],
     "fixes": [],
 }
+
+
+REAL_RUN = audit.run_pip_audit
 
 
 def test_packages_the_service_does_not_know_make_the_audit_incomplete():
