@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from cms import contract
-from cms.base.models import HomePage
+from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
 from cms.decisions.models import AwardDecisionPage
 from cms.notices.models import CallForApplicationsPage, PublicityNoticePage
 from cms.programmes.models import EditionPage, ProgrammePage
@@ -78,6 +79,7 @@ def collect() -> Iterator[Item]:
     """Every published item, in a stable order: home, programmes, documents, channels,
     withdrawn items."""
     pages = _public_pages()
+    _prefetch_related(pages)
     exporter = _Exporter({page.pk: page for page in pages})
     for page in pages:
         item = exporter.item(page)
@@ -141,6 +143,29 @@ def _public_pages() -> list[Page]:
         for page in Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
         if hidden.isdisjoint(_ancestor_paths(page))
     ]
+
+
+# What each kind of page reads besides its own row, fetched for all pages of the kind in
+# one query each instead of one per page (a 20,000-notice archive would take 40,000).
+RELATED = {
+    ProgrammePage: ["levels"],
+    PublicityNoticePage: ["entries"],
+    AwardDecisionPage: ["awards"],
+    RevocationPage: ["award", "grounds"],
+}
+
+
+def _prefetch_related(pages: list[Page]) -> None:
+    by_model: dict[type, list[Page]] = {}
+    for page in pages:
+        by_model.setdefault(type(page), []).append(page)
+    for model, group in by_model.items():
+        lookups = list(RELATED.get(model, []))
+        if issubclass(model, OfficialDocumentPage):
+            notes = ChangeNote.objects.order_by("published_at", "pk")
+            lookups.append(Prefetch("change_notes", queryset=notes))
+        if lookups:
+            prefetch_related_objects(group, *lookups)
 
 
 def _ancestor_paths(page) -> list[str]:
@@ -253,7 +278,7 @@ class _Exporter:
                     "note": note.note,
                     "is_major": note.is_major,
                 }
-                for note in page.change_notes.order_by("published_at", "pk")
+                for note in page.change_notes.all()  # prefetched in order
             ],
         }
         document |= getattr(self, f"_{kind}_fields")(page)

@@ -40,9 +40,6 @@ from cms.programmes.models import (
 )
 from cms.revocations.models import RevocationPage
 
-GROUND = {"text": "发生重大质量安全事故", "article": "第二十条"}
-
-
 def read_corpus(content_dir: Path) -> dict[str, list[tuple[dict, str]]]:
     """Every file of a content/ directory as (document, body), grouped by kind, by id."""
     by_kind: dict[str, list[tuple[dict, str]]] = defaultdict(list)
@@ -110,13 +107,15 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
         index = ProgrammeIndexPage(title="评选项目", slug="programmes")
         home.add_child(instance=index)
         index.save_revision().publish()
-    ids = [document["id"] for items in by_kind.values() for document, _ in items]
-    if Page.objects.filter(pk__in=[i for i in ids if i > 1]).exists():
+    ids = [d["id"] for kind, items in by_kind.items() if kind != "home" for d, _ in items]
+    ids += [e["id"] for programme, _ in by_kind["programme"] for e in programme["editions"]]
+    if Page.objects.filter(pk__in=ids).exists():
         raise RuntimeError("corpus ids already in use: load into an empty CMS")
     tree = _Tree(Locale.get_default().pk)
     tree.children[index.path] = index.numchild
     children = defaultdict(list)  # model -> child rows (levels, entries, awards, ...)
     programme_of, edition_of, ground_of = {}, {}, {}
+    grounds_of = defaultdict(list)  # programme id -> its revocation grounds
 
     for document, body in by_kind["programme"]:
         regulation = document["regulation"]
@@ -154,11 +153,9 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
             )
             for n, level in enumerate(document["levels"])
         ]
-        ground = RevocationGround(programme=page, sort_order=0, **GROUND)
-        page.levels, page.revocation_grounds = levels, [ground]
+        page.levels = levels
         children[AwardLevel] += levels
-        children[RevocationGround].append(ground)
-        programme_of[page.slug], ground_of[page.pk] = page, ground
+        programme_of[page.slug] = page
         for edition in document["editions"]:
             edition_page = EditionPage(
                 title=edition["title"],
@@ -251,7 +248,20 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
             barred_until=day(document["barred_until"]),
         )
         tree.add(programme, page, document["id"], document)
-        page.grounds = [ground_of[programme.pk]]
+        grounds = []
+        for ground in document["grounds"]:
+            key = (programme.pk, ground["text"], ground["article"])
+            if key not in ground_of:
+                ground_of[key] = RevocationGround(
+                    programme=programme, sort_order=len(grounds_of[programme.pk]), **ground
+                )
+                grounds_of[programme.pk].append(ground_of[key])
+                children[RevocationGround].append(ground_of[key])
+            grounds.append(ground_of[key])
+        page.grounds = grounds
+
+    for programme in programme_of.values():
+        programme.revocation_grounds = grounds_of[programme.pk]
 
     return _insert_all(tree, index, children)
 
@@ -321,8 +331,9 @@ def _insert_all(tree: _Tree, index: Page, children) -> dict[str, int]:
     _bulk_insert(RevocationPage, tree.pages.get(RevocationPage, []))
     through = RevocationPage.grounds.through
     through.objects.bulk_create(
-        through(revocationpage_id=page.pk, revocationground_id=page.grounds.all()[0].pk)
+        through(revocationpage_id=page.pk, revocationground_id=ground.pk)
         for page in tree.pages.get(RevocationPage, [])
+        for ground in page.grounds.all()
     )
     ChangeNote.objects.bulk_create(notes, batch_size=2000)
     PageLogEntry.objects.bulk_create(log_entries, batch_size=2000)
