@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Feeds link absolutely; in the demo, to where the site is served below.
 export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 
-.PHONY: demo site export golden test test-postgres lint check lock clean bench-search
+.PHONY: demo site export golden test test-postgres lint check lock clean bench-search bench
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ check: $(BIN)/.installed
 # corpus (20,000 notices, 5,000 winners by default; SEARCH_BENCH_ARGS="--notices 2000").
 bench-search: $(BIN)/.installed
 	$(BIN)/python tests/bench/search_bench.py $(SEARCH_BENCH_ARGS)
+
+# The speed benchmark: full build, publish latency, search, CMS admin and API at 1,000,
+# 10,000 and 50,000 generated notices (BENCH_SIZES=1000,10000 for a quicker run); prints
+# a table and writes var/bench/results.json. PostgreSQL when DATABASE_URL is set.
+bench: $(BIN)/.installed
+	nice -n 10 $(BIN)/python tests/bench/bench.py
 
 # Refresh requirements.lock after changing dependencies in pyproject.toml.
 lock: $(BIN)/.installed

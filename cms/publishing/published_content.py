@@ -86,7 +86,8 @@ def published_items() -> list[PublishedItem]:
                     document=item.document,
                     body=item.body,
                     attachments=tuple(
-                        (attachment.file, attachment.document.url) for attachment in item.attachments
+                        (attachment.file, attachment.document.url)
+                        for attachment in item.attachments
                     ),
                 )
                 for item in export.collect()

@@ -64,6 +64,9 @@ TODAY = date(2024, 6, 12)  # the search queries' "today", as in search_bench
 QPS_PORT = int(os.environ.get("BENCH_PORT", "9150"))
 QPS_CLIENTS, QPS_MAX_REQUESTS, QPS_MAX_SECONDS = 8, 3000, 15.0
 CMS_REPEATS = 5
+# --quick (the harness's own test): every measure, each taken as briefly as possible.
+if os.environ.get("BENCH_QUICK"):
+    QPS_MAX_REQUESTS, QPS_MAX_SECONDS, CMS_REPEATS = 100, 2.0, 2
 
 
 # --- The archive ------------------------------------------------------------------------
@@ -209,9 +212,8 @@ def phase_cms(notices: int, corpus_dir: Path, runs: int) -> dict:
     """Migrate, load in bulk, verify through the export, time export.collect() and the
     admin's and the API's answers."""
     _django()
-    from django.core.management import call_command
-
     import bulk_load
+    from django.core.management import call_command
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -226,10 +228,10 @@ def phase_cms(notices: int, corpus_dir: Path, runs: int) -> dict:
 
 
 def _measure_collect(corpus_dir: Path, runs: int) -> dict:
+    import bulk_load
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import bulk_load
     from cms.publishing import export
 
     seconds, queries = [], 0
@@ -430,7 +432,9 @@ def phase_search(notices: int, corpus_dir: Path, site_dir: Path, runs: int, meta
         started = time.perf_counter()
         records = list(all_records(site))
         engine.remove(scratch / "search")
-        engine.build(scratch / "search", records, {"suggestions.json": documents.suggestions(records)})
+        engine.build(
+            scratch / "search", records, {"suggestions.json": documents.suggestions(records)}
+        )
         index_seconds.append(time.perf_counter() - started)
     engine.remove(scratch)
 
@@ -547,7 +551,9 @@ def _wait_for_port(port: int, timeout: float = 30) -> None:
 
 # --- Hugo -------------------------------------------------------------------------------
 
-HUGO_CONFIG = 'baseURL = "http://example.org/"\ntitle = "基准"\ndisableKinds = ["taxonomy", "term"]\n'
+HUGO_CONFIG = (
+    'baseURL = "http://example.org/"\ntitle = "基准"\ndisableKinds = ["taxonomy", "term"]\n'
+)
 HUGO_LAYOUTS = {
     "_default/single.html": "<html><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n",
     "_default/list.html": (
@@ -555,7 +561,7 @@ HUGO_LAYOUTS = {
         '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>\n'
     ),
     "index.html": (
-        "<html><body>{{ range first 20 (where .Site.RegularPages \"Section\" \"notices\") }}"
+        '<html><body>{{ range first 20 (where .Site.RegularPages "Section" "notices") }}'
         '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>\n'
     ),
 }
@@ -601,15 +607,21 @@ def measure_hugo(corpus_dir: Path, notices: int, runs: int, var: Path) -> dict |
 
 def measure_size(notices: int, runs: int, var: Path, log) -> dict:
     corpus_dir, meta = ensure_corpus(notices, var)
-    log(f"[{notices}] archive: {corpus_dir} ({meta['notices_written']} notices, {meta['winners_written']} winners)")
+    log(
+        f"[{notices}] archive: {corpus_dir} ({meta['notices_written']} notices, {meta['winners_written']} winners)"
+    )
     fresh_database(notices, var)
     sites = var / f"site-{notices}"
     shutil.rmtree(sites, ignore_errors=True)
     environment = child_environment(notices, sites / "cms", var)
     cms = run_child("cms", [str(notices), str(corpus_dir), str(runs)], environment)
-    log(f"[{notices}] loaded in {cms['load_seconds']:.1f} s; export checked: {cms['verify_problem_count']} differences")
+    log(
+        f"[{notices}] loaded in {cms['load_seconds']:.1f} s; export checked: {cms['verify_problem_count']} differences"
+    )
     if cms["verify_problem_count"]:
-        raise SystemExit("the bulk-loaded CMS does not export the corpus:\n" + "\n".join(cms["verify_problems"]))
+        raise SystemExit(
+            "the bulk-loaded CMS does not export the corpus:\n" + "\n".join(cms["verify_problems"])
+        )
 
     cold, warm = [], []
     pycache = Path(tempfile.mkdtemp(prefix="gongshi-bench-pycache-"))
@@ -617,7 +629,9 @@ def measure_size(notices: int, runs: int, var: Path, log) -> dict:
         site_dir = sites / f"cold-{run}"
         shutil.rmtree(pycache, ignore_errors=True)
         pycache.mkdir()
-        environment = child_environment(notices, site_dir, var) | {"PYTHONPYCACHEPREFIX": str(pycache)}
+        environment = child_environment(notices, site_dir, var) | {
+            "PYTHONPYCACHEPREFIX": str(pycache)
+        }
         cold.append(run_child("build", [str(notices)], environment))
         log(f"[{notices}] cold build {run + 1}/{runs}: {cold[-1]['seconds']:.1f} s")
     for run in range(runs):
@@ -625,10 +639,14 @@ def measure_size(notices: int, runs: int, var: Path, log) -> dict:
         log(f"[{notices}] warm build {run + 1}/{runs}: {warm[-1]['seconds']:.1f} s")
     shutil.rmtree(pycache, ignore_errors=True)
 
-    publish_runs = max(3, runs)
+    publish_runs = 1 if os.environ.get("BENCH_QUICK") else max(3, runs)
     publish = run_child("publish", [str(notices), str(publish_runs), str(corpus_dir)], environment)
-    log(f"[{notices}] publish latency: {statistics.median(publish['latencies']):.2f} s median; {publish['checks']}")
-    search = run_child("search", [str(notices), str(corpus_dir), str(site_dir), str(runs)], environment)
+    log(
+        f"[{notices}] publish latency: {statistics.median(publish['latencies']):.2f} s median; {publish['checks']}"
+    )
+    search = run_child(
+        "search", [str(notices), str(corpus_dir), str(site_dir), str(runs)], environment
+    )
     log(f"[{notices}] search index: {statistics.median(search['index_seconds']):.1f} s")
     qps = measure_qps(site_dir, search["queries"], workers=min(4, (os.cpu_count() or 2) + 1))
     log(f"[{notices}] search under load: {qps['qps']:.0f} q/s")
@@ -651,7 +669,7 @@ def measure_size(notices: int, runs: int, var: Path, log) -> dict:
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[max(0, int(round(len(ordered) * 0.95)) - 1)]
+    return ordered[max(0, round(len(ordered) * 0.95) - 1)]
 
 
 def summary(result: dict) -> dict[str, float | None]:
@@ -716,7 +734,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "0")) or None)
     parser.add_argument("--var", type=Path, default=VAR)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--quick", action="store_true", help="each measure briefly (tests)")
     arguments = parser.parse_args()
+    if arguments.quick:
+        os.environ["BENCH_QUICK"] = "1"
+        global QPS_MAX_REQUESTS, QPS_MAX_SECONDS, CMS_REPEATS
+        QPS_MAX_REQUESTS, QPS_MAX_SECONDS, CMS_REPEATS = 100, 2.0, 2
     sizes = [int(size.replace("_", "")) for size in arguments.sizes.split(",") if size.strip()]
     arguments.var.mkdir(parents=True, exist_ok=True)
     out = arguments.out or arguments.var / "results.json"

@@ -40,6 +40,7 @@ from cms.programmes.models import (
 )
 from cms.revocations.models import RevocationPage
 
+
 def read_corpus(content_dir: Path) -> dict[str, list[tuple[dict, str]]]:
     """Every file of a content/ directory as (document, body), grouped by kind, by id."""
     by_kind: dict[str, list[tuple[dict, str]]] = defaultdict(list)
@@ -165,7 +166,9 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
             )
             edition_of[edition["id"]] = tree.add(page, edition_page, edition["id"], document)
             # An edition is published with its programme in this corpus.
-            edition_page.translation_key = uuid.uuid5(uuid.NAMESPACE_OID, f"edition-{edition['id']}")
+            edition_page.translation_key = uuid.uuid5(
+                uuid.NAMESPACE_OID, f"edition-{edition['id']}"
+            )
 
     def official(model, document, body, **fields):
         return model(
@@ -400,7 +403,7 @@ def verify(content_dir: Path, items=None) -> list[str]:
     from cms.publishing import export
 
     expected = {}
-    for kind, pairs in read_corpus(content_dir).items():
+    for pairs in read_corpus(content_dir).values():
         for document, body in pairs:
             expected[str(contract.relative_path(document))] = (document, body)
     items = list(export.collect()) if items is None else items
@@ -416,7 +419,9 @@ def verify(content_dir: Path, items=None) -> list[str]:
         ignored = COMPUTED.get(document["kind"], set())
         for key in sorted(set(document) | set(item.document)):
             if key not in ignored and document.get(key) != item.document.get(key):
-                problems.append(f"{path}: {key} {document.get(key)!r} != {item.document.get(key)!r}")
+                problems.append(
+                    f"{path}: {key} {document.get(key)!r} != {item.document.get(key)!r}"
+                )
         if body.strip() != item.body.strip():
             problems.append(f"{path}: body differs")
     return problems
