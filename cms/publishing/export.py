@@ -147,12 +147,19 @@ def _public_pages() -> list[Page]:
 
 # What each kind of page reads besides its own row, fetched for all pages of the kind in
 # one query each instead of one per page (a 20,000-notice archive would take 40,000).
-RELATED = {
-    ProgrammePage: ["levels"],
-    PublicityNoticePage: ["entries"],
-    AwardDecisionPage: ["awards"],
-    RevocationPage: ["award", "grounds"],
-}
+# The big ones go to a list attribute: a prefetch into the related manager would build a
+# filtered queryset per page.
+def _prefetches(model) -> list:
+    lookups = {
+        ProgrammePage: ["levels"],  # read through the manager by plain_rules() too
+        PublicityNoticePage: [Prefetch("entries", to_attr="public_entries")],
+        AwardDecisionPage: [Prefetch("awards", to_attr="public_awards")],
+        RevocationPage: ["award", "grounds"],
+    }.get(model, [])
+    if issubclass(model, OfficialDocumentPage):
+        notes = ChangeNote.objects.order_by("published_at", "pk")
+        lookups = [*lookups, Prefetch("change_notes", queryset=notes, to_attr="public_changes")]
+    return lookups
 
 
 def _prefetch_related(pages: list[Page]) -> None:
@@ -160,12 +167,14 @@ def _prefetch_related(pages: list[Page]) -> None:
     for page in pages:
         by_model.setdefault(type(page), []).append(page)
     for model, group in by_model.items():
-        lookups = list(RELATED.get(model, []))
-        if issubclass(model, OfficialDocumentPage):
-            notes = ChangeNote.objects.order_by("published_at", "pk")
-            lookups.append(Prefetch("change_notes", queryset=notes))
-        if lookups:
+        if lookups := _prefetches(model):
             prefetch_related_objects(group, *lookups)
+
+
+def _prefetched(page, attribute: str, fetch):
+    """The rows prefetched into `attribute`, or `fetch()` for a page collect() did not
+    prefetch."""
+    return getattr(page, attribute) if hasattr(page, attribute) else fetch()
 
 
 def _ancestor_paths(page) -> list[str]:
@@ -278,7 +287,11 @@ class _Exporter:
                     "note": note.note,
                     "is_major": note.is_major,
                 }
-                for note in page.change_notes.all()  # prefetched in order
+                for note in _prefetched(
+                    page,
+                    "public_changes",
+                    lambda: page.change_notes.order_by("published_at", "pk"),
+                )
             ],
         }
         document |= getattr(self, f"_{kind}_fields")(page)
@@ -310,7 +323,7 @@ class _Exporter:
                     "region": entry.region,
                     "score": entry.score,
                 }
-                for entry in page.entries.all()
+                for entry in _prefetched(page, "public_entries", page.entries.all)
             ],
         }
 
@@ -333,7 +346,7 @@ class _Exporter:
                     "valid_until": _date(award.valid_until),
                     "citation": citation(year, award.level),
                 }
-                for award in page.awards.all()
+                for award in _prefetched(page, "public_awards", page.awards.all)
             ]
         }
 

@@ -14,9 +14,9 @@ def test_the_benchmark_measures_everything_at_a_tiny_size(tmp_path):
     out = tmp_path / "results.json"
     environment = {**os.environ, "BENCH_PORT": "9151"}
     environment.pop("DATABASE_URL", None)
+    arguments = ["--sizes", "60", "--runs", "1", "--quick", "--var", str(tmp_path / "var")]
     subprocess.run(
-        [sys.executable, str(HERE / "bench.py"), "--sizes", "60", "--runs", "1", "--quick"]
-        + ["--var", str(tmp_path / "var"), "--out", str(out)],
+        [sys.executable, str(HERE / "bench.py"), *arguments, "--out", str(out)],
         env=environment,
         check=True,
         timeout=900,
