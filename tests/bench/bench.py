@@ -74,8 +74,8 @@ if os.environ.get("BENCH_QUICK"):
 
 def corpus_shape(notices: int) -> dict:
     """The archive of a size: a quarter as many winners, over 300 programmes and 15
-    years (fewer programmes when the size is too small for 300)."""
-    programmes = min(PROGRAMMES, max(2, notices // 20))
+    years (a few programmes over 3 years below 1,000 notices, for the harness's test)."""
+    programmes = PROGRAMMES if notices >= 1000 else max(2, notices // 20)
     years = YEARS if notices >= 1000 else 3
     return {
         "notices": notices,
@@ -89,7 +89,10 @@ def corpus_shape(notices: int) -> dict:
 def ensure_corpus(notices: int, var: Path = VAR) -> tuple[Path, dict]:
     """The archive's content/ directory, generated once per generator version and seed."""
     shape = corpus_shape(notices)
-    key = f"corpus-v{corpus_module.VERSION}-s{SEED}-n{notices}"
+    key = (
+        f"corpus-v{corpus_module.VERSION}-s{SEED}-n{notices}"
+        f"-p{shape['programmes']}-y{shape['years']}"
+    )
     directory = var / key
     meta_file = directory / "corpus.json"
     if not meta_file.is_file():
