@@ -18,6 +18,7 @@ export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 .PHONY: demo site export golden test test-postgres lint check lock clean bench-search demo-code audit
 .PHONY: stack-up stack-down test-stack bench-stack
 .PHONY: backup restore
+.PHONY: bench
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -131,6 +132,12 @@ test-stack: $(BIN)/.installed
 bench-stack: $(BIN)/.installed
 	GONGSHI_STACK_URL=$${GONGSHI_STACK_URL:-https://127.0.0.1:$${GONGSHI_STACK_HTTPS_PORT:-9543}} \
 		$(BIN)/python tests/bench/stack_bench.py $(STACK_BENCH_ARGS)
+
+# The speed benchmark: full build, publish latency, search, CMS admin and API at 1,000,
+# 10,000 and 50,000 generated notices (BENCH_SIZES=1000,10000 for a quicker run); prints
+# a table and writes var/bench/results.json. PostgreSQL when DATABASE_URL is set.
+bench: $(BIN)/.installed
+	nice -n 10 $(BIN)/python tests/bench/bench.py
 
 # Refresh requirements.lock after changing dependencies in pyproject.toml.
 lock: $(BIN)/.installed

@@ -96,3 +96,13 @@ def demo_site_dir(db, settings, tmp_path):
     build = builds.run_build(builds.request_build("测试").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     return settings.GONGSHI_SITE_DIR
+
+
+@pytest.fixture(autouse=True)
+def _forget_published_content():
+    """The content API keeps the export per process, keyed by aggregates that a rolled-back
+    test can leave equal for the next test's different content."""
+    yield
+    from cms.publishing import published_content
+
+    published_content.forget()

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from cms import contract
 
-from . import export
+from .published_content import published_items
 
 PAGE_SIZE_MAX = 100
 
@@ -25,19 +25,18 @@ def content(request):
         return JsonResponse(
             {"message": f"offset 不能为负数，limit 应在 1 到 {PAGE_SIZE_MAX} 之间。"}, status=400
         )
-    items = list(export.collect())
+    items = published_items()
     page = islice(items, offset, offset + limit)
     return JsonResponse(
         {
             "meta": {"total_count": len(items), "schema": contract.SCHEMA_VERSION},
             "items": [
                 {
-                    "path": str(item.path),
+                    "path": item.path,
                     "document": item.document,
                     "body": item.body,
                     "downloads": {
-                        attachment.file: request.build_absolute_uri(attachment.document.url)
-                        for attachment in item.attachments
+                        file: request.build_absolute_uri(url) for file, url in item.attachments
                     },
                 }
                 for item in page

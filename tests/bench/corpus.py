@@ -27,6 +27,9 @@ from cms.contract import dump, relative_path  # noqa: E402
 from cms.rules.gb32100 import check_character  # noqa: E402
 
 PUBLISHED = "T09:30:00+08:00"
+# Bump when generate() writes anything different: archives cached by `make bench`
+# (var/bench/corpus-v<VERSION>-s<seed>-n<size>/) are keyed by it.
+VERSION = 1
 
 
 def credit_code(region: str, serial: int) -> str:

@@ -1,0 +1,16 @@
+"""Settings of the benchmark's CMS process: the test settings, with the database, the site
+directory and the media in var/bench/ (tests/bench/bench.py sets the environment).
+
+Tasks are enqueued on the dummy backend and the benchmark runs each one as the worker
+does (`task.call(...)`), so the time measured is the build's, not the queue's polling.
+"""
+
+import os
+from pathlib import Path
+
+from cms.settings.test import *  # noqa: F403
+
+DEBUG = False
+GONGSHI_SITE_DIR = Path(os.environ["GONGSHI_BENCH_SITE_DIR"])
+MEDIA_ROOT = os.environ.get("GONGSHI_BENCH_MEDIA_DIR", "/tmp/gongshi-bench-media")
+LOGGING = {"version": 1, "disable_existing_loggers": False}
