@@ -49,16 +49,28 @@ class _FitHeadingsExtension(Extension):
         md.treeprocessors.register(_FitHeadings(md), "fit_headings", 5)
 
 
+_parser: markdown.Markdown | None = None
+
+
+def _markdown() -> markdown.Markdown:
+    """One parser for the whole build, reset before each body: building one loads its
+    extensions and registers every processor again, which cost more than converting a
+    typical body. reset() forgets everything a previous body left (references, stashed
+    HTML), so a body converts exactly as with a parser of its own."""
+    global _parser
+    if _parser is None:
+        _parser = markdown.Markdown(
+            extensions=["tables", "sane_lists", _FitHeadingsExtension()],
+            output_format="html",
+        )
+    return _parser
+
+
 def render(text: str) -> str:
     """Sanitised HTML for a Markdown body."""
     if not text.strip():
         return ""
-    html = markdown.markdown(
-        text,
-        extensions=["tables", "sane_lists", _FitHeadingsExtension()],
-        output_format="html",
-    )
-    return sanitise(html)
+    return sanitise(_markdown().reset().convert(text))
 
 
 def sanitise(html: str) -> str:
