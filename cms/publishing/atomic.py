@@ -7,6 +7,7 @@ build through `build_site()`.
     <site dir>/builds/<name>/output/    what Pelican wrote
     <site dir>/builds/<name>/search/    the search index the same build wrote (cms.search)
     <site dir>/live -> builds/<name>/output   what the web server serves
+    <site dir>/cache/                   content read by earlier builds, to skip re-reading
 
 The `live` symlink is replaced with rename(2), which is atomic: a reader sees the old
 tree or the new one, never a mix. A failed or killed build leaves its directory behind
@@ -95,7 +96,11 @@ def build_site(
         # The search index is written by the same Pelican run, beside the output and
         # before the swap: the search service follows `live` to it, so it switches with
         # the site and never sees a half-built index.
-        environment = {**(environment or {}), "GONGSHI_SEARCH_DIR": str(build_dir / "search")}
+        environment = {
+            "GONGSHI_CACHE_DIR": str(site_dir / "cache"),  # docs/adr/0008-build-performance.md
+            **(environment or {}),
+            "GONGSHI_SEARCH_DIR": str(build_dir / "search"),
+        }
         run_pelican(content_dir, output_dir, settings_file, timeout, environment)
         if not (output_dir / "index.html").is_file():
             shutil.rmtree(build_dir, ignore_errors=True)

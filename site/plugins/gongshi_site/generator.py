@@ -199,5 +199,9 @@ class PublicSiteGenerator(Generator):
         logger.info("Phase %s took %.2f s", name, self.timings[name])
 
     def _report_timings(self) -> None:
+        files = 1 if self.content.home else 0
+        files += sum(len(sources) for sources in self.content.by_kind.values())
+        logger.info("Read %d files, %d of them from the cache", files, self.cache.hits)
         if self.config.timings_path:
-            self.config.timings_path.write_text(json.dumps(self.timings, indent=2) + "\n")
+            report = {"seconds": self.timings, "files": files, "from_cache": self.cache.hits}
+            self.config.timings_path.write_text(json.dumps(report, indent=2) + "\n")
