@@ -7,6 +7,8 @@ handler, style or javascript: link can reach a page, whoever wrote the file.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from markdown.extensions import Extension
@@ -66,11 +68,30 @@ def _markdown() -> markdown.Markdown:
     return _parser
 
 
+# A block of running text that Markdown can only turn into one <p>: one line, trimmed,
+# and no ASCII character but letters, digits, spaces and , % / (so no emphasis, link,
+# HTML, entity, escape, list, heading, quote, code or table syntax can be in it).
+_PLAIN_BLOCK = re.compile(r"[A-Za-z0-9 ,%/\u0080-\U0010ffff]*")
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML Markdown makes of `text` when it is only paragraphs of plain running
+    text, which most bodies are, without running the parser; None for anything else."""
+    blocks = text.split("\n\n")
+    for block in blocks:
+        if not block or block != block.strip() or not _PLAIN_BLOCK.fullmatch(block):
+            return None
+    return "\n".join(f"<p>{block}</p>" for block in blocks)
+
+
 def render(text: str) -> str:
     """Sanitised HTML for a Markdown body."""
     if not text.strip():
         return ""
-    return sanitise(_markdown().reset().convert(text))
+    html = _plain_paragraphs(text)
+    if html is None:
+        html = _markdown().reset().convert(text)
+    return sanitise(html)
 
 
 def sanitise(html: str) -> str:
