@@ -93,7 +93,9 @@ def measured(command, env=None, cwd=REPOSITORY) -> dict:
     }
 
 
-def pelican_run(content: Path, scratch: Path, search: bool, cache: Path | None) -> dict:
+def pelican_run(
+    content: Path, scratch: Path, search: bool, cache: Path | None, repository: Path = REPOSITORY
+) -> dict:
     build = Path(tempfile.mkdtemp(dir=scratch))
     env = {k: v for k, v in os.environ.items() if not k.startswith("GONGSHI_")}
     env["GONGSHI_BUILD_DATE"] = "2024-06-12"
@@ -104,8 +106,9 @@ def pelican_run(content: Path, scratch: Path, search: bool, cache: Path | None) 
         env["GONGSHI_CACHE_DIR"] = str(cache)
     command = [PYTHON, "-m", "pelican", content, "-o", build / "output"]
     command += ["-s", "site/pelicanconf.py", "-q"]
-    result = measured(command, env)
-    result["phases"] = json.loads((build / "timings.json").read_text())["seconds"]
+    result = measured(command, env, cwd=repository)
+    if (build / "timings.json").is_file():  # a build from before the phases were timed
+        result["phases"] = json.loads((build / "timings.json").read_text())["seconds"]
     shutil.rmtree(build)
     return result
 
@@ -133,13 +136,20 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="build the search index too")
     parser.add_argument("--warm", action="store_true", help="also time warm (cached) builds")
     parser.add_argument("--hugo", action="store_true", help="time Hugo after each run")
+    parser.add_argument(
+        "--before", type=Path, help="another checkout (e.g. git archive of main) to time too"
+    )
     arguments = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="site-phases-"))
-    runs: dict[str, list] = {"cold": [], "warm": [], "hugo": []}
+    runs: dict[str, list] = {"before": [], "cold": [], "warm": [], "hugo": []}
     site = hugo_site(arguments.content, scratch) if arguments.hugo else None
     for _ in range(arguments.runs):
         cache = scratch / "cache"
         shutil.rmtree(cache, ignore_errors=True)
+        if arguments.before:
+            runs["before"].append(
+                pelican_run(arguments.content, scratch, arguments.search, None, arguments.before)
+            )
         runs["cold"].append(pelican_run(arguments.content, scratch, arguments.search, cache))
         if arguments.warm:
             runs["warm"].append(pelican_run(arguments.content, scratch, arguments.search, cache))
@@ -160,7 +170,7 @@ def main() -> None:
                 for phase in results[0]["phases"]
             }
     if "hugo" in summary:
-        for name in ("cold", "warm"):
+        for name in ("before", "cold", "warm"):
             if name in summary:
                 summary[name]["wall_vs_hugo"] = round(
                     summary[name]["wall"] / summary["hugo"]["wall"], 2

@@ -38,7 +38,6 @@ from .formatting import FILTERS
 from .pages import NAVIGATION, Page, all_pages
 from .parallel import Job, JobFailed, run_jobs
 from .reader import ContentInvalid, read_content, remember
-from .search_records import build_index
 from .settings import SiteSettings
 from .sitemap import sitemap_xml
 
@@ -175,6 +174,10 @@ class PublicSiteGenerator(Generator):
             path.write_bytes(data)
 
     def _build_search_index(self) -> None:
+        # Imported here, in the process that builds the index: whoosh, jieba and pypinyin
+        # take a good part of a second to import, which the other processes never need.
+        from .search_records import build_index
+
         count = build_index(self.site, self.config.search_path, self.render)
         logger.info("Indexed %d records for search in %s", count, self.config.search_path)
 
