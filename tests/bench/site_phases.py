@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="build the search index too")
     parser.add_argument("--warm", action="store_true", help="also time warm (cached) builds")
     parser.add_argument("--hugo", action="store_true", help="time Hugo after each run")
+    parser.add_argument("--before-runs", type=int, default=3)
     parser.add_argument(
         "--before", type=Path, help="another checkout (e.g. git archive of main) to time too"
     )
@@ -146,7 +147,7 @@ def main() -> None:
     for _ in range(arguments.runs):
         cache = scratch / "cache"
         shutil.rmtree(cache, ignore_errors=True)
-        if arguments.before:
+        if arguments.before and len(runs["before"]) < arguments.before_runs:
             runs["before"].append(
                 pelican_run(arguments.content, scratch, arguments.search, None, arguments.before)
             )
@@ -156,6 +157,7 @@ def main() -> None:
         if site:
             shutil.rmtree(site / "public", ignore_errors=True)
             runs["hugo"].append(measured(["hugo", "--quiet", "-s", site], cwd=site))
+        print(json.dumps({name: results[-1:] for name, results in runs.items()}), file=sys.stderr)
     summary = {}
     for name, results in runs.items():
         if not results:
