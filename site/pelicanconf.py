@@ -79,3 +79,12 @@ GONGSHI_FEED_SIZE = 50
 # output, never inside it (cms/publishing/atomic.py sets it for every build; unset, no
 # index is built). It must not exist yet.
 GONGSHI_SEARCH_DIR = os.environ.get("GONGSHI_SEARCH_DIR") or None
+
+# Build speed (docs/adr/0008-build-performance.md). Where parsed and checked content is
+# kept between builds (atomic.py: <site dir>/cache/); unset, every build reads afresh.
+GONGSHI_CACHE_DIR = os.environ.get("GONGSHI_CACHE_DIR") or None
+# Processes that render pages and feeds, beside the one building the search index; 1
+# renders everything in this process, one thing after another.
+GONGSHI_BUILD_WORKERS = os.environ.get("GONGSHI_BUILD_WORKERS") or 2
+# A file to write each phase's duration to, as JSON (benchmarks); unset, only logged.
+GONGSHI_BUILD_TIMINGS = os.environ.get("GONGSHI_BUILD_TIMINGS") or None

@@ -10,6 +10,7 @@ build through `build_site()`.
                                         withdrawn.json lists: nginx answers 410 Gone where one
                                         exists (`live/../withdrawn`), with no reload per build
     <site dir>/live -> builds/<name>/output   what the web server serves
+    <site dir>/cache/                   content read by earlier builds, to skip re-reading
 
 The `live` symlink is replaced with rename(2), which is atomic: a reader sees the old
 tree or the new one, never a mix. A failed or killed build leaves its directory behind
@@ -131,7 +132,12 @@ def _build(build_dir, write_content, settings_file, timeout, environment) -> int
     # The search index is written by the same Pelican run, beside the output and
     # before the swap: the search service follows `live` to it, so it switches with
     # the site and never sees a half-built index.
-    environment = {**(environment or {}), "GONGSHI_SEARCH_DIR": str(build_dir / "search")}
+    environment = {
+        # <site dir>/cache: docs/adr/0008-build-performance.md
+        "GONGSHI_CACHE_DIR": str(build_dir.parent.parent / "cache"),
+        **(environment or {}),
+        "GONGSHI_SEARCH_DIR": str(build_dir / "search"),
+    }
     run_pelican(content_dir, output_dir, settings_file, timeout, environment)
     if not (output_dir / "index.html").is_file():
         raise BuildFailed("构建没有生成首页 index.html")

@@ -30,6 +30,7 @@ def build(
     settings: Path = PELICANCONF,
     site_url: str | None = None,
     extra_arguments: tuple[str, ...] = (),
+    extra_environment: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run `python -m pelican <content> -o <output> -s <settings>` from the repository."""
     environment = {
@@ -38,8 +39,11 @@ def build(
     environment["GONGSHI_BUILD_DATE"] = build_date
     if site_url:
         environment["GONGSHI_SITE_URL"] = site_url
+    environment.update(extra_environment or {})
+    if settings.is_relative_to(REPOSITORY):
+        settings = settings.relative_to(REPOSITORY)
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
-    command += ["-s", str(settings.relative_to(REPOSITORY)), *extra_arguments]
+    command += ["-s", str(settings), *extra_arguments]
     return subprocess.run(
         command, cwd=REPOSITORY, env=environment, capture_output=True, text=True, timeout=120
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from . import labels, markup, urls
+from . import labels, urls
 from .model import (
     Attachment,
     Award,
@@ -83,7 +83,7 @@ def _home(source: Source | None, fallback_site_name: str) -> Home:
     return Home(
         site_name=document["site_name"],
         introduction=document["introduction"],
-        body_html=markup.render(source.body),
+        body_html=source.body_html,
     )
 
 
@@ -121,7 +121,7 @@ def _programme(source: Source) -> Programme:
             key=lambda edition: edition.number,
         ),
         complaint_statistics=[ComplaintCounts(**row) for row in document["complaint_statistics"]],
-        body_html=markup.render(source.body),
+        body_html=source.body_html,
         first_published_at=_moment(document["first_published_at"]),
         last_published_at=_moment(document["last_published_at"]),
     )
@@ -164,7 +164,7 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
             )
             for index, change in enumerate(document["changes"])
         ],
-        "body_html": markup.render(source.body),
+        "body_html": source.body_html,
         "first_published_at": first_published_at,
         "last_published_at": _moment(document["last_published_at"]),
     }

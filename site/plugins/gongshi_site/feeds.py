@@ -31,7 +31,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from . import urls
-from .feed_catalogue import Feed, FeedCatalogue
+from .feed_catalogue import ALL, Feed, FeedCatalogue
 from .feed_entries import Category, FeedEntry
 from .markup import sanitise_with_absolute_links
 from .settings import CHINA
@@ -84,15 +84,47 @@ def feed_files(
 ) -> dict[str, bytes]:
     """{site path: bytes} of every feed document; raises FeedInvalid naming each entry
     that cannot be written, before anything is."""
+    plan = feed_plan(catalogue, entries, base_url, size, today)
+    files = {}
+    for feed in catalogue.all:
+        files.update(plan.documents(feed))
+    return files
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """Every entry checked and sorted into the feeds it belongs to, ready to be written
+    one feed at a time (a build writes each feed's documents as it makes them, in
+    whichever process renders that feed, instead of holding every feed in memory)."""
+
+    selected: dict  # feed key -> [ReadyEntry], newest first
+    base_url: str
+    size: int
+    empty_updated: datetime
+
+    def documents(self, feed: Feed) -> dict[str, bytes]:
+        items = self.selected.get(feed.key, [])
+        return feed_documents(feed, items, self.base_url, self.size, self.empty_updated)
+
+
+def feed_plan(
+    catalogue: FeedCatalogue, entries: list[FeedEntry], base_url: str, size: int, today: date
+) -> FeedPlan:
+    """Check every entry (raises FeedInvalid naming each one that cannot be written) and
+    sort it into its feeds: the site-wide ones and its programme's, for everything and
+    for its kind, as Feed.selects() says."""
     ready = prepare(entries, base_url)
     # A feed with no entry yet is as of the build date: nothing else is known, and the
     # same content built for the same day gives the same bytes.
     empty_updated = datetime.combine(today, time(), CHINA)
-    files = {}
-    for feed in catalogue.all:
-        selected = [item for item in ready if feed.selects(item.entry)]
-        files.update(feed_documents(feed, selected, base_url, size, empty_updated))
-    return files
+    selected: dict = {}
+    for item in ready:
+        entry = item.entry
+        for key in dict.fromkeys(
+            [(None, ALL), (None, entry.kind), (entry.programme, ALL), (entry.programme, entry.kind)]
+        ):
+            selected.setdefault(key, []).append(item)
+    return FeedPlan(selected, base_url, size, empty_updated)
 
 
 def prepare(entries: list[FeedEntry], base_url: str) -> list[ReadyEntry]:

@@ -3,13 +3,26 @@
 Pelican calls generate_context() on every generator, then generate_output(); this one
 reads and checks content/ in the first phase, so a broken file stops the build before a
 single page is written.
+
+generate_output() then writes everything as independent pieces of output (outputs()):
+each HTML page (a Page rendered by render()), each feed, each data file. They are split
+into shares, each share written by a forked process, while another process builds the
+search index (parallel.py, docs/adr/0008-build-performance.md). A page is written from
+its rendered text directly: Pelican's writer would only add relative-URL handling and
+signals that this site does not use.
 """
 
 from __future__ import annotations
 
+import gc
+import json
 import logging
 import shutil
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -17,13 +30,14 @@ from pelican.utils import sanitised_join
 
 from . import labels, opendata, urls
 from .assemble import assemble
+from .cache import ContentCache
 from .feed_catalogue import FeedCatalogue
 from .feed_entries import EntryInvalid, feed_entries
-from .feeds import FeedInvalid, feed_files
+from .feeds import FeedInvalid, feed_plan
 from .formatting import FILTERS
-from .pages import NAVIGATION, all_pages
-from .reader import ContentInvalid, read_content
-from .search_records import build_index
+from .pages import NAVIGATION, Page, all_pages
+from .parallel import Job, JobFailed, run_jobs
+from .reader import ContentInvalid, read_content, remember
 from .settings import SiteSettings
 from .sitemap import sitemap_xml
 
@@ -32,39 +46,19 @@ logger = logging.getLogger(__name__)
 
 class PublicSiteGenerator(Generator):
     def generate_context(self):
+        self.timings: dict[str, float] = {}
         try:
             self.config = SiteSettings.from_pelican(self.settings)
         except ValueError as invalid:
             print(f"设置错误：{invalid}", file=sys.stderr)
             raise SystemExit(1) from None
+        # Reading builds a large graph that lives as long as the build; the collector
+        # would walk it again and again while it grows, finding nothing to free.
+        gc.disable()
         try:
-            content = read_content(Path(self.path))
-        except ContentInvalid as invalid:
-            # Written plainly to stderr, one line each: Pelican's log goes to stdout, wraps
-            # long lines and would add a traceback that pushes the list out of the tail
-            # the CMS keeps of a failed build.
-            for error in invalid.errors:
-                print(f"内容格式错误：{error}", file=sys.stderr)
-            print(f"构建已停止：{len(invalid.errors)} 处内容不符合格式。", file=sys.stderr)
-            raise SystemExit(invalid.exitcode) from None
-        self.content = content
-        self.site = assemble(content, self.config.build_date, self.config.site_name)
-        self.pages = list(all_pages(self.site, self.config))
-        self.feeds = FeedCatalogue(self.site)
-        # Written in generate_output, made here: a feed that cannot be valid stops the
-        # build before a single page is written, naming the item.
-        try:
-            self.feed_files = feed_files(
-                self.feeds,
-                feed_entries(self.site),
-                self.config.feed_base_url,
-                self.config.feed_size,
-                self.config.build_date,
-            )
-        except EntryInvalid as invalid:
-            self._stop([str(invalid)])
-        except FeedInvalid as invalid:
-            self._stop(invalid.errors)
+            self._read_and_assemble()
+        finally:
+            gc.enable()
         self.env.filters.update(FILTERS)
         self.env.globals.update(
             site=self.site,
@@ -75,6 +69,43 @@ class PublicSiteGenerator(Generator):
             feeds=self.feeds,
         )
 
+    def _read_and_assemble(self) -> None:
+        with self._phase("cache"):
+            self.cache = ContentCache(self.config.cache_path)
+        try:
+            with self._phase("read"):
+                content = read_content(Path(self.path), self.cache)
+        except ContentInvalid as invalid:
+            # Written plainly to stderr, one line each: Pelican's log goes to stdout, wraps
+            # long lines and would add a traceback that pushes the list out of the tail
+            # the CMS keeps of a failed build.
+            for error in invalid.errors:
+                print(f"内容格式错误：{error}", file=sys.stderr)
+            print(f"构建已停止：{len(invalid.errors)} 处内容不符合格式。", file=sys.stderr)
+            raise SystemExit(invalid.exitcode) from None
+        self.content = content
+        with self._phase("assemble"):
+            self.site = assemble(content, self.config.build_date, self.config.site_name)
+            remember(content, self.cache)
+        with self._phase("pages"):
+            self.pages = list(all_pages(self.site, self.config))
+            self.feeds = FeedCatalogue(self.site)
+        # Written in generate_output, checked here: a feed that cannot be valid stops the
+        # build before a single page is written, naming the item.
+        with self._phase("feed entries"):
+            try:
+                self.feed_plan = feed_plan(
+                    self.feeds,
+                    feed_entries(self.site),
+                    self.config.feed_base_url,
+                    self.config.feed_size,
+                    self.config.build_date,
+                )
+            except EntryInvalid as invalid:
+                self._stop([str(invalid)])
+            except FeedInvalid as invalid:
+                self._stop(invalid.errors)
+
     @staticmethod
     def _stop(errors: list[str]):
         for error in errors:
@@ -83,36 +114,72 @@ class PublicSiteGenerator(Generator):
         raise SystemExit(FeedInvalid.exitcode)
 
     def generate_output(self, writer):
-        for page in self.pages:
-            writer.write_file(
-                page.save_as,
-                self.get_template(page.template),
-                self.context,
-                page=page,
-                **page.context,
+        outputs = list(self.outputs())
+        workers = self.config.workers
+        jobs = [
+            Job(
+                f"页面和订阅源的写入（第{share + 1}组，共{workers}组）",
+                partial(self._write_share, outputs[share::workers]),
             )
-        self._write(urls.WINNERS_JSON, opendata.winners_json(self.site, self.config))
-        self._write(urls.WINNERS_CSV, opendata.winners_csv(self.site, self.config))
-        self._write(urls.NOTICES_JSON, opendata.notices_json(self.site, self.config))
-        self._write("/withdrawn.json", opendata.withdrawn_json(self.site))
-        self._write("/sitemap.xml", sitemap_xml(self.pages, self.config))
-        for url, data in self.feed_files.items():
-            self._write(url, data)
-        self._copy_attachments()
+            for share in range(workers)
+        ]
         if self.config.search_path is not None:
-            count = build_index(self.site, self.config.search_path, self._render)
-            logger.info("Indexed %d records for search in %s", count, self.config.search_path)
+            jobs.insert(0, Job("搜索索引的生成", self._build_search_index))
+        try:
+            with self._phase("write"):
+                run_jobs(jobs, parallel=workers > 1, while_waiting=self.cache.save)
+        except JobFailed as failed:
+            print(f"构建错误：{failed}", file=sys.stderr)
+            print("构建已停止：站点未生成，线上站点保持不变。", file=sys.stderr)
+            raise SystemExit(failed.exitcode) from None
+        with self._phase("attachments"):
+            self._copy_attachments()
+        self._report_timings()
 
-    def _render(self, page) -> str:
-        """A page rendered as the writer would, for the search pages' shells."""
+    def outputs(self) -> Iterator[tuple[str, Callable[[], bytes | str]]]:
+        """Every file of the site but the attachments, as (site path, what makes its
+        text), in a fixed order; the heavy data files first, so shares even out."""
+        site, config = self.site, self.config
+        yield urls.NOTICES_JSON, partial(opendata.notices_json, site, config)
+        yield urls.WINNERS_JSON, partial(opendata.winners_json, site, config)
+        yield urls.WINNERS_CSV, partial(opendata.winners_csv, site, config)
+        yield "/withdrawn.json", partial(opendata.withdrawn_json, site)
+        yield "/sitemap.xml", partial(sitemap_xml, self.pages, config)
+        for feed in self.feeds.all:
+            yield feed.url(), partial(self.feed_plan.documents, feed)
+        for page in self.pages:
+            yield "/" + page.save_as, partial(self.render, page)
+
+    def render(self, page: Page) -> str:
+        """A page rendered with its template, as Pelican's writer would render it."""
         template = self.get_template(page.template)
         return template.render({**self.context, "page": page, **page.context})
 
-    def _write(self, url: str, data: bytes) -> None:
+    def _write_share(self, outputs: list) -> None:
+        for path, make in outputs:
+            made = make()
+            if isinstance(made, dict):  # a feed: its documents, in both formats
+                for url, data in made.items():
+                    self._write(url, data)
+            else:
+                self._write(path, made)
+
+    def _write(self, url: str, data: bytes | str) -> None:
         path = Path(sanitised_join(self.output_path, url.lstrip("/")))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        logger.info("Writing %s", path)
+        if isinstance(data, str):
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(data)
+        else:
+            path.write_bytes(data)
+
+    def _build_search_index(self) -> None:
+        # Imported here, in the process that builds the index: whoosh, jieba and pypinyin
+        # take a good part of a second to import, which the other processes never need.
+        from .search_records import build_index
+
+        count = build_index(self.site, self.config.search_path, self.render)
+        logger.info("Indexed %d records for search in %s", count, self.config.search_path)
 
     def _copy_attachments(self) -> None:
         """Only attachments a document lists, already checked by size and hash."""
@@ -126,3 +193,18 @@ class PublicSiteGenerator(Generator):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(self.content.path / attachment["file"], target)
                     copied.add(attachment["file"])
+
+    @contextmanager
+    def _phase(self, name: str):
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+        logger.info("Phase %s took %.2f s", name, self.timings[name])
+
+    def _report_timings(self) -> None:
+        files = 1 if self.content.home else 0
+        files += sum(len(sources) for sources in self.content.by_kind.values())
+        logger.info("Read %d files, %d of them from the cache", files, self.cache.hits)
+        if self.config.timings_path:
+            report = {"seconds": self.timings, "files": files, "from_cache": self.cache.hits}
+            self.config.timings_path.write_text(json.dumps(report, indent=2) + "\n")

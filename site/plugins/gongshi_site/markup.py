@@ -7,6 +7,8 @@ handler, style or javascript: link can reach a page, whoever wrote the file.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from markdown.extensions import Extension
@@ -49,15 +51,46 @@ class _FitHeadingsExtension(Extension):
         md.treeprocessors.register(_FitHeadings(md), "fit_headings", 5)
 
 
+_parser: markdown.Markdown | None = None
+
+
+def _markdown() -> markdown.Markdown:
+    """One parser for the whole build, reset before each body: building one loads its
+    extensions and registers every processor again, which cost more than converting a
+    typical body. reset() forgets everything a previous body left (references, stashed
+    HTML), so a body converts exactly as with a parser of its own."""
+    global _parser
+    if _parser is None:
+        _parser = markdown.Markdown(
+            extensions=["tables", "sane_lists", _FitHeadingsExtension()],
+            output_format="html",
+        )
+    return _parser
+
+
+# A block of running text that Markdown can only turn into one <p>: one line, trimmed,
+# and no ASCII character but letters, digits, spaces and , % / (so no emphasis, link,
+# HTML, entity, escape, list, heading, quote, code or table syntax can be in it).
+_PLAIN_BLOCK = re.compile(r"[A-Za-z0-9 ,%/\u0080-\U0010ffff]*")
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML Markdown makes of `text` when it is only paragraphs of plain running
+    text, which most bodies are, without running the parser; None for anything else."""
+    blocks = text.split("\n\n")
+    for block in blocks:
+        if not block or block != block.strip() or not _PLAIN_BLOCK.fullmatch(block):
+            return None
+    return "\n".join(f"<p>{block}</p>" for block in blocks)
+
+
 def render(text: str) -> str:
     """Sanitised HTML for a Markdown body."""
     if not text.strip():
         return ""
-    html = markdown.markdown(
-        text,
-        extensions=["tables", "sane_lists", _FitHeadingsExtension()],
-        output_format="html",
-    )
+    html = _plain_paragraphs(text)
+    if html is None:
+        html = _markdown().reset().convert(text)
     return sanitise(html)
 
 

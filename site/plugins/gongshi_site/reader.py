@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from cms.contract import ContractError, load
 from cms.contract.schema import DIRECTORIES
+
+from . import markup
+from .cache import ContentCache, file_digest
 
 HOME_FILE = "home.md"
 
@@ -24,10 +28,17 @@ class Source:
     path: Path
     document: dict
     body: str
+    name: str = ""  # path under content/, as the cache knows it
+    digest: str = ""  # of the file's bytes
 
     @property
     def kind(self) -> str:
         return self.document["kind"]
+
+    @cached_property
+    def body_html(self) -> str:
+        """The body as sanitised HTML (markup.py); a warm build takes it from the cache."""
+        return markup.render(self.body)
 
 
 @dataclass
@@ -53,20 +64,31 @@ class ContentInvalid(Exception):
         super().__init__(f"content/ 有 {len(errors)} 处不符合内容格式：\n{lines}")
 
 
-def read_content(content_path: Path) -> Content:
-    """All documents of `content_path`; raises ContentInvalid listing every problem."""
+def read_content(content_path: Path, cache: ContentCache | None = None) -> Content:
+    """All documents of `content_path`; raises ContentInvalid listing every problem. A
+    file whose bytes `cache` has seen before is not parsed or checked again."""
     content = Content(path=content_path)
     errors: list[ContractError] = []
     for path in _content_files(content_path, errors):
-        try:
-            document, body = load(path.read_text(encoding="utf-8"), str(path))
-        except ContractError as error:
-            errors.append(error)
-            continue
-        except UnicodeDecodeError:
-            errors.append(ContractError(path, "(编码)", "文件不是 UTF-8 编码"))
-            continue
-        source = Source(path, document, body)
+        data = path.read_bytes()
+        name = path.relative_to(content_path).as_posix()
+        digest = file_digest(data)
+        cached = cache.get(name, digest) if cache else None
+        if cached:
+            document, body, body_html = cached
+            source = Source(path, document, body, name, digest)
+            if body_html is not None:
+                source.__dict__["body_html"] = body_html
+        else:
+            try:
+                document, body = load(_text(data), str(path))
+            except ContractError as error:
+                errors.append(error)
+                continue
+            except UnicodeDecodeError:
+                errors.append(ContractError(path, "(编码)", "文件不是 UTF-8 编码"))
+                continue
+            source = Source(path, document, body, name, digest)
         if source.kind == "home":
             content.home = source
         else:
@@ -78,6 +100,23 @@ def read_content(content_path: Path) -> Content:
     if errors:
         raise ContentInvalid(errors)
     return content
+
+
+def _text(data: bytes) -> str:
+    """The file as text, line endings as open() in text mode reads them."""
+    text = data.decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def remember(content: Content, cache: ContentCache) -> None:
+    """Hand every file read, with the HTML its body became, to the cache."""
+    sources = [content.home] if content.home else []
+    sources += [source for kind in content.by_kind.values() for source in kind]
+    for source in sources:
+        html = source.__dict__.get("body_html")
+        cache.put(source.name, source.digest, source.document, source.body, html)
 
 
 def _content_files(content_path: Path, errors: list[ContractError]) -> list[Path]:

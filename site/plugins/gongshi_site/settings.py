@@ -23,6 +23,9 @@ class SiteSettings:
     feed_base_url: str  # absolute links in feeds: the public address, else a local default
     feed_size: int  # entries in a feed; older ones are in its archive documents
     search_path: Path | None = None  # where the build writes its search index; None: none
+    cache_path: Path | None = None  # the content cache between builds (cache.py); None: none
+    workers: int = 2  # processes rendering pages and feeds; 1: all in Pelican's own process
+    timings_path: Path | None = None  # where to write the phases' durations as JSON
 
     @classmethod
     def from_pelican(cls, settings: dict) -> SiteSettings:
@@ -37,14 +40,31 @@ class SiteSettings:
                 settings.get("SITEURL") or settings.get("GONGSHI_FEED_BASE_URL") or ""
             ),
             feed_size=int(settings.get("GONGSHI_FEED_SIZE") or 50),
-            search_path=Path(settings["GONGSHI_SEARCH_DIR"])
-            if settings.get("GONGSHI_SEARCH_DIR")
-            else None,
+            search_path=_path(settings.get("GONGSHI_SEARCH_DIR")),
+            cache_path=_path(settings.get("GONGSHI_CACHE_DIR")),
+            workers=parse_workers(settings.get("GONGSHI_BUILD_WORKERS")),
+            timings_path=_path(settings.get("GONGSHI_BUILD_TIMINGS")),
         )
 
     def absolute(self, path: str) -> str:
         """The URL of a site path: absolute when the public address is known."""
         return self.site_url + path
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def parse_workers(value) -> int:
+    if value in (None, ""):
+        return 2
+    try:
+        workers = int(value)
+    except (TypeError, ValueError):
+        workers = 0
+    if workers < 1:
+        raise ValueError(f"GONGSHI_BUILD_WORKERS 应为正整数，而不是 {value!r}")
+    return workers
 
 
 def parse_build_date(value: str | None) -> date:
