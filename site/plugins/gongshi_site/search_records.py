@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from cms.search import build, documents, engine
+from cms.search import documents, engine
 from cms.search.documents import Record, plain_text
 from cms.search.render import TITLE_MARK
 
@@ -54,13 +54,6 @@ def build_index(site: Site, directory: Path, render) -> int:
         )
         (directory / file_name).write_text(render(page), encoding="utf-8")
     return count
-
-
-def start_index_build(site: Site, directory: Path, render) -> build.Running:
-    """build_index(site, directory, render) in a forked child, so that pages can be
-    rendered meanwhile; `.wait()` returns the number of records or raises if it
-    failed. The child has the model and the templates as they are at the fork."""
-    return build.start(build_index, site, Path(directory), render)
 
 
 def all_records(site: Site) -> Iterator[Record]:
