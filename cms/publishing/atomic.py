@@ -134,6 +134,15 @@ def run_pelican(content_dir, output_dir, settings_file, timeout, environment=Non
         raise BuildFailed(f"{reason}\n{output[-ERROR_TAIL:]}".strip())
 
 
+def make_live(site_dir: Path, output_dir: Path) -> None:
+    """Swap `live` to a finished build's output (incremental.py; prune() after)."""
+    _point_live_at(site_dir, output_dir)
+
+
+def prune(site_dir: Path, keep: Path) -> None:
+    _prune(site_dir, keep)
+
+
 def _point_live_at(site_dir: Path, output_dir: Path) -> None:
     staging = site_dir / f".live-{os.getpid()}"
     if staging.is_symlink() or staging.exists():

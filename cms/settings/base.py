@@ -186,6 +186,9 @@ GONGSHI_SITE_URL = ""  # absolute base for sitemap and Open Graph links, when kn
 GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "pelicanconf.py"
 GONGSHI_BUILD_TIMEOUT = 600  # seconds before a build is abandoned
 GONGSHI_SCHEDULED_BUILDS_AHEAD = 5  # date-driven builds queued at a time
+# A publish rebuilds only what it changed, from state the worker keeps in memory
+# (docs/adr/0009-incremental-publishing.md); False: every build is a full one.
+GONGSHI_INCREMENTAL_BUILDS = True
 
 # Avatars would send a hash of each editor's email to gravatar.com; nothing leaves the CMS.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

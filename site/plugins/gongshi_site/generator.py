@@ -47,10 +47,7 @@ class PublicSiteGenerator(Generator):
                 print(f"内容格式错误：{error}", file=sys.stderr)
             print(f"构建已停止：{len(invalid.errors)} 处内容不符合格式。", file=sys.stderr)
             raise SystemExit(invalid.exitcode) from None
-        self.content = content
-        self.site = assemble(content, self.config.build_date, self.config.site_name)
-        self.pages = list(all_pages(self.site, self.config))
-        self.feeds = FeedCatalogue(self.site)
+        self.use_content(content)
         # Written in generate_output, made here: a feed that cannot be valid stops the
         # build before a single page is written, naming the item.
         try:
@@ -65,6 +62,15 @@ class PublicSiteGenerator(Generator):
             self._stop([str(invalid)])
         except FeedInvalid as invalid:
             self._stop(invalid.errors)
+
+    def use_content(self, content) -> None:
+        """Assemble the model and the pages of checked content, and give the templates
+        what they draw on: the one set-up of a full and of an incremental build
+        (incremental.py)."""
+        self.content = content
+        self.site = assemble(content, self.config.build_date, self.config.site_name)
+        self.pages = list(all_pages(self.site, self.config))
+        self.feeds = FeedCatalogue(self.site)
         self.env.filters.update(FILTERS)
         self.env.globals.update(
             site=self.site,
@@ -84,13 +90,7 @@ class PublicSiteGenerator(Generator):
 
     def generate_output(self, writer):
         for page in self.pages:
-            writer.write_file(
-                page.save_as,
-                self.get_template(page.template),
-                self.context,
-                page=page,
-                **page.context,
-            )
+            self.write_page(writer, page)
         self._write(urls.WINNERS_JSON, opendata.winners_json(self.site, self.config))
         self._write(urls.WINNERS_CSV, opendata.winners_csv(self.site, self.config))
         self._write(urls.NOTICES_JSON, opendata.notices_json(self.site, self.config))
@@ -102,6 +102,11 @@ class PublicSiteGenerator(Generator):
         if self.config.search_path is not None:
             count = build_index(self.site, self.config.search_path, self._render)
             logger.info("Indexed %d records for search in %s", count, self.config.search_path)
+
+    def write_page(self, writer, page) -> None:
+        writer.write_file(
+            page.save_as, self.get_template(page.template), self.context, page=page, **page.context
+        )
 
     def _render(self, page) -> str:
         """A page rendered as the writer would, for the search pages' shells."""
