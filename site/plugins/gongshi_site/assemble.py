@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -299,6 +300,9 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+@functools.cache
 def _moment(value: str) -> datetime:
-    """A timestamp in China time, whatever offset the file wrote it with."""
+    """A timestamp in China time, whatever offset the file wrote it with. Remembered
+    (datetimes are immutable): files repeat timestamps, and an incremental build
+    assembles the model again for each publish."""
     return datetime.fromisoformat(value).astimezone(CHINA)

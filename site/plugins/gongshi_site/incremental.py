@@ -294,6 +294,7 @@ class SiteState:
         self.words: dict[str, tuple] = {}  # search key -> (names, its suggestion words)
         self.digests: dict[str, bytes] = {}  # other output files -> digest of their bytes
         self.attachments: set[str] = set()
+        self.sources: dict[str, Source] | None = None  # content by path under content/
 
     # -- Loading ---------------------------------------------------------------------------
 
@@ -449,11 +450,13 @@ class SiteState:
         """The content with the changed files read again, and the keys of the items they
         hold (before and after)."""
         old = self.generator.content
-        by_path = {
-            source.path.relative_to(old.path).as_posix(): source
-            for sources in old.by_kind.values()
-            for source in sources
-        }
+        if self.sources is None:
+            self.sources = {
+                source.path.relative_to(old.path).as_posix(): source
+                for sources in old.by_kind.values()
+                for source in sources
+            }
+        by_path = dict(self.sources)
         keys: set[tuple] = set()
         errors: list[ContractError] = []
         for name in changed:
@@ -479,18 +482,17 @@ class SiteState:
             raise ContentInvalid(errors)
         if any(key[0] in FULL_BUILD_KINDS for key in keys):
             raise NeedsFullBuild("评选项目、举报渠道或首页已更改")
+        # Unchanged sources are kept as read (their path names the build they were read
+        # from, which only error messages use).
         content = Content(path=content_path, home=old.home)
-        if old.home is not None:
-            content.home = Source(content_path / HOME_FILE, old.home.document, old.home.body)
-        for name in sorted(by_path):
-            source = by_path[name]
-            source = Source(content_path / name, source.document, source.body)
+        for source in by_path.values():
             content.by_kind.setdefault(source.kind, []).append(source)
         for sources in content.by_kind.values():
             sources.sort(key=lambda source: source.document["id"])
         problems = cross_file_problems(content)
         if problems:
             raise ContentInvalid(problems)
+        self.sources = by_path
         return content, keys
 
     def _changed(self, seeds: set[tuple], old_items: dict, items: dict):

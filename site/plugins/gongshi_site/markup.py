@@ -7,6 +7,8 @@ handler, style or javascript: link can reach a page, whoever wrote the file.
 
 from __future__ import annotations
 
+import functools
+
 import markdown
 import nh3
 from markdown.extensions import Extension
@@ -49,8 +51,10 @@ class _FitHeadingsExtension(Extension):
         md.treeprocessors.register(_FitHeadings(md), "fit_headings", 5)
 
 
+@functools.cache
 def render(text: str) -> str:
-    """Sanitised HTML for a Markdown body."""
+    """Sanitised HTML for a Markdown body. Remembered: an incremental build assembles the
+    whole model again for each publish, and only a changed body is new."""
     if not text.strip():
         return ""
     html = markdown.markdown(
