@@ -376,10 +376,14 @@ class SiteState:
         changed: Iterable[str],
         output: Path,
         search: Path | None = None,
+        *,
+        linked: bool = False,
     ) -> Report:
-        """Build into `output` (must not exist) from `content_path`, which differs from
-        the content this state was built from only in the files `changed` (paths relative
-        to content/, added, modified or deleted). Its search index goes to `search`.
+        """Build into `output` from `content_path`, which differs from the content this
+        state was built from only in the files `changed` (paths relative to content/,
+        added, modified or deleted). `output` must not exist, unless `linked`: then it
+        is already a link_tree() copy of the previous output. Its search index goes to
+        `search`.
 
         Raises ContentInvalid (nothing is kept), NeedsFullBuild or FeedInvalid; on any
         exception this state must be dropped (a new one loaded from a full build)."""
@@ -398,7 +402,8 @@ class SiteState:
         changed_items, changed_reads = self._changed(changed_keys, old_items, items)
         report.changed_items = len(changed_items)
         clock.lap("compare")
-        link_tree(self.output, output)
+        if not linked:
+            link_tree(self.output, output)
         clock.lap("link")
         writer = _UnlinkingWriter(str(output), settings=generator.settings)
         old_names = set(self.page_fingerprints)
