@@ -205,7 +205,35 @@ def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
         full_build(expected / "content", expected)
         assert differences(expected, build) == [], step.__name__
         assert 0 < report.pages_rendered < len(state.page_fingerprints), step.__name__
+        assert_newest_first(expected / "search", build / "search")
         previous = build
+
+
+def assert_newest_first(expected: Path, actual: Path) -> None:
+    """Date-sorted search over an index an incremental build extended lists the same
+    hits, newest first, as over a full build's single segment."""
+    from datetime import date
+
+    from cms.search import engine
+    from cms.search.query import parse
+
+    full, extended = engine.SearchIndex(expected), engine.SearchIndex(actual)
+    try:
+        for words in ("示例", "质量奖 公示", "撤销"):
+            found = [
+                [
+                    (hit.data["date"], hit.data["url"])
+                    for hit in index.search(
+                        parse(words), engine.Filters(), date(2024, 6, 12), sort="date", limit=50
+                    ).hits
+                ]
+                for index in (full, extended)
+            ]
+            assert [day for day, _url in found[0]] == [day for day, _url in found[1]], words
+            assert sorted(found[0]) == sorted(found[1]), words
+    finally:
+        full.close()
+        extended.close()
 
 
 def test_changes_it_cannot_follow_ask_for_a_full_build(tmp_path, first_build):
