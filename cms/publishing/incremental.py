@@ -63,7 +63,8 @@ class Published:
 
     name: str
     output: Path
-    seconds: float
+    seconds: float  # until `live` pointed at it
+    cpu_seconds: float  # of this process, until then
     report: Report
 
 
@@ -179,7 +180,7 @@ def publish(
     global _remembered
     site_dir = Path(site_dir)
     environment = dict(environment or {})
-    started = time.monotonic()
+    started, started_cpu = time.monotonic(), time.process_time()
     with atomic.site_lock(site_dir):
         state = _current_state(site_dir, settings_file, environment)
         name = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -217,11 +218,12 @@ def publish(
         atomic.make_live(site_dir, build_dir / "output")
         _remembered.build = build_dir
         seconds = time.monotonic() - started  # public from here on
+        cpu_seconds = time.process_time() - started_cpu
         atomic.prune(site_dir, keep=build_dir)
         started = time.monotonic()
         prepare_spare(site_dir)
         report.phases["spare (after the swap)"] = time.monotonic() - started
-        return Published(name, build_dir / "output", seconds, report)
+        return Published(name, build_dir / "output", seconds, cpu_seconds, report)
 
 
 # --- From the CMS's database ---------------------------------------------------------------

@@ -31,10 +31,11 @@ FIRST_ID = 90_000_000
 
 
 def new_notice(content: Path, number: int, build_date: date) -> tuple[str, bytes]:
-    """A new notice file: the newest notice, renumbered, signed the day before."""
+    """A new notice file: the notice with the highest id, renumbered (after it, and after
+    FIRST_ID), signed the day before."""
     newest = max((content / "notices").glob("*.md"), key=lambda path: int(path.stem))
     document, body = load(newest.read_text(encoding="utf-8"), str(newest))
-    item_id = FIRST_ID + number
+    item_id = max(FIRST_ID, int(newest.stem)) + 1
     day = build_date - timedelta(days=1)
     moment = f"{day.isoformat()}T09:{number % 60:02d}:00+08:00"
     document.update(
@@ -58,14 +59,17 @@ def measure(site_dir: Path, runs: int, build_date: date) -> dict:
     started = time.perf_counter()
     incremental.load_state(site_dir, environment=environment)
     load_seconds = time.perf_counter() - started
-    totals, phases = [], {}
+    totals, cpu_totals, phases, cpu_phases = [], [], {}, {}
     for number in range(1, runs + 1):
         content = atomic.live_output(site_dir).parent / "content"
         path, data = new_notice(content, number, build_date)
         published = incremental.publish(site_dir, {path: data}, environment=environment)
         totals.append(published.seconds)  # until `live` points at the new build
+        cpu_totals.append(published.cpu_seconds)
         for phase, seconds in published.report.phases.items():
             phases.setdefault(phase, []).append(seconds)
+        for phase, seconds in published.report.cpu.items():
+            cpu_phases.setdefault(phase, []).append(seconds)
         phases.setdefault("pages rendered", []).append(published.report.pages_rendered)
         phases.setdefault("feed documents", []).append(published.report.feed_documents)
     return {
@@ -73,8 +77,12 @@ def measure(site_dir: Path, runs: int, build_date: date) -> dict:
         "runs": runs,
         "publish_median_seconds": round(statistics.median(totals), 3),
         "publish_seconds": [round(total, 3) for total in totals],
+        "publish_cpu_median_seconds": round(statistics.median(cpu_totals), 3),
         "phase_medians": {
             phase: round(statistics.median(values), 3) for phase, values in phases.items()
+        },
+        "phase_cpu_medians": {
+            phase: round(statistics.median(values), 3) for phase, values in cpu_phases.items()
         },
     }
 
