@@ -21,7 +21,7 @@ from pathlib import Path
 from . import engine
 from .documents import Record
 
-# A full build starts again with one segment; beyond this many the index is rebuilt.
+# A full build starts again with one segment; with this many, the next build is full.
 MAX_SEGMENTS = 12
 
 
@@ -49,9 +49,11 @@ def update(
     for path in previous.iterdir():
         if path.is_file() and path.name not in rewritten and not path.name.endswith("_LOCK"):
             os.link(path, target / path.name)
-    with engine.warnings.catch_warnings():
-        store = engine.index.open_dir(str(target), indexname=engine.INDEX_NAME)
+    store = engine.index.open_dir(str(target), indexname=engine.INDEX_NAME)
     try:
+        # Whoosh's merges append one segment's documents after another's, which would
+        # break each segment's newest-first order (engine._newest_of_segments): past
+        # MAX_SEGMENTS the build is a full one instead.
         if len(store._segments()) >= MAX_SEGMENTS:
             raise IndexNeedsRebuild("搜索索引的增量段过多，需要完整重建")
         writer = store.writer()

@@ -236,6 +236,20 @@ def assert_newest_first(expected: Path, actual: Path) -> None:
         extended.close()
 
 
+def test_an_index_with_too_many_segments_asks_for_a_full_build(tmp_path, first_build, monkeypatch):
+    from gongshi_site.incremental import NeedsFullBuild, link_tree
+
+    from cms.search import incremental
+
+    monkeypatch.setattr(incremental, "MAX_SEGMENTS", 1)
+    state = open_state(first_build / "content", first_build)
+    build = tmp_path / "builds" / "1"
+    link_tree(first_build / "content", build / "content")
+    changed = new_open_notice(build / "content")
+    with pytest.raises(NeedsFullBuild):
+        state.update(build / "content", changed, build / "output", build / "search")
+
+
 def test_changes_it_cannot_follow_ask_for_a_full_build(tmp_path, first_build):
     from gongshi_site.incremental import NeedsFullBuild, link_tree
 

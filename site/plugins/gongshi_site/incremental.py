@@ -721,6 +721,13 @@ class SiteState:
             added.append(record)
             self.records[record_key] = (record, digest)
         all_records = [record for record, _digest_ in self.records.values()]
+        try:
+            self._write_index(search_incremental, target, deleted, added, site, all_records)
+        except search_incremental.IndexNeedsRebuild as reason:
+            raise NeedsFullBuild(str(reason)) from reason
+        report.search_added, report.search_deleted = len(added), len(deleted)
+
+    def _write_index(self, search_incremental, target, deleted, added, site, all_records):
         search_incremental.update(
             self.search,
             target,
@@ -729,7 +736,6 @@ class SiteState:
             extra=search_records.extra_files(site, all_records, self._words),
             shells=search_records.shells(self.generator._render),
         )
-        report.search_added, report.search_deleted = len(added), len(deleted)
 
 
 def _source_keys(source: Source) -> set[tuple]:
