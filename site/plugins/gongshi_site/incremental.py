@@ -79,9 +79,21 @@ def item_key(value) -> tuple | None:
     return None
 
 
-def fingerprint(value):
+def fingerprint(value, shared: dict | None = None):
     """A comparable summary of a value as a template sees it: model items by their key
-    (what they hold is compared where they are read), everything else by value."""
+    (what they hold is compared where they are read), everything else by value.
+
+    `shared` remembers containers by identity while they live (one pass over the pages,
+    whose listings all share one dict of filters)."""
+    if shared is not None and isinstance(value, (list, tuple, dict)):
+        known = shared.get(id(value))
+        if known is None or known[0] is not value:
+            known = shared[id(value)] = (value, _fingerprint(value, shared))
+        return known[1]
+    return _fingerprint(value, shared)
+
+
+def _fingerprint(value, shared):
     key = item_key(value)
     if key is not None:
         return ("@", *key)
@@ -91,15 +103,15 @@ def fingerprint(value):
         # Markup is a str that is not escaped again: the same text renders differently.
         return value if type(value) is str else (type(value).__name__, str(value))
     if isinstance(value, (list, tuple)):
-        return tuple(fingerprint(part) for part in value)
+        return tuple(fingerprint(part, shared) for part in value)
     if isinstance(value, dict):
-        return tuple((name, fingerprint(part)) for name, part in value.items())
+        return tuple((name, fingerprint(part, shared)) for name, part in value.items())
     if isinstance(value, PurePath):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return (
             type(value).__name__,
-            *(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)),
+            *(fingerprint(getattr(value, f.name), shared) for f in dataclasses.fields(value)),
         )
     if callable(value):
         return ("callable", getattr(value, "__qualname__", type(value).__name__))
@@ -419,11 +431,15 @@ class SiteState:
         affected_pages = set()
         for read in changed_reads:
             affected_pages |= self.readers.get(read, set())
+        shared: dict = {}
         for page in generator.pages:
             name = page.save_as
             names.add(name)
-            if name in affected_pages or self.page_fingerprints.get(name) != fingerprint(page):
+            if name in affected_pages:
                 to_render.append(page)
+            elif self.page_fingerprints.get(name) != fingerprint(page, shared):
+                to_render.append(page)
+        del shared
         clock.lap("pages")
         for page in to_render:
             self._render(page, write=writer)
