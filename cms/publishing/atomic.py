@@ -205,20 +205,34 @@ def write_withdrawn_markers(output_dir: Path, markers_dir: Path) -> int:
 def precompress(output_dir: Path) -> int:
     """Write `<file>.gz` beside each compressible file (unless compression saves
     nothing), with the file's own modification time; returns how many."""
-    written = 0
-    for path in sorted(output_dir.rglob("*")):
-        if path.suffix not in COMPRESSIBLE or not path.is_file():
-            continue
-        data = path.read_bytes()
-        packed = gzip.compress(data, compresslevel=9, mtime=0)
-        if len(packed) >= len(data):
-            continue
-        target = path.with_name(path.name + ".gz")
-        target.write_bytes(packed)
-        stat = path.stat()
-        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        written += 1
-    return written
+    return sum(compress(path) for path in sorted(output_dir.rglob("*")))
+
+
+def compress(path: Path) -> bool:
+    """`<path>.gz` for a compressible file, made new (never written through a hard link
+    into an earlier build), or removed when the file is gone or gains nothing from it."""
+    target = path.with_name(path.name + ".gz")
+    if target.exists():
+        target.unlink()
+    if path.suffix not in COMPRESSIBLE or not path.is_file():
+        return False
+    data = path.read_bytes()
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    if len(packed) >= len(data):
+        return False
+    target.write_bytes(packed)
+    stat = path.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return True
+
+
+def make_live(site_dir: Path, output_dir: Path) -> None:
+    """Swap `live` to a finished build's output (incremental.py; prune() after)."""
+    _point_live_at(site_dir, output_dir)
+
+
+def prune(site_dir: Path, keep: Path) -> None:
+    _prune(site_dir, keep)
 
 
 def _point_live_at(site_dir: Path, output_dir: Path) -> None:

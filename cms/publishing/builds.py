@@ -27,8 +27,11 @@ def site_dir() -> Path:
     return Path(settings.GONGSHI_SITE_DIR)
 
 
-def request_build(trigger: str) -> SiteBuild:
-    """Ask for a build; returns the queued build this request joined or created."""
+def request_build(trigger: str, page_id: int | None = None) -> SiteBuild:
+    """Ask for a build; returns the queued build this request joined or created.
+
+    `page_id` names the page whose publishing (or unpublishing) this is: a build whose
+    every trigger names one can be incremental. Without it the build is a full one."""
     from .tasks import run_site_build
 
     with transaction.atomic():
@@ -42,9 +45,15 @@ def request_build(trigger: str) -> SiteBuild:
         if queued is not None:
             if trigger not in queued.trigger_list:
                 queued.triggers = "\n".join([*queued.trigger_list, trigger])
-                queued.save(update_fields=["triggers"])
+            if queued.changed_pages is not None:
+                queued.changed_pages = (
+                    sorted({*queued.changed_pages, page_id}) if page_id is not None else None
+                )
+            queued.save(update_fields=["triggers", "changed_pages"])
             return queued
-        build = SiteBuild.objects.create(triggers=trigger)
+        build = SiteBuild.objects.create(
+            triggers=trigger, changed_pages=[page_id] if page_id is not None else None
+        )
         transaction.on_commit(lambda: run_site_build.enqueue(build.pk))
     return build
 
@@ -80,21 +89,28 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
     build = SiteBuild.objects.get(pk=build_id)
     transient = False
     try:
-        result = atomic.build_site(
-            site_dir(),
-            lambda directory: export.write(export.collect(), directory),
-            settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
-            timeout=settings.GONGSHI_BUILD_TIMEOUT,
-            environment=_pelican_environment(),
-        )
+        published = _incremental_build(build)
+        if published is not None:
+            build.incremental = True
+            build.status, build.output = SiteBuild.Status.SUCCEEDED, published.name
+            build.item_count = len(build.changed_pages)
+        else:
+            result = atomic.build_site(
+                site_dir(),
+                lambda directory: export.write(export.collect(), directory),
+                settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
+                timeout=settings.GONGSHI_BUILD_TIMEOUT,
+                environment=_pelican_environment(),
+            )
+            build.status = SiteBuild.Status.SUCCEEDED
+            build.item_count, build.output = result.item_count, result.name
+            _remember_for_incremental_builds()
     except atomic.BuildFailed as failure:
         transient = retries.is_transient(failure)
         build.status, build.error = SiteBuild.Status.FAILED, retries.explain(failure)
         logger.warning("构建 #%s 失败，公开站点保持不变：%s", build.pk, failure)
     else:
-        build.status = SiteBuild.Status.SUCCEEDED
-        build.item_count, build.output = result.item_count, result.name
-        if failure := push.push_configured_build(build.pk, result):
+        if failure := push.push_configured_build(build.pk, published or result):
             build.status, build.error = SiteBuild.Status.FAILED, failure
             transient = True  # object storage out of reach; the site here is built
             logger.warning("构建 #%s 推送失败：%s", build.pk, failure)
@@ -105,6 +121,48 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
     elif transient:
         retries.schedule_retry(build)
     return build
+
+
+def _incremental_build(build: SiteBuild):
+    """Publish the build's changed pages incrementally; None when it needs a full build."""
+    if not settings.GONGSHI_INCREMENTAL_BUILDS or not build.changed_pages:
+        return None
+    # Only on top of the last build made anywhere: with workers on several machines the
+    # build this worker remembers may not be the newest (docs/scaling.md).
+    latest = SiteBuild.objects.filter(status=SiteBuild.Status.SUCCEEDED).order_by("-pk").first()
+    live = atomic.live_output(site_dir())
+    if latest is None or live is None or latest.output != live.parent.name:
+        return None
+    from . import incremental
+
+    try:
+        changes = incremental.changed_files(build.changed_pages)
+        return incremental.publish(
+            site_dir(),
+            changes,
+            settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
+            environment=_pelican_environment(),
+        )
+    except (incremental.NeedsFullBuild, export.NeedsFullExport) as reason:
+        logger.info("构建 #%s 改为完整构建：%s", build.pk, reason)
+        return None
+
+
+def _remember_for_incremental_builds() -> None:
+    """Load the new live build's state, so the next publish can be incremental."""
+    if not settings.GONGSHI_INCREMENTAL_BUILDS:
+        return
+    from . import incremental
+
+    try:
+        incremental.load_state(
+            site_dir(),
+            settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
+            environment=_pelican_environment(),
+        )
+    except Exception:  # the site is built; the next publish is a full build instead
+        incremental.forget_state()
+        logger.exception("无法载入增量构建所需的状态，下次发布将完整构建")
 
 
 def recover_interrupted_builds() -> int:

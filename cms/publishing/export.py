@@ -10,7 +10,7 @@ under an unpublished ancestor, and checks every document against the contract.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -185,8 +185,12 @@ def _in_order(model):
 
 def _ancestor_paths(page) -> list[str]:
     """Materialised paths of a page's ancestors, nearest first (treebeard's path scheme)."""
+    return _paths_above(page.path)
+
+
+def _paths_above(path: str) -> list[str]:
     step = Page.steplen
-    return [page.path[:end] for end in range(len(page.path) - step, 0, -step)]
+    return [path[:end] for end in range(len(path) - step, 0, -step)]
 
 
 class _Exporter:
@@ -450,3 +454,101 @@ def _site_name(home) -> str:
 
 def _date(day) -> str | None:
     return day.isoformat() if day else None
+
+
+# --- Exporting only what changed (cms/publishing/incremental.py) ---------------------------
+
+
+class _PublicPages(Mapping):
+    """The public pages by id, as _public_pages() finds them, but each loaded only when
+    asked for: an incremental export reads a few of tens of thousands."""
+
+    def __init__(self):
+        hidden = set(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
+        rows = Page.objects.live().public().filter(depth__gt=1).values_list("pk", "path")
+        self.paths = {pk: path for pk, path in rows if hidden.isdisjoint(_paths_above(path))}
+        self._loaded: dict[int, Page] = {}
+
+    def __getitem__(self, pk):
+        if pk not in self.paths:
+            raise KeyError(pk)
+        if pk not in self._loaded:
+            self._loaded[pk] = Page.objects.get(pk=pk).specific
+        return self._loaded[pk]
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self):
+        return len(self.paths)
+
+
+class _PublicPagesByPath(Mapping):
+    def __init__(self, pages: _PublicPages):
+        self.pages = pages
+        self.ids = {path: pk for pk, path in pages.paths.items()}
+
+    def __getitem__(self, path):
+        return self.pages[self.ids[path]]
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+
+class _PartialExporter(_Exporter):
+    def __init__(self, pages: _PublicPages):
+        self.pages = pages
+        self.by_path = _PublicPagesByPath(pages)
+        self.editions_of = {}  # only programmes use it, and they need a full export
+
+
+class NeedsFullExport(Exception):
+    """Only a full export can follow this change."""
+
+
+def partial_export(page_ids) -> dict[str, bytes | None]:
+    """{path under content/: bytes, or None when the file goes} for the pages `page_ids`
+    and the pages whose export depends on them (pages linking to them, revocations of a
+    changed decision's awards), as collect() + write() would write them now. Raises
+    NeedsFullExport for a change only a full export follows (a programme, an edition,
+    the home page, anything not a document)."""
+    from wagtail.models import ReferenceIndex
+
+    from cms.base.models import OfficialDocumentPage
+
+    from .models import Withdrawal
+
+    ids = {int(pk) for pk in page_ids}
+    page_type = ReferenceIndex._get_base_content_type(Page)
+    referring = ReferenceIndex.objects.filter(
+        to_content_type=page_type,
+        to_object_id__in=[str(pk) for pk in ids],
+        base_content_type=page_type,
+    ).values_list("object_id", flat=True)
+    ids |= {int(pk) for pk in referring}
+    ids |= set(
+        RevocationPage.objects.filter(award__decision_id__in=ids).values_list("pk", flat=True)
+    )
+    pages = _PublicPages()
+    exporter = _PartialExporter(pages)
+    files: dict[str, bytes | None] = {}
+    withdrawals = {}
+    for withdrawal in Withdrawal.objects.current():
+        withdrawals.setdefault(withdrawal.page_id, []).append(withdrawal)
+    for page in Page.objects.filter(pk__in=ids).specific():
+        kind = KIND_OF_MODEL.get(type(page))
+        if kind is None or not isinstance(page, OfficialDocumentPage):
+            raise NeedsFullExport(f"{page.title} 不是公开文件，需要完整构建")
+        path = f"{contract.schema.DIRECTORIES[kind]}/{page.pk}.md"
+        item = exporter.document(pages[page.pk], kind) if page.pk in pages else None
+        for withdrawal in withdrawals.get(page.pk, []):
+            withdrawn = Item(withdrawal.as_document())
+            files[str(withdrawn.path)] = None if item is not None else withdrawn.text().encode()
+        files[path] = item.text().encode() if item is not None else None
+        for attachment in item.attachments if item is not None else []:
+            with attachment.document.file.open("rb") as source:
+                files[attachment.file] = source.read()
+    return files

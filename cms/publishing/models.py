@@ -24,6 +24,10 @@ class SiteBuild(models.Model):
         _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     triggers = models.TextField(_("触发原因"), help_text=_("每行一条。"))
+    # The pages whose publishing asked for this build, for an incremental build; None
+    # when a trigger can only be followed by a full build (a move, a deletion, a channel).
+    changed_pages = models.JSONField(_("更改的页面"), null=True, blank=True, default=list)
+    incremental = models.BooleanField(_("增量构建"), default=False)
     requested_at = models.DateTimeField(_("请求时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

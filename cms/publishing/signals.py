@@ -17,7 +17,7 @@ def build_on_publish(sender, instance, revision, **kwargs):
     # Scheduling a revision also sends page_published; the site changes only when it
     # goes live, which the queue brings about at the scheduled time.
     if went_live(instance, revision):
-        request_build(f"发布：{instance.title}")
+        request_build(f"发布：{instance.title}", page_id=instance.pk)
         if instance.expire_at:
             schedule_publishing_run(instance.expire_at)
     elif revision.approved_go_live_at:
@@ -26,7 +26,7 @@ def build_on_publish(sender, instance, revision, **kwargs):
 
 @receiver(page_unpublished)
 def build_on_unpublish(sender, instance, **kwargs):
-    request_build(f"撤下：{instance.title}")
+    request_build(f"撤下：{instance.title}", page_id=instance.pk)
 
 
 @receiver(post_page_move)

@@ -151,20 +151,30 @@ class Record:
         return {name: value for name, value in values.items() if value != ""}
 
 
-def suggestions(records: list[Record]) -> dict[str, str]:
+def suggestions(records: list[Record], words=None) -> dict[str, str]:
     """Words of names and titles by their pinyin ("yuncheng": "运城"), for "did you
-    mean" when a query finds nothing: the most frequent word for each reading."""
+    mean" when a query finds nothing: the most frequent word for each reading.
+    `words(record)` may stand in for suggestion_words (an incremental build remembers
+    each record's)."""
     counts: dict[str, dict[str, int]] = {}
     for record in records:
-        for name in record.names:
-            whole = [core_name(name)] if record.kind == "award" else []
-            for word in [*whole, *chinese.words(chinese.normalise(name))]:
-                if len(word) < 2 or not chinese.is_han(word):
-                    continue
-                key = "".join(chinese.readings(unit)[0] for unit, _, _ in chinese.units(word))
-                by_word = counts.setdefault(key, {})
-                by_word[word] = by_word.get(word, 0) + 1
+        for key, word in (words or suggestion_words)(record):
+            by_word = counts.setdefault(key, {})
+            by_word[word] = by_word.get(word, 0) + 1
     return {
         key: max(sorted(by_word), key=lambda word: by_word[word])
         for key, by_word in sorted(counts.items())
     }
+
+
+def suggestion_words(record: Record) -> list[tuple[str, str]]:
+    """(pinyin, word) of each word of a record's names that suggestions() counts."""
+    found = []
+    for name in record.names:
+        whole = [core_name(name)] if record.kind == "award" else []
+        for word in [*whole, *chinese.words(chinese.normalise(name))]:
+            if len(word) < 2 or not chinese.is_han(word):
+                continue
+            key = "".join(chinese.readings(unit)[0] for unit, _, _ in chinese.units(word))
+            found.append((key, word))
+    return found

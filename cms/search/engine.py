@@ -609,6 +609,9 @@ class SearchIndex:
         no hit after them is looked at, let alone sorted."""
         docnums = []
         deadline = time.monotonic() + TIME_LIMIT
+        segments = self._searcher.leaf_searchers()
+        if len(segments) > 1:
+            return self._newest_of_segments(whoosh_query, offset, wanted, segments, deadline)
         for docnum in self._searcher.docs_for_query(whoosh_query):
             docnums.append(docnum)
             if len(docnums) == wanted:
@@ -620,6 +623,32 @@ class SearchIndex:
             Hit(data=json.loads(stored(docnum)["data"]), score=0.0) for docnum in docnums[offset:]
         ]
         return Results(hits, len(docnums) if len(docnums) < wanted else None)
+
+    def _newest_of_segments(self, whoosh_query, offset, wanted, segments, deadline) -> Results:
+        """_newest for an index an incremental build extended (cms/search/incremental.py):
+        each segment is newest first, so the first `wanted` hits of each, merged by date,
+        are the newest overall."""
+        found = []  # (date, docnum)
+        complete = True
+        for segment, base in segments:
+            dates = segment.reader().column_reader("date")
+            taken = 0
+            for docnum in segment.docs_for_query(whoosh_query):
+                found.append((dates[docnum], base + docnum))
+                taken += 1
+                if taken == wanted:
+                    complete = False
+                    break
+                if taken % 256 == 0 and time.monotonic() > deadline:
+                    complete = False
+                    break
+        found.sort(key=lambda hit: (-hit[0], hit[1]))
+        stored = self._searcher.stored_fields
+        hits = [
+            Hit(data=json.loads(stored(docnum)["data"]), score=0.0)
+            for _date, docnum in found[offset:wanted]
+        ]
+        return Results(hits, len(found) if complete else None)
 
     def _count(self, whoosh_query, upper: int) -> tuple[int, bool]:
         """(total, estimated): matches counted up to EXACT_COUNT; beyond, the share of

@@ -210,6 +210,9 @@ GONGSHI_BUILD_RETRIES = 5
 GONGSHI_BUILD_RETRY_DELAY = 30
 GONGSHI_BUILD_RETRY_MAX_DELAY = 600
 GONGSHI_BUILD_DATABASE_WAIT = 300  # seconds a finished build waits to record its result
+# A publish rebuilds only what it changed, from state the worker keeps in memory
+# (docs/adr/0009-incremental-publishing.md); False: every build is a full one.
+GONGSHI_INCREMENTAL_BUILDS = True
 
 # Avatars would send a hash of each editor's email to gravatar.com; nothing leaves the CMS.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -21,6 +21,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # Builds go to a per-process temporary directory, never into var/.
 GONGSHI_SITE_DIR = Path(tempfile.gettempdir()) / f"gongshi-test-site-{os.getpid()}"
+# Every build full: remembering a build's state renders each page once more in memory,
+# which tests building the site would pay for nothing; tests/cms/publishing/
+# test_incremental_worker.py turns it on.
+GONGSHI_INCREMENTAL_BUILDS = False
 # argon2id at its minimum: the tests check what is derived, not how slowly.
 GONGSHI_SUPERVISION_PASSPHRASE_KDF = "min"
 GONGSHI_SUPERVISION_RECEIPT_KDF = "min"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -45,8 +46,7 @@ def assemble(content: Content, today: date, fallback_site_name: str) -> Site:
         revoked_on = award.revocation.date_signed if award.revocation else None
         award.status = award_status(award.valid_until, revoked_on, today)
     channels = [_channel(source, programmes) for source in content.of("channel")]
-    for programme in programmes.values():
-        _file_under(programme, calls, notices, decisions, revocations, channels)
+    _file_under(programmes.values(), calls, notices, decisions, revocations, channels)
     return Site(
         home=_home(content.home, fallback_site_name),
         today=today,
@@ -65,15 +65,20 @@ def _newest_first(documents: list) -> list:
     return sorted(documents, key=lambda document: document.sort_key, reverse=True)
 
 
-def _file_under(programme, calls, notices, decisions, revocations, channels) -> None:
-    def own(items):
-        return [item for item in items if item.programme is programme]
-
-    programme.calls = _newest_first(own(calls))
-    programme.notices = _newest_first(own(notices))
-    programme.decisions = _newest_first(own(decisions))
-    programme.revocations = _newest_first(own(revocations))
-    programme.channels = own(channels)
+def _file_under(programmes, calls, notices, decisions, revocations, channels) -> None:
+    """Give each programme its own items, in one pass over each list (not one pass per
+    programme: hundreds of programmes times tens of thousands of documents)."""
+    owned = {id(programme): ([], [], [], [], []) for programme in programmes}
+    for index, items in enumerate((calls, notices, decisions, revocations, channels)):
+        for item in items:
+            owned[id(item.programme)][index].append(item)
+    for programme in programmes:
+        own_calls, own_notices, own_decisions, own_revocations, own_channels = owned[id(programme)]
+        programme.calls = _newest_first(own_calls)
+        programme.notices = _newest_first(own_notices)
+        programme.decisions = _newest_first(own_decisions)
+        programme.revocations = _newest_first(own_revocations)
+        programme.channels = own_channels
 
 
 def _home(source: Source | None, fallback_site_name: str) -> Home:
@@ -295,6 +300,9 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+@functools.cache
 def _moment(value: str) -> datetime:
-    """A timestamp in China time, whatever offset the file wrote it with."""
+    """A timestamp in China time, whatever offset the file wrote it with. Remembered
+    (datetimes are immutable): files repeat timestamps, and an incremental build
+    assembles the model again for each publish."""
     return datetime.fromisoformat(value).astimezone(CHINA)

@@ -176,17 +176,27 @@ def feed_documents(
     feed: Feed, items: list[ReadyEntry], base_url: str, size: int, empty_updated: datetime
 ) -> dict[str, bytes]:
     """The subscription document and the archives of one feed, in both formats."""
+    return {
+        url: _document(feed, selected, format, base_url, number, count, empty_updated)
+        for url, format, selected, number, count in feed_document_plan(feed, items, size)
+    }
+
+
+def feed_document_plan(feed: Feed, items: list[ReadyEntry], size: int) -> list[tuple]:
+    """(url, format, entries, archive number or None, archive count) of each document
+    of a feed: what decides its bytes, besides the feed and the build's settings."""
     chunks = archive_chunks(items, size)
-    documents = {}
+    plan = []
     for format in FORMATS:
-        documents[feed.url(format)] = _document(
-            feed, items[:size], format, base_url, None, len(chunks), empty_updated
-        )
+        plan.append((feed.url(format), format, items[:size], None, len(chunks)))
         for number, chunk in enumerate(chunks, start=1):
-            documents[feed.url(format, number)] = _document(
-                feed, chunk[::-1], format, base_url, number, len(chunks), empty_updated
-            )
-    return documents
+            plan.append((feed.url(format, number), format, chunk[::-1], number, len(chunks)))
+    return plan
+
+
+def feed_document(feed, entries, format, base_url, archive, archive_count, empty_updated):
+    """One document of feed_document_plan(), as bytes."""
+    return _document(feed, entries, format, base_url, archive, archive_count, empty_updated)
 
 
 def _document(

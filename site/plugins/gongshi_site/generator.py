@@ -59,15 +59,6 @@ class PublicSiteGenerator(Generator):
             self._read_and_assemble()
         finally:
             gc.enable()
-        self.env.filters.update(FILTERS)
-        self.env.globals.update(
-            site=self.site,
-            config=self.config,
-            navigation=NAVIGATION,
-            labels=labels,
-            urls=urls,
-            feeds=self.feeds,
-        )
 
     def _read_and_assemble(self) -> None:
         with self._phase("cache"):
@@ -83,13 +74,8 @@ class PublicSiteGenerator(Generator):
                 print(f"内容格式错误：{error}", file=sys.stderr)
             print(f"构建已停止：{len(invalid.errors)} 处内容不符合格式。", file=sys.stderr)
             raise SystemExit(invalid.exitcode) from None
-        self.content = content
-        with self._phase("assemble"):
-            self.site = assemble(content, self.config.build_date, self.config.site_name)
-            remember(content, self.cache)
-        with self._phase("pages"):
-            self.pages = list(all_pages(self.site, self.config))
-            self.feeds = FeedCatalogue(self.site)
+        self.use_content(content)
+        remember(content, self.cache)
         # Written in generate_output, checked here: a feed that cannot be valid stops the
         # build before a single page is written, naming the item.
         with self._phase("feed entries"):
@@ -105,6 +91,26 @@ class PublicSiteGenerator(Generator):
                 self._stop([str(invalid)])
             except FeedInvalid as invalid:
                 self._stop(invalid.errors)
+
+    def use_content(self, content) -> None:
+        """Assemble the model and the pages of checked content, and give the templates
+        what they draw on: the one set-up of a full and of an incremental build
+        (incremental.py)."""
+        self.content = content
+        with self._phase("assemble"):
+            self.site = assemble(content, self.config.build_date, self.config.site_name)
+        with self._phase("pages"):
+            self.pages = list(all_pages(self.site, self.config))
+            self.feeds = FeedCatalogue(self.site)
+        self.env.filters.update(FILTERS)
+        self.env.globals.update(
+            site=self.site,
+            config=self.config,
+            navigation=NAVIGATION,
+            labels=labels,
+            urls=urls,
+            feeds=self.feeds,
+        )
 
     @staticmethod
     def _stop(errors: list[str]):
@@ -149,6 +155,13 @@ class PublicSiteGenerator(Generator):
             yield feed.url(), partial(self.feed_plan.documents, feed)
         for page in self.pages:
             yield "/" + page.save_as, partial(self.render, page)
+
+    def write_page(self, writer, page: Page) -> None:
+        """A page through Pelican's writer: the incremental build's way, which gives the
+        same bytes as the full build's direct writing (tests/site/test_site_incremental.py)."""
+        writer.write_file(
+            page.save_as, self.get_template(page.template), self.context, page=page, **page.context
+        )
 
     def render(self, page: Page) -> str:
         """A page rendered with its template, as Pelican's writer would render it."""

@@ -7,6 +7,7 @@ handler, style or javascript: link can reach a page, whoever wrote the file.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import markdown
@@ -84,8 +85,10 @@ def _plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{block}</p>" for block in blocks)
 
 
+@functools.cache
 def render(text: str) -> str:
-    """Sanitised HTML for a Markdown body."""
+    """Sanitised HTML for a Markdown body. Remembered: an incremental build assembles the
+    whole model again for each publish, and only a changed body is new."""
     if not text.strip():
         return ""
     html = _plain_paragraphs(text)

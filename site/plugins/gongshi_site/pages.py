@@ -118,23 +118,28 @@ def notice_listings(site: Site, page_size: int) -> Iterator[Page]:
         "years": [Filter(f"{year}年", urls.notices_of_year(year)) for year in years],
     }
     both = [(None, "notices"), (None, "calls")]
+    # Each filtered view keeps the listing's order; grouped in one pass over the
+    # documents, not one pass per programme, type and year.
+    by_programme, by_type, by_year = {}, {}, {}
+    for document in documents:
+        by_programme.setdefault(id(document.programme), []).append(document)
+        by_type.setdefault(document.listing_type, []).append(document)
+        by_year.setdefault(document.year, []).append(document)
     listings = [("公示公告", urls.NOTICES, documents, both)]
     for programme in site.programmes:
-        selected = [d for d in documents if d.programme is programme]
         listings.append(
             (
                 f"{programme.title} · 公示公告",
                 urls.notices_of_programme(programme.slug),
-                selected,
+                by_programme.get(id(programme), []),
                 [(programme.slug, "notices"), (programme.slug, "calls")],
             )
         )
     for key, title in labels.LISTING_TYPES.items():
-        selected = [d for d in documents if d.listing_type == key]
         feed = "calls" if key == "call" else "notices"
-        listings.append((title, urls.notices_of_type(key), selected, [(None, feed)]))
+        listings.append((title, urls.notices_of_type(key), by_type.get(key, []), [(None, feed)]))
     for year in years:
-        selected = [d for d in documents if d.year == year]
+        selected = by_year.get(year, [])
         listings.append((f"{year}年 · 公示公告", urls.notices_of_year(year), selected, both))
     for title, url, selected, feeds in listings:
         for page in _paginated(title, url, selected, page_size, filters):

@@ -34,15 +34,28 @@ def build_index(site: Site, directory: Path, render) -> int:
     """Write the index, its side files and the shells into `directory`; `render(page)`
     renders a Page with the site's templates. Returns the number of records."""
     records = list(all_records(site))
-    extra = {
+    count = engine.build(directory, records, extra_files(site, records))
+    for file_name, html in shells(render).items():
+        (directory / file_name).write_text(html, encoding="utf-8")
+    return count
+
+
+def extra_files(site: Site, records: list[Record], words=None) -> dict:
+    """The JSON files beside the index: {file name: value}; `words` as for
+    documents.suggestions."""
+    return {
         "coverage.json": coverage(site),
-        "suggestions.json": documents.suggestions(records),
+        "suggestions.json": documents.suggestions(records, words),
         "programmes.json": [
             {"slug": p.slug, "title": p.title, "levels": sorted({lv.name for lv in p.levels})}
             for p in site.programmes
         ],
     }
-    count = engine.build(directory, records, extra)
+
+
+def shells(render) -> dict[str, str]:
+    """{file name: HTML} of the search pages' shells."""
+    found = {}
     for section, (file_name, url) in SHELLS.items():
         page = Page(
             url=url,
@@ -52,8 +65,8 @@ def build_index(site: Site, directory: Path, render) -> int:
             breadcrumbs=[HOME_CRUMB],
             in_sitemap=False,
         )
-        (directory / file_name).write_text(render(page), encoding="utf-8")
-    return count
+        found[file_name] = render(page)
+    return found
 
 
 def all_records(site: Site) -> Iterator[Record]:

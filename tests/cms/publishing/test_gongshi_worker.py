@@ -27,6 +27,8 @@ def test_it_runs_the_start_up_steps_then_the_rq_worker(settings):
             "--job-class",
             "django_tasks_rq.Job",
             "--with-scheduler",
+            "--worker-class",
+            "rq.worker.SimpleWorker",
             "--burst",
             "default",
         ),

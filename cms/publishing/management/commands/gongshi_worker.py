@@ -27,7 +27,9 @@ class Command(BaseCommand):
         queues = settings.TASKS["default"].get("QUEUES", ["default"])
         # django-tasks' RQ jobs need its Job class to run; the scheduler moves tasks
         # enqueued with run_after (scheduled builds and publishing, reminders) onto the
-        # queue when they fall due.
+        # queue when they fall due. Jobs run in this process, not a fork per job: the
+        # state an incremental build starts from lives here between builds (ADR 9).
         arguments = ["--job-class", "django_tasks_rq.Job", "--with-scheduler"]
+        arguments += ["--worker-class", "rq.worker.SimpleWorker"]
         arguments += [*(["--burst"] if burst else []), *queues]
         call_command("rqworker", *arguments, verbosity=options["verbosity"])

@@ -1,0 +1,245 @@
+"""Publishing in under a second: a build that exports and writes only what changed.
+
+The worker keeps, in its own process, the state of the live build (the Pelican
+generator with the model, what every page read: site/plugins/gongshi_site/incremental.py).
+A build whose triggers name the pages that changed exports just those pages (and the
+pages whose export depends on them), writes them into a new build directory whose other
+files are hard links to the live build's, updates the site and the search index there,
+and swaps `live` exactly as a full build does (cms/publishing/atomic.py).
+
+Anything inconsistent (no state for the live build, code, theme or settings changed, a
+new day, a change to a programme, a channel or the home page) raises NeedsFullBuild, and
+the caller runs a full build. `publish()` needs no Django: `make bench` calls it with the
+changed files directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from . import atomic
+
+REPOSITORY = atomic.REPOSITORY
+PLUGINS = REPOSITORY / "site" / "plugins"
+if str(PLUGINS) not in sys.path:
+    sys.path.insert(0, str(PLUGINS))
+
+from gongshi_site.incremental import (  # noqa: E402
+    NeedsFullBuild,
+    Report,
+    SiteState,
+    link_tree,
+    open_generator,
+    remove_file,
+    replace_file,
+)
+from gongshi_site.settings import parse_build_date  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+# What an incremental build's output depends on besides content: a change to any of
+# these files (a deployment) makes the remembered state stale.
+CODE = [
+    REPOSITORY / "site",
+    REPOSITORY / "themes",
+    REPOSITORY / "cms" / "contract",
+    REPOSITORY / "cms" / "search",
+]
+
+__all__ = ["NeedsFullBuild", "Published", "forget_state", "load_state", "publish"]
+
+
+@dataclass
+class Published:
+    """One incremental build: the new build's name and output, and what it did."""
+
+    name: str
+    output: Path
+    seconds: float  # until `live` pointed at it
+    cpu_seconds: float  # of this process, until then
+    report: Report
+
+
+@dataclass
+class _Remembered:
+    build: Path  # the build directory the state describes
+    code: str
+    settings: tuple
+    state: SiteState
+
+
+_remembered: _Remembered | None = None
+# A link_tree() copy of the live build's content/ and output/, made after each build
+# (outside the publish's critical path): linking tens of thousands of files takes
+# longer than the rest of a publish. (the build it copies, its directory)
+_spare: tuple[Path, Path] | None = None
+
+
+def code_version() -> str:
+    """A digest of the names, sizes and modification times of the code and theme files."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in CODE:
+        for directory, subdirectories, files in os.walk(root):
+            subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+            for name in sorted(files):
+                stat = os.stat(os.path.join(directory, name))
+                digest.update(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _settings_key(settings_file: Path, environment: dict) -> tuple:
+    return (str(settings_file), tuple(sorted((environment or {}).items())))
+
+
+def load_state(
+    site_dir: Path, *, settings_file: Path = atomic.PELICAN_SETTINGS, environment: dict | None
+) -> SiteState:
+    """Remember the live build, reading its content and rendering every page once in
+    memory: tens of seconds for a large archive, once per full build and worker."""
+    global _remembered
+    live = atomic.live_output(Path(site_dir))
+    if live is None:
+        raise NeedsFullBuild("还没有可用的构建")
+    build = live.parent
+    environment = dict(environment or {})
+    generator = open_generator(settings_file, build / "content", live, environment)
+    state = SiteState.load(
+        generator, live, build / "search" if (build / "search").is_dir() else None
+    )
+    _remembered = _Remembered(
+        build, code_version(), _settings_key(settings_file, environment), state
+    )
+    prepare_spare(site_dir)
+    return state
+
+
+def prepare_spare(site_dir: Path) -> None:
+    """Link a copy of the remembered build for the next publish to write into."""
+    global _spare
+    spares = Path(site_dir) / "spare"
+    shutil.rmtree(spares, ignore_errors=True)
+    _spare = None
+    if _remembered is None:
+        return
+    directory = spares / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    link_tree(_remembered.build / "content", directory / "content")
+    link_tree(_remembered.build / "output", directory / "output")
+    _spare = (_remembered.build, directory)
+
+
+def _take_spare(build_dir: Path) -> bool:
+    """Move the spare copy into place as `build_dir`, if it copies the remembered build."""
+    global _spare
+    spare, _spare = _spare, None
+    if spare is None or spare[0] != _remembered.build or not spare[1].is_dir():
+        return False
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(spare[1], build_dir)
+    return True
+
+
+def forget_state() -> None:
+    global _remembered, _spare
+    _remembered = _spare = None
+
+
+def _current_state(site_dir: Path, settings_file: Path, environment: dict) -> SiteState:
+    live = atomic.live_output(site_dir)
+    if _remembered is None or live is None or live.parent != _remembered.build:
+        raise NeedsFullBuild("工作进程没有当前构建的状态")
+    if _remembered.settings != _settings_key(settings_file, environment):
+        raise NeedsFullBuild("构建设置已更改")
+    if _remembered.code != code_version():
+        raise NeedsFullBuild("程序或主题已更新")
+    build_date = parse_build_date(environment.get("GONGSHI_BUILD_DATE"))
+    if build_date != _remembered.state.config.build_date:
+        raise NeedsFullBuild("日期已变，公示和奖项状态需要重新计算")
+    return _remembered.state
+
+
+def publish(
+    site_dir: Path,
+    changes: dict[str, bytes | None],
+    *,
+    settings_file: Path = atomic.PELICAN_SETTINGS,
+    environment: dict | None = None,
+) -> Published:
+    """Make `changes` ({path under content/: the file's bytes, or None to delete it})
+    public by an incremental build of the live build, and swap `live`.
+
+    Raises NeedsFullBuild (nothing was changed) or atomic.BuildFailed (`live` unchanged,
+    the state forgotten: the next build is a full one)."""
+    global _remembered
+    site_dir = Path(site_dir)
+    environment = dict(environment or {})
+    started, started_cpu = time.monotonic(), time.process_time()
+    with atomic.site_lock(site_dir):
+        state = _current_state(site_dir, settings_file, environment)
+        name = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        previous = _remembered.build
+        build_dir = site_dir / "builds" / name
+        try:
+            linked = _take_spare(build_dir)
+            if not linked:
+                link_tree(previous / "content", build_dir / "content")
+            for path, data in changes.items():
+                target = build_dir / "content" / path
+                if data is None:
+                    remove_file(target, build_dir / "content")
+                else:
+                    replace_file(target, data)
+            report = state.update(
+                build_dir / "content",
+                list(changes),
+                build_dir / "output",
+                build_dir / "search" if state.search is not None else None,
+                linked=linked,
+            )
+            if not (build_dir / "output" / "index.html").is_file():
+                raise atomic.BuildFailed("构建没有生成首页 index.html")
+            # What the full build derives from its output, for the files this one changed.
+            output = build_dir / "output"
+            for path in report.touched:
+                if Path(path).is_relative_to(output):
+                    atomic.compress(Path(path))
+            atomic.write_withdrawn_markers(output, build_dir / "withdrawn")
+        except NeedsFullBuild:
+            _remembered = None
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        except Exception as error:
+            _remembered = None
+            shutil.rmtree(build_dir, ignore_errors=True)
+            if isinstance(error, atomic.BuildFailed):
+                raise
+            raise atomic.BuildFailed(f"增量构建失败：{error}") from error
+        atomic.make_live(site_dir, build_dir / "output")
+        _remembered.build = build_dir
+        seconds = time.monotonic() - started  # public from here on
+        cpu_seconds = time.process_time() - started_cpu
+        atomic.prune(site_dir, keep=build_dir)
+        started = time.monotonic()
+        prepare_spare(site_dir)
+        report.phases["spare (after the swap)"] = time.monotonic() - started
+        return Published(name, build_dir / "output", seconds, cpu_seconds, report)
+
+
+# --- From the CMS's database ---------------------------------------------------------------
+
+
+def changed_files(page_ids: list[int]) -> dict[str, bytes | None]:
+    """{path under content/: bytes or None} for the pages `page_ids` as the full export
+    would write them now, and for the pages whose export depends on them (pages linking
+    to them, revocations of a decision's awards). Raises NeedsFullBuild for changes only
+    a full export follows (programmes, editions, the home page, attachments)."""
+    from .export import partial_export
+
+    return partial_export(page_ids)

@@ -1,0 +1,105 @@
+"""A search index updated in place of rebuilt: the previous build's index, copied with
+hard links, plus one new whoosh segment for what changed.
+
+Whoosh never rewrites a segment: a commit adds segment files and a new table of contents
+(which also lists deleted documents) and removes the old table of contents. So the
+linked files are only ever read or unlinked in the new directory, and the previous index,
+which the search service may have open, is never modified. READY is written last, as by a
+full build, and the service switches to the new index with the site's `live` link.
+
+Documents deleted here are still counted in whoosh's term statistics until a full build
+writes the index afresh (every scheduled and date-driven build is full), so relevance
+scores may differ slightly from a full build's; the documents and their terms do not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from . import engine
+from .documents import Record
+
+# A full build starts again with one segment; with this many, the next build is full.
+MAX_SEGMENTS = 12
+
+
+class IndexNeedsRebuild(Exception):
+    """The previous index cannot be extended (missing, unfinished, too many segments)."""
+
+
+def update(
+    previous: Path,
+    target: Path,
+    *,
+    deleted: list[str],
+    added: list[Record],
+    extra: dict[str, object],
+    shells: dict[str, str],
+) -> int:
+    """Write into `target` (must not exist) the index of `previous` without the records
+    keyed `deleted` and with `added`, the side files `extra` (JSON) and the `shells`
+    (HTML), then READY. Returns the number of records."""
+    previous, target = Path(previous), Path(target)
+    if not engine.is_ready(previous):
+        raise IndexNeedsRebuild(f"{previous} 不是完整的搜索索引")
+    target.mkdir(parents=True)
+    rewritten = {engine.READY, *extra, *shells}
+    for path in previous.iterdir():
+        if path.is_file() and path.name not in rewritten and not path.name.endswith("_LOCK"):
+            os.link(path, target / path.name)
+    store = engine.index.open_dir(str(target), indexname=engine.INDEX_NAME)
+    try:
+        # Whoosh's merges append one segment's documents after another's, which would
+        # break each segment's newest-first order (engine._newest_of_segments): past
+        # MAX_SEGMENTS the build is a full one instead.
+        if len(store._segments()) >= MAX_SEGMENTS:
+            raise IndexNeedsRebuild("搜索索引的增量段过多，需要完整重建")
+        writer = store.writer()
+        try:
+            for key in deleted:
+                writer.delete_by_term("key", key)
+            # Newest first within the new segment, as a full build orders the index.
+            for record in sorted(added, key=lambda record: record.day, reverse=True):
+                writer.add_document(**record.fields())
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=False)
+        count = store.doc_count()
+    finally:
+        store.close()
+    for name, value in extra.items():
+        (target / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    for name, html in shells.items():
+        (target / name).write_text(html, encoding="utf-8")
+    (target / engine.READY).write_text(str(count), encoding="utf-8")
+    return count
+
+
+def stored_documents(directory: Path) -> dict[str, dict]:
+    """{key: stored fields} of the live documents of an index: for comparing indexes."""
+    store = engine.index.open_dir(str(directory), indexname=engine.INDEX_NAME)
+    try:
+        with store.searcher() as searcher:
+            return {fields["key"]: fields for fields in searcher.all_stored_fields()}
+    finally:
+        store.close()
+
+
+def indexed_terms(directory: Path) -> dict[str, set]:
+    """{key: {(field, term)}} of the live documents: what each document can be found by."""
+    store = engine.index.open_dir(str(directory), indexname=engine.INDEX_NAME)
+    found: dict[str, set] = {}
+    try:
+        with store.searcher() as searcher:
+            reader = searcher.reader()
+            keys = {docnum: fields["key"] for docnum, fields in reader.iter_docs()}
+            for fieldname, term in reader.all_terms():
+                for docnum in reader.postings(fieldname, term).all_ids():
+                    if docnum in keys:
+                        found.setdefault(keys[docnum], set()).add((fieldname, term))
+    finally:
+        store.close()
+    return found

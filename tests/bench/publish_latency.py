@@ -1,0 +1,105 @@
+"""Publish latency: one new notice made public by an incremental build of a built site.
+
+    python tests/bench/publish_latency.py <site dir> --runs 10 --build-date 2024-06-12
+
+<site dir> holds a full build (cms/publishing/atomic.py's layout, `live` included), e.g.
+of a corpus from tests/bench/corpus.py. The state is loaded once (timed apart, as the
+worker does after a full build); then each run publishes one new notice, a copy of the
+newest with a new id, through cms.publishing.incremental.publish() and the times of its
+phases are taken from its report. Latency is until `live` points at the new build; the
+spare copy the worker links after the swap, for the next publish, is a phase apart. Prints medians, and the figures as JSON with --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+if str(REPOSITORY) not in sys.path:
+    sys.path.insert(0, str(REPOSITORY))
+
+from cms.contract import dump, load, relative_path  # noqa: E402
+from cms.publishing import atomic, incremental  # noqa: E402
+
+FIRST_ID = 90_000_000
+
+
+def new_notice(content: Path, number: int, build_date: date) -> tuple[str, bytes]:
+    """A new notice file: the notice with the highest id, renumbered (after it, and after
+    FIRST_ID), signed the day before."""
+    newest = max((content / "notices").glob("*.md"), key=lambda path: int(path.stem))
+    document, body = load(newest.read_text(encoding="utf-8"), str(newest))
+    item_id = max(FIRST_ID, int(newest.stem)) + 1
+    day = build_date - timedelta(days=1)
+    moment = f"{day.isoformat()}T09:{number % 60:02d}:00+08:00"
+    document.update(
+        id=item_id,
+        uuid=f"00000000-0000-4000-9000-{item_id:012d}",
+        title=f"{document['title']}（第{number}次发布测试）",
+        date_signed=day.isoformat(),
+        first_published_at=moment,
+        last_published_at=moment,
+        start_date=build_date.isoformat(),
+        end_date=(build_date + timedelta(days=7)).isoformat(),
+        attachments=[],
+        changes=[{"published_at": moment, "note": "首次发布", "is_major": True}],
+    )
+    path = relative_path(document).as_posix()
+    return path, dump(document, body, path=f"content/{path}").encode("utf-8")
+
+
+def measure(site_dir: Path, runs: int, build_date: date) -> dict:
+    environment = {"GONGSHI_BUILD_DATE": build_date.isoformat()}
+    started = time.perf_counter()
+    incremental.load_state(site_dir, environment=environment)
+    load_seconds = time.perf_counter() - started
+    totals, cpu_totals, phases, cpu_phases = [], [], {}, {}
+    for number in range(1, runs + 1):
+        content = atomic.live_output(site_dir).parent / "content"
+        path, data = new_notice(content, number, build_date)
+        published = incremental.publish(site_dir, {path: data}, environment=environment)
+        totals.append(published.seconds)  # until `live` points at the new build
+        cpu_totals.append(published.cpu_seconds)
+        for phase, seconds in published.report.phases.items():
+            phases.setdefault(phase, []).append(seconds)
+        for phase, seconds in published.report.cpu.items():
+            cpu_phases.setdefault(phase, []).append(seconds)
+        phases.setdefault("pages rendered", []).append(published.report.pages_rendered)
+        phases.setdefault("feed documents", []).append(published.report.feed_documents)
+    return {
+        "state_load_seconds": round(load_seconds, 2),
+        "runs": runs,
+        "publish_median_seconds": round(statistics.median(totals), 3),
+        "publish_seconds": [round(total, 3) for total in totals],
+        "publish_cpu_median_seconds": round(statistics.median(cpu_totals), 3),
+        "phase_medians": {
+            phase: round(statistics.median(values), 3) for phase, values in phases.items()
+        },
+        "phase_cpu_medians": {
+            phase: round(statistics.median(values), 3) for phase, values in cpu_phases.items()
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site_dir", type=Path)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--build-date", type=date.fromisoformat, default=date(2024, 6, 12))
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    arguments = parser.parse_args()
+    figures = measure(arguments.site_dir, arguments.runs, arguments.build_date)
+    text = json.dumps(figures, ensure_ascii=False, indent=2)
+    print(text)
+    if arguments.json:
+        arguments.json.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Building a site both ways, in full with the real Pelican and incrementally, and changing
+the fixture content the way the CMS's export would; shared by the incremental tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from sitebuild import BUILD_DATE, PELICANCONF, tree_differences
+
+from cms.contract import dump, load
+from cms.publishing import atomic
+
+
+def full_build(content: Path, build_dir: Path, build_date: str = BUILD_DATE) -> Path:
+    """Pelican in a subprocess, as the worker runs it: output/ and search/ of build_dir."""
+    environment = {
+        "GONGSHI_BUILD_DATE": build_date,
+        "GONGSHI_SEARCH_DIR": str(build_dir / "search"),
+    }
+    atomic.run_pelican(content, build_dir / "output", PELICANCONF, 300, environment)
+    return build_dir
+
+
+def open_state(content: Path, build_dir: Path, build_date: str = BUILD_DATE):
+    from gongshi_site.incremental import SiteState, open_generator
+
+    generator = open_generator(
+        PELICANCONF, content, build_dir / "output", {"GONGSHI_BUILD_DATE": build_date}
+    )
+    return SiteState.load(generator, build_dir / "output", build_dir / "search")
+
+
+def read(content: Path, name: str) -> tuple[dict, str]:
+    return load((content / name).read_text(encoding="utf-8"), name)
+
+
+def write(content: Path, name: str, document: dict, body: str = "") -> str:
+    """Write a document as a new file (never through a hard link); returns its name."""
+    path = content / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    path.write_text(dump(document, body, path=f"content/{name}"), encoding="utf-8")
+    return name
+
+
+def remove(content: Path, name: str) -> str:
+    (content / name).unlink()
+    return name
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def index_differences(expected: Path, actual: Path) -> list[str]:
+    """The live documents of two indexes compared by stored fields and by terms."""
+    from cms.search.incremental import indexed_terms, stored_documents
+
+    problems = []
+    documents_expected, documents_actual = stored_documents(expected), stored_documents(actual)
+    for key in sorted(documents_expected.keys() ^ documents_actual.keys()):
+        problems.append(f"only in one index: {key}")
+    for key in sorted(documents_expected.keys() & documents_actual.keys()):
+        if documents_expected[key] != documents_actual[key]:
+            problems.append(f"stored fields differ: {key}")
+    terms_expected, terms_actual = indexed_terms(expected), indexed_terms(actual)
+    for key in sorted(terms_expected.keys() | terms_actual.keys()):
+        if terms_expected.get(key) != terms_actual.get(key):
+            problems.append(f"terms differ: {key}")
+    for name in sorted(os.listdir(expected)):
+        if name.endswith((".json", ".html")) or name == "READY":
+            if (expected / name).read_bytes() != (actual / name).read_bytes():
+                problems.append(f"differs: search/{name}")
+    return problems
+
+
+def differences(expected_build: Path, actual_build: Path) -> list[str]:
+    return tree_differences(expected_build / "output", actual_build / "output") + (
+        index_differences(expected_build / "search", actual_build / "search")
+    )
+
+
+def as_json(document: dict) -> dict:
+    """A deep copy of a content document, to change without touching the original."""
+    return json.loads(json.dumps(document, ensure_ascii=False))

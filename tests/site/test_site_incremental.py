@@ -1,0 +1,328 @@
+"""Incremental builds give byte for byte what a full build of the same content gives.
+
+The fixture site is built in full; then each change the CMS makes (a new notice, minor
+and major corrections, a revocation, a new decision with awards, an unpublished and a
+withdrawn notice) is applied to a copy of content/ and built both incrementally, from the
+state of the step before, and in full with Pelican; the trees and the search indexes are
+compared after every step. The previous build must never change: the new one is made of
+hard links to it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from incremental_support import (
+    as_json,
+    differences,
+    full_build,
+    open_state,
+    read,
+    remove,
+    tree_digest,
+    write,
+)
+from sitebuild import BUILD_DATE, FIXTURE_CONTENT
+
+from cms.publishing import atomic
+
+DAY = "2024-06-11"
+MOMENT = f"{DAY}T09:00:00+08:00"
+LATER = f"{DAY}T15:30:00+08:00"
+
+
+def _new_notice(content: Path, item_id: int, start: str, end: str) -> str:
+    document, body = read(content, "notices/33.md")
+    document = as_json(document)
+    document.update(
+        id=item_id,
+        uuid=f"00000000-0000-4000-8000-{item_id:012d}",
+        title=f"2024年度示例市市长质量奖候选名单公示（{item_id}）",
+        document_number=f"示质办〔2024〕{item_id}号",
+        date_signed=DAY,
+        first_published_at=MOMENT,
+        last_published_at=MOMENT,
+        start_date=start,
+        end_date=end,
+        attachments=[],
+        changes=[{"published_at": MOMENT, "note": "首次发布", "is_major": True}],
+    )
+    return write(content, f"notices/{item_id}.md", document, body + "\n\n新增的一段说明。")
+
+
+def _correct(content: Path, name: str, change, note: str, is_major: bool) -> list[str]:
+    document, body = read(content, name)
+    document = as_json(document)
+    body = change(document, body)
+    document["last_published_at"] = LATER
+    document["changes"].append({"published_at": LATER, "note": note, "is_major": is_major})
+    return [write(content, name, document, body)]
+
+
+def new_open_notice(content: Path) -> list[str]:
+    """Published during its publicity period: open at once, on the home page too."""
+    return [_new_notice(content, 50, "2024-06-11", "2024-06-17")]
+
+
+def new_upcoming_notice(content: Path) -> list[str]:
+    """Published before its publicity period opens (tomorrow)."""
+    return [_new_notice(content, 51, "2024-06-13", "2024-06-19")]
+
+
+def minor_correction(content: Path) -> list[str]:
+    def change(document, body):
+        document["summary"] = document["summary"] + "（修改错别字）"
+        return body.replace("。", "。 ", 1)
+
+    return _correct(content, "notices/33.md", change, "修改错别字", is_major=False)
+
+
+def major_correction(content: Path) -> list[str]:
+    def change(document, body):
+        document["title"] = document["title"] + "（更正）"
+        award = next(award for award in document["awards"] if award["id"] == 303)
+        award["region"] = "示例市南区"
+        return body
+
+    return _correct(content, "decisions/34.md", change, "更正获奖者所在地区", is_major=True)
+
+
+def revocation(content: Path) -> list[str]:
+    document, body = read(content, "revocations/35.md")
+    document = as_json(document)
+    decision, _ = read(content, "decisions/34.md")
+    award = next(award for award in decision["awards"] if award["id"] == 302)
+    document.update(
+        id=60,
+        uuid="00000000-0000-4000-8000-000000000060",
+        title=f"关于撤销{award['recipient']}{award['citation']}的决定",
+        document_number="示政发〔2024〕8号",
+        date_signed=DAY,
+        first_published_at=MOMENT,
+        last_published_at=MOMENT,
+        summary=f"撤销{award['recipient']}的{award['citation']}。",
+        changes=[{"published_at": MOMENT, "note": "首次发布", "is_major": True}],
+        award={
+            "id": 302,
+            "decision": 34,
+            "recipient": award["recipient"],
+            "credit_code": award["credit_code"],
+            "level": award["level"],
+            "citation": award["citation"],
+        },
+    )
+    return [write(content, "revocations/60.md", document, body)]
+
+
+def new_decision(content: Path) -> list[str]:
+    """Awards to a winner the register knows (by credit code) and to a new one."""
+    document, body = read(content, "decisions/34.md")
+    document = as_json(document)
+    known, _new = document["awards"][0], document["awards"][1]
+    document.update(
+        id=61,
+        uuid="00000000-0000-4000-8000-000000000061",
+        title="示例市人民政府关于2024年度示例市市长质量奖的表彰决定",
+        document_number="示政发〔2024〕9号",
+        date_signed=DAY,
+        first_published_at=MOMENT,
+        last_published_at=MOMENT,
+        changes=[{"published_at": MOMENT, "note": "首次发布", "is_major": True}],
+    )
+    document["awards"] = [
+        {**known, "id": 611, "valid_from": DAY, "valid_until": "2027-06-10"},
+        {
+            **known,
+            "id": 612,
+            "recipient": "【示例】示例新材料股份有限公司",
+            "credit_code": "91140800MA0000009X",
+            "region": "示例市北区",
+            "valid_from": DAY,
+            "valid_until": "2027-06-10",
+        },
+    ]
+    return [write(content, "decisions/61.md", document, body)]
+
+
+def unpublished_notice(content: Path) -> list[str]:
+    return [remove(content, "notices/41.md")]
+
+
+def withdrawn_notice(content: Path) -> list[str]:
+    notice, _ = read(content, "notices/32.md")
+    document, _ = read(content, "withdrawn/36.md")
+    document = as_json(document)
+    document.update(
+        id=32,
+        uuid=notice["uuid"],
+        title=notice["title"],
+        first_published_at=notice["first_published_at"],
+        last_published_at=notice["last_published_at"],
+        document_number=notice["document_number"],
+        withdrawn_at=LATER,
+        reason="误将未经审定的名单发布，已撤回。",
+    )
+    return [remove(content, "notices/32.md"), write(content, "withdrawn/32.md", document)]
+
+
+STEPS = [
+    new_open_notice,
+    new_upcoming_notice,
+    minor_correction,
+    major_correction,
+    revocation,
+    new_decision,
+    unpublished_notice,
+    withdrawn_notice,
+]
+
+
+@pytest.fixture
+def first_build(tmp_path):
+    build = tmp_path / "builds" / "0"
+    shutil.copytree(FIXTURE_CONTENT, build / "content")
+    full_build(build / "content", build)
+    return build
+
+
+def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
+    from gongshi_site.incremental import link_tree
+
+    state = open_state(first_build / "content", first_build)
+    previous = first_build
+    for number, step in enumerate(STEPS, start=1):
+        build = tmp_path / "builds" / str(number)
+        link_tree(previous / "content", build / "content")
+        before = tree_digest(previous)
+        changed = step(build / "content")
+        report = state.update(build / "content", changed, build / "output", build / "search")
+        assert tree_digest(previous) == before, f"{step.__name__}: the previous build changed"
+        expected = tmp_path / "full" / str(number)
+        shutil.copytree(build / "content", expected / "content")
+        full_build(expected / "content", expected)
+        assert differences(expected, build) == [], step.__name__
+        assert 0 < report.pages_rendered < len(state.page_fingerprints), step.__name__
+        assert_newest_first(expected / "search", build / "search")
+        previous = build
+
+
+def assert_newest_first(expected: Path, actual: Path) -> None:
+    """Date-sorted search over an index an incremental build extended lists the same
+    hits, newest first, as over a full build's single segment."""
+    from datetime import date
+
+    from cms.search import engine
+    from cms.search.query import parse
+
+    full, extended = engine.SearchIndex(expected), engine.SearchIndex(actual)
+    try:
+        for words in ("示例", "质量奖 公示", "撤销"):
+            found = [
+                [
+                    (hit.data["date"], hit.data["url"])
+                    for hit in index.search(
+                        parse(words), engine.Filters(), date(2024, 6, 12), sort="date", limit=50
+                    ).hits
+                ]
+                for index in (full, extended)
+            ]
+            assert [day for day, _url in found[0]] == [day for day, _url in found[1]], words
+            assert sorted(found[0]) == sorted(found[1]), words
+    finally:
+        full.close()
+        extended.close()
+
+
+def test_an_index_with_too_many_segments_asks_for_a_full_build(tmp_path, first_build, monkeypatch):
+    from gongshi_site.incremental import NeedsFullBuild, link_tree
+
+    from cms.search import incremental
+
+    monkeypatch.setattr(incremental, "MAX_SEGMENTS", 1)
+    state = open_state(first_build / "content", first_build)
+    build = tmp_path / "builds" / "1"
+    link_tree(first_build / "content", build / "content")
+    changed = new_open_notice(build / "content")
+    with pytest.raises(NeedsFullBuild):
+        state.update(build / "content", changed, build / "output", build / "search")
+
+
+def test_changes_it_cannot_follow_ask_for_a_full_build(tmp_path, first_build):
+    from gongshi_site.incremental import NeedsFullBuild, link_tree
+
+    state = open_state(first_build / "content", first_build)
+    build = tmp_path / "builds" / "1"
+    link_tree(first_build / "content", build / "content")
+    document, body = read(build / "content", "programmes/2.md")
+    document = as_json(document)
+    document["summary"] += "（修订）"
+    changed = [write(build / "content", "programmes/2.md", document, body)]
+    with pytest.raises(NeedsFullBuild):
+        state.update(build / "content", changed, build / "output", build / "search")
+
+
+@pytest.fixture
+def live_site(tmp_path, first_build):
+    """A site directory whose `live` is the fixture's full build, its state loaded."""
+    from cms.publishing import incremental
+
+    site_dir = first_build.parents[1]
+    os.symlink("builds/0/output", site_dir / "live")
+    incremental.load_state(site_dir, environment={"GONGSHI_BUILD_DATE": BUILD_DATE})
+    yield site_dir
+    incremental.forget_state()
+
+
+def _notice_file(site_dir: Path) -> dict[str, bytes]:
+    content = site_dir / "scratch"
+    shutil.copytree(atomic.live_output(site_dir).parent / "content", content)
+    (name,) = new_open_notice(content)
+    return {name: (content / name).read_bytes()}
+
+
+def test_a_publish_swaps_live_to_the_new_build(live_site):
+    from cms.publishing import incremental
+
+    old = atomic.live_output(live_site)
+    published = incremental.publish(
+        live_site, _notice_file(live_site), environment={"GONGSHI_BUILD_DATE": BUILD_DATE}
+    )
+    assert atomic.live_output(live_site) == published.output != old
+    assert (published.output / "notices" / "50" / "index.html").is_file()
+    assert (published.output.parent / "search" / "READY").is_file()
+
+
+def test_a_crash_midway_leaves_live_and_the_old_build_as_they_were(live_site, monkeypatch):
+    from gongshi_site import incremental as site_incremental
+
+    from cms.publishing import incremental
+
+    old = atomic.live_output(live_site)
+    before = tree_digest(old.parent)
+
+    def crash(*arguments, **keywords):
+        raise RuntimeError("断电")
+
+    monkeypatch.setattr(site_incremental, "feed_document", crash)
+    with pytest.raises(atomic.BuildFailed):
+        incremental.publish(
+            live_site, _notice_file(live_site), environment={"GONGSHI_BUILD_DATE": BUILD_DATE}
+        )
+    assert atomic.live_output(live_site) == old
+    assert tree_digest(old.parent) == before
+    assert sorted(path.name for path in (live_site / "builds").iterdir()) == ["0"]
+    # The state went with the failed build: the next publish is a full build.
+    with pytest.raises(incremental.NeedsFullBuild):
+        incremental.publish(live_site, {}, environment={"GONGSHI_BUILD_DATE": BUILD_DATE})
+
+
+def test_a_new_day_asks_for_a_full_build(live_site):
+    from cms.publishing import incremental
+
+    with pytest.raises(incremental.NeedsFullBuild):
+        incremental.publish(
+            live_site, _notice_file(live_site), environment={"GONGSHI_BUILD_DATE": "2024-06-13"}
+        )
