@@ -300,7 +300,7 @@ class _Exporter:
                 for note in _prefetched(
                     page,
                     "public_changes",
-                    lambda: page.change_notes.order_by("published_at", "pk"),
+                    page.change_notes.order_by("published_at", "pk"),
                 )
             ],
         }

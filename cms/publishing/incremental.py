@@ -207,9 +207,13 @@ def publish(
                 raise atomic.BuildFailed("构建没有生成首页 index.html")
             # What the full build derives from its output, for the files this one changed.
             output = build_dir / "output"
-            for path in report.touched:
-                if Path(path).is_relative_to(output):
-                    atomic.compress(Path(path))
+            for path in map(Path, sorted(report.touched)):
+                if not path.is_relative_to(output):
+                    continue
+                if path.exists():
+                    atomic.compress(path)
+                else:  # its .gz too, and the directories left empty
+                    remove_file(path.with_name(path.name + ".gz"), output)
             atomic.write_withdrawn_markers(output, build_dir / "withdrawn")
         except NeedsFullBuild:
             _remembered = None

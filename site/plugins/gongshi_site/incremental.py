@@ -761,7 +761,7 @@ class SiteState:
             deleted=deleted,
             added=added,
             extra=search_records.extra_files(site, all_records, self._words),
-            shells=search_records.shells(self.generator._render),
+            shells=search_records.shells(self.generator.render),
         )
 
 
