@@ -104,7 +104,7 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
             )
             build.status = SiteBuild.Status.SUCCEEDED
             build.item_count, build.output = result.item_count, result.name
-            _remember_for_incremental_builds()
+            remember_for_incremental_builds()
     except atomic.BuildFailed as failure:
         transient = retries.is_transient(failure)
         build.status, build.error = SiteBuild.Status.FAILED, retries.explain(failure)
@@ -148,7 +148,7 @@ def _incremental_build(build: SiteBuild):
         return None
 
 
-def _remember_for_incremental_builds() -> None:
+def remember_for_incremental_builds() -> None:
     """Load the new live build's state, so the next publish can be incremental."""
     if not settings.GONGSHI_INCREMENTAL_BUILDS:
         return

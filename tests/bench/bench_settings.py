@@ -14,3 +14,5 @@ DEBUG = False
 GONGSHI_SITE_DIR = Path(os.environ["GONGSHI_BENCH_SITE_DIR"])
 MEDIA_ROOT = os.environ.get("GONGSHI_BENCH_MEDIA_DIR", "/tmp/gongshi-bench-media")
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The publish phase measures what the worker does: incremental builds (ADR 9).
+GONGSHI_INCREMENTAL_BUILDS = os.environ.get("GONGSHI_BENCH_INCREMENTAL") == "1"

@@ -35,6 +35,7 @@ def test_the_benchmark_measures_everything_at_a_tiny_size(tmp_path):
     assert size["build_cold"][0]["items"] == size["cms"]["collect_items"] > 60
     assert 0 < size["build_cold"][0]["peak_tree_mb"] < 4096
     assert all(size["publish"]["checks"].values()), size["publish"]["checks"]
+    assert all(size["publish"]["incremental"])  # as the worker publishes (ADR 9)
     load = size["search"]["load"]
     assert load["requests"] > 0 and load["failures"] == 0
     assert size["search"]["records"] > 60
