@@ -96,7 +96,7 @@ def _is_navigation(request) -> bool:
 
 def _open_admin_paths() -> set[str]:
     """Admin pages reachable between the password and the code: signing in and out, the
-    code and enrolment pages, and the translations their pages load."""
+    code and enrolment pages, and the translations and icons their pages load."""
     from django.urls import reverse
 
     names = [
@@ -105,5 +105,6 @@ def _open_admin_paths() -> set[str]:
         "gongshi_two_factor",
         "gongshi_two_factor_verify",
         "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",  # the icons, which the admin's script puts into every page
     ]
     return {reverse(name) for name in names}

@@ -212,3 +212,11 @@ def test_the_admins_own_fetches_are_refused_not_redirected(users):
     assert "双重认证" in fetched.content.decode()
     followed = client.get("/admin/", headers={"Sec-Fetch-Mode": "navigate"})
     assert followed.status_code == 302
+
+
+def test_the_code_page_gets_the_admins_icons(users):
+    # The admin's script fetches the icon sprite into every page, the code page included;
+    # refused, the refusal's text would appear at the top of the page.
+    client = signed_in_with_password(users["approver"])
+    sprite = client.get("/admin/sprite/", headers={"Sec-Fetch-Mode": "cors"})
+    assert sprite.status_code == 200 and b"<svg" in sprite.content
