@@ -31,6 +31,7 @@ from django.test import Client
 from django.urls import reverse
 from factories import draft_notice
 from objectstore_support import CREDENTIALS, make_bucket, s3_server
+from two_factor import log_in
 from wagtail.models import WorkflowState
 
 from cms.notices.models import PublicityNoticePage
@@ -107,6 +108,14 @@ def stack(s3_endpoint, tmp_path):
         )
         processes.append((process, log))
 
+    # Production serves hashed static files (ManifestStaticFilesStorage): without their
+    # manifest every admin page fails, as it would on a server never given collectstatic.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=REPOSITORY,
+        env=environment,
+        check=True,
+    )
     for port in CMS_PORTS:
         start(
             [
@@ -218,7 +227,7 @@ def test_concurrent_publishes_through_two_servers_coalesce_into_ordered_builds(
     sessions = []
     for approver in ("approver", "approver2"):
         client = Client()
-        client.force_login(users[approver])
+        log_in(client, users[approver])  # with the second step approvers must take
         sessions.append(client.cookies["sessionid"].value)
     jobs = []
     for position, notice in enumerate(notices):
