@@ -26,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from cms.publishing import atomic
 from cms.publishing.objectstore import StoreError, open_store
 
 from . import engine
@@ -81,7 +82,7 @@ def pull(store, site_dir: Path) -> str | None:
     except BaseException:
         shutil.rmtree(incoming, ignore_errors=True)
         raise
-    _point_live_at(site_dir, target / "output")
+    atomic.make_live(site_dir, target / "output")  # the swap the site's builds use
     _prune(builds, keep=target)
     return name
 
@@ -104,14 +105,6 @@ def _fetch(store, prefix: str, files: dict, directory: Path) -> None:
         target.write_bytes(data)
     if not engine.is_ready(directory):
         raise PullFailed("索引不完整（没有 READY）")
-
-
-def _point_live_at(site_dir: Path, output_dir: Path) -> None:
-    staging = site_dir / f".live-{os.getpid()}"
-    if staging.is_symlink() or staging.exists():
-        staging.unlink()
-    staging.symlink_to(output_dir.relative_to(site_dir))
-    os.replace(staging, site_dir / "live")
 
 
 def _prune(builds: Path, keep: Path) -> None:
