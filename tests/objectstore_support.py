@@ -59,3 +59,11 @@ def make_bucket(endpoint: str, name: str):
         for entry in page.get("Contents", []):
             client.delete_object(Bucket=name, Key=entry["Key"])
     return client
+
+
+def push_every_build_to(settings, endpoint: str, url: str):
+    """Settings that push every build to `url` (s3://bucket/prefix) on `endpoint`, with
+    that bucket made empty; returns a boto3 client."""
+    settings.GONGSHI_SITE_PUSH_URL = url
+    settings.GONGSHI_SITE_PUSH_ENDPOINT_URL = endpoint
+    return make_bucket(endpoint, url.removeprefix("s3://").split("/")[0])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from factories import draft_notice
-from objectstore_support import make_bucket, s3_server
+from objectstore_support import push_every_build_to, s3_server
 
 from cms.programmes.models import EditionPage
 from cms.publishing import builds, push, withdrawals
@@ -30,9 +30,7 @@ def s3_endpoint():
 @pytest.fixture
 def bucket(s3_endpoint, settings):
     """An empty bucket every build pushes to (asked for before the site is built)."""
-    settings.GONGSHI_SITE_PUSH_URL = f"s3://{BUCKET}/{PREFIX.rstrip('/')}"
-    settings.GONGSHI_SITE_PUSH_ENDPOINT_URL = s3_endpoint
-    return make_bucket(s3_endpoint, BUCKET)
+    return push_every_build_to(settings, s3_endpoint, f"s3://{BUCKET}/{PREFIX.rstrip('/')}")
 
 
 def remote(client, path: str):

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from admin_forms import valid_code
 from factories import published_decision
-from objectstore_support import make_bucket, s3_server
+from objectstore_support import push_every_build_to, s3_server
 
 from cms.programmes.models import EditionPage
 from cms.publishing import builds, push
@@ -35,9 +35,7 @@ def s3_endpoint():
 
 @pytest.fixture
 def bucket(s3_endpoint, settings):
-    settings.GONGSHI_SITE_PUSH_URL = SOURCE
-    settings.GONGSHI_SITE_PUSH_ENDPOINT_URL = s3_endpoint
-    return make_bucket(s3_endpoint, BUCKET)
+    return push_every_build_to(settings, s3_endpoint, SOURCE)
 
 
 def ask(app, path, q):
