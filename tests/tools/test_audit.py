@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,24 +26,16 @@ DJANGO_3_2_0 = json.loads(
 )
 
 
-class FakeOSV(BaseHTTPRequestHandler):
-    """POST /v1/query: the recorded advisory for django 3.2.0, nothing for anything else."""
+class FakeOSV(advisories.OSVHandler):
+    """POST /v1/query: the recorded advisory for django 3.2.0, nothing for anything else;
+    answered with `status`, to stand for an online service that fails."""
 
     status = 200
 
     def do_POST(self):
         query = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         package, version = query["package"]["name"], query["version"]
-        body = DJANGO_3_2_0 if (package, version) == ("django", "3.2.0") else {}
-        data = json.dumps(body).encode()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+        self.send(self.status, DJANGO_3_2_0 if (package, version) == ("django", "3.2.0") else {})
 
 
 @pytest.fixture(autouse=True)
