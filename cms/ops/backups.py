@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
+from wagtail.models import Site
 
 from cms.publishing import atomic, builds
 
@@ -99,6 +100,8 @@ def restore(archive_path: Path, force: bool = False) -> dict:
         database.restore(
             staging / database.dump_name(manifest["database"]), manifest["database"], force
         )
+        # A shared cache still holds the replaced database's sites (their root paths).
+        Site.clear_site_root_paths_cache()
         if manifest["media"] == "included" and media_on_local_disk():
             _swap_in(staging / "media", media_root)
         content = staging / "content"

@@ -55,7 +55,12 @@ def documents_serve_method(storage: dict | None) -> str:
 
 
 def shared_cache(environ: Mapping[str, str]) -> dict | None:
-    """CACHES in Redis (GONGSHI_CACHE_URL, else the queue's REDIS_URL), or None."""
+    """CACHES in Redis (GONGSHI_CACHE_URL, else the queue's REDIS_URL), or None.
+
+    Redis outlives the database it caches: Wagtail keeps the sites' root paths there, and
+    a cache written for another database (a restored one, a second deployment on the same
+    Redis) names sites this one lacks. GONGSHI_CACHE_KEY_PREFIX keeps deployments apart.
+    """
     url = environ.get("GONGSHI_CACHE_URL") or environ.get("REDIS_URL", "")
     if not url:
         return None
@@ -63,6 +68,6 @@ def shared_cache(environ: Mapping[str, str]) -> dict | None:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
-            "KEY_PREFIX": "gongshi",
+            "KEY_PREFIX": environ.get("GONGSHI_CACHE_KEY_PREFIX") or "gongshi",
         }
     }

@@ -123,3 +123,6 @@ def test_the_cache_is_shared_in_redis_when_there_is_one():
     assert cache["BACKEND"].endswith("RedisCache") and cache["LOCATION"] == "redis://r:6379/0"
     override = {"REDIS_URL": "redis://r/0", "GONGSHI_CACHE_URL": "redis://c/1"}
     assert shared_state.shared_cache(override)["default"]["LOCATION"] == "redis://c/1"
+    assert cache["KEY_PREFIX"] == "gongshi"
+    second_deployment = {"REDIS_URL": "redis://r/0", "GONGSHI_CACHE_KEY_PREFIX": "jinshui"}
+    assert shared_state.shared_cache(second_deployment)["default"]["KEY_PREFIX"] == "jinshui"

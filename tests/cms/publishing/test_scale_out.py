@@ -93,6 +93,8 @@ def stack(s3_endpoint, tmp_path):
         "DATABASE_URL": database_url(),
         "GONGSHI_SITE_PUSH_URL": f"s3://{BUCKET}/public",
         "GONGSHI_SITE_PUSH_ENDPOINT_URL": s3_endpoint,
+        # Redis outlives this test database: a cache left by an earlier run names its sites.
+        "GONGSHI_CACHE_KEY_PREFIX": f"gongshi-scale-{secrets.token_hex(4)}",
     }
     processes = []
 
