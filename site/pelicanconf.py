@@ -65,7 +65,9 @@ JINJA_ENVIRONMENT = {
 # The day statuses are computed for (公示中, 已过期, ...): pinned for reproducible builds
 # and the golden test, otherwise today in China. Nothing else may read the clock.
 GONGSHI_BUILD_DATE = os.environ.get("GONGSHI_BUILD_DATE") or None
-GONGSHI_PAGE_SIZE = 50
+# Items on a listing page; archive pages are counted in pages of this size from the
+# oldest item (pages.Pagination): changing it renumbers them.
+GONGSHI_PAGE_SIZE = int(os.environ.get("GONGSHI_PAGE_SIZE") or 50)
 
 # Feeds (site/plugins/gongshi_site/feeds.py) need absolute links although pages link
 # root-relative. publishconf.py's SITEURL wins; otherwise this address, by default where

@@ -181,13 +181,24 @@ STEPS = [
 
 
 @pytest.fixture
-def first_build(tmp_path):
+def page_size(request, monkeypatch):
+    """GONGSHI_PAGE_SIZE for both kinds of build: a test parametrizes it (indirect) to
+    page the fixture's few listed documents."""
+    size = getattr(request, "param", None)
+    if size is not None:
+        monkeypatch.setenv("GONGSHI_PAGE_SIZE", str(size))
+    return size
+
+
+@pytest.fixture
+def first_build(tmp_path, page_size):
     build = tmp_path / "builds" / "0"
     shutil.copytree(FIXTURE_CONTENT, build / "content")
     full_build(build / "content", build)
     return build
 
 
+@pytest.mark.parametrize("page_size", [None, 2], indirect=True, ids=["one page", "paged"])
 def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
     from gongshi_site.incremental import link_tree
 

@@ -149,46 +149,73 @@ def notice_listings(site: Site, page_size: int) -> Iterator[Page]:
 
 @dataclass
 class Pagination:
+    """Where a listing page stands among its listing's pages.
+
+    The listing's own address shows the newest items. Older ones are on archive pages
+    of `page_size` items numbered from the oldest, as feed archives are (RFC 5005):
+    page 1 holds the first items ever listed, and an archive page keeps showing the
+    same items, so a link to it stays true and a publish changes only the listing's
+    own page (and, once every `page_size` publishes, adds an archive page). The newest
+    items not yet filling an archive page are on the listing's own page only.
+    """
+
     listing: str
-    number: int
-    count: int
+    number: int  # 0 for the listing's own page, else the archive page's number
+    archives: int  # how many archive pages the listing has
 
     @property
-    def previous_url(self) -> str | None:
-        return urls.page(self.listing, self.number - 1) if self.number > 1 else None
+    def newer_url(self) -> str | None:
+        if self.number == 0:
+            return None
+        return urls.page(self.listing, self.number + 1) if self.number < self.archives else None
 
     @property
-    def next_url(self) -> str | None:
-        return urls.page(self.listing, self.number + 1) if self.number < self.count else None
+    def older_url(self) -> str | None:
+        older = self.archives if self.number == 0 else self.number - 1
+        return urls.page(self.listing, older) if older >= 1 else None
 
     @property
-    def pages(self) -> list[tuple[int, str]]:
-        return [(number, urls.page(self.listing, number)) for number in range(1, self.count + 1)]
+    def oldest_url(self) -> str | None:
+        """The first archive page, unless it is this page or the older neighbour."""
+        if self.archives < 1 or self.number == 1 or self.older_url == urls.page(self.listing, 1):
+            return None
+        return urls.page(self.listing, 1)
+
+
+def archive_pages(count: int, page_size: int) -> int:
+    """How many full archive pages `count` items fill, leaving out the newest page when
+    it is exactly the listing's own page."""
+    return max(0, (count - 1) // page_size)
 
 
 def _paginated(title, url, documents, page_size, filters) -> Iterator[Page]:
-    count = max(1, -(-len(documents) // page_size))
-    for number in range(1, count + 1):
-        chunk = documents[(number - 1) * page_size : number * page_size]
-        crumbs = (
-            [HOME_CRUMB]
-            if url == urls.NOTICES
-            else [HOME_CRUMB, Breadcrumb("公示公告", urls.NOTICES)]
-        )
+    """The listing's own page, then its archive pages (documents are newest first)."""
+    archives = archive_pages(len(documents), page_size)
+    crumbs = (
+        [HOME_CRUMB] if url == urls.NOTICES else [HOME_CRUMB, Breadcrumb("公示公告", urls.NOTICES)]
+    )
+    for number in range(archives + 1):
+        if number == 0:
+            chunk = documents[:page_size]
+        else:  # oldest first: archive page 1 ends with the last of `documents`
+            end = len(documents) - (number - 1) * page_size
+            chunk = documents[end - page_size : end]
         yield Page(
-            url=urls.page(url, number),
+            url=url if number == 0 else urls.page(url, number),
             template="notice_list",
-            title=title if number == 1 else f"{title}（第{number}页）",
+            title=title if number == 0 else f"{title}（第{number}页）",
             section="notices",
             breadcrumbs=crumbs,
             context={
                 "listing_url": url,
-                "total": len(documents),
+                # Only the listing's own page counts everything: an archive page that
+                # showed a total would change with every publish.
+                "total": len(documents) if number == 0 else None,
                 "by_year": [
                     (year, list(items)) for year, items in groupby(chunk, key=lambda d: d.year)
                 ],
                 "filters": filters,
-                "pagination": Pagination(url, number, count),
+                "pagination": Pagination(url, number, archives),
             },
         )
 

@@ -2,7 +2,8 @@
 URLs end in a slash and never name a file.
 
     /                                  home
-    /notices/ [page/<n>/]              calls and publicity notices, newest first
+    /notices/ [page/<n>/]              calls and publicity notices: the newest, then archive
+                                       pages numbered from the oldest (page/1/ is the first)
     /notices/programme/<slug>/         ... of one programme
     /notices/type/<type>/              ... of one kind: call, accepted, candidates, recommended
     /notices/year/<year>/              ... signed in one year
@@ -72,8 +73,8 @@ def notices_of_year(year: int) -> str:
 
 
 def page(listing: str, number: int) -> str:
-    """Page `number` of a paginated listing; the first page is the listing itself."""
-    return listing if number == 1 else f"{listing}page/{number}/"
+    """Archive page `number` of a listing, counted from the oldest (pages.Pagination)."""
+    return f"{listing}page/{number}/"
 
 
 def report_form(programme_slug: str, notice_id: int | None = None) -> str:
