@@ -217,7 +217,7 @@ def compress(path: Path) -> bool:
     if path.suffix not in COMPRESSIBLE or not path.is_file():
         return False
     data = path.read_bytes()
-    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    packed = gzip.compress(data, compresslevel=6, mtime=0)
     if len(packed) >= len(data):
         return False
     target.write_bytes(packed)

@@ -5,9 +5,13 @@
 <site dir> holds a full build (cms/publishing/atomic.py's layout, `live` included), e.g.
 of a corpus from tests/bench/corpus.py. The state is loaded once (timed apart, as the
 worker does after a full build); then each run publishes one new notice, a copy of the
-newest with a new id, through cms.publishing.incremental.publish() and the times of its
-phases are taken from its report. Latency is until `live` points at the new build; the
-spare copy the worker links after the swap, for the next publish, is a phase apart. Prints medians, and the figures as JSON with --json.
+newest with a new id, signed and published as the newest of the archive (with
+--backdated, the day before the build date: in a generated archive that runs past it,
+this lands among later documents and shifts pages and feed archives), through
+cms.publishing.incremental.publish(), and the times of its phases are taken from its
+report. Latency is until `live` points at the new build; the spare copy the worker links
+after the swap, for the next publish, is a phase apart. Prints medians, and the figures
+as JSON with --json.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import json
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -30,14 +34,33 @@ from cms.publishing import atomic, incremental  # noqa: E402
 FIRST_ID = 90_000_000
 
 
-def new_notice(content: Path, number: int, build_date: date) -> tuple[str, bytes]:
+def newest_dates(content: Path) -> tuple[date, datetime]:
+    """The latest signing date and publish time of the archive's notices and calls: the
+    generated archive runs past its build date, and what an editor publishes today is
+    newer than anything published before (the server records the publish time)."""
+    signed, published = date.min, datetime.min.replace(tzinfo=UTC)
+    for folder in ("notices", "calls"):
+        for path in (content / folder).glob("*.md"):
+            document, _body = load(path.read_text(encoding="utf-8"), str(path))
+            signed = max(signed, date.fromisoformat(document["date_signed"]))
+            published = max(published, datetime.fromisoformat(document["first_published_at"]))
+    return signed, published
+
+
+def new_notice(
+    content: Path, number: int, build_date: date, newest: tuple[date, datetime] | None = None
+) -> tuple[str, bytes]:
     """A new notice file: the notice with the highest id, renumbered (after it, and after
-    FIRST_ID), signed the day before."""
-    newest = max((content / "notices").glob("*.md"), key=lambda path: int(path.stem))
-    document, body = load(newest.read_text(encoding="utf-8"), str(newest))
-    item_id = max(FIRST_ID, int(newest.stem)) + 1
+    FIRST_ID), signed the day before the build date, or with `newest` (newest_dates())
+    on that day and published after everything else."""
+    latest = max((content / "notices").glob("*.md"), key=lambda path: int(path.stem))
+    document, body = load(latest.read_text(encoding="utf-8"), str(latest))
+    item_id = max(FIRST_ID, int(latest.stem)) + 1
     day = build_date - timedelta(days=1)
     moment = f"{day.isoformat()}T09:{number % 60:02d}:00+08:00"
+    if newest is not None:
+        day = newest[0]
+        moment = (newest[1] + timedelta(minutes=number)).isoformat()
     document.update(
         id=item_id,
         uuid=f"00000000-0000-4000-9000-{item_id:012d}",
@@ -54,15 +77,19 @@ def new_notice(content: Path, number: int, build_date: date) -> tuple[str, bytes
     return path, dump(document, body, path=f"content/{path}").encode("utf-8")
 
 
-def measure(site_dir: Path, runs: int, build_date: date) -> dict:
+def measure(site_dir: Path, runs: int, build_date: date, newest: bool = True) -> dict:
+    """`newest`: each new notice is the newest in every listing and feed, as a notice
+    published today is; otherwise signed and published the day before the build date,
+    which in a generated archive lands among hundreds of later ones."""
     environment = {"GONGSHI_BUILD_DATE": build_date.isoformat()}
+    dates = newest_dates(atomic.live_output(site_dir).parent / "content") if newest else None
     started = time.perf_counter()
     incremental.load_state(site_dir, environment=environment)
     load_seconds = time.perf_counter() - started
     totals, cpu_totals, phases, cpu_phases = [], [], {}, {}
     for number in range(1, runs + 1):
         content = atomic.live_output(site_dir).parent / "content"
-        path, data = new_notice(content, number, build_date)
+        path, data = new_notice(content, number, build_date, dates)
         published = incremental.publish(site_dir, {path: data}, environment=environment)
         totals.append(published.seconds)  # until `live` points at the new build
         cpu_totals.append(published.cpu_seconds)
@@ -93,8 +120,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--build-date", type=date.fromisoformat, default=date(2024, 6, 12))
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--backdated",
+        action="store_true",
+        help="sign and publish each notice the day before the build date, not as the newest",
+    )
     arguments = parser.parse_args()
-    figures = measure(arguments.site_dir, arguments.runs, arguments.build_date)
+    figures = measure(
+        arguments.site_dir, arguments.runs, arguments.build_date, newest=not arguments.backdated
+    )
     text = json.dumps(figures, ensure_ascii=False, indent=2)
     print(text)
     if arguments.json:

@@ -216,6 +216,7 @@ def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
         full_build(expected / "content", expected)
         assert differences(expected, build) == [], step.__name__
         assert 0 < report.pages_rendered < len(state.page_fingerprints), step.__name__
+        assert 0 < report.feed_documents < len(state.feed_plans), step.__name__
         assert_newest_first(expected / "search", build / "search")
         previous = build
 

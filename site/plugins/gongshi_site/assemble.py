@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
+from functools import partial
 from urllib.parse import urlsplit
 
 from . import labels, urls
+from .memo import Memo
 from .model import (
     Attachment,
     Award,
@@ -34,19 +36,55 @@ from .settings import CHINA
 from .status import award_status, call_status, days_left, publicity_status
 
 
-def assemble(content: Content, today: date, fallback_site_name: str) -> Site:
-    """The site's model for `today`, the day statuses are computed for."""
-    programmes = {source.document["slug"]: _programme(source) for source in content.of("programme")}
-    calls = [_call(source, programmes, today) for source in content.of("call")]
-    notices = [_notice(source, programmes, today) for source in content.of("notice")]
-    decisions = [_decision(source, programmes) for source in content.of("decision")]
+def assemble(
+    content: Content, today: date, fallback_site_name: str, memo: Memo | None = None
+) -> Site:
+    """The site's model for `today`, the day statuses are computed for.
+
+    With the `memo` of the previous assembly of the same day (incremental.py), the items
+    of files not read again are those it made: only the links between items, which other
+    files decide (an award's revocation, status and winner, a programme's lists), are
+    made anew. Its owner starts its next pass."""
+    memo = memo or Memo()
+    programmes = {
+        source.document["slug"]: memo.of(source, _programme) for source in content.of("programme")
+    }
+
+    def owned(item) -> bool:  # made with this assembly's programme, not a replaced one
+        return item.programme is programmes.get(item.programme.slug)
+
+    calls = [
+        memo.of(source, _call, programmes, today, valid=owned) for source in content.of("call")
+    ]
+    notices = [
+        memo.of(source, _notice, programmes, today, valid=owned) for source in content.of("notice")
+    ]
+    decisions = [
+        memo.of(source, _decision, programmes, valid=owned) for source in content.of("decision")
+    ]
     awards = {award.id: award for decision in decisions for award in decision.awards}
-    revocations = [_revocation(source, programmes, awards) for source in content.of("revocation")]
+    revocations = [
+        memo.of(
+            source,
+            _revocation,
+            programmes,
+            awards,
+            valid=lambda item: owned(item) and item.award is awards.get(item.award.id),
+        )
+        for source in content.of("revocation")
+    ]
+    for award in awards.values():
+        award.revocation = None
+    for revocation in revocations:
+        revocation.award.revocation = revocation
     for award in awards.values():
         revoked_on = award.revocation.date_signed if award.revocation else None
         award.status = award_status(award.valid_until, revoked_on, today)
-    channels = [_channel(source, programmes) for source in content.of("channel")]
+    channels = [
+        memo.of(source, _channel, programmes, valid=owned) for source in content.of("channel")
+    ]
     _file_under(programmes.values(), calls, notices, decisions, revocations, channels)
+    winners = _winners(decisions, memo)
     return Site(
         home=_home(content.home, fallback_site_name),
         today=today,
@@ -56,7 +94,7 @@ def assemble(content: Content, today: date, fallback_site_name: str) -> Site:
         decisions=_newest_first(decisions),
         revocations=_newest_first(revocations),
         channels=channels,
-        winners=_winners(decisions),
+        winners=winners,
         withdrawn=[_withdrawn(source, programmes) for source in content.of("withdrawn")],
     )
 
@@ -232,7 +270,6 @@ def _revocation(source: Source, programmes, awards: dict[int, Award]) -> Revocat
         money_clawed_back_yuan=document["money_clawed_back_yuan"],
         barred_until=_date(document["barred_until"]),
     )
-    award.revocation = revocation
     return revocation
 
 
@@ -242,32 +279,44 @@ def _channel(source: Source, programmes) -> Channel:
     return Channel(**{**fields, "programme": programmes[document["programme"]]})
 
 
-def _winners(decisions: list[Decision]) -> list[Winner]:
+def _winners(decisions: list[Decision], memo: Memo) -> list[Winner]:
     """Every recipient once, their awards oldest first; the register lists them by name."""
-    winners: dict[str, Winner] = {}
+    awards_of: dict[str, list[Award]] = {}
     awards = sorted(
         (award for decision in decisions for award in decision.awards),
         key=lambda award: (award.decision.date_signed, award.decision.id, award.id),
     )
     for award in awards:
         key = urls.winner_key(award.category, award.recipient, award.credit_code)
-        winner = winners.get(key)
-        if winner is None:
-            winner = winners[key] = Winner(
-                key=key,
-                url=urls.winner(key),
-                name=award.recipient,
-                category=award.category,
-                credit_code=award.credit_code if award.category == "organisation" else "",
-            )
-        elif award.recipient != winner.name:
+        awards_of.setdefault(key, []).append(award)
+    # A winner is made of its awards: the same award objects make the same winner.
+    winners = [
+        memo.keyed(("winner", key), tuple(map(id, own)), partial(_winner, key, own))
+        for key, own in awards_of.items()
+    ]
+    for winner in winners:
+        for award in winner.awards:
+            award.winner = winner
+    return sorted(winners, key=lambda winner: (winner.name, winner.key))
+
+
+def _winner(key: str, awards: list[Award]) -> Winner:
+    first = awards[0]
+    winner = Winner(
+        key=key,
+        url=urls.winner(key),
+        name=first.recipient,
+        category=first.category,
+        credit_code=first.credit_code if first.category == "organisation" else "",
+        awards=list(awards),
+    )
+    for award in awards[1:]:
+        if award.recipient != winner.name:
             # An organisation renamed since: the latest name leads, earlier ones stay listed.
             if winner.name not in winner.other_names:
                 winner.other_names.append(winner.name)
             winner.name = award.recipient
-        winner.awards.append(award)
-        award.winner = winner
-    return sorted(winners.values(), key=lambda winner: (winner.name, winner.key))
+    return winner
 
 
 def _withdrawn(source: Source, programmes) -> Withdrawn:

@@ -35,6 +35,7 @@ from .feed_catalogue import FeedCatalogue
 from .feed_entries import EntryInvalid, feed_entries
 from .feeds import FeedInvalid, feed_plan
 from .formatting import FILTERS
+from .memo import Memo
 from .pages import NAVIGATION, Page, all_pages
 from .parallel import Job, JobFailed, run_jobs
 from .reader import ContentInvalid, read_content, remember
@@ -52,6 +53,9 @@ class PublicSiteGenerator(Generator):
         except ValueError as invalid:
             print(f"设置错误：{invalid}", file=sys.stderr)
             raise SystemExit(1) from None
+        # Items made from each file, for the assemblies of an incremental build after
+        # this one (incremental.py) to make only the changed files' items again.
+        self.memo = Memo()
         # Reading builds a large graph that lives as long as the build; the collector
         # would walk it again and again while it grows, finding nothing to free.
         gc.disable()
@@ -98,10 +102,11 @@ class PublicSiteGenerator(Generator):
         (incremental.py)."""
         self.content = content
         with self._phase("assemble"):
-            self.site = assemble(content, self.config.build_date, self.config.site_name)
+            self.site = assemble(content, self.config.build_date, self.config.site_name, self.memo)
         with self._phase("pages"):
-            self.pages = list(all_pages(self.site, self.config))
+            self.pages = list(all_pages(self.site, self.config, self.memo))
             self.feeds = FeedCatalogue(self.site)
+        self.memo.next_pass()
         self.env.filters.update(FILTERS)
         self.env.globals.update(
             site=self.site,

@@ -44,6 +44,7 @@ from cms.contract import ContractError, load
 from . import opendata, search_records
 from .feed_entries import correction_entry, corrections, document_entry
 from .feeds import feed_document, feed_document_plan, prepare
+from .memo import Memo
 from .model import Award, Channel, Document, Programme, Site, Winner, Withdrawn
 from .reader import HOME_FILE, Content, ContentInvalid, Source, cross_file_problems
 from .settings import CHINA
@@ -310,6 +311,9 @@ class SiteState:
         self.search = Path(search) if search else None
         self.recorder = ReadRecorder(generator.env)
         self.page_fingerprints: dict[str, tuple] = {}
+        # The Page objects of the last build: the generator gives the same object again
+        # for a page made of the same items (memo.py), whose fingerprint is then the same.
+        self.pages: dict[str, object] = {}
         self.page_reads: dict[str, frozenset] = {}
         self.readers: dict[tuple, set[str]] = {}  # (key, attribute) -> pages
         self.values: dict[tuple, dict] = {}  # item key -> {attribute read: fingerprint}
@@ -321,6 +325,7 @@ class SiteState:
         self.records: dict[str, tuple] = {}  # search key -> (Record, digest of its fields)
         self.words: dict[str, tuple] = {}  # search key -> (names, its suggestion words)
         self.digests: dict[str, bytes] = {}  # other output files -> digest of their bytes
+        self.file_memo = Memo()  # their parts, for making them again (memo.py)
         self.attachments: set[str] = set()
         self.sources: dict[str, Source] | None = None  # content by path under content/
 
@@ -337,6 +342,7 @@ class SiteState:
             state._remember_item(key, item)
         for page in generator.pages:
             state._render(page, write=None)
+        state.pages = {page.save_as: page for page in generator.pages}
         state._remember_values(items, state.readers)
         for key, entries in state._document_entries(
             site.calls, site.notices, site.decisions, site.revocations
@@ -346,7 +352,7 @@ class SiteState:
             [e for entries in state.entries.values() for e in entries], state.config.feed_base_url
         ):
             state.ready[ready.entry.id] = ready
-        state.feed_plans = state._feed_plans()
+        state.feed_plans = {url: plan[:-1] for url, plan in state._feed_plans().items()}
         for name, data in state._other_files(generator.pages).items():
             state.digests[name] = _digest(data)
         state.attachments = state._attachment_files()
@@ -448,9 +454,12 @@ class SiteState:
             names.add(name)
             if name in affected_pages:
                 to_render.append(page)
+            elif page is self.pages.get(name):
+                continue
             elif self.page_fingerprints.get(name) != fingerprint(page, shared):
                 to_render.append(page)
         del shared
+        self.pages = {page.save_as: page for page in generator.pages}
         clock.lap("pages")
         for page in to_render:
             self._render(page, write=writer)
@@ -686,14 +695,16 @@ class SiteState:
     def _other_files(self, pages) -> dict[str, bytes]:
         from . import urls
 
-        site, config = self.generator.site, self.config
-        return {
-            urls.WINNERS_JSON: opendata.winners_json(site, config),
+        site, config, memo = self.generator.site, self.config, self.file_memo
+        files = {
+            urls.WINNERS_JSON: opendata.winners_json(site, config, memo),
             urls.WINNERS_CSV: opendata.winners_csv(site, config),
-            urls.NOTICES_JSON: opendata.notices_json(site, config),
+            urls.NOTICES_JSON: opendata.notices_json(site, config, memo),
             "/withdrawn.json": opendata.withdrawn_json(site),
-            "/sitemap.xml": sitemap_xml(pages, config),
+            "/sitemap.xml": sitemap_xml(pages, config, memo),
         }
+        memo.next_pass()
+        return files
 
     def _attachment_files(self) -> set[str]:
         return {

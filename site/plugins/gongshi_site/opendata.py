@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 
 from . import labels
+from .memo import Memo
 from .model import Award, Notice, Site, Winner
 from .settings import SiteSettings
 
@@ -42,11 +44,23 @@ WINNERS_CSV_COLUMNS = [
 ]
 
 
-def winners_json(site: Site, config: SiteSettings) -> bytes:
-    winners = [_winner(winner, config) for winner in site.winners]
-    return _json(
-        {"status_as_of": site.today.isoformat(), "count": len(winners), "winners": winners}
-    )
+def winners_json(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:
+    """With the `memo` of the previous call (incremental.py), a winner whose awards,
+    their statuses and revocations are as they were is not encoded again."""
+    memo = memo or Memo()
+    winners = []
+    for winner in site.winners:
+        revocations = [award.revocation for award in winner.awards]
+        winners.append(
+            memo.keyed(
+                ("winners.json", winner.key),
+                (id(winner), *map(id, revocations), *(a.status.key for a in winner.awards)),
+                partial(_winner_item, winner, config),
+                alive=(winner, revocations),
+            )
+        )
+    head = {"status_as_of": site.today.isoformat(), "count": len(winners)}
+    return _json_with_list(head, "winners", winners)
 
 
 def winners_csv(site: Site, config: SiteSettings) -> bytes:
@@ -60,11 +74,20 @@ def winners_csv(site: Site, config: SiteSettings) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-def notices_json(site: Site, config: SiteSettings) -> bytes:
-    notices = [_notice(notice, config) for notice in site.notices]
-    return _json(
-        {"status_as_of": site.today.isoformat(), "count": len(notices), "notices": notices}
-    )
+def notices_json(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:
+    """With the `memo` of the previous call, only new notices are encoded."""
+    memo = memo or Memo()
+    notices = [memo.of(notice, _notice_item, config) for notice in site.notices]
+    head = {"status_as_of": site.today.isoformat(), "count": len(notices)}
+    return _json_with_list(head, "notices", notices)
+
+
+def _winner_item(winner: Winner, config: SiteSettings) -> str:
+    return _list_item(_winner(winner, config))
+
+
+def _notice_item(notice: Notice, config: SiteSettings) -> str:
+    return _list_item(_notice(notice, config))
 
 
 def withdrawn_json(site: Site) -> bytes:
@@ -207,4 +230,22 @@ def _notice(notice: Notice, config: SiteSettings) -> dict:
 
 
 def _json(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (_json_text(data) + "\n").encode("utf-8")
+
+
+def _json_text(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _list_item(data) -> str:
+    """`data` as _json() writes it as an item of a list in an object: two levels in."""
+    return "\n".join(f"    {line}" for line in _json_text(data).split("\n"))
+
+
+def _json_with_list(head: dict, name: str, items: list[str]) -> bytes:
+    """_json({**head, name: [...]}) from the _list_item() of each item: the same bytes."""
+    if not items:
+        return _json({**head, name: []})
+    marker = "\x00items\x00"
+    text = _json_text({**head, name: [marker]})
+    return (text.replace(f"    {json.dumps(marker)}", ",\n".join(items), 1) + "\n").encode()

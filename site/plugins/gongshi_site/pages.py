@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import groupby
 
 from . import labels, statistics, urls
-from .model import Document, Site
+from .memo import Memo
+from .model import Document, Programme, Site, Winner
 from .settings import SiteSettings
 
 HOME_LATEST = 5  # decisions, revocations and documents each shown on the home page
@@ -59,15 +61,18 @@ NAVIGATION = [
 HOME_CRUMB = Breadcrumb("首页", urls.HOME)
 
 
-def all_pages(site: Site, config: SiteSettings) -> Iterator[Page]:
+def all_pages(site: Site, config: SiteSettings, memo: Memo | None = None) -> Iterator[Page]:
+    """Every page; with the `memo` of the previous pass (incremental.py), a page made
+    of the same model items as then is the same object."""
+    memo = memo or Memo()
     yield home_page(site)
-    yield from notice_listings(site, config.page_size)
-    yield from document_pages(site)
+    yield from notice_listings(site, config.page_size, memo)
+    yield from document_pages(site, memo)
     yield from kind_listings(site)
-    yield from winner_pages(site)
-    yield from programme_pages(site)
+    yield from winner_pages(site, memo)
+    yield from programme_pages(site, memo)
     yield reporting_page()
-    yield statistics_page(site)
+    yield statistics_page(site, memo)
     yield data_page()
     yield subscribe_page()
     yield from withdrawn_pages(site)
@@ -108,15 +113,22 @@ class Filter:
     url: str
 
 
-def notice_listings(site: Site, page_size: int) -> Iterator[Page]:
+def notice_listings(site: Site, page_size: int, memo: Memo) -> Iterator[Page]:
     """/notices/ and its filtered views, each a static listing split into pages."""
     documents = site.listed_documents
     years = sorted({document.year for document in documents}, reverse=True)
-    filters = {
-        "programmes": [Filter(p.title, urls.notices_of_programme(p.slug)) for p in site.programmes],
-        "types": [Filter(t, urls.notices_of_type(k)) for k, t in labels.LISTING_TYPES.items()],
-        "years": [Filter(f"{year}年", urls.notices_of_year(year)) for year in years],
-    }
+    programmes = tuple((p.title, p.slug) for p in site.programmes)
+    filters = memo.keyed(
+        "listing filters",
+        (programmes, tuple(years)),
+        lambda: {
+            "programmes": [
+                Filter(title, urls.notices_of_programme(slug)) for title, slug in programmes
+            ],
+            "types": [Filter(t, urls.notices_of_type(k)) for k, t in labels.LISTING_TYPES.items()],
+            "years": [Filter(f"{year}年", urls.notices_of_year(year)) for year in years],
+        },
+    )
     both = [(None, "notices"), (None, "calls")]
     # Each filtered view keeps the listing's order; grouped in one pass over the
     # documents, not one pass per programme, type and year.
@@ -142,9 +154,7 @@ def notice_listings(site: Site, page_size: int) -> Iterator[Page]:
         selected = by_year.get(year, [])
         listings.append((f"{year}年 · 公示公告", urls.notices_of_year(year), selected, both))
     for title, url, selected, feeds in listings:
-        for page in _paginated(title, url, selected, page_size, filters):
-            page.feeds = feeds
-            yield page
+        yield from _paginated(title, url, selected, page_size, filters, feeds, memo)
 
 
 @dataclass
@@ -188,36 +198,47 @@ def archive_pages(count: int, page_size: int) -> int:
     return max(0, (count - 1) // page_size)
 
 
-def _paginated(title, url, documents, page_size, filters) -> Iterator[Page]:
+def _paginated(title, url, documents, page_size, filters, feeds, memo: Memo) -> Iterator[Page]:
     """The listing's own page, then its archive pages (documents are newest first)."""
     archives = archive_pages(len(documents), page_size)
-    crumbs = (
-        [HOME_CRUMB] if url == urls.NOTICES else [HOME_CRUMB, Breadcrumb("公示公告", urls.NOTICES)]
-    )
     for number in range(archives + 1):
         if number == 0:
             chunk = documents[:page_size]
         else:  # oldest first: archive page 1 ends with the last of `documents`
             end = len(documents) - (number - 1) * page_size
             chunk = documents[end - page_size : end]
-        yield Page(
-            url=url if number == 0 else urls.page(url, number),
-            template="notice_list",
-            title=title if number == 0 else f"{title}（第{number}页）",
-            section="notices",
-            breadcrumbs=crumbs,
-            context={
-                "listing_url": url,
-                # Only the listing's own page counts everything: an archive page that
-                # showed a total would change with every publish.
-                "total": len(documents) if number == 0 else None,
-                "by_year": [
-                    (year, list(items)) for year, items in groupby(chunk, key=lambda d: d.year)
-                ],
-                "filters": filters,
-                "pagination": Pagination(url, number, archives),
-            },
+        # The page keeps `chunk`'s documents alive, so their ids stand for them.
+        inputs = (title, archives, len(documents) if number == 0 else None, id(filters))
+        yield memo.keyed(
+            ("listing", url, number),
+            (*inputs, *map(id, chunk)),
+            partial(_listing_page, title, url, number, archives, documents, chunk, filters, feeds),
         )
+
+
+def _listing_page(title, url, number, archives, documents, chunk, filters, feeds) -> Page:
+    crumbs = (
+        [HOME_CRUMB] if url == urls.NOTICES else [HOME_CRUMB, Breadcrumb("公示公告", urls.NOTICES)]
+    )
+    return Page(
+        url=url if number == 0 else urls.page(url, number),
+        template="notice_list",
+        title=title if number == 0 else f"{title}（第{number}页）",
+        section="notices",
+        breadcrumbs=crumbs,
+        context={
+            "listing_url": url,
+            # Only the listing's own page counts everything: an archive page that showed
+            # a total would change with every publish.
+            "total": len(documents) if number == 0 else None,
+            "by_year": [
+                (year, list(items)) for year, items in groupby(chunk, key=lambda d: d.year)
+            ],
+            "filters": filters,
+            "pagination": Pagination(url, number, archives),
+        },
+        feeds=feeds,
+    )
 
 
 # Where a document's breadcrumb leads back to: the list of its kind.
@@ -229,20 +250,24 @@ SECTION_URLS = {
 }
 
 
-def document_pages(site: Site) -> Iterator[Page]:
+def document_pages(site: Site, memo: Memo) -> Iterator[Page]:
     for document in [*site.calls, *site.notices, *site.decisions, *site.revocations]:
-        yield Page(
-            url=document.url,
-            template=document.kind,
-            title=document.title,
-            section="notices" if document.kind in ("call", "notice") else "decisions",
-            description=document.summary,
-            breadcrumbs=[HOME_CRUMB, Breadcrumb(document.section, SECTION_URLS[document.kind])],
-            document=document,
-            lastmod=document.last_published_at.date(),
-            context={"document": document},
-            feeds=[(document.programme.slug, "all")],
-        )
+        yield memo.of(document, _document_page)
+
+
+def _document_page(document: Document) -> Page:
+    return Page(
+        url=document.url,
+        template=document.kind,
+        title=document.title,
+        section="notices" if document.kind in ("call", "notice") else "decisions",
+        description=document.summary,
+        breadcrumbs=[HOME_CRUMB, Breadcrumb(document.section, SECTION_URLS[document.kind])],
+        document=document,
+        lastmod=document.last_published_at.date(),
+        context={"document": document},
+        feeds=[(document.programme.slug, "all")],
+    )
 
 
 def kind_listings(site: Site) -> Iterator[Page]:
@@ -263,25 +288,34 @@ def kind_listings(site: Site) -> Iterator[Page]:
         )
 
 
-def winner_pages(site: Site) -> Iterator[Page]:
-    yield Page(
-        url=urls.WINNERS,
-        template="winners",
-        title="获奖名录",
-        section="winners",
-        description="历届质量奖获奖单位和个人，及其奖项的有效、过期和撤销情况。",
-        breadcrumbs=[HOME_CRUMB],
-        context={"register": _register(site)},
+def winner_pages(site: Site, memo: Memo) -> Iterator[Page]:
+    awards = site.awards
+    yield memo.keyed(
+        "register",
+        tuple(map(id, awards)),  # the page keeps the awards alive
+        lambda: Page(
+            url=urls.WINNERS,
+            template="winners",
+            title="获奖名录",
+            section="winners",
+            description="历届质量奖获奖单位和个人，及其奖项的有效、过期和撤销情况。",
+            breadcrumbs=[HOME_CRUMB],
+            context={"register": _register(site)},
+        ),
     )
     for winner in site.winners:
-        yield Page(
-            url=winner.url,
-            template="winner",
-            title=winner.name,
-            section="winners",
-            breadcrumbs=[HOME_CRUMB, Breadcrumb("获奖名录", urls.WINNERS)],
-            context={"winner": winner},
-        )
+        yield memo.of(winner, _winner_page)
+
+
+def _winner_page(winner: Winner) -> Page:
+    return Page(
+        url=winner.url,
+        template="winner",
+        title=winner.name,
+        section="winners",
+        breadcrumbs=[HOME_CRUMB, Breadcrumb("获奖名录", urls.WINNERS)],
+        context={"winner": winner},
+    )
 
 
 def _register(site: Site) -> list:
@@ -296,7 +330,7 @@ def _register(site: Site) -> list:
     return register
 
 
-def programme_pages(site: Site) -> Iterator[Page]:
+def programme_pages(site: Site, memo: Memo) -> Iterator[Page]:
     yield Page(
         url=urls.PROGRAMMES,
         template="programmes",
@@ -305,17 +339,21 @@ def programme_pages(site: Site) -> Iterator[Page]:
         breadcrumbs=[HOME_CRUMB],
     )
     for programme in site.programmes:
-        yield Page(
-            url=programme.url,
-            template="programme",
-            title=programme.title,
-            section="programmes",
-            description=programme.summary,
-            breadcrumbs=[HOME_CRUMB, Breadcrumb("评选项目", urls.PROGRAMMES)],
-            lastmod=programme.last_published_at.date(),
-            context={"programme": programme},
-            feeds=[(programme.slug, "all")],
-        )
+        yield memo.of(programme, _programme_page)
+
+
+def _programme_page(programme: Programme) -> Page:
+    return Page(
+        url=programme.url,
+        template="programme",
+        title=programme.title,
+        section="programmes",
+        description=programme.summary,
+        breadcrumbs=[HOME_CRUMB, Breadcrumb("评选项目", urls.PROGRAMMES)],
+        lastmod=programme.last_published_at.date(),
+        context={"programme": programme},
+        feeds=[(programme.slug, "all")],
+    )
 
 
 def reporting_page() -> Page:
@@ -329,15 +367,29 @@ def reporting_page() -> Page:
     )
 
 
-def statistics_page(site: Site) -> Page:
-    return Page(
-        url=urls.STATISTICS,
-        template="statistics",
-        title="数据统计",
-        section="statistics",
-        description="质量奖获奖数量按项目、年度、奖项、地区的统计，以及撤销情况。",
-        breadcrumbs=[HOME_CRUMB],
-        context={"charts": statistics.charts(site)},
+def statistics_page(site: Site, memo: Memo) -> Page:
+    # The charts count awards, their statuses and revocations, and the programmes'
+    # complaint figures (a programme changed is a new object).
+    awards = site.awards
+    counted = (
+        tuple(map(id, site.programmes)),
+        tuple(map(id, awards)),
+        tuple(id(award.revocation) for award in awards),
+        tuple(award.status.key for award in awards),
+    )
+    return memo.keyed(
+        "statistics",
+        counted,
+        lambda: Page(
+            url=urls.STATISTICS,
+            template="statistics",
+            title="数据统计",
+            section="statistics",
+            description="质量奖获奖数量按项目、年度、奖项、地区的统计，以及撤销情况。",
+            breadcrumbs=[HOME_CRUMB],
+            context={"charts": statistics.charts(site)},
+        ),
+        alive=(site.programmes, awards),
     )
 
 
