@@ -38,6 +38,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[2]
 PELICAN_SETTINGS = REPOSITORY / "site" / "pelicanconf.py"
 KEEP_BUILDS = 3  # the live one and two before it, to roll back by hand
+TRASH = "trash"  # builds dropped, not yet deleted
 ERROR_TAIL = 4000  # characters of Pelican's output kept with a failed build
 # Files a web server may send compressed: written once per build as <file>.gz beside
 # the file (nginx's gzip_static), instead of compressed again on every request.
@@ -232,7 +233,18 @@ def make_live(site_dir: Path, output_dir: Path) -> None:
 
 
 def prune(site_dir: Path, keep: Path) -> None:
-    _prune(site_dir, keep)
+    """As a build does after its swap, but leaving the dropped builds in the trash for
+    empty_trash(), which the incremental worker runs after the publish (deleting a
+    build of tens of thousands of files takes seconds)."""
+    _prune(site_dir, keep, delete=False)
+
+
+def empty_trash(site_dir: Path) -> None:
+    """Delete the builds prune() dropped. Outside the site lock: nothing else uses them."""
+    trash = Path(site_dir) / TRASH
+    if trash.is_dir():
+        for dropped in trash.iterdir():
+            shutil.rmtree(dropped, ignore_errors=True)
 
 
 def _point_live_at(site_dir: Path, output_dir: Path) -> None:
@@ -243,8 +255,10 @@ def _point_live_at(site_dir: Path, output_dir: Path) -> None:
     os.replace(staging, site_dir / "live")
 
 
-def _prune(site_dir: Path, keep: Path) -> None:
-    """Drop builds older than the last KEEP_BUILDS, and any failed leftovers."""
+def _prune(site_dir: Path, keep: Path, delete: bool = True) -> None:
+    """Drop builds older than the last KEEP_BUILDS, and any failed leftovers: each moved
+    to the trash with one rename, then deleted unless `delete` is false."""
+    trash = site_dir / TRASH
     builds = sorted((site_dir / "builds").iterdir())
     live = live_output(site_dir)
     kept = 0
@@ -256,4 +270,7 @@ def _prune(site_dir: Path, keep: Path) -> None:
         if complete and kept < KEEP_BUILDS:
             kept += 1
             continue
-        shutil.rmtree(build, ignore_errors=True)
+        trash.mkdir(exist_ok=True)
+        os.rename(build, trash / build.name)
+    if delete:
+        empty_trash(site_dir)

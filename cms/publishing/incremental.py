@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,6 +82,7 @@ _remembered: _Remembered | None = None
 # (outside the publish's critical path): linking tens of thousands of files takes
 # longer than the rest of a publish. (the build it copies, its directory)
 _spare: tuple[Path, Path] | None = None
+_background: threading.Thread | None = None  # what runs after the last publish
 
 
 def code_version() -> str:
@@ -117,7 +119,7 @@ def load_state(
     _remembered = _Remembered(
         build, code_version(), _settings_key(settings_file, environment), state
     )
-    prepare_spare(site_dir)
+    _in_background(prepare_spare, site_dir)
     return state
 
 
@@ -148,6 +150,7 @@ def _take_spare(build_dir: Path) -> bool:
 
 def forget_state() -> None:
     global _remembered, _spare
+    wait_for_background()
     _remembered = _spare = None
 
 
@@ -181,6 +184,7 @@ def publish(
     site_dir = Path(site_dir)
     environment = dict(environment or {})
     started, started_cpu = time.monotonic(), time.process_time()
+    wait_for_background()  # the spare copy it links, if still at it
     with atomic.site_lock(site_dir):
         state = _current_state(site_dir, settings_file, environment)
         name = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -230,10 +234,35 @@ def publish(
         seconds = time.monotonic() - started  # public from here on
         cpu_seconds = time.process_time() - started_cpu
         atomic.prune(site_dir, keep=build_dir)
-        started = time.monotonic()
-        prepare_spare(site_dir)
-        report.phases["spare (after the swap)"] = time.monotonic() - started
-        return Published(name, build_dir / "output", seconds, cpu_seconds, report)
+    # Deleting the dropped build and linking the next spare copy take seconds for a
+    # large site: a thread does them while the worker reports the publish done.
+    _in_background(_after_publish, site_dir)
+    return Published(name, build_dir / "output", seconds, cpu_seconds, report)
+
+
+def _after_publish(site_dir: Path) -> None:
+    atomic.empty_trash(site_dir)
+    prepare_spare(site_dir)
+
+
+def _in_background(function, *arguments) -> None:
+    global _background
+    wait_for_background()
+
+    def run():
+        try:
+            function(*arguments)
+        except Exception:  # the next publish links its own copy, the next prune retries
+            logger.exception("Work after a publish failed")
+
+    _background = threading.Thread(target=run, name="gongshi-after-publish", daemon=True)
+    _background.start()
+
+
+def wait_for_background() -> None:
+    """Until the work started after the last publish is done."""
+    if _background is not None:
+        _background.join()
 
 
 # --- From the CMS's database ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -305,6 +306,41 @@ def test_a_publish_swaps_live_to_the_new_build(live_site):
     assert atomic.live_output(live_site) == published.output != old
     assert (published.output / "notices" / "50" / "index.html").is_file()
     assert (published.output.parent / "search" / "READY").is_file()
+
+
+def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_site, monkeypatch):
+    """What the worker does after a publish, in a thread: the builds beyond the last
+    three go (moved to the trash under the lock, deleted after), and a copy of the new
+    build is linked for the next publish, which takes it instead of linking its own."""
+    from gongshi_site import incremental as site_incremental
+
+    from cms.publishing import incremental
+
+    environment = {"GONGSHI_BUILD_DATE": BUILD_DATE}
+    for number in range(atomic.KEEP_BUILDS + 1):
+        content = live_site / f"scratch-{number}"
+        shutil.copytree(atomic.live_output(live_site).parent / "content", content)
+        name = _new_notice(content, 70 + number, "2024-06-11", "2024-06-17")
+        incremental.publish(
+            live_site, {name: (content / name).read_bytes()}, environment=environment
+        )
+    incremental.wait_for_background()
+    builds = sorted((live_site / "builds").iterdir())
+    assert len(builds) == atomic.KEEP_BUILDS and atomic.live_output(live_site).parent == builds[-1]
+    assert not any((live_site / atomic.TRASH).iterdir())
+    (spare,) = (live_site / "spare").iterdir()
+    assert tree_digest(spare / "output") == tree_digest(builds[-1] / "output")
+
+    during_publish = []
+
+    def link_tree(*arguments):
+        if threading.current_thread() is threading.main_thread():
+            during_publish.append(arguments)
+        return site_incremental.link_tree(*arguments)
+
+    monkeypatch.setattr(incremental, "link_tree", link_tree)
+    incremental.publish(live_site, _notice_file(live_site), environment=environment)
+    assert during_publish == []  # it took the spare copy
 
 
 def test_a_crash_midway_leaves_live_and_the_old_build_as_they_were(live_site, monkeypatch):
