@@ -10,18 +10,24 @@ full build, and the service switches to the new index with the site's `live` lin
 Documents deleted here are still counted in whoosh's term statistics until a full build
 writes the index afresh (every scheduled and date-driven build is full), so relevance
 scores may differ slightly from a full build's; the documents and their terms do not.
+
+Every publish adds a segment, and every segment costs each query a little. Once there
+are MAX_SEGMENTS, the documents of all segments but the full build's are written again
+in one segment (compaction), so a busy day of publishing never needs a full build.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from . import engine
 from .documents import Record
 
-# A full build starts again with one segment; with this many, the next build is full.
+# A full build starts again with one segment; with this many, the next update compacts
+# the others into one.
 MAX_SEGMENTS = 12
 
 
@@ -37,10 +43,14 @@ def update(
     added: list[Record],
     extra: dict[str, object],
     shells: dict[str, str],
+    record_of: Callable[[str], Record | None] | None = None,
 ) -> int:
     """Write into `target` (must not exist) the index of `previous` without the records
     keyed `deleted` and with `added`, the side files `extra` (JSON) and the `shells`
-    (HTML), then READY. Returns the number of records."""
+    (HTML), then READY. Returns the number of records.
+
+    `record_of(key)` gives the current record of a document, for compaction; without
+    it, an index with MAX_SEGMENTS segments raises IndexNeedsRebuild."""
     previous, target = Path(previous), Path(target)
     if not engine.is_ready(previous):
         raise IndexNeedsRebuild(f"{previous} 不是完整的搜索索引")
@@ -52,13 +62,15 @@ def update(
     store = engine.index.open_dir(str(target), indexname=engine.INDEX_NAME)
     try:
         # Whoosh's merges append one segment's documents after another's, which would
-        # break each segment's newest-first order (engine._newest_of_segments): past
-        # MAX_SEGMENTS the build is a full one instead.
+        # break each segment's newest-first order (engine._newest_of_segments): the
+        # small segments' documents are written again instead, in their order.
         if len(store._segments()) >= MAX_SEGMENTS:
-            raise IndexNeedsRebuild("搜索索引的增量段过多，需要完整重建")
+            if record_of is None:
+                raise IndexNeedsRebuild("搜索索引的增量段过多，需要完整重建")
+            added = _compacted(store, deleted, added, record_of)
         writer = store.writer()
         try:
-            for key in deleted:
+            for key in dict.fromkeys([*deleted, *(record.key for record in added)]):
                 writer.delete_by_term("key", key)
             # Newest first within the new segment, as a full build orders the index.
             for record in sorted(added, key=lambda record: record.day, reverse=True):
@@ -66,7 +78,7 @@ def update(
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(merge=False)
+        writer.commit(mergetype=_without_emptied_segments)
         count = store.doc_count()
     finally:
         store.close()
@@ -76,6 +88,37 @@ def update(
         (target / name).write_text(html, encoding="utf-8")
     (target / engine.READY).write_text(str(count), encoding="utf-8")
     return count
+
+
+def _compacted(store, deleted: list[str], added: list[Record], record_of) -> list[Record]:
+    """`added`, and the current record of every other live document outside the full
+    build's segment (the largest): deleted and added again, they leave those segments
+    empty, and the commit drops them."""
+    from whoosh.reading import SegmentReader
+
+    segments = sorted(store._segments(), key=lambda segment: segment.doc_count_all())
+    again = {record.key: record for record in added}
+    gone = set(deleted)
+    for segment in segments[:-1]:
+        reader = SegmentReader(store.storage, store.schema, segment)
+        try:
+            for _docnum, fields in reader.iter_docs():
+                key = fields["key"]
+                if key not in again and key not in gone:
+                    record = record_of(key)
+                    if record is None:
+                        raise IndexNeedsRebuild(f"搜索记录 {key} 不在增量构建的状态中")
+                    again[key] = record
+        finally:
+            reader.close()
+    return list(again.values())
+
+
+def _without_emptied_segments(writer, segments):
+    """Whoosh's merge policy without merging: segments whose every document is deleted
+    are left out of the new table of contents (whoosh then unlinks their files here;
+    the previous index keeps its own links to them)."""
+    return [segment for segment in segments if segment.doc_count() > 0]
 
 
 def stored_documents(directory: Path) -> dict[str, dict]:

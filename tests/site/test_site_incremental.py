@@ -249,18 +249,30 @@ def assert_newest_first(expected: Path, actual: Path) -> None:
         extended.close()
 
 
-def test_an_index_with_too_many_segments_asks_for_a_full_build(tmp_path, first_build, monkeypatch):
-    from gongshi_site.incremental import NeedsFullBuild, link_tree
+def test_an_index_with_too_many_segments_is_compacted(tmp_path, first_build, monkeypatch):
+    """Past MAX_SEGMENTS, an update writes the documents of every segment but the full
+    build's again in one: the index keeps two segments and equals a full build's."""
+    from gongshi_site.incremental import link_tree
 
-    from cms.search import incremental
+    from cms.search import engine, incremental
 
-    monkeypatch.setattr(incremental, "MAX_SEGMENTS", 1)
+    monkeypatch.setattr(incremental, "MAX_SEGMENTS", 3)
     state = open_state(first_build / "content", first_build)
-    build = tmp_path / "builds" / "1"
-    link_tree(first_build / "content", build / "content")
-    changed = new_open_notice(build / "content")
-    with pytest.raises(NeedsFullBuild):
-        state.update(build / "content", changed, build / "output", build / "search")
+    previous, counts = first_build, []
+    for number, step in enumerate(STEPS, start=1):
+        build = tmp_path / "builds" / str(number)
+        link_tree(previous / "content", build / "content")
+        state.update(build / "content", step(build / "content"), build / "output", build / "search")
+        store = engine.index.open_dir(str(build / "search"), indexname=engine.INDEX_NAME)
+        counts.append(len(store._segments()))
+        store.close()
+        previous = build
+    assert max(counts) == 3 and 2 in counts[2:], counts
+    expected = tmp_path / "full"
+    shutil.copytree(previous / "content", expected / "content")
+    full_build(expected / "content", expected)
+    assert differences(expected, previous) == []
+    assert_newest_first(expected / "search", previous / "search")
 
 
 def test_changes_it_cannot_follow_ask_for_a_full_build(tmp_path, first_build):

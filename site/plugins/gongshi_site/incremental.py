@@ -773,6 +773,7 @@ class SiteState:
             added=added,
             extra=search_records.extra_files(site, all_records, self._words),
             shells=search_records.shells(self.generator.render),
+            record_of=lambda key: self.records[key][0] if key in self.records else None,
         )
 
 
