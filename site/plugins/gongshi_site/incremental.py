@@ -427,15 +427,13 @@ class SiteState:
         clock = _Clock(report)
         output = Path(output)
         generator = self.generator
-        old_site = generator.site
-        old_items = model_items(old_site)
         content, changed_keys = self._read_changes(Path(content_path), list(changed))
         clock.lap("read")
         generator.use_content(content)
         site = generator.site
         items = model_items(site)
         clock.lap("assemble")
-        changed_items, changed_reads = self._changed(changed_keys, old_items, items)
+        changed_items, changed_reads = self._changed(changed_keys, items)
         report.changed_items = len(changed_items)
         clock.lap("compare")
         if not linked:
@@ -474,7 +472,7 @@ class SiteState:
         for page in to_render:
             self._remember_values(items, self.page_reads[page.save_as])
         clock.lap("render")
-        documents = self._rescan_documents(changed_items, old_items, items)
+        documents = self._rescan_documents(changed_items)
         report.feed_documents = self._write_feeds(documents, output)
         clock.lap("feeds")
         for name, data in self._other_files(generator.pages).items():
@@ -488,7 +486,7 @@ class SiteState:
         if self.search is not None:
             if search is None:
                 raise NeedsFullBuild("没有给出搜索索引的新目录")
-            self._update_search(changed_items, old_items, items, Path(search), report)
+            self._update_search(changed_items, items, Path(search), report)
             clock.lap("search")
         self.output = output
         self.search = Path(search) if search is not None else None
@@ -543,7 +541,7 @@ class SiteState:
         self.sources = by_path
         return content, keys
 
-    def _changed(self, seeds: set[tuple], old_items: dict, items: dict):
+    def _changed(self, seeds: set[tuple], items: dict):
         """(keys of the items that differ, (key, attribute) reads whose value differs),
         following references from the changed files' items while items keep changing."""
         changed: set[tuple] = set()
@@ -594,7 +592,7 @@ class SiteState:
                 entries.extend(correction_entry(document, c) for c in corrections(document))
                 yield (document.kind, document.id), entries
 
-    def _rescan_documents(self, changed: set, old_items: dict, items: dict) -> set[tuple]:
+    def _rescan_documents(self, changed: set) -> set[tuple]:
         """Documents whose feed entries or search records may differ: the changed ones
         and those referring to a changed item, two steps away (a revocation's entry
         names its award's decision)."""
@@ -725,10 +723,10 @@ class SiteState:
 
     # -- Search ------------------------------------------------------------------------------
 
-    def _update_search(self, changed, old_items, items, target: Path, report: Report) -> None:
+    def _update_search(self, changed, items, target: Path, report: Report) -> None:
         from cms.search import incremental as search_incremental
 
-        near = self._rescan_documents(changed, old_items, items)
+        near = self._rescan_documents(changed)
         site = self.generator.site
         new_records = {}
         for key in near:
