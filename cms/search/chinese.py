@@ -138,6 +138,21 @@ def phrase_terms(text: str) -> list[list[str]]:
     return [[a + b for a, b in pairwise(run)] or run for run in runs]
 
 
+def phrase_pattern(pairs: list[str]) -> re.Pattern[bytes]:
+    """What a run of pairs (phrase_terms) stands for in normalised text, as a pattern
+    over its UTF-8: its units in a row, with an ASCII unit at either end not running
+    on into more letters or digits (2023 is not in 12023). Pairs at consecutive
+    positions are exactly that: pairs never cross punctuation or spaces, and two ASCII
+    units are never adjacent (they would be one)."""
+    units = [_UNIT.findall(pairs[0])[0], *(_UNIT.findall(pair)[-1] for pair in pairs)]
+    pattern = re.escape("".join(units))
+    if _ASCII.match(units[0]):
+        pattern = "(?<![0-9a-z])" + pattern
+    if _ASCII.match(units[-1]):
+        pattern += "(?![0-9a-z])"
+    return re.compile(pattern.encode())
+
+
 # --- Words ----------------------------------------------------------------------------------
 
 

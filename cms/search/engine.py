@@ -24,6 +24,7 @@ import shutil
 import threading
 import time
 import warnings
+import weakref
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
@@ -32,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from . import chinese
-from .documents import FAR_FUTURE, Record, day_number
+from .documents import FAR_FUTURE, PHRASES_SEPARATOR, Record, day_number
 from .query import Part, Query
 
 with warnings.catch_warnings():
@@ -48,7 +49,8 @@ with warnings.catch_warnings():
         W3PerDocReader,
         byte_to_length,
     )
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh.columns import VarBytesColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.matching import NullMatcher, WrappingMatcher
     from whoosh.searching import TimeLimit
     from whoosh.system import pack_uint
@@ -240,9 +242,10 @@ SCHEMA = Schema(
     key=ID(stored=True, unique=True),
     kind=ID(stored=True),
     # What a thing is called: a winner's names (current and former), a document's title.
-    name=_Text(_grams_and_singles, field_boost=3.0, lists=_gram_lists_and_singles),
+    # Neither keeps positions: a quoted phrase is checked on the `phrases` column.
+    name=_Text(_grams_and_singles, phrase=False, field_boost=3.0, lists=_gram_lists_and_singles),
     # Everything else searchable: bodies, lists, 文号, issuing bodies, programmes, levels.
-    text=_Text(_pairs, lists=_pair_lists),
+    text=_Text(_pairs, phrase=False, lists=_pair_lists),
     words=_Text(_words, phrase=False, lists=_word_lists),
     pinyin=_Text(chinese.pinyin_terms),
     initials=_Text(chinese.initial_terms),
@@ -256,6 +259,8 @@ SCHEMA = Schema(
     valid_until=NUMERIC(int, bits=32),
     revoked_on=NUMERIC(int, bits=32),
     data=STORED(),
+    # A record's names and text as indexed (documents.Record.fields), for quoted phrases.
+    phrases=COLUMN(VarBytesColumn()),
 )
 
 
@@ -277,9 +282,10 @@ def build(directory: Path, records: Iterable[Record], extra: dict[str, object]) 
     except BaseException:
         writer.cancel()
         raise
+    segment = writer.newsegment.segment_id()
     writer.commit()
     store.close()
-    _write_term_scores(directory, getattr(writer, "term_scores", {}))
+    _write_term_scores(directory, getattr(writer, "term_scores", {}), segment, count)
     for name, value in extra.items():
         (directory / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     (directory / READY).write_text(str(count), encoding="utf-8")
@@ -421,7 +427,8 @@ def _write_postings(
 
 _BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
 TERM_SCORES = "term-scores.bin"  # precomputed scores of frequent terms, and their places:
-TERM_SCORES_INDEX = "term-scores.idx"  # {(field, term): (offset, count)}, marshal
+TERM_SCORES_INDEX = "term-scores.idx"  # {"segment": id, "documents": count, "places":
+# {(field, term): (offset, count)}}, marshal
 
 
 def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
@@ -435,7 +442,7 @@ def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
     )
 
 
-def _write_term_scores(directory: Path, scores: dict) -> None:
+def _write_term_scores(directory: Path, scores: dict, segment: str, documents: int) -> None:
     places = {}
     with open(directory / TERM_SCORES, "wb") as file:
         for key in sorted(scores):
@@ -443,24 +450,31 @@ def _write_term_scores(directory: Path, scores: dict) -> None:
             places[key] = (file.tell(), len(docnums))
             file.write(array("I", docnums).tobytes())
             file.write(values.tobytes())
-    (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(places))
+    written = {"segment": segment, "documents": documents, "places": places}
+    (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(written))
 
 
 class _TermScores:
-    """The precomputed scores of an index's frequent terms, read from a mapped file."""
+    """The precomputed scores of an index's frequent terms, read from a mapped file.
 
-    def __init__(self, directory: Path):
+    They hold for the segment the full build wrote, as it was written: an index an
+    incremental build extended (cms/search/incremental.py: another segment, deleted
+    documents) is scored at search time, since its terms' frequencies, documents and so
+    scores are no longer those."""
+
+    def __init__(self, directory: Path, reader):
         self._places: dict = {}
         self._data = b""
         try:
-            self._places = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
+            written = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
             with open(directory / TERM_SCORES, "rb") as file:
-                if self._places:
+                if _scores_hold(written, reader) and written["places"]:
+                    self._places = written["places"]
                     self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         except FileNotFoundError:  # an index from before they were written
-            self._places = {}
+            pass
 
-    def get(self, fieldname: str, text: str) -> dict[int, float] | None:
+    def _arrays(self, fieldname: str, text: str) -> tuple[array, array] | None:
         place = self._places.get((fieldname, text))
         if place is None:
             return None
@@ -468,7 +482,38 @@ class _TermScores:
         docnums, values = array("I"), array("d")
         docnums.frombytes(self._data[offset : offset + 4 * count])
         values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
-        return dict(zip(docnums, values, strict=True))
+        return docnums, values
+
+    def get(self, fieldname: str, text: str) -> dict[int, float] | None:
+        """{docnum: score} of a frequent term, None for another."""
+        found = self._arrays(fieldname, text)
+        return None if found is None else dict(zip(*found, strict=True))
+
+    def get_at(self, fieldname: str, text: str, wanted: list[int]) -> dict[int, float] | None:
+        """get() at the documents `wanted` (sorted) only, each looked up by bisection."""
+        found = self._arrays(fieldname, text)
+        if found is None:
+            return None
+        docnums, values = found
+        count, scores = len(docnums), {}
+        for d in wanted:
+            i = bisect.bisect_left(docnums, d)
+            if i < count and docnums[i] == d:
+                scores[d] = values[i]
+        return scores
+
+
+def _scores_hold(written, reader) -> bool:
+    """Whether precomputed scores were written for the one segment `reader` reads,
+    with the documents it has."""
+    return (
+        isinstance(written, dict)
+        and "segment" in written
+        and reader.is_atomic()
+        and not reader.has_deletions()
+        and getattr(reader, "_segid", None) == written["segment"]
+        and reader.doc_count_all() == written["documents"]
+    )
 
 
 def is_ready(directory: Path) -> bool:
@@ -524,7 +569,8 @@ class SearchIndex:
         self._cache: OrderedDict[tuple, Results] = OrderedDict()
         self._filters: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._bulk = _BulkScorer(self._searcher, self._allowed, _TermScores(self.directory))
+        precomputed = _TermScores(self.directory, self._searcher.reader())
+        self._bulk = _BulkScorer(self._searcher, self._allowed, precomputed)
 
     def close(self) -> None:
         self._searcher.close()
@@ -776,6 +822,12 @@ class _BulkScorer:
         leave out others, and does where that saves reading postings."""
         if isinstance(q, query.Term):
             return self._term(q.fieldname, q.text, q.boost, within), None
+        if isinstance(q, _Phrase):
+            contains = _phrase_check(self._reader, q.fieldname, q.pattern)
+            if contains is None:
+                return self._evaluate(q.positional(), within)
+            scores = self._evaluate(q.child, within)[0]
+            return scores, lambda d: scores[d] if d in scores and contains(d) else None
         if isinstance(q, query.Phrase):
             pairs = query.And([query.Term(q.fieldname, w) for w in q.words])
             scores = _boosted(self._evaluate(pairs, within)[0], q.boost)
@@ -791,8 +843,11 @@ class _BulkScorer:
             optional, exact_optional = self._evaluate(q.b, scores.keys())
             if exact_optional is not None:
                 raise _Unsupported  # an optional phrase: never made by _query
-            get = optional.get
-            scores = {d: s + get(d) if d in optional else s for d, s in scores.items()}
+            if optional:
+                scores = dict(scores)
+                for d, s in optional.items():
+                    if d in scores:
+                        scores[d] = scores[d] + s
             scores = _boosted(scores, q.boost)
             if exact is None:
                 return scores, None
@@ -832,17 +887,17 @@ class _BulkScorer:
             found = self._terms.get(key)
             if found is not None:
                 self._terms.move_to_end(key)
-        if found is None and within is not None:
+                return found
+        if within is not None:
             field = self._searcher.schema[fieldname]
             frequency = self._reader.doc_frequency(fieldname, field.to_bytes(text))
             if len(within) * RESTRICT_RATIO < frequency:
                 return self._score_term_at(fieldname, text, boost, sorted(within))
-        if found is None:
-            found = self._score_term(fieldname, text, boost)
-            with self._lock:
-                self._terms[key] = found
-                if len(self._terms) > TERMS_CACHED:
-                    self._terms.popitem(last=False)
+        found = self._score_term(fieldname, text, boost)
+        with self._lock:
+            self._terms[key] = found
+            if len(self._terms) > TERMS_CACHED:
+                self._terms.popitem(last=False)
         return found
 
     def _score_term(self, fieldname: str, text, boost: float) -> dict[int, float]:
@@ -858,45 +913,34 @@ class _BulkScorer:
         if (fieldname, btext) not in self._reader:
             return {}
         ids, weights = _postings(self._reader.postings(fieldname, btext))
-        scorer = self._weighting.scorer(self._searcher, fieldname, btext)
-        if not field.scorable:  # whoosh's WeightScorer: the posting's weight
-            if boost == 1.0:
-                return dict(zip(ids, weights, strict=True))
-            return {d: w * boost for d, w in zip(ids, weights, strict=True)}
-        idf, k1 = scorer.idf, scorer.K1
-        norms = self._field_norms(fieldname, scorer)
-        top = k1 + 1
-        pairs = zip(ids, weights, strict=True)
-        if boost == 1.0:
-            return {d: idf * ((w * top) / (w + norms[d])) for d, w in pairs}
-        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in pairs}
+        return self._scored(fieldname, btext, boost, zip(ids, weights, strict=True))
 
     def _score_term_at(self, fieldname: str, text, boost: float, docnums) -> dict[int, float]:
-        """_score_term for the documents `docnums` (sorted) only: whoosh's matcher skips
-        to each, past whole blocks without decoding them."""
+        """_score_term for the documents `docnums` (sorted) only: looked up in the
+        precomputed scores, or read from the blocks of postings that hold them."""
+        if self._precomputed is not None and isinstance(text, str):
+            found = self._precomputed.get_at(fieldname, text, docnums)
+            if found is not None:
+                return _boosted(found, boost)
         field = self._searcher.schema[fieldname]
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:
             return {}
-        matcher = self._reader.postings(fieldname, btext)
-        found: dict[int, float] = {}
-        for d in docnums:
-            if not matcher.is_active():
-                break
-            if matcher.id() < d:
-                matcher.skip_to(d)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == d:
-                found[d] = matcher.weight()
-        if not field.scorable:
-            return _boosted(found, boost)
+        found = _postings_at(self._reader.postings(fieldname, btext), docnums)
+        return self._scored(fieldname, btext, boost, found.items())
+
+    def _scored(self, fieldname: str, btext: bytes, boost: float, postings) -> dict[int, float]:
+        """{docnum: score} of (docnum, weight) postings of a term."""
+        if not self._searcher.schema[fieldname].scorable:  # whoosh's WeightScorer
+            if boost == 1.0:
+                return dict(postings)
+            return {d: w * boost for d, w in postings}
         scorer = self._weighting.scorer(self._searcher, fieldname, btext)
         idf, top = scorer.idf, scorer.K1 + 1
         norms = self._field_norms(fieldname, scorer)
         if boost == 1.0:
-            return {d: idf * ((w * top) / (w + norms[d])) for d, w in found.items()}
-        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in found.items()}
+            return {d: idf * ((w * top) / (w + norms[d])) for d, w in postings}
+        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in postings}
 
     def _field_norms(self, fieldname: str, scorer) -> list[float]:
         """K1 * ((1 - B) + B * fl / avgfl) of every document, fl as whoosh stores it."""
@@ -924,13 +968,17 @@ class _BulkScorer:
 def _combine(parts: list[dict[int, float]], intersect: bool) -> dict[int, float]:
     """And: the documents in every part, their scores summed; Or: in any part, summed
     over the parts they are in."""
+    scores = parts[0]
     if intersect:
-        scores = parts[0]
         for other in parts[1:]:
-            scores = {d: s + other[d] for d, s in scores.items() if d in other}
+            # Over the smaller of the two, adding in the same order either way.
+            if len(other) < len(scores):
+                scores = {d: scores[d] + s for d, s in other.items() if d in scores}
+            else:
+                scores = {d: s + other[d] for d, s in scores.items() if d in other}
         return scores
-    scores: dict[int, float] = {}
-    for other in parts:
+    scores = dict(scores)
+    for other in parts[1:]:
         for d, s in other.items():
             scores[d] = scores[d] + s if d in scores else s
     return scores
@@ -1061,6 +1109,46 @@ def _postings(matcher) -> tuple[list[int], list[float]]:
     return ids, weights
 
 
+def _postings_at(matcher, docnums: list[int]) -> dict[int, float]:
+    """{docnum: weight} of a term's postings at the documents `docnums` (sorted): with
+    whoosh 2.7.4's W3LeafMatcher, blocks holding none of them are passed over by their
+    last document number, unread, and the others decoded in C; any other matcher skips
+    to each document."""
+    found: dict[int, float] = {}
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        for d in docnums:
+            if not matcher.is_active():
+                break
+            if matcher.id() < d:
+                matcher.skip_to(d)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == d:
+                found[d] = matcher.weight()
+        return found
+    at, count = 0, len(docnums)
+    while not matcher._atend and at < count:
+        last = matcher._maxid
+        if docnums[at] <= last:
+            end = bisect.bisect_right(docnums, last, at)
+            matcher._read_data()
+            deltas, weights = matcher._data[0], matcher._data[1]
+            places = dict(zip(itertools.accumulate(deltas), range(len(deltas))))
+            for d in docnums[at:end]:
+                i = places.get(d)
+                if i is None:
+                    continue
+                if weights is None:
+                    found[d] = 1.0
+                elif isinstance(weights, float):
+                    found[d] = weights
+                else:
+                    found[d] = weights[i]
+            at = end
+        matcher._next_block()
+    return found
+
+
 def _top(scores: dict[int, float], wanted: int) -> list[tuple[int, float]]:
     """The `wanted` best of `scores`, ordered as _best_first orders them: the highest
     scores picked in C, then those equal to the lowest of them added, so that ties are
@@ -1163,6 +1251,107 @@ class _WithinMatcher(WrappingMatcher):
         return skipped
 
 
+class _Phrase(query.Query):
+    """A quoted phrase in `name` or `text`: the documents with all its pairs, scored as
+    their sum (as whoosh scores a phrase), whose indexed names or text have its units
+    in a row. That is checked on the record's `phrases` column (its names and text as
+    indexed) rather than on positions, which these fields do not keep: decoding
+    positions was most of the cost of a frequent phrase, and writing them a good part
+    of a build. An index from before the column was added is asked with whoosh's
+    Phrase over its positions."""
+
+    def __init__(self, fieldname: str, words: list[str], boost: float = 1.0):
+        self.fieldname = fieldname
+        self.words = list(words)
+        self.boost = boost
+        self.child = query.And([query.Term(fieldname, word) for word in self.words], boost=boost)
+        self.pattern = chinese.phrase_pattern(self.words)
+
+    def __repr__(self):
+        return f"_Phrase({self.fieldname!r}, {self.words!r}, boost={self.boost!r})"
+
+    def estimate_size(self, reader):
+        return self.child.estimate_size(reader)
+
+    def positional(self):
+        """whoosh's Phrase of the same pairs, for an index with positions."""
+        return query.Phrase(self.fieldname, self.words, boost=self.boost)
+
+    def matcher(self, searcher, context=None):
+        contains = _phrase_check(searcher.reader(), self.fieldname, self.pattern)
+        if contains is None:
+            return self.positional().matcher(searcher, context)
+        return _PhraseMatcher(self.child.matcher(searcher, context), contains)
+
+
+_PHRASE_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> column
+
+
+def _phrase_check(reader, fieldname: str, pattern):
+    """contains(docnum): whether a document's names (`fieldname` "name") or text has
+    the phrase `pattern` matches; None for an index without the phrases column."""
+    if "phrases" not in reader.schema:
+        return None
+    column = _PHRASE_COLUMNS.get(reader)
+    if column is None:
+        column = _PHRASE_COLUMNS[reader] = reader.column_reader("phrases", translate=False)
+    search = pattern.search
+    separator = PHRASES_SEPARATOR.encode()
+    if fieldname == "name":
+
+        def contains(docnum: int) -> bool:
+            value = column[docnum]
+            return search(value, 0, value.find(separator)) is not None
+
+    else:
+
+        def contains(docnum: int) -> bool:
+            value = column[docnum]
+            return search(value, value.find(separator) + 1) is not None
+
+    return contains
+
+
+class _PhraseMatcher(WrappingMatcher):
+    """The child's documents that `contains` accepts."""
+
+    def __init__(self, child, contains):
+        super().__init__(child)
+        self._contains = contains
+        self._settle()
+
+    def _settle(self):
+        child, contains = self.child, self._contains
+        while child.is_active() and not contains(child.id()):
+            child.next()
+
+    def _replacement(self, child):
+        return _PhraseMatcher(child, self._contains)
+
+    def copy(self):
+        return _PhraseMatcher(self.child.copy(), self._contains)
+
+    def all_ids(self):
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+    def next(self):
+        moved = self.child.next()
+        self._settle()
+        return moved
+
+    def skip_to(self, id):
+        moved = self.child.skip_to(id)
+        self._settle()
+        return moved
+
+    def skip_to_quality(self, minquality):
+        skipped = self.child.skip_to_quality(minquality)
+        self._settle()
+        return skipped
+
+
 class _TimeLimit(collectors.TimeLimitCollector):
     """Whoosh's time limit, checked as each hit is collected."""
 
@@ -1223,7 +1412,7 @@ def _runs(field_name: str, runs: list[list[str]], singles: bool, phrase: bool):
                 return None  # one character: names and titles only
             clauses.append(query.Term(field_name, run[0]))
         elif phrase:
-            clauses.append(query.Phrase(field_name, run))
+            clauses.append(_Phrase(field_name, run))
         else:
             clauses.extend(query.Term(field_name, pair) for pair in dict.fromkeys(run))
     return clauses[0] if len(clauses) == 1 else query.And(clauses)
