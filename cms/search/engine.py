@@ -260,7 +260,8 @@ SCHEMA = Schema(
     revoked_on=NUMERIC(int, bits=32),
     data=STORED(),
     # A record's names and text as indexed (documents.Record.fields), for quoted phrases.
-    phrases=COLUMN(VarBytesColumn()),
+    # (offsets written whatever the count: derived from lengths, in Python, otherwise)
+    phrases=COLUMN(VarBytesColumn(write_offsets_cutoff=0)),
 )
 
 
@@ -798,9 +799,8 @@ class _BulkScorer:
         if exact is None:
             order = _top(scores, wanted)
         else:
-            order = sorted(scores.items(), key=_best_first)
             try:
-                order, total, estimated = _checked(order, exact, wanted)
+                order, total, estimated = _checked(scores, exact, wanted)
             except _TimedOut as stopped:
                 order, total, estimated, timed_out = stopped.hits, stopped.total, True, True
         stored = self._searcher.stored_fields
@@ -1008,14 +1008,15 @@ def _exact_combined(parts, intersect: bool, boost: float):
     return exact
 
 
-def _checked(order, exact, wanted: int):
-    """(hits, total, estimated) of candidates in `order` (best upper bound first) by
-    their exact scores: candidates are checked until none left could beat the last
-    hit, and counted all up to PHRASES_COUNTED, on a sample spread over them beyond."""
+def _checked(scores: dict[int, float], exact, wanted: int):
+    """(hits, total, estimated) of candidates `scores` (upper bounds) by their exact
+    scores: candidates are checked best bound first until none left could beat the
+    last hit, and counted all up to PHRASES_COUNTED, on a sample spread over them
+    beyond."""
     deadline = time.monotonic() + TIME_LIMIT
     known: dict[int, float | None] = {}
     hits: list[tuple[int, float]] = []
-    for checked, (d, upper) in enumerate(order, 1):
+    for checked, (d, upper) in enumerate(_best_first_order(scores), 1):
         if len(hits) >= wanted and upper < hits[-1][1]:
             break
         score = known[d] = exact(d)
@@ -1024,13 +1025,25 @@ def _checked(order, exact, wanted: int):
             del hits[wanted:]
         if checked % 64 == 0 and time.monotonic() > deadline:
             raise _TimedOut(hits, len(hits))
-    if len(order) <= PHRASES_COUNTED:
-        found = sum(1 for d, _ in order if (known[d] if d in known else exact(d)) is not None)
+    if len(scores) <= PHRASES_COUNTED:
+        found = sum(1 for d in scores if (known[d] if d in known else exact(d)) is not None)
         return hits, found, False
-    step = len(order) / PHRASES_COUNTED
-    sample = sorted(order[int(i * step)][0] for i in range(PHRASES_COUNTED))
+    candidates = list(scores)
+    step = len(candidates) / PHRASES_COUNTED
+    sample = [candidates[int(i * step)] for i in range(PHRASES_COUNTED)]
     found = sum(1 for d in sample if (known[d] if d in known else exact(d)) is not None)
-    return hits, max(len(hits), round(found * len(order) / PHRASES_COUNTED)), True
+    return hits, max(len(hits), round(found * len(candidates) / PHRASES_COUNTED)), True
+
+
+def _best_first_order(scores: dict[int, float]):
+    """(docnum, score) of `scores` in _best_first order, sorting a growing share of
+    them at a time: most checks stop after the first few."""
+    taken, size = 0, 64
+    while taken < len(scores):
+        batch = _top(scores, min(size, len(scores)))
+        yield from batch[taken:]
+        taken = len(batch)
+        size *= 8
 
 
 class _PhraseChecker:
