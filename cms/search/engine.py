@@ -613,7 +613,7 @@ class SearchIndex:
         found = None
         if sort == "date":
             found = self._newest(whoosh_query, offset, wanted)
-        elif upper > BULK_FROM:
+        elif upper > BULK_FROM or _has_positions(whoosh_query):
             found = self._bulk.ranked(whoosh_query, offset, wanted)
         if found is None:
             found = self._ranked(whoosh_query, offset, wanted, exact=upper <= EXACT_COUNT)
@@ -751,6 +751,15 @@ class SearchIndex:
 
     def suggestions(self) -> dict[str, list[str]]:
         return self.extra.get("suggestions", {})
+
+
+def _has_positions(q) -> bool:
+    """Whether a query has a phrase of pinyin or initials, checked by position: whoosh's
+    phrase matcher costs more than the bulk scorer's check even for a few matches."""
+    if isinstance(q, query.Phrase):
+        return True
+    children = [q.child] if isinstance(q, _Within) else q.children()
+    return any(_has_positions(child) for child in children)
 
 
 class _Unsupported(Exception):
@@ -953,7 +962,7 @@ class _BulkScorer:
             if stored is not None:  # one norm per possible stored byte, then a lookup
                 by_byte = [k1 * ((1 - b) + b * (byte_to_length(i) if i else 1) / average)
                            for i in range(256)]  # fmt: skip
-                found = [by_byte[i] for i in stored[:count]]
+                found = list(map(by_byte.__getitem__, stored[:count]))
                 found += [by_byte[0]] * (count - len(found))
             else:
                 length = self._searcher.doc_field_length
@@ -1047,39 +1056,59 @@ def _best_first_order(scores: dict[int, float]):
 
 
 class _PhraseChecker:
-    """Whether documents contain a phrase, by the positions of its pairs."""
+    """Whether documents contain a phrase, by the positions of its pairs (pinyin and
+    initials, the fields that keep positions). Each pair's postings are decoded once,
+    whole, a block at a time: documents are asked about best score first, in no order
+    a matcher could follow."""
 
     def __init__(self, reader, fieldname: str, words: list[str]):
         self._reader = reader
         self._fieldname = fieldname
         self._words = words
-        self._matchers: dict[str, object] = {}
+        self._values: dict[str, dict[int, bytes]] = {}
+        self._decode = reader.schema[fieldname].format.decode_positions
 
     def contains(self, docnum: int) -> bool:
-        return self._phrase(docnum, self._fieldname, self._words)
-
-    def _phrase(self, docnum: int, fieldname: str, words: list[str]) -> bool:
         starts = None
-        for offset, word in enumerate(words):
-            matcher = self._matcher(fieldname, word, docnum)
-            if not matcher.is_active() or matcher.id() != docnum:
+        for offset, word in enumerate(self._words):
+            value = self._postings(word).get(docnum)
+            if value is None:
                 return False
-            at = {position - offset for position in matcher.value_as("positions")}
+            at = {position - offset for position in self._decode(value)}
             starts = at if starts is None else starts & at
             if not starts:
                 return False
         return True
 
-    def _matcher(self, fieldname: str, word: str, docnum: int):
-        """The term's postings at `docnum` (or after it): the same matcher moved on
-        while documents come in order, a new one when they go back."""
-        key = word
-        matcher = self._matchers.get(key)
-        if matcher is None or not matcher.is_active() or matcher.id() > docnum:
-            matcher = self._matchers[key] = self._reader.postings(fieldname, word.encode("utf-8"))
-        if matcher.is_active() and matcher.id() < docnum:
-            matcher.skip_to(docnum)
-        return matcher
+    def _postings(self, word: str) -> dict[int, bytes]:
+        found = self._values.get(word)
+        if found is None:
+            btext = word.encode("utf-8")
+            found = {}
+            if (self._fieldname, btext) in self._reader:
+                found = _posting_values(self._reader.postings(self._fieldname, btext))
+            self._values[word] = found
+        return found
+
+
+def _posting_values(matcher) -> dict[int, bytes]:
+    """{docnum: encoded value} of a term's postings, a block at a time (whoosh 2.7.4's
+    W3LeafMatcher, values of a variable size such as positions) or a posting at a
+    time (any other matcher)."""
+    found: dict[int, bytes] = {}
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids and matcher._fixedsize in (
+        None,
+        -1,
+    ):
+        while not matcher._atend:
+            matcher._read_data()
+            found.update(zip(itertools.accumulate(matcher._data[0]), matcher._data[2]))
+            matcher._next_block()
+        return found
+    while matcher.is_active():
+        found[matcher.id()] = matcher.value()
+        matcher.next()
+    return found
 
 
 def _length_bytes(reader, fieldname: str) -> bytes | None:
@@ -1305,6 +1334,8 @@ def _phrase_check(reader, fieldname: str, pattern):
     the phrase `pattern` matches; None for an index without the phrases column."""
     if "phrases" not in reader.schema:
         return None
+    if not reader.has_column("phrases"):  # an index without documents
+        return lambda docnum: False
     column = _PHRASE_COLUMNS.get(reader)
     if column is None:
         column = _PHRASE_COLUMNS[reader] = reader.column_reader("phrases", translate=False)
