@@ -25,12 +25,15 @@ import threading
 import time
 import warnings
 import weakref
+import zlib
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain, repeat
 from pathlib import Path
+from pickle import dumps
 
 from . import chinese
 from .documents import FAR_FUTURE, PHRASES_SEPARATOR, Record, day_number
@@ -44,16 +47,19 @@ with warnings.catch_warnings():
     from whoosh.analysis import Token, Tokenizer
     from whoosh.codec.whoosh3 import (
         LENGTHS_COLUMN,
+        WHOOSH3_HEADER_MAGIC,
         W3Codec,
         W3LeafMatcher,
         W3PerDocReader,
+        W3TermInfo,
         byte_to_length,
+        length_to_byte,
     )
     from whoosh.columns import VarBytesColumn
     from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.matching import NullMatcher, WrappingMatcher
     from whoosh.searching import TimeLimit
-    from whoosh.system import pack_uint
+    from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
     from whoosh.writing import SegmentWriter
 
 INDEX_NAME = "gongshi"
@@ -168,9 +174,11 @@ class _Text(TEXT):
         self.function = function
         self.lists = lists or _AsLists(function)
 
-    def postings(self, value) -> tuple[list[str], list[float], list[bytes], int]:
+    def postings(self, value) -> tuple[list[str], list[float], list[bytes] | None, int]:
         """(terms, weights, encoded values, field length) of a value: one entry per
-        distinct term, as whoosh's Positions or Frequency format gives them."""
+        distinct term, as whoosh's Positions or Frequency format gives them, except
+        that a Frequency value (the term's count) is left to be derived from its
+        weight (None)."""
         boost, positions = self.format.field_boost, self.format.supports("positions")
         if len(value) <= self.SHORT:
             return _cut_short(self.lists, boost, positions, value)
@@ -179,41 +187,43 @@ class _Text(TEXT):
     def index(self, value, **kwargs):
         terms, weights, values, _length = self.postings(value)
         boost = self.format.field_boost
+        counts = [round(weight / boost) for weight in weights]
+        if values is None:
+            values = list(map(_frequency, counts))
         return [
-            (term.encode("utf-8"), round(weight / boost), weight, encoded)
-            for term, weight, encoded in zip(terms, weights, values, strict=True)
+            (term.encode("utf-8"), count, weight, encoded)
+            for term, count, weight, encoded in zip(terms, counts, weights, values, strict=True)
         ]
 
 
 def _cut(lists, boost: float, positions: bool, value: str) -> tuple:
     """(distinct terms, weights, encoded values, length) of a value: a term's weight is
     its frequency times the field's boost (every token's boost is 1), its value its
-    positions (Positions format) or its frequency (Frequency format)."""
+    positions (Positions format), or None for the Frequency format (the frequency is
+    weight / boost). Made with C-level operations (Counter, map) wherever it can be."""
     terms, at = lists(value)
     length = len(terms)
     counts = Counter(terms)
     if len(counts) == length:  # every term once: most names, many short values
-        distinct = terms
         weights = [boost] * length
-        if positions:
-            values = [_ONE_POSITION.get(p) or _one_position(p) for p in at]
-        else:
-            values = [_ONCE] * length
-        return distinct, weights, values, length
+        if not positions:
+            return terms, weights, None, length
+        if at and max(at) >= len(_ONE_POSITION):
+            _one_positions_to(max(at))
+        return terms, weights, list(map(_ONE_POSITION.__getitem__, at)), length
     distinct = list(counts)
-    weights = [counts[term] * boost for term in distinct]
+    weights = list(map(boost.__mul__, counts.values()))
     if not positions:
-        values = [_FREQUENCIES.get(counts[term]) or pack_uint(counts[term]) for term in distinct]
-        return distinct, weights, values, length
+        return distinct, weights, None, length
     first = dict(zip(reversed(terms), reversed(at), strict=True))  # each term's first position
     repeated = {term: [] for term, count in counts.items() if count > 1}
     for term, position in zip(terms, at, strict=True):
         if term in repeated:
             repeated[term].append(position)
+    if at and max(at) >= len(_ONE_POSITION):
+        _one_positions_to(max(at))
     values = [
-        _POSITIONS.encode(repeated[term])
-        if term in repeated
-        else (_ONE_POSITION.get(first[term]) or _one_position(first[term]))
+        _POSITIONS.encode(repeated[term]) if term in repeated else _ONE_POSITION[first[term]]
         for term in distinct
     ]
     return distinct, weights, values, length
@@ -225,16 +235,19 @@ def _cut_short(lists, boost: float, positions: bool, value: str) -> tuple:
 
 
 _POSITIONS = formats.Positions()
-_ONE_POSITION: dict[int, bytes] = {}
-_ONCE = pack_uint(1)
-_FREQUENCIES = {count: pack_uint(count) for count in range(1, 256)}
+_ONE_POSITION: list[bytes] = []  # formats.Positions.encode([position]) by position
 
 
-def _one_position(position: int) -> bytes:
-    """formats.Positions.encode of a single position, remembered (most terms are found
-    once in a value)."""
-    encoded = _ONE_POSITION[position] = _POSITIONS.encode([position])
-    return encoded
+def _one_positions_to(position: int) -> None:
+    """Extend _ONE_POSITION up to `position` (most terms are found once in a value)."""
+    start = len(_ONE_POSITION)
+    _ONE_POSITION.extend(_POSITIONS.encode([p]) for p in range(start, position + 1))
+
+
+@functools.lru_cache(maxsize=1024)
+def _frequency(count: int) -> bytes:
+    """formats.Frequency's value of a count."""
+    return pack_uint(count)
 
 
 # Records arrive normalised (documents.py), so analyzers never normalise twice.
@@ -298,23 +311,36 @@ class _Writer(SegmentWriter):
 
     Whoosh's own writer passes every posting through a pickled external sort (temporary
     runs merged back with a heap), reads the document's field length once per posting
-    and checks each posting's types as it buffers it: most of a build. Here the
-    postings are grouped by term as they come (documents arrive in order, so each term's
-    postings already are), lengths are read once per field, and each block of postings
-    is handed to whoosh's postings writer whole. The files written are whoosh's own,
-    the same as its writer makes (tests/cms/search/test_engine.py compares them)."""
+    and checks each posting's types as it buffers it: most of a build. Here each
+    document's postings are appended to their terms' arrays with C-level map passes
+    (documents arrive in order, so each term's postings already are), field lengths
+    are kept as they are counted, and the postings file is written a term at a time
+    (_write_postings). The files are whoosh's own, as its writer makes them
+    (tests/cms/search/test_engine.py compares every term, posting and length)."""
 
     def __init__(self, store):
-        # zlib level 1 for blocks of postings: most of their compression for a third of
-        # the time of whoosh's default (3); every reader reads either.
-        super().__init__(store, codec=W3Codec(compression=1))
+        super().__init__(store, codec=W3Codec(compression=_COMPRESSION))
         self.pool = None  # unused: postings go to self._terms
-        # field name -> term (str for _Text fields, bytes otherwise) -> (docnums,
-        # weights, values)
-        self._terms: dict[str, dict] = {}
+        # field name -> term (str for _Text fields, bytes otherwise) -> [docnums,
+        # weights] or, for fields with positions, [docnums, weights, values]
+        self._terms: dict[str, defaultdict] = {}
+        # field name -> length of each document's value (0: none or not scorable)
+        self._lengths: dict[str, array] = {}
         # (field, term) -> (docnums, BM25F scores) of terms in PRECOMPUTED_FROM records
         # or more, written beside the index (_write_term_scores)
         self.term_scores: dict[tuple[str, str], tuple[array, array]] = {}
+        self._cut: dict[tuple, tuple] = {}  # (field name, value) -> _indexed(...)
+
+    def _indexed(self, fieldname: str, field, value) -> tuple:
+        """_indexed(field, value), once per build for a value that repeats (kinds,
+        programmes, years, days...)."""
+        if not isinstance(value, str | int):
+            return _indexed(field, value)
+        key = (fieldname, value)
+        found = self._cut.get(key)
+        if found is None:
+            found = self._cut[key] = _indexed(field, value)
+        return found
 
     def add_document(self, **fields):
         """Whoosh's add_document for the fields this schema has (no spelling, vectors,
@@ -332,26 +358,26 @@ class _Writer(SegmentWriter):
                 if isinstance(field, _Text):
                     terms, weights, values, length = field.postings(value)
                 else:
-                    found = list(field.index(value))
-                    terms = [term for term, _, _, _ in found]
-                    weights = [weight for _, _, weight, _ in found]
-                    values = [encoded for _, _, _, encoded in found]
-                    length = sum(frequency for _, frequency, _, _ in found)
+                    terms, weights, values, length = self._indexed(fieldname, field, value)
                 postings = self._terms.get(fieldname)
                 if postings is None:
-                    postings = self._terms[fieldname] = {}
-                get = postings.get
-                for term, weight, encoded in zip(terms, weights, values, strict=True):
-                    entry = get(term)
-                    if entry is None:
-                        # Arrays: 4 bytes a posting rather than a pointer to an object.
-                        postings[term] = (array("I", (docnum,)), array("f", (weight,)), [encoded])
-                    else:
-                        entry[0].append(docnum)
-                        entry[1].append(weight)
-                        entry[2].append(encoded)
+                    positions = field.format.supports("positions")
+                    postings = self._terms[fieldname] = defaultdict(
+                        _new_positions if positions else _new_postings
+                    )
+                entries = list(map(postings.__getitem__, terms))
+                _consume(map(array.append, map(_DOCNUMS, entries), repeat(docnum)))
+                _consume(map(array.append, map(_WEIGHTS, entries), weights))
+                if values is not None:
+                    _consume(map(list.append, map(_VALUES, entries), values))
                 if not field.scorable:
                     length = 0
+                elif length:
+                    lengths = self._lengths.get(fieldname)
+                    if lengths is None:
+                        lengths = self._lengths[fieldname] = array("I")
+                    lengths.extend(repeat(0, docnum - len(lengths)))
+                    lengths.append(length)
             perdoc.add_field(fieldname, field, value if field.stored else None, length)
             if field.column_type:
                 column_value = field.to_column_value(value)
@@ -362,15 +388,11 @@ class _Writer(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        reader = self.per_document_reader()
         totals = dict(self.perdocwriter._fieldlengths)  # what whoosh's field_length gives
-        try:
-            _write_postings(
-                self.fieldwriter, self.schema, reader, self.docnum, self._terms,
-                totals, self.term_scores,
-            )  # fmt: skip
-        finally:
-            reader.close()
+        _write_postings(
+            self.fieldwriter, self.schema, self.docnum, self._terms, self._lengths,
+            totals, self.term_scores,
+        )  # fmt: skip
         self.fieldwriter.close()
 
     def _close_segment(self):
@@ -381,49 +403,132 @@ class _Writer(SegmentWriter):
         self._terms = {}
 
 
+_COMPRESSION = 1  # zlib level of postings blocks (whoosh's default, 3, takes longer)
+_DOCNUMS, _WEIGHTS, _VALUES = (operator.itemgetter(i) for i in range(3))
+_consume = deque(maxlen=0).extend  # runs a map for its calls' effects
+
+
+def _new_postings() -> list:
+    return [array("I"), array("f")]
+
+
+def _new_positions() -> list:
+    return [array("I"), array("f"), []]
+
+
+def _indexed(field, value) -> tuple:
+    """(terms, weights, values, length) of a value of a whoosh field (not a _Text), as
+    _Text.postings gives them."""
+    found = list(field.index(value))
+    terms = [term for term, _, _, _ in found]
+    weights = [weight for _, _, weight, _ in found]
+    length = sum(frequency for _, frequency, _, _ in found)
+    if isinstance(field.format, formats.Frequency) or field.format.fixed_value_size() == 0:
+        return terms, weights, None, length  # derived from the weight, or none
+    return terms, weights, [encoded for _, _, _, encoded in found], length
+
+
 def _write_postings(
-    fieldwriter, schema, lengths_reader, doc_count: int, terms: dict, totals=None, scores=None
+    fieldwriter, schema, doc_count: int, terms: dict, lengths: dict, totals=None, scores=None
 ) -> None:
-    """What whoosh's FieldWriter.add_postings and PostingsWriter.add_posting do, a block
-    at a time: the same blocks, block statistics and term infos. Terms of _Text fields
-    are kept as text until here: UTF-8 sorts as the text does."""
+    """What whoosh's FieldWriter.add_postings and W3PostingsWriter.add_posting do, a
+    term at a time: the same blocks of postings, block statistics and term infos, made
+    with C-level operations per block rather than Python per posting. Terms of _Text
+    fields are kept as text until here: UTF-8 sorts as the text does."""
+    postfile = fieldwriter._postfile
+    add_term = fieldwriter._tindex.add
+    limit = fieldwriter._codec._blocklimit
     for fieldname in sorted(terms):
         field = schema[fieldname]
         by_term = terms.pop(fieldname)  # freed field by field as it is written
-        length = lengths_reader.doc_field_length
-        lengths = [length(docnum, fieldname, 0) for docnum in range(doc_count)]
+        counted = lengths.get(fieldname, array("I"))
+        counted.extend(repeat(0, doc_count - len(counted)))
+        length_bytes = bytes(map(length_to_byte, counted))
         fieldwriter.start_field(fieldname, field)
-        postings_writer = fieldwriter._postwriter
-        limit = postings_writer._blocklimit
+        field_id = pack_ushort(fieldwriter._fieldid)
         encode = isinstance(field, _Text)
+        boost = field.format.field_boost
+        fixed_size = field.format.fixed_value_size()
+        frequencies = isinstance(field.format, formats.Frequency)
         norms = None
         if scores is not None and fieldname in PRECOMPUTED_FIELDS:
             average = totals.get(fieldname, 0) / (doc_count or 1) or 1
             k1, b = _BM25F.K1, _BM25F.B
-            norms = [k1 * ((1 - b) + b * (length or 1) / average) for length in lengths]
+            by_byte = [k1 * ((1 - b) + b * (byte_to_length(i) if i else 1) / average)
+                       for i in range(256)]  # fmt: skip
+            norms = list(map(by_byte.__getitem__, length_bytes))
         for term in sorted(by_term):
-            docnums, weights, values = by_term[term]
+            entry = by_term[term]
+            docnums, weights = entry[0], entry[1]
             if norms is not None and len(docnums) >= PRECOMPUTED_FROM:
                 scores[(fieldname, term)] = (
                     docnums,
                     _bm25_scores(docnums, weights, norms, doc_count),
                 )
-            fieldwriter.start_term(term.encode("utf-8") if encode else term)
-            for start in range(0, len(docnums), limit):
-                if start:
-                    postings_writer._write_block()  # and starts the next one
-                block = docnums[start : start + limit]
-                postings_writer._ids = block
-                postings_writer._weights = weights[start : start + limit]
-                postings_writer._values = [
-                    value for value in values[start : start + limit] if value
-                ]
-                postings_writer._maxweight = max(0, *weights[start : start + limit])
-                known = [lengths[docnum] for docnum in block if lengths[docnum]]
-                postings_writer._minlength = min(known) if known else None
-                postings_writer._maxlength = max(known) if known else 0
-            fieldwriter.finish_term()
+            if frequencies:  # each posting's count, as whoosh's Frequency format encodes it
+                counts = map(round, map(operator.truediv, weights, repeat(boost)))
+                values = list(map(_frequency, counts))
+            else:
+                values = entry[2] if fixed_size != 0 else None
+            start = postfile.tell()
+            data, info = _postings_blocks(docnums, weights, values, fixed_size, length_bytes, limit)
+            postfile.write(data)
+            info_bytes = info + pack_long(start) + pack_int(postfile.tell() - start)
+            add_term(field_id + (term.encode("utf-8") if encode else term), info_bytes)
         fieldwriter.finish_field()
+
+
+def _postings_blocks(docnums, weights, values, fixed_size, length_bytes: bytes, limit: int):
+    """(the postings file's bytes of a term, the start of its W3TermInfo bytes): what
+    W3PostingsWriter._write_block and W3TermInfo.to_bytes make of its postings,
+    `limit` to a block; `fixed_size`: of the format's values (whoosh's mini values)."""
+    parts = [WHOOSH3_HEADER_MAGIC]
+    count = len(docnums)
+    total_weight = 0
+    max_weight = 0
+    min_byte = None
+    max_byte = 0
+    for start in range(0, count, limit):
+        end = min(start + limit, count)
+        ids = docnums[start:end]
+        block_weights = weights[start:end]
+        first = block_weights[0]
+        if block_weights.count(first) == len(block_weights):
+            mini_weights = None if first == 1.0 else first
+        else:
+            mini_weights = tuple(block_weights)
+        if fixed_size == 0:
+            mini_values = None
+        elif fixed_size is None or fixed_size < 0:
+            mini_values = tuple(values[start:end])
+        else:
+            mini_values = b"".join(values[start:end])
+        total_weight += sum(block_weights)
+        block_max = max(block_weights)
+        known = bytes(map(length_bytes.__getitem__, ids)).replace(b"\x00", b"")
+        block_min_byte = min(known) if known else 0
+        block_max_byte = max(known) if known else 0
+        if known:
+            min_byte = block_min_byte if min_byte is None else min(min_byte, block_min_byte)
+        max_byte = max(max_byte, block_max_byte)
+        max_weight = max(max_weight, block_max)
+        deltas = tuple(map(operator.sub, ids, chain((0,), ids)))
+        data = _compress(dumps((deltas, mini_weights, mini_values), 2))
+        info = (len(ids), ids[-1], block_max, _COMPRESSION, block_min_byte, block_max_byte)
+        info = dumps(info, 2)
+        size = len(info) + len(data)
+        parts += (pack_int(-size if end == count else size), info, data)
+    term_info = W3TermInfo._struct.pack(
+        False, total_weight, count, min_byte or 0, max_byte, max_weight, docnums[0], docnums[-1]
+    )
+    return b"".join(parts), term_info
+
+
+def _compress(data: bytes) -> bytes:
+    """zlib at _COMPRESSION with a 4 kB window and the least memory: a block is a few
+    kB, and setting up zlib's default state costs more than compressing one."""
+    compressor = zlib.compressobj(_COMPRESSION, zlib.DEFLATED, 12, 1)
+    return compressor.compress(data) + compressor.flush()
 
 
 _BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
@@ -438,8 +543,10 @@ def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
     lengths, the same operations in the same order: the same doubles)."""
     idf = math.log(doc_count / (len(docnums) + 1)) + 1
     top = _BM25F.K1 + 1
+    numerators = map(operator.mul, weights, repeat(top))  # w * top
+    denominators = map(operator.add, weights, map(norms.__getitem__, docnums))  # w + norm
     return array(
-        "d", [idf * ((w * top) / (w + norms[d])) for d, w in zip(docnums, weights, strict=True)]
+        "d", map(operator.mul, repeat(idf), map(operator.truediv, numerators, denominators))
     )
 
 
@@ -1096,13 +1203,18 @@ def _posting_values(matcher) -> dict[int, bytes]:
     W3LeafMatcher, values of a variable size such as positions) or a posting at a
     time (any other matcher)."""
     found: dict[int, bytes] = {}
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids and matcher._fixedsize in (
-        None,
-        -1,
+    if (
+        isinstance(matcher, W3LeafMatcher)
+        and not matcher._byteids
+        and matcher._fixedsize
+        in (
+            None,
+            -1,
+        )
     ):
         while not matcher._atend:
             matcher._read_data()
-            found.update(zip(itertools.accumulate(matcher._data[0]), matcher._data[2]))
+            found.update(zip(itertools.accumulate(matcher._data[0]), matcher._data[2], strict=True))
             matcher._next_block()
         return found
     while matcher.is_active():
@@ -1175,7 +1287,7 @@ def _postings_at(matcher, docnums: list[int]) -> dict[int, float]:
             end = bisect.bisect_right(docnums, last, at)
             matcher._read_data()
             deltas, weights = matcher._data[0], matcher._data[1]
-            places = dict(zip(itertools.accumulate(deltas), range(len(deltas))))
+            places = dict(zip(itertools.accumulate(deltas), range(len(deltas)), strict=True))
             for d in docnums[at:end]:
                 i = places.get(d)
                 if i is None:
