@@ -127,17 +127,9 @@ def _pair_lists(text: str):
 
 
 def _word_lists(text: str):
-    """jieba's words line by line, each line cut once per build: names and summaries
-    repeat (a programme's notices share their titles' words), jieba is slow."""
-    found: list[str] = []
-    for line in text.split("\n"):
-        found += _line_words(line)
+    """jieba's words (chinese.words cuts each block of text once per build)."""
+    found = chinese.words(text)
     return found, range(len(found))
-
-
-@functools.lru_cache(maxsize=65536)
-def _line_words(line: str) -> tuple[str, ...]:
-    return tuple(chinese.words(line))
 
 
 class _AsLists:
@@ -260,8 +252,8 @@ SCHEMA = Schema(
     # Everything else searchable: bodies, lists, 文号, issuing bodies, programmes, levels.
     text=_Text(_pairs, phrase=False, lists=_pair_lists),
     words=_Text(_words, phrase=False, lists=_word_lists),
-    pinyin=_Text(chinese.pinyin_terms),
-    initials=_Text(chinese.initial_terms),
+    pinyin=_Text(chinese.pinyin_terms, lists=chinese.pinyin_lists),
+    initials=_Text(chinese.initial_terms, lists=chinese.initial_lists),
     code=KEYWORD(),  # credit codes, exactly
     exact=KEYWORD(commas=True),  # names without legal form, for exact-name ranking
     docnum=KEYWORD(commas=True),  # 文号, normalised
