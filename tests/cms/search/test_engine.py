@@ -203,3 +203,61 @@ def test_bulk_scoring_estimates_a_phrase_with_many_candidates(generated, monkeyp
     assert estimated.estimated
     assert 0.8 * counted.total <= estimated.total <= 1.2 * counted.total
     assert [hit.data for hit in estimated.hits] == [hit.data for hit in counted.hits]
+
+
+def test_precomputed_scores_are_left_aside_once_an_index_is_extended(
+    generated, precomputed, tmp_path, monkeypatch
+):
+    """An incremental build adds a segment and deletes documents: the frequent terms'
+    scores computed with the full build no longer hold, and are not used."""
+    import dataclasses
+
+    from cms.search import incremental
+
+    records, _root = generated
+    notice = next(record for record in records if record.kind == "notice")
+    added = dataclasses.replace(notice, key="notice:999999", data={**notice.data, "url": "/new/"})
+    extended = tmp_path / "extended"
+    incremental.update(
+        precomputed, extended, deleted=[records[1].key], added=[added], extra={}, shells={}
+    )
+    monkeypatch.setattr(engine, "EXACT_COUNT", 10**9)
+    monkeypatch.setattr(engine, "BULK_FROM", 10**9)
+    whooshs = engine.SearchIndex(extended).search(
+        parse("公示"), engine.Filters(), TODAY, limit=1000
+    )
+    monkeypatch.setattr(engine, "BULK_FROM", 0)
+    bulk = engine.SearchIndex(extended).search(parse("公示"), engine.Filters(), TODAY, limit=1000)
+    assert "/new/" in [hit.data["url"] for hit in bulk.hits]
+    assert bulk.total == whooshs.total
+    assert [round(hit.score, 6) for hit in bulk.hits] == [
+        round(hit.score, 6) for hit in whooshs.hits
+    ]
+
+
+def test_postings_read_at_some_documents_are_those_of_a_full_read(generated):
+    """The bulk scorer reads a frequent term only at the documents still in play,
+    skipping whole blocks; and decodes a phrase's pairs' postings whole."""
+    import random
+
+    _, root = generated
+    store = engine.index.open_dir(str(root / "search"), indexname=engine.INDEX_NAME)
+    rng = random.Random(3)
+    with store.reader() as reader:
+        count = reader.doc_count_all()
+        for fieldname in ("text", "name", "words", "pinyin", "code"):
+            for _frequency, term in reader.most_frequent_terms(fieldname, 3):
+                everything = dict(
+                    zip(*engine._postings(reader.postings(fieldname, term)), strict=True)
+                )
+                for share in (0.01, 0.2, 1.0):
+                    wanted = sorted(rng.sample(range(count), int(share * count)))
+                    found = engine._postings_at(reader.postings(fieldname, term), wanted)
+                    assert found == {d: w for d, w in everything.items() if d in set(wanted)}
+                if fieldname == "pinyin":
+                    matcher = reader.postings(fieldname, term)
+                    expected = dict(matcher.all_items())
+                    found = engine._posting_values(reader.postings(fieldname, term))
+                    assert found == expected
+        assert max(f for f, _ in reader.most_frequent_terms("text", 1)) > 2 * 128
+    store.close()
