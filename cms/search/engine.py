@@ -733,7 +733,7 @@ class SearchIndex:
         # seems too low) loses true top hits of AndMaybe queries in 2.7.4; block
         # skipping does not (tests/cms/search/test_engine.py).
         ranked = collectors.TopCollector(wanted, usequality=not exact, replace=0)
-        collector = _TimeLimit(ranked, TIME_LIMIT, use_alarm=False)
+        collector = _TimeLimit(ranked, TIME_LIMIT)
         timed_out = False
         try:
             self._searcher.search_with_collector(whoosh_query, collector)
@@ -1500,13 +1500,26 @@ class _PhraseMatcher(WrappingMatcher):
         return skipped
 
 
-class _TimeLimit(collectors.TimeLimitCollector):
-    """Whoosh's time limit, checked as each hit is collected."""
+class _TimeLimit(collectors.WrappingCollector):
+    """Whoosh's time limit as a deadline looked at as hits are collected, rather than
+    whoosh's timer thread per search: starting a thread costs more than most searches
+    (and under load, a wait for the scheduler)."""
 
-    def collect(self, sub_docnum):
-        if self.timedout:
-            raise TimeLimit
-        return self.child.collect(sub_docnum)
+    def __init__(self, child, timelimit: float):
+        super().__init__(child)
+        self.timelimit = timelimit
+        self.deadline = 0.0
+
+    def prepare(self, top_searcher, q, context):
+        self.child.prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.timelimit
+
+    def collect_matches(self):
+        child, deadline = self.child, self.deadline
+        for count, sub_docnum in enumerate(child.matches(), 1):
+            child.collect(sub_docnum)
+            if count % 32 == 0 and time.monotonic() > deadline:
+                raise TimeLimit
 
 
 def _query(parsed: Query, homophones: bool = False, within=None):

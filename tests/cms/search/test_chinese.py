@@ -226,3 +226,18 @@ def test_pinyin_lists_are_pinyin_terms_as_two_lists():
         ]:
             found, positions = lists(text)
             assert Counter(zip(found, positions, strict=True)) == Counter(terms(text)), text
+
+
+@pytest.mark.parametrize(
+    "text, needle, marked",
+    [
+        ("許繼電源（ＡＢＣ）股份", "许继电源", "<mark>許繼電源</mark>（ＡＢＣ）股份"),
+        ("许继电源（ＡＢＣ）股份", "abc", "许继电源（<mark>ＡＢＣ</mark>）股份"),
+        ("ﬁ许继 İstanbul", "许继", "ﬁ<mark>许继</mark> İstanbul"),  # ﬁ, İ: one character each
+    ],
+)
+def test_snippets_find_the_normalised_needle_in_the_text_as_written(text, needle, marked):
+    from cms.search import snippets
+
+    assert snippets.highlight(text, [needle]) == marked
+    assert snippets.highlight(text, [needle]) == marked  # characters now known
