@@ -851,6 +851,14 @@ class SearchIndex:
     def suggestions(self) -> dict[str, list[str]]:
         return self.extra.get("suggestions", {})
 
+    @functools.cached_property
+    def suggestion_keys(self) -> dict[int, list[str]]:
+        """The suggestions' pinyin keys by length, for answers.closest."""
+        found: dict[int, list[str]] = {}
+        for key in self.suggestions():
+            found.setdefault(len(key), []).append(key)
+        return found
+
 
 def _has_positions(q) -> bool:
     """Whether a query has a phrase of pinyin or initials, checked by position: whoosh's
