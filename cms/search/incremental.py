@@ -56,6 +56,8 @@ def update(
         # MAX_SEGMENTS the build is a full one instead.
         if len(store._segments()) >= MAX_SEGMENTS:
             raise IndexNeedsRebuild("搜索索引的增量段过多，需要完整重建")
+        if not _same_fields(store.schema, engine.SCHEMA):
+            raise IndexNeedsRebuild("搜索索引的格式已更新，需要完整重建")
         writer = store.writer()
         try:
             for key in deleted:
@@ -76,6 +78,17 @@ def update(
         (target / name).write_text(html, encoding="utf-8")
     (target / engine.READY).write_text(str(count), encoding="utf-8")
     return count
+
+
+def _same_fields(schema, current) -> bool:
+    """Whether an index's schema has the fields the current one has, in the same formats
+    (an index from before a change of format is rebuilt, not extended)."""
+    names = set(current.names())
+    return set(schema.names()) == names and all(
+        type(schema[name].format) is type(current[name].format)
+        and type(schema[name].column_type) is type(current[name].column_type)
+        for name in names
+    )
 
 
 def stored_documents(directory: Path) -> dict[str, dict]:

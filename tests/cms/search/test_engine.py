@@ -261,3 +261,16 @@ def test_postings_read_at_some_documents_are_those_of_a_full_read(generated):
                     assert found == expected
         assert max(f for f, _ in reader.most_frequent_terms("text", 1)) > 2 * 128
     store.close()
+
+
+def test_an_index_of_an_older_format_is_rebuilt_not_extended():
+    from cms.search.incremental import _same_fields
+
+    without_column = engine.SCHEMA.copy()
+    without_column.remove("phrases")
+    with_positions = engine.SCHEMA.copy()
+    with_positions.remove("text")
+    with_positions.add("text", engine._Text(engine._pairs, lists=engine._pair_lists))
+    assert _same_fields(engine.SCHEMA.copy(), engine.SCHEMA)
+    assert not _same_fields(without_column, engine.SCHEMA)
+    assert not _same_fields(with_positions, engine.SCHEMA)
