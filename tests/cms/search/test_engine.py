@@ -274,3 +274,35 @@ def test_an_index_of_an_older_format_is_rebuilt_not_extended():
     assert _same_fields(engine.SCHEMA.copy(), engine.SCHEMA)
     assert not _same_fields(without_column, engine.SCHEMA)
     assert not _same_fields(with_positions, engine.SCHEMA)
+
+
+@pytest.mark.parametrize("bulk_from", [0, 10**9])
+def test_an_index_from_before_the_phrases_column_finds_phrases_by_position(
+    generated, tmp_path, monkeypatch, bulk_from
+):
+    """The live index of a build made before the column keeps answering quoted phrases
+    (by its positions) until the next build replaces it."""
+    from cms.search.documents import Record
+
+    records, root = generated
+    older = engine.SCHEMA.copy()
+    older.remove("phrases")
+    for name, function, lists, boost in [
+        ("name", engine._grams_and_singles, engine._gram_lists_and_singles, 3.0),
+        ("text", engine._pairs, engine._pair_lists, 1.0),
+    ]:
+        older.remove(name)
+        older.add(name, engine._Text(function, field_boost=boost, lists=lists))
+    fields = Record.fields
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "SCHEMA", older)
+        patch.setattr(
+            Record, "fields", lambda self: {k: v for k, v in fields(self).items() if k != "phrases"}
+        )
+        engine.build(tmp_path / "older", records, {})
+    monkeypatch.setattr(engine, "BULK_FROM", bulk_from)
+    for q in ['"质量管理体系"', '"获奖建议名单"', '"精密机械" 公示']:
+        found = engine.SearchIndex(tmp_path / "older").search(parse(q), engine.Filters(), TODAY)
+        wanted = engine.SearchIndex(root / "search").search(parse(q), engine.Filters(), TODAY)
+        assert found.total == wanted.total > 0, q
+        assert [hit.data for hit in found.hits] == [hit.data for hit in wanted.hits], q
