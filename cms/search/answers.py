@@ -251,7 +251,6 @@ def did_you_mean(index: SearchIndex, parsed: Query, request: Request, today: dat
     vocabulary = index.suggestions()
     if not vocabulary or parsed.code or not parsed.parts:
         return None
-    keys = list(vocabulary)
     replaced, changed = [], False
     for part in parsed.parts:
         if part.quoted:
@@ -263,9 +262,9 @@ def did_you_mean(index: SearchIndex, parsed: Query, request: Request, today: dat
             if sound in vocabulary:
                 best = vocabulary[sound]
                 break
-            close = difflib.get_close_matches(sound, keys, n=1, cutoff=0.75)
+            close = closest(sound, index.suggestion_keys, cutoff=0.75)
             if close:
-                best = vocabulary[close[0]]
+                best = vocabulary[close]
                 break
         if best and best != part.text:
             replaced.append(best)
@@ -279,6 +278,24 @@ def did_you_mean(index: SearchIndex, parsed: Query, request: Request, today: dat
     if not check.total:
         return None
     return {"query": suggestion, "total": check.total, "total_estimated": check.estimated}
+
+
+def closest(word: str, keys_by_length: dict[int, list[str]], cutoff: float) -> str | None:
+    """difflib.get_close_matches(word, keys, n=1, cutoff)[0], or None, looking only at
+    keys of a length that can be close enough: difflib's first test, real_quick_ratio,
+    depends on the two lengths alone (most keys fail it, each at a Python call's cost)."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best = None
+    for length, keys in keys_by_length.items():
+        if 2.0 * min(length, len(word)) / ((length + len(word)) or 1) < cutoff:
+            continue
+        for key in keys:
+            matcher.set_seq1(key)
+            if matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+                found = (matcher.ratio(), key)
+                best = found if best is None or found > best else best
+    return None if best is None else best[1]
 
 
 def count(total: int, estimated: bool) -> str:

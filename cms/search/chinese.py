@@ -24,7 +24,7 @@ import re
 import unicodedata
 import warnings
 from functools import cache, lru_cache
-from itertools import pairwise, product
+from itertools import chain, pairwise, product, repeat
 from pathlib import Path
 
 # Readings kept per position of a pinyin pair, to bound the product of polyphonic chars.
@@ -43,7 +43,7 @@ _LATIN = re.compile(r"^[a-z]+$")
 def normalise(text: str) -> str:
     """NFKC, lower case, simplified characters."""
     text = unicodedata.normalize("NFKC", text).lower()
-    if _traditional().search(text):
+    if not _traditional().isdisjoint(text):
         text = _converter().convert(text)
     return text
 
@@ -56,9 +56,11 @@ def _converter():
 
 
 @cache
-def _traditional() -> re.Pattern:
+def _traditional() -> frozenset[str]:
     """The characters OpenCC's t2s changes: converting only text that has one is what
-    makes indexing fast, since almost everything published is simplified already."""
+    makes indexing fast, since almost everything published is simplified already (a
+    set, not a character class: a regular expression of thousands of characters takes
+    ten times as long to look through a text)."""
     import opencc
 
     dictionary = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
@@ -72,7 +74,7 @@ def _traditional() -> re.Pattern:
         source, _, targets = line.partition("\t")
         target = targets.split()[0] if targets.split() else source
         chars.update(a for a, b in zip(source, target, strict=False) if a != b)
-    return re.compile("[" + "".join(sorted(re.escape(char) for char in chars)) + "]")
+    return frozenset(chars)
 
 
 # --- Units and grams ------------------------------------------------------------------------
@@ -138,12 +140,41 @@ def phrase_terms(text: str) -> list[list[str]]:
     return [[a + b for a, b in pairwise(run)] or run for run in runs]
 
 
+def phrase_pattern(pairs: list[str]) -> re.Pattern[bytes]:
+    """What a run of pairs (phrase_terms) stands for in normalised text, as a pattern
+    over its UTF-8: its units in a row, with an ASCII unit at either end not running
+    on into more letters or digits (2023 is not in 12023). Pairs at consecutive
+    positions are exactly that: pairs never cross punctuation or spaces, and two ASCII
+    units are never adjacent (they would be one)."""
+    units = [_UNIT.findall(pairs[0])[0], *(_UNIT.findall(pair)[-1] for pair in pairs)]
+    pattern = re.escape("".join(units))
+    if _ASCII.match(units[0]):
+        pattern = "(?<![0-9a-z])" + pattern
+    if _ASCII.match(units[-1]):
+        pattern += "(?![0-9a-z])"
+    return re.compile(pattern.encode())
+
+
 # --- Words ----------------------------------------------------------------------------------
 
 
 def words(text: str) -> list[str]:
-    """jieba's search-mode words of normalised text, punctuation and spaces left out."""
-    return [word for word in _jieba().cut_for_search(text) if _UNIT.match(word)]
+    """jieba's search-mode words of normalised text, punctuation and spaces left out.
+
+    jieba cuts a text as the blocks its own pattern splits it into, each on its own
+    (Chinese, letters and digits; the rest), so the words of a text are its blocks'
+    words in turn, and each block is cut once per process: texts share most of theirs
+    (a programme's titles, the sentences of its notices)."""
+    found: list[str] = []
+    for block in _jieba().re_han_default.split(text):
+        if block:
+            found += _block_words(block)
+    return found
+
+
+@lru_cache(maxsize=65536)
+def _block_words(block: str) -> tuple[str, ...]:
+    return tuple(word for word in _jieba().cut_for_search(block) if _UNIT.match(word))
 
 
 @cache
@@ -192,6 +223,40 @@ def initial_terms(text: str) -> list[tuple[str, int]]:
     """Initials of normalised text, as pairs ("yc", "cs" for 运城市): a single letter
     matches too much to be worth a term of its own."""
     return [(term, position) for term, position in _syllable_terms(text, _initial) if " " in term]
+
+
+def pinyin_lists(text: str) -> tuple[list[str], list[int]]:
+    """pinyin_terms(text) as two lists, terms and positions, syllables before pairs
+    within each run of adjacent units (made a run at a time, as gram_lists)."""
+    return _syllable_lists(text, _reading, singles=True)
+
+
+def initial_lists(text: str) -> tuple[list[str], list[int]]:
+    """initial_terms(text) as two lists, terms and positions."""
+    return _syllable_lists(text, _initial, singles=False)
+
+
+def _syllable_lists(text: str, shape, singles: bool) -> tuple[list[str], list[int]]:
+    terms: list[str] = []
+    positions: list[int] = []
+    offset = 0
+    for run in _RUN.findall(text):
+        found = _UNIT.findall(run) if _ASCII.search(run) else list(run)
+        count = len(found)
+        if singles:
+            options = list(map(_shaped, found, repeat(shape)))
+            terms += chain.from_iterable(options)
+            positions += chain.from_iterable(
+                map(repeat, range(offset, offset + count), map(len, options))
+            )
+        if count > 1:
+            options = list(map(_shaped_pairs, found, found[1:], repeat(shape)))
+            terms += chain.from_iterable(options)
+            positions += chain.from_iterable(
+                map(repeat, range(offset, offset + count - 1), map(len, options))
+            )
+        offset += count
+    return terms, positions
 
 
 def _reading(reading: str) -> str:

@@ -31,6 +31,7 @@ KINDS = {
 }
 FAR_FUTURE = 99991231  # day number of "no end" (never expires, not revoked)
 EXCERPT_CHARS = 3000  # of a document's text kept for snippets
+PHRASES_SEPARATOR = "\x00"  # between names and text in a record's phrases column
 
 # Legal forms at the end of an organisation's name: common to most names, so they must
 # neither decide nor drown a match (许继电源有限公司 finds 许继电源股份有限公司).
@@ -142,6 +143,8 @@ class Record:
             "level": self.level,
             "date": day_number(self.day),
             "data": json.dumps(self.data, ensure_ascii=False),
+            # Names and text as indexed, for checking quoted phrases (engine._Phrase)
+            "phrases": (names.replace(PHRASES_SEPARATOR, " ") + PHRASES_SEPARATOR + text).encode(),
         }
         if self.year is not None:
             values["year"] = self.year

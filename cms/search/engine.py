@@ -24,15 +24,19 @@ import shutil
 import threading
 import time
 import warnings
+import weakref
+import zlib
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain, repeat
 from pathlib import Path
+from pickle import dumps
 
 from . import chinese
-from .documents import FAR_FUTURE, Record, day_number
+from .documents import FAR_FUTURE, PHRASES_SEPARATOR, Record, day_number
 from .query import Part, Query
 
 with warnings.catch_warnings():
@@ -43,15 +47,19 @@ with warnings.catch_warnings():
     from whoosh.analysis import Token, Tokenizer
     from whoosh.codec.whoosh3 import (
         LENGTHS_COLUMN,
+        WHOOSH3_HEADER_MAGIC,
         W3Codec,
         W3LeafMatcher,
         W3PerDocReader,
+        W3TermInfo,
         byte_to_length,
+        length_to_byte,
     )
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh.columns import VarBytesColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.matching import NullMatcher, WrappingMatcher
     from whoosh.searching import TimeLimit
-    from whoosh.system import pack_uint
+    from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
     from whoosh.writing import SegmentWriter
 
 INDEX_NAME = "gongshi"
@@ -119,17 +127,9 @@ def _pair_lists(text: str):
 
 
 def _word_lists(text: str):
-    """jieba's words line by line, each line cut once per build: names and summaries
-    repeat (a programme's notices share their titles' words), jieba is slow."""
-    found: list[str] = []
-    for line in text.split("\n"):
-        found += _line_words(line)
+    """jieba's words (chinese.words cuts each block of text once per build)."""
+    found = chinese.words(text)
     return found, range(len(found))
-
-
-@functools.lru_cache(maxsize=65536)
-def _line_words(line: str) -> tuple[str, ...]:
-    return tuple(chinese.words(line))
 
 
 class _AsLists:
@@ -166,9 +166,11 @@ class _Text(TEXT):
         self.function = function
         self.lists = lists or _AsLists(function)
 
-    def postings(self, value) -> tuple[list[str], list[float], list[bytes], int]:
+    def postings(self, value) -> tuple[list[str], list[float], list[bytes] | None, int]:
         """(terms, weights, encoded values, field length) of a value: one entry per
-        distinct term, as whoosh's Positions or Frequency format gives them."""
+        distinct term, as whoosh's Positions or Frequency format gives them, except
+        that a Frequency value (the term's count) is left to be derived from its
+        weight (None)."""
         boost, positions = self.format.field_boost, self.format.supports("positions")
         if len(value) <= self.SHORT:
             return _cut_short(self.lists, boost, positions, value)
@@ -177,41 +179,43 @@ class _Text(TEXT):
     def index(self, value, **kwargs):
         terms, weights, values, _length = self.postings(value)
         boost = self.format.field_boost
+        counts = [round(weight / boost) for weight in weights]
+        if values is None:
+            values = list(map(_frequency, counts))
         return [
-            (term.encode("utf-8"), round(weight / boost), weight, encoded)
-            for term, weight, encoded in zip(terms, weights, values, strict=True)
+            (term.encode("utf-8"), count, weight, encoded)
+            for term, count, weight, encoded in zip(terms, counts, weights, values, strict=True)
         ]
 
 
 def _cut(lists, boost: float, positions: bool, value: str) -> tuple:
     """(distinct terms, weights, encoded values, length) of a value: a term's weight is
     its frequency times the field's boost (every token's boost is 1), its value its
-    positions (Positions format) or its frequency (Frequency format)."""
+    positions (Positions format), or None for the Frequency format (the frequency is
+    weight / boost). Made with C-level operations (Counter, map) wherever it can be."""
     terms, at = lists(value)
     length = len(terms)
     counts = Counter(terms)
     if len(counts) == length:  # every term once: most names, many short values
-        distinct = terms
         weights = [boost] * length
-        if positions:
-            values = [_ONE_POSITION.get(p) or _one_position(p) for p in at]
-        else:
-            values = [_ONCE] * length
-        return distinct, weights, values, length
+        if not positions:
+            return terms, weights, None, length
+        if at and max(at) >= len(_ONE_POSITION):
+            _one_positions_to(max(at))
+        return terms, weights, list(map(_ONE_POSITION.__getitem__, at)), length
     distinct = list(counts)
-    weights = [counts[term] * boost for term in distinct]
+    weights = list(map(boost.__mul__, counts.values()))
     if not positions:
-        values = [_FREQUENCIES.get(counts[term]) or pack_uint(counts[term]) for term in distinct]
-        return distinct, weights, values, length
+        return distinct, weights, None, length
     first = dict(zip(reversed(terms), reversed(at), strict=True))  # each term's first position
     repeated = {term: [] for term, count in counts.items() if count > 1}
     for term, position in zip(terms, at, strict=True):
         if term in repeated:
             repeated[term].append(position)
+    if at and max(at) >= len(_ONE_POSITION):
+        _one_positions_to(max(at))
     values = [
-        _POSITIONS.encode(repeated[term])
-        if term in repeated
-        else (_ONE_POSITION.get(first[term]) or _one_position(first[term]))
+        _POSITIONS.encode(repeated[term]) if term in repeated else _ONE_POSITION[first[term]]
         for term in distinct
     ]
     return distinct, weights, values, length
@@ -223,16 +227,19 @@ def _cut_short(lists, boost: float, positions: bool, value: str) -> tuple:
 
 
 _POSITIONS = formats.Positions()
-_ONE_POSITION: dict[int, bytes] = {}
-_ONCE = pack_uint(1)
-_FREQUENCIES = {count: pack_uint(count) for count in range(1, 256)}
+_ONE_POSITION: list[bytes] = []  # formats.Positions.encode([position]) by position
 
 
-def _one_position(position: int) -> bytes:
-    """formats.Positions.encode of a single position, remembered (most terms are found
-    once in a value)."""
-    encoded = _ONE_POSITION[position] = _POSITIONS.encode([position])
-    return encoded
+def _one_positions_to(position: int) -> None:
+    """Extend _ONE_POSITION up to `position` (most terms are found once in a value)."""
+    start = len(_ONE_POSITION)
+    _ONE_POSITION.extend(_POSITIONS.encode([p]) for p in range(start, position + 1))
+
+
+@functools.lru_cache(maxsize=1024)
+def _frequency(count: int) -> bytes:
+    """formats.Frequency's value of a count."""
+    return pack_uint(count)
 
 
 # Records arrive normalised (documents.py), so analyzers never normalise twice.
@@ -240,12 +247,13 @@ SCHEMA = Schema(
     key=ID(stored=True, unique=True),
     kind=ID(stored=True),
     # What a thing is called: a winner's names (current and former), a document's title.
-    name=_Text(_grams_and_singles, field_boost=3.0, lists=_gram_lists_and_singles),
+    # Neither keeps positions: a quoted phrase is checked on the `phrases` column.
+    name=_Text(_grams_and_singles, phrase=False, field_boost=3.0, lists=_gram_lists_and_singles),
     # Everything else searchable: bodies, lists, 文号, issuing bodies, programmes, levels.
-    text=_Text(_pairs, lists=_pair_lists),
+    text=_Text(_pairs, phrase=False, lists=_pair_lists),
     words=_Text(_words, phrase=False, lists=_word_lists),
-    pinyin=_Text(chinese.pinyin_terms),
-    initials=_Text(chinese.initial_terms),
+    pinyin=_Text(chinese.pinyin_terms, lists=chinese.pinyin_lists),
+    initials=_Text(chinese.initial_terms, lists=chinese.initial_lists),
     code=KEYWORD(),  # credit codes, exactly
     exact=KEYWORD(commas=True),  # names without legal form, for exact-name ranking
     docnum=KEYWORD(commas=True),  # 文号, normalised
@@ -256,6 +264,9 @@ SCHEMA = Schema(
     valid_until=NUMERIC(int, bits=32),
     revoked_on=NUMERIC(int, bits=32),
     data=STORED(),
+    # A record's names and text as indexed (documents.Record.fields), for quoted phrases.
+    # (offsets written whatever the count: derived from lengths, in Python, otherwise)
+    phrases=COLUMN(VarBytesColumn(write_offsets_cutoff=0)),
 )
 
 
@@ -277,9 +288,10 @@ def build(directory: Path, records: Iterable[Record], extra: dict[str, object]) 
     except BaseException:
         writer.cancel()
         raise
+    segment = writer.newsegment.segment_id()
     writer.commit()
     store.close()
-    _write_term_scores(directory, getattr(writer, "term_scores", {}))
+    _write_term_scores(directory, getattr(writer, "term_scores", {}), segment, count)
     for name, value in extra.items():
         (directory / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     (directory / READY).write_text(str(count), encoding="utf-8")
@@ -291,23 +303,36 @@ class _Writer(SegmentWriter):
 
     Whoosh's own writer passes every posting through a pickled external sort (temporary
     runs merged back with a heap), reads the document's field length once per posting
-    and checks each posting's types as it buffers it: most of a build. Here the
-    postings are grouped by term as they come (documents arrive in order, so each term's
-    postings already are), lengths are read once per field, and each block of postings
-    is handed to whoosh's postings writer whole. The files written are whoosh's own,
-    the same as its writer makes (tests/cms/search/test_engine.py compares them)."""
+    and checks each posting's types as it buffers it: most of a build. Here each
+    document's postings are appended to their terms' arrays with C-level map passes
+    (documents arrive in order, so each term's postings already are), field lengths
+    are kept as they are counted, and the postings file is written a term at a time
+    (_write_postings). The files are whoosh's own, as its writer makes them
+    (tests/cms/search/test_engine.py compares every term, posting and length)."""
 
     def __init__(self, store):
-        # zlib level 1 for blocks of postings: most of their compression for a third of
-        # the time of whoosh's default (3); every reader reads either.
-        super().__init__(store, codec=W3Codec(compression=1))
+        super().__init__(store, codec=W3Codec(compression=_COMPRESSION))
         self.pool = None  # unused: postings go to self._terms
-        # field name -> term (str for _Text fields, bytes otherwise) -> (docnums,
-        # weights, values)
-        self._terms: dict[str, dict] = {}
+        # field name -> term (str for _Text fields, bytes otherwise) -> [docnums,
+        # weights] or, for fields with positions, [docnums, weights, values]
+        self._terms: dict[str, defaultdict] = {}
+        # field name -> length of each document's value (0: none or not scorable)
+        self._lengths: dict[str, array] = {}
         # (field, term) -> (docnums, BM25F scores) of terms in PRECOMPUTED_FROM records
         # or more, written beside the index (_write_term_scores)
         self.term_scores: dict[tuple[str, str], tuple[array, array]] = {}
+        self._cut: dict[tuple, tuple] = {}  # (field name, value) -> _indexed(...)
+
+    def _indexed(self, fieldname: str, field, value) -> tuple:
+        """_indexed(field, value), once per build for a value that repeats (kinds,
+        programmes, years, days...)."""
+        if not isinstance(value, str | int):
+            return _indexed(field, value)
+        key = (fieldname, value)
+        found = self._cut.get(key)
+        if found is None:
+            found = self._cut[key] = _indexed(field, value)
+        return found
 
     def add_document(self, **fields):
         """Whoosh's add_document for the fields this schema has (no spelling, vectors,
@@ -325,26 +350,26 @@ class _Writer(SegmentWriter):
                 if isinstance(field, _Text):
                     terms, weights, values, length = field.postings(value)
                 else:
-                    found = list(field.index(value))
-                    terms = [term for term, _, _, _ in found]
-                    weights = [weight for _, _, weight, _ in found]
-                    values = [encoded for _, _, _, encoded in found]
-                    length = sum(frequency for _, frequency, _, _ in found)
+                    terms, weights, values, length = self._indexed(fieldname, field, value)
                 postings = self._terms.get(fieldname)
                 if postings is None:
-                    postings = self._terms[fieldname] = {}
-                get = postings.get
-                for term, weight, encoded in zip(terms, weights, values, strict=True):
-                    entry = get(term)
-                    if entry is None:
-                        # Arrays: 4 bytes a posting rather than a pointer to an object.
-                        postings[term] = (array("I", (docnum,)), array("f", (weight,)), [encoded])
-                    else:
-                        entry[0].append(docnum)
-                        entry[1].append(weight)
-                        entry[2].append(encoded)
+                    positions = field.format.supports("positions")
+                    postings = self._terms[fieldname] = defaultdict(
+                        _new_positions if positions else _new_postings
+                    )
+                entries = list(map(postings.__getitem__, terms))
+                _consume(map(array.append, map(_DOCNUMS, entries), repeat(docnum)))
+                _consume(map(array.append, map(_WEIGHTS, entries), weights))
+                if values is not None:
+                    _consume(map(list.append, map(_VALUES, entries), values))
                 if not field.scorable:
                     length = 0
+                elif length:
+                    lengths = self._lengths.get(fieldname)
+                    if lengths is None:
+                        lengths = self._lengths[fieldname] = array("I")
+                    lengths.extend(repeat(0, docnum - len(lengths)))
+                    lengths.append(length)
             perdoc.add_field(fieldname, field, value if field.stored else None, length)
             if field.column_type:
                 column_value = field.to_column_value(value)
@@ -355,15 +380,11 @@ class _Writer(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        reader = self.per_document_reader()
         totals = dict(self.perdocwriter._fieldlengths)  # what whoosh's field_length gives
-        try:
-            _write_postings(
-                self.fieldwriter, self.schema, reader, self.docnum, self._terms,
-                totals, self.term_scores,
-            )  # fmt: skip
-        finally:
-            reader.close()
+        _write_postings(
+            self.fieldwriter, self.schema, self.docnum, self._terms, self._lengths,
+            totals, self.term_scores,
+        )  # fmt: skip
         self.fieldwriter.close()
 
     def _close_segment(self):
@@ -374,54 +395,138 @@ class _Writer(SegmentWriter):
         self._terms = {}
 
 
+_COMPRESSION = 1  # zlib level of postings blocks (whoosh's default, 3, takes longer)
+_DOCNUMS, _WEIGHTS, _VALUES = (operator.itemgetter(i) for i in range(3))
+_consume = deque(maxlen=0).extend  # runs a map for its calls' effects
+
+
+def _new_postings() -> list:
+    return [array("I"), array("f")]
+
+
+def _new_positions() -> list:
+    return [array("I"), array("f"), []]
+
+
+def _indexed(field, value) -> tuple:
+    """(terms, weights, values, length) of a value of a whoosh field (not a _Text), as
+    _Text.postings gives them."""
+    found = list(field.index(value))
+    terms = [term for term, _, _, _ in found]
+    weights = [weight for _, _, weight, _ in found]
+    length = sum(frequency for _, frequency, _, _ in found)
+    if isinstance(field.format, formats.Frequency) or field.format.fixed_value_size() == 0:
+        return terms, weights, None, length  # derived from the weight, or none
+    return terms, weights, [encoded for _, _, _, encoded in found], length
+
+
 def _write_postings(
-    fieldwriter, schema, lengths_reader, doc_count: int, terms: dict, totals=None, scores=None
+    fieldwriter, schema, doc_count: int, terms: dict, lengths: dict, totals=None, scores=None
 ) -> None:
-    """What whoosh's FieldWriter.add_postings and PostingsWriter.add_posting do, a block
-    at a time: the same blocks, block statistics and term infos. Terms of _Text fields
-    are kept as text until here: UTF-8 sorts as the text does."""
+    """What whoosh's FieldWriter.add_postings and W3PostingsWriter.add_posting do, a
+    term at a time: the same blocks of postings, block statistics and term infos, made
+    with C-level operations per block rather than Python per posting. Terms of _Text
+    fields are kept as text until here: UTF-8 sorts as the text does."""
+    postfile = fieldwriter._postfile
+    add_term = fieldwriter._tindex.add
+    limit = fieldwriter._codec._blocklimit
     for fieldname in sorted(terms):
         field = schema[fieldname]
         by_term = terms.pop(fieldname)  # freed field by field as it is written
-        length = lengths_reader.doc_field_length
-        lengths = [length(docnum, fieldname, 0) for docnum in range(doc_count)]
+        counted = lengths.get(fieldname, array("I"))
+        counted.extend(repeat(0, doc_count - len(counted)))
+        length_bytes = bytes(map(length_to_byte, counted))
         fieldwriter.start_field(fieldname, field)
-        postings_writer = fieldwriter._postwriter
-        limit = postings_writer._blocklimit
+        field_id = pack_ushort(fieldwriter._fieldid)
         encode = isinstance(field, _Text)
+        boost = field.format.field_boost
+        fixed_size = field.format.fixed_value_size()
+        frequencies = isinstance(field.format, formats.Frequency)
         norms = None
         if scores is not None and fieldname in PRECOMPUTED_FIELDS:
             average = totals.get(fieldname, 0) / (doc_count or 1) or 1
             k1, b = _BM25F.K1, _BM25F.B
-            norms = [k1 * ((1 - b) + b * (length or 1) / average) for length in lengths]
+            by_byte = [k1 * ((1 - b) + b * (byte_to_length(i) if i else 1) / average)
+                       for i in range(256)]  # fmt: skip
+            norms = list(map(by_byte.__getitem__, length_bytes))
         for term in sorted(by_term):
-            docnums, weights, values = by_term[term]
+            entry = by_term[term]
+            docnums, weights = entry[0], entry[1]
             if norms is not None and len(docnums) >= PRECOMPUTED_FROM:
                 scores[(fieldname, term)] = (
                     docnums,
                     _bm25_scores(docnums, weights, norms, doc_count),
                 )
-            fieldwriter.start_term(term.encode("utf-8") if encode else term)
-            for start in range(0, len(docnums), limit):
-                if start:
-                    postings_writer._write_block()  # and starts the next one
-                block = docnums[start : start + limit]
-                postings_writer._ids = block
-                postings_writer._weights = weights[start : start + limit]
-                postings_writer._values = [
-                    value for value in values[start : start + limit] if value
-                ]
-                postings_writer._maxweight = max(0, *weights[start : start + limit])
-                known = [lengths[docnum] for docnum in block if lengths[docnum]]
-                postings_writer._minlength = min(known) if known else None
-                postings_writer._maxlength = max(known) if known else 0
-            fieldwriter.finish_term()
+            if frequencies:  # each posting's count, as whoosh's Frequency format encodes it
+                counts = map(round, map(operator.truediv, weights, repeat(boost)))
+                values = list(map(_frequency, counts))
+            else:
+                values = entry[2] if fixed_size != 0 else None
+            start = postfile.tell()
+            data, info = _postings_blocks(docnums, weights, values, fixed_size, length_bytes, limit)
+            postfile.write(data)
+            info_bytes = info + pack_long(start) + pack_int(postfile.tell() - start)
+            add_term(field_id + (term.encode("utf-8") if encode else term), info_bytes)
         fieldwriter.finish_field()
+
+
+def _postings_blocks(docnums, weights, values, fixed_size, length_bytes: bytes, limit: int):
+    """(the postings file's bytes of a term, the start of its W3TermInfo bytes): what
+    W3PostingsWriter._write_block and W3TermInfo.to_bytes make of its postings,
+    `limit` to a block; `fixed_size`: of the format's values (whoosh's mini values)."""
+    parts = [WHOOSH3_HEADER_MAGIC]
+    count = len(docnums)
+    total_weight = 0
+    max_weight = 0
+    min_byte = None
+    max_byte = 0
+    for start in range(0, count, limit):
+        end = min(start + limit, count)
+        ids = docnums[start:end]
+        block_weights = weights[start:end]
+        first = block_weights[0]
+        if block_weights.count(first) == len(block_weights):
+            mini_weights = None if first == 1.0 else first
+        else:
+            mini_weights = tuple(block_weights)
+        if fixed_size == 0:
+            mini_values = None
+        elif fixed_size is None or fixed_size < 0:
+            mini_values = tuple(values[start:end])
+        else:
+            mini_values = b"".join(values[start:end])
+        total_weight += sum(block_weights)
+        block_max = max(block_weights)
+        known = bytes(map(length_bytes.__getitem__, ids)).replace(b"\x00", b"")
+        block_min_byte = min(known) if known else 0
+        block_max_byte = max(known) if known else 0
+        if known:
+            min_byte = block_min_byte if min_byte is None else min(min_byte, block_min_byte)
+        max_byte = max(max_byte, block_max_byte)
+        max_weight = max(max_weight, block_max)
+        deltas = tuple(map(operator.sub, ids, chain((0,), ids)))
+        data = _compress(dumps((deltas, mini_weights, mini_values), 2))
+        info = (len(ids), ids[-1], block_max, _COMPRESSION, block_min_byte, block_max_byte)
+        info = dumps(info, 2)
+        size = len(info) + len(data)
+        parts += (pack_int(-size if end == count else size), info, data)
+    term_info = W3TermInfo._struct.pack(
+        False, total_weight, count, min_byte or 0, max_byte, max_weight, docnums[0], docnums[-1]
+    )
+    return b"".join(parts), term_info
+
+
+def _compress(data: bytes) -> bytes:
+    """zlib at _COMPRESSION with a 4 kB window and the least memory: a block is a few
+    kB, and setting up zlib's default state costs more than compressing one."""
+    compressor = zlib.compressobj(_COMPRESSION, zlib.DEFLATED, 12, 1)
+    return compressor.compress(data) + compressor.flush()
 
 
 _BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
 TERM_SCORES = "term-scores.bin"  # precomputed scores of frequent terms, and their places:
-TERM_SCORES_INDEX = "term-scores.idx"  # {(field, term): (offset, count)}, marshal
+TERM_SCORES_INDEX = "term-scores.idx"  # {"segment": id, "documents": count, "places":
+# {(field, term): (offset, count)}}, marshal
 
 
 def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
@@ -430,12 +535,14 @@ def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
     lengths, the same operations in the same order: the same doubles)."""
     idf = math.log(doc_count / (len(docnums) + 1)) + 1
     top = _BM25F.K1 + 1
+    numerators = map(operator.mul, weights, repeat(top))  # w * top
+    denominators = map(operator.add, weights, map(norms.__getitem__, docnums))  # w + norm
     return array(
-        "d", [idf * ((w * top) / (w + norms[d])) for d, w in zip(docnums, weights, strict=True)]
+        "d", map(operator.mul, repeat(idf), map(operator.truediv, numerators, denominators))
     )
 
 
-def _write_term_scores(directory: Path, scores: dict) -> None:
+def _write_term_scores(directory: Path, scores: dict, segment: str, documents: int) -> None:
     places = {}
     with open(directory / TERM_SCORES, "wb") as file:
         for key in sorted(scores):
@@ -443,24 +550,31 @@ def _write_term_scores(directory: Path, scores: dict) -> None:
             places[key] = (file.tell(), len(docnums))
             file.write(array("I", docnums).tobytes())
             file.write(values.tobytes())
-    (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(places))
+    written = {"segment": segment, "documents": documents, "places": places}
+    (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(written))
 
 
 class _TermScores:
-    """The precomputed scores of an index's frequent terms, read from a mapped file."""
+    """The precomputed scores of an index's frequent terms, read from a mapped file.
 
-    def __init__(self, directory: Path):
+    They hold for the segment the full build wrote, as it was written: an index an
+    incremental build extended (cms/search/incremental.py: another segment, deleted
+    documents) is scored at search time, since its terms' frequencies, documents and so
+    scores are no longer those."""
+
+    def __init__(self, directory: Path, reader):
         self._places: dict = {}
         self._data = b""
         try:
-            self._places = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
+            written = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
             with open(directory / TERM_SCORES, "rb") as file:
-                if self._places:
+                if _scores_hold(written, reader) and written["places"]:
+                    self._places = written["places"]
                     self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         except FileNotFoundError:  # an index from before they were written
-            self._places = {}
+            pass
 
-    def get(self, fieldname: str, text: str) -> dict[int, float] | None:
+    def _arrays(self, fieldname: str, text: str) -> tuple[array, array] | None:
         place = self._places.get((fieldname, text))
         if place is None:
             return None
@@ -468,7 +582,38 @@ class _TermScores:
         docnums, values = array("I"), array("d")
         docnums.frombytes(self._data[offset : offset + 4 * count])
         values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
-        return dict(zip(docnums, values, strict=True))
+        return docnums, values
+
+    def get(self, fieldname: str, text: str) -> dict[int, float] | None:
+        """{docnum: score} of a frequent term, None for another."""
+        found = self._arrays(fieldname, text)
+        return None if found is None else dict(zip(*found, strict=True))
+
+    def get_at(self, fieldname: str, text: str, wanted: list[int]) -> dict[int, float] | None:
+        """get() at the documents `wanted` (sorted) only, each looked up by bisection."""
+        found = self._arrays(fieldname, text)
+        if found is None:
+            return None
+        docnums, values = found
+        count, scores = len(docnums), {}
+        for d in wanted:
+            i = bisect.bisect_left(docnums, d)
+            if i < count and docnums[i] == d:
+                scores[d] = values[i]
+        return scores
+
+
+def _scores_hold(written, reader) -> bool:
+    """Whether precomputed scores were written for the one segment `reader` reads,
+    with the documents it has."""
+    return (
+        isinstance(written, dict)
+        and "segment" in written
+        and reader.is_atomic()
+        and not reader.has_deletions()
+        and getattr(reader, "_segid", None) == written["segment"]
+        and reader.doc_count_all() == written["documents"]
+    )
 
 
 def is_ready(directory: Path) -> bool:
@@ -524,7 +669,8 @@ class SearchIndex:
         self._cache: OrderedDict[tuple, Results] = OrderedDict()
         self._filters: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._bulk = _BulkScorer(self._searcher, self._allowed, _TermScores(self.directory))
+        precomputed = _TermScores(self.directory, self._searcher.reader())
+        self._bulk = _BulkScorer(self._searcher, self._allowed, precomputed)
 
     def close(self) -> None:
         self._searcher.close()
@@ -566,7 +712,7 @@ class SearchIndex:
         found = None
         if sort == "date":
             found = self._newest(whoosh_query, offset, wanted)
-        elif upper > BULK_FROM:
+        elif upper > BULK_FROM or _has_positions(whoosh_query):
             found = self._bulk.ranked(whoosh_query, offset, wanted)
         if found is None:
             found = self._ranked(whoosh_query, offset, wanted, exact=upper <= EXACT_COUNT)
@@ -587,7 +733,7 @@ class SearchIndex:
         # seems too low) loses true top hits of AndMaybe queries in 2.7.4; block
         # skipping does not (tests/cms/search/test_engine.py).
         ranked = collectors.TopCollector(wanted, usequality=not exact, replace=0)
-        collector = _TimeLimit(ranked, TIME_LIMIT, use_alarm=False)
+        collector = _TimeLimit(ranked, TIME_LIMIT)
         timed_out = False
         try:
             self._searcher.search_with_collector(whoosh_query, collector)
@@ -705,6 +851,23 @@ class SearchIndex:
     def suggestions(self) -> dict[str, list[str]]:
         return self.extra.get("suggestions", {})
 
+    @functools.cached_property
+    def suggestion_keys(self) -> dict[int, list[str]]:
+        """The suggestions' pinyin keys by length, for answers.closest."""
+        found: dict[int, list[str]] = {}
+        for key in self.suggestions():
+            found.setdefault(len(key), []).append(key)
+        return found
+
+
+def _has_positions(q) -> bool:
+    """Whether a query has a phrase of pinyin or initials, checked by position: whoosh's
+    phrase matcher costs more than the bulk scorer's check even for a few matches."""
+    if isinstance(q, query.Phrase):
+        return True
+    children = [q.child] if isinstance(q, _Within) else q.children()
+    return any(_has_positions(child) for child in children)
+
 
 class _Unsupported(Exception):
     """A query the bulk scorer does not know: whoosh's matchers answer it."""
@@ -752,9 +915,8 @@ class _BulkScorer:
         if exact is None:
             order = _top(scores, wanted)
         else:
-            order = sorted(scores.items(), key=_best_first)
             try:
-                order, total, estimated = _checked(order, exact, wanted)
+                order, total, estimated = _checked(scores, exact, wanted)
             except _TimedOut as stopped:
                 order, total, estimated, timed_out = stopped.hits, stopped.total, True, True
         stored = self._searcher.stored_fields
@@ -776,6 +938,12 @@ class _BulkScorer:
         leave out others, and does where that saves reading postings."""
         if isinstance(q, query.Term):
             return self._term(q.fieldname, q.text, q.boost, within), None
+        if isinstance(q, _Phrase):
+            contains = _phrase_check(self._reader, q.fieldname, q.pattern)
+            if contains is None:
+                return self._evaluate(q.positional(), within)
+            scores = self._evaluate(q.child, within)[0]
+            return scores, lambda d: scores[d] if d in scores and contains(d) else None
         if isinstance(q, query.Phrase):
             pairs = query.And([query.Term(q.fieldname, w) for w in q.words])
             scores = _boosted(self._evaluate(pairs, within)[0], q.boost)
@@ -791,8 +959,11 @@ class _BulkScorer:
             optional, exact_optional = self._evaluate(q.b, scores.keys())
             if exact_optional is not None:
                 raise _Unsupported  # an optional phrase: never made by _query
-            get = optional.get
-            scores = {d: s + get(d) if d in optional else s for d, s in scores.items()}
+            if optional:
+                scores = dict(scores)
+                for d, s in optional.items():
+                    if d in scores:
+                        scores[d] = scores[d] + s
             scores = _boosted(scores, q.boost)
             if exact is None:
                 return scores, None
@@ -832,17 +1003,17 @@ class _BulkScorer:
             found = self._terms.get(key)
             if found is not None:
                 self._terms.move_to_end(key)
-        if found is None and within is not None:
+                return found
+        if within is not None:
             field = self._searcher.schema[fieldname]
             frequency = self._reader.doc_frequency(fieldname, field.to_bytes(text))
             if len(within) * RESTRICT_RATIO < frequency:
                 return self._score_term_at(fieldname, text, boost, sorted(within))
-        if found is None:
-            found = self._score_term(fieldname, text, boost)
-            with self._lock:
-                self._terms[key] = found
-                if len(self._terms) > TERMS_CACHED:
-                    self._terms.popitem(last=False)
+        found = self._score_term(fieldname, text, boost)
+        with self._lock:
+            self._terms[key] = found
+            if len(self._terms) > TERMS_CACHED:
+                self._terms.popitem(last=False)
         return found
 
     def _score_term(self, fieldname: str, text, boost: float) -> dict[int, float]:
@@ -858,45 +1029,34 @@ class _BulkScorer:
         if (fieldname, btext) not in self._reader:
             return {}
         ids, weights = _postings(self._reader.postings(fieldname, btext))
-        scorer = self._weighting.scorer(self._searcher, fieldname, btext)
-        if not field.scorable:  # whoosh's WeightScorer: the posting's weight
-            if boost == 1.0:
-                return dict(zip(ids, weights, strict=True))
-            return {d: w * boost for d, w in zip(ids, weights, strict=True)}
-        idf, k1 = scorer.idf, scorer.K1
-        norms = self._field_norms(fieldname, scorer)
-        top = k1 + 1
-        pairs = zip(ids, weights, strict=True)
-        if boost == 1.0:
-            return {d: idf * ((w * top) / (w + norms[d])) for d, w in pairs}
-        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in pairs}
+        return self._scored(fieldname, btext, boost, zip(ids, weights, strict=True))
 
     def _score_term_at(self, fieldname: str, text, boost: float, docnums) -> dict[int, float]:
-        """_score_term for the documents `docnums` (sorted) only: whoosh's matcher skips
-        to each, past whole blocks without decoding them."""
+        """_score_term for the documents `docnums` (sorted) only: looked up in the
+        precomputed scores, or read from the blocks of postings that hold them."""
+        if self._precomputed is not None and isinstance(text, str):
+            found = self._precomputed.get_at(fieldname, text, docnums)
+            if found is not None:
+                return _boosted(found, boost)
         field = self._searcher.schema[fieldname]
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:
             return {}
-        matcher = self._reader.postings(fieldname, btext)
-        found: dict[int, float] = {}
-        for d in docnums:
-            if not matcher.is_active():
-                break
-            if matcher.id() < d:
-                matcher.skip_to(d)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == d:
-                found[d] = matcher.weight()
-        if not field.scorable:
-            return _boosted(found, boost)
+        found = _postings_at(self._reader.postings(fieldname, btext), docnums)
+        return self._scored(fieldname, btext, boost, found.items())
+
+    def _scored(self, fieldname: str, btext: bytes, boost: float, postings) -> dict[int, float]:
+        """{docnum: score} of (docnum, weight) postings of a term."""
+        if not self._searcher.schema[fieldname].scorable:  # whoosh's WeightScorer
+            if boost == 1.0:
+                return dict(postings)
+            return {d: w * boost for d, w in postings}
         scorer = self._weighting.scorer(self._searcher, fieldname, btext)
         idf, top = scorer.idf, scorer.K1 + 1
         norms = self._field_norms(fieldname, scorer)
         if boost == 1.0:
-            return {d: idf * ((w * top) / (w + norms[d])) for d, w in found.items()}
-        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in found.items()}
+            return {d: idf * ((w * top) / (w + norms[d])) for d, w in postings}
+        return {d: idf * ((w * top) / (w + norms[d])) * boost for d, w in postings}
 
     def _field_norms(self, fieldname: str, scorer) -> list[float]:
         """K1 * ((1 - B) + B * fl / avgfl) of every document, fl as whoosh stores it."""
@@ -909,7 +1069,7 @@ class _BulkScorer:
             if stored is not None:  # one norm per possible stored byte, then a lookup
                 by_byte = [k1 * ((1 - b) + b * (byte_to_length(i) if i else 1) / average)
                            for i in range(256)]  # fmt: skip
-                found = [by_byte[i] for i in stored[:count]]
+                found = list(map(by_byte.__getitem__, stored[:count]))
                 found += [by_byte[0]] * (count - len(found))
             else:
                 length = self._searcher.doc_field_length
@@ -924,13 +1084,17 @@ class _BulkScorer:
 def _combine(parts: list[dict[int, float]], intersect: bool) -> dict[int, float]:
     """And: the documents in every part, their scores summed; Or: in any part, summed
     over the parts they are in."""
+    scores = parts[0]
     if intersect:
-        scores = parts[0]
         for other in parts[1:]:
-            scores = {d: s + other[d] for d, s in scores.items() if d in other}
+            # Over the smaller of the two, adding in the same order either way.
+            if len(other) < len(scores):
+                scores = {d: scores[d] + s for d, s in other.items() if d in scores}
+            else:
+                scores = {d: s + other[d] for d, s in scores.items() if d in other}
         return scores
-    scores: dict[int, float] = {}
-    for other in parts:
+    scores = dict(scores)
+    for other in parts[1:]:
         for d, s in other.items():
             scores[d] = scores[d] + s if d in scores else s
     return scores
@@ -960,14 +1124,15 @@ def _exact_combined(parts, intersect: bool, boost: float):
     return exact
 
 
-def _checked(order, exact, wanted: int):
-    """(hits, total, estimated) of candidates in `order` (best upper bound first) by
-    their exact scores: candidates are checked until none left could beat the last
-    hit, and counted all up to PHRASES_COUNTED, on a sample spread over them beyond."""
+def _checked(scores: dict[int, float], exact, wanted: int):
+    """(hits, total, estimated) of candidates `scores` (upper bounds) by their exact
+    scores: candidates are checked best bound first until none left could beat the
+    last hit, and counted all up to PHRASES_COUNTED, on a sample spread over them
+    beyond."""
     deadline = time.monotonic() + TIME_LIMIT
     known: dict[int, float | None] = {}
     hits: list[tuple[int, float]] = []
-    for checked, (d, upper) in enumerate(order, 1):
+    for checked, (d, upper) in enumerate(_best_first_order(scores), 1):
         if len(hits) >= wanted and upper < hits[-1][1]:
             break
         score = known[d] = exact(d)
@@ -976,49 +1141,86 @@ def _checked(order, exact, wanted: int):
             del hits[wanted:]
         if checked % 64 == 0 and time.monotonic() > deadline:
             raise _TimedOut(hits, len(hits))
-    if len(order) <= PHRASES_COUNTED:
-        found = sum(1 for d, _ in order if (known[d] if d in known else exact(d)) is not None)
+    if len(scores) <= PHRASES_COUNTED:
+        found = sum(1 for d in scores if (known[d] if d in known else exact(d)) is not None)
         return hits, found, False
-    step = len(order) / PHRASES_COUNTED
-    sample = sorted(order[int(i * step)][0] for i in range(PHRASES_COUNTED))
+    candidates = list(scores)
+    step = len(candidates) / PHRASES_COUNTED
+    sample = [candidates[int(i * step)] for i in range(PHRASES_COUNTED)]
     found = sum(1 for d in sample if (known[d] if d in known else exact(d)) is not None)
-    return hits, max(len(hits), round(found * len(order) / PHRASES_COUNTED)), True
+    return hits, max(len(hits), round(found * len(candidates) / PHRASES_COUNTED)), True
+
+
+def _best_first_order(scores: dict[int, float]):
+    """(docnum, score) of `scores` in _best_first order, sorting a growing share of
+    them at a time: most checks stop after the first few."""
+    taken, size = 0, 64
+    while taken < len(scores):
+        batch = _top(scores, min(size, len(scores)))
+        yield from batch[taken:]
+        taken = len(batch)
+        size *= 8
 
 
 class _PhraseChecker:
-    """Whether documents contain a phrase, by the positions of its pairs."""
+    """Whether documents contain a phrase, by the positions of its pairs (pinyin and
+    initials, the fields that keep positions). Each pair's postings are decoded once,
+    whole, a block at a time: documents are asked about best score first, in no order
+    a matcher could follow."""
 
     def __init__(self, reader, fieldname: str, words: list[str]):
         self._reader = reader
         self._fieldname = fieldname
         self._words = words
-        self._matchers: dict[str, object] = {}
+        self._values: dict[str, dict[int, bytes]] = {}
+        self._decode = reader.schema[fieldname].format.decode_positions
 
     def contains(self, docnum: int) -> bool:
-        return self._phrase(docnum, self._fieldname, self._words)
-
-    def _phrase(self, docnum: int, fieldname: str, words: list[str]) -> bool:
         starts = None
-        for offset, word in enumerate(words):
-            matcher = self._matcher(fieldname, word, docnum)
-            if not matcher.is_active() or matcher.id() != docnum:
+        for offset, word in enumerate(self._words):
+            value = self._postings(word).get(docnum)
+            if value is None:
                 return False
-            at = {position - offset for position in matcher.value_as("positions")}
+            at = {position - offset for position in self._decode(value)}
             starts = at if starts is None else starts & at
             if not starts:
                 return False
         return True
 
-    def _matcher(self, fieldname: str, word: str, docnum: int):
-        """The term's postings at `docnum` (or after it): the same matcher moved on
-        while documents come in order, a new one when they go back."""
-        key = word
-        matcher = self._matchers.get(key)
-        if matcher is None or not matcher.is_active() or matcher.id() > docnum:
-            matcher = self._matchers[key] = self._reader.postings(fieldname, word.encode("utf-8"))
-        if matcher.is_active() and matcher.id() < docnum:
-            matcher.skip_to(docnum)
-        return matcher
+    def _postings(self, word: str) -> dict[int, bytes]:
+        found = self._values.get(word)
+        if found is None:
+            btext = word.encode("utf-8")
+            found = {}
+            if (self._fieldname, btext) in self._reader:
+                found = _posting_values(self._reader.postings(self._fieldname, btext))
+            self._values[word] = found
+        return found
+
+
+def _posting_values(matcher) -> dict[int, bytes]:
+    """{docnum: encoded value} of a term's postings, a block at a time (whoosh 2.7.4's
+    W3LeafMatcher, values of a variable size such as positions) or a posting at a
+    time (any other matcher)."""
+    found: dict[int, bytes] = {}
+    if (
+        isinstance(matcher, W3LeafMatcher)
+        and not matcher._byteids
+        and matcher._fixedsize
+        in (
+            None,
+            -1,
+        )
+    ):
+        while not matcher._atend:
+            matcher._read_data()
+            found.update(zip(itertools.accumulate(matcher._data[0]), matcher._data[2], strict=True))
+            matcher._next_block()
+        return found
+    while matcher.is_active():
+        found[matcher.id()] = matcher.value()
+        matcher.next()
+    return found
 
 
 def _length_bytes(reader, fieldname: str) -> bytes | None:
@@ -1059,6 +1261,46 @@ def _postings(matcher) -> tuple[list[int], list[float]]:
         weights.append(matcher.weight())
         matcher.next()
     return ids, weights
+
+
+def _postings_at(matcher, docnums: list[int]) -> dict[int, float]:
+    """{docnum: weight} of a term's postings at the documents `docnums` (sorted): with
+    whoosh 2.7.4's W3LeafMatcher, blocks holding none of them are passed over by their
+    last document number, unread, and the others decoded in C; any other matcher skips
+    to each document."""
+    found: dict[int, float] = {}
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        for d in docnums:
+            if not matcher.is_active():
+                break
+            if matcher.id() < d:
+                matcher.skip_to(d)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == d:
+                found[d] = matcher.weight()
+        return found
+    at, count = 0, len(docnums)
+    while not matcher._atend and at < count:
+        last = matcher._maxid
+        if docnums[at] <= last:
+            end = bisect.bisect_right(docnums, last, at)
+            matcher._read_data()
+            deltas, weights = matcher._data[0], matcher._data[1]
+            places = dict(zip(itertools.accumulate(deltas), range(len(deltas)), strict=True))
+            for d in docnums[at:end]:
+                i = places.get(d)
+                if i is None:
+                    continue
+                if weights is None:
+                    found[d] = 1.0
+                elif isinstance(weights, float):
+                    found[d] = weights
+                else:
+                    found[d] = weights[i]
+            at = end
+        matcher._next_block()
+    return found
 
 
 def _top(scores: dict[int, float], wanted: int) -> list[tuple[int, float]]:
@@ -1163,13 +1405,129 @@ class _WithinMatcher(WrappingMatcher):
         return skipped
 
 
-class _TimeLimit(collectors.TimeLimitCollector):
-    """Whoosh's time limit, checked as each hit is collected."""
+class _Phrase(query.Query):
+    """A quoted phrase in `name` or `text`: the documents with all its pairs, scored as
+    their sum (as whoosh scores a phrase), whose indexed names or text have its units
+    in a row. That is checked on the record's `phrases` column (its names and text as
+    indexed) rather than on positions, which these fields do not keep: decoding
+    positions was most of the cost of a frequent phrase, and writing them a good part
+    of a build. An index from before the column was added is asked with whoosh's
+    Phrase over its positions."""
 
-    def collect(self, sub_docnum):
-        if self.timedout:
-            raise TimeLimit
-        return self.child.collect(sub_docnum)
+    def __init__(self, fieldname: str, words: list[str], boost: float = 1.0):
+        self.fieldname = fieldname
+        self.words = list(words)
+        self.boost = boost
+        self.child = query.And([query.Term(fieldname, word) for word in self.words], boost=boost)
+        self.pattern = chinese.phrase_pattern(self.words)
+
+    def __repr__(self):
+        return f"_Phrase({self.fieldname!r}, {self.words!r}, boost={self.boost!r})"
+
+    def estimate_size(self, reader):
+        return self.child.estimate_size(reader)
+
+    def positional(self):
+        """whoosh's Phrase of the same pairs, for an index with positions."""
+        return query.Phrase(self.fieldname, self.words, boost=self.boost)
+
+    def matcher(self, searcher, context=None):
+        contains = _phrase_check(searcher.reader(), self.fieldname, self.pattern)
+        if contains is None:
+            return self.positional().matcher(searcher, context)
+        return _PhraseMatcher(self.child.matcher(searcher, context), contains)
+
+
+_PHRASE_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> column
+
+
+def _phrase_check(reader, fieldname: str, pattern):
+    """contains(docnum): whether a document's names (`fieldname` "name") or text has
+    the phrase `pattern` matches; None for an index without the phrases column."""
+    if "phrases" not in reader.schema:
+        return None
+    if not reader.has_column("phrases"):  # an index without documents
+        return lambda docnum: False
+    column = _PHRASE_COLUMNS.get(reader)
+    if column is None:
+        column = _PHRASE_COLUMNS[reader] = reader.column_reader("phrases", translate=False)
+    search = pattern.search
+    separator = PHRASES_SEPARATOR.encode()
+    if fieldname == "name":
+
+        def contains(docnum: int) -> bool:
+            value = column[docnum]
+            return search(value, 0, value.find(separator)) is not None
+
+    else:
+
+        def contains(docnum: int) -> bool:
+            value = column[docnum]
+            return search(value, value.find(separator) + 1) is not None
+
+    return contains
+
+
+class _PhraseMatcher(WrappingMatcher):
+    """The child's documents that `contains` accepts."""
+
+    def __init__(self, child, contains):
+        super().__init__(child)
+        self._contains = contains
+        self._settle()
+
+    def _settle(self):
+        child, contains = self.child, self._contains
+        while child.is_active() and not contains(child.id()):
+            child.next()
+
+    def _replacement(self, child):
+        return _PhraseMatcher(child, self._contains)
+
+    def copy(self):
+        return _PhraseMatcher(self.child.copy(), self._contains)
+
+    def all_ids(self):
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+    def next(self):
+        moved = self.child.next()
+        self._settle()
+        return moved
+
+    def skip_to(self, id):
+        moved = self.child.skip_to(id)
+        self._settle()
+        return moved
+
+    def skip_to_quality(self, minquality):
+        skipped = self.child.skip_to_quality(minquality)
+        self._settle()
+        return skipped
+
+
+class _TimeLimit(collectors.WrappingCollector):
+    """Whoosh's time limit as a deadline looked at as hits are collected, rather than
+    whoosh's timer thread per search: starting a thread costs more than most searches
+    (and under load, a wait for the scheduler)."""
+
+    def __init__(self, child, timelimit: float):
+        super().__init__(child)
+        self.timelimit = timelimit
+        self.deadline = 0.0
+
+    def prepare(self, top_searcher, q, context):
+        self.child.prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.timelimit
+
+    def collect_matches(self):
+        child, deadline = self.child, self.deadline
+        for count, sub_docnum in enumerate(child.matches(), 1):
+            child.collect(sub_docnum)
+            if count % 32 == 0 and time.monotonic() > deadline:
+                raise TimeLimit
 
 
 def _query(parsed: Query, homophones: bool = False, within=None):
@@ -1223,7 +1581,7 @@ def _runs(field_name: str, runs: list[list[str]], singles: bool, phrase: bool):
                 return None  # one character: names and titles only
             clauses.append(query.Term(field_name, run[0]))
         elif phrase:
-            clauses.append(query.Phrase(field_name, run))
+            clauses.append(_Phrase(field_name, run))
         else:
             clauses.extend(query.Term(field_name, pair) for pair in dict.fromkeys(run))
     return clauses[0] if len(clauses) == 1 else query.And(clauses)

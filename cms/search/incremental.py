@@ -64,6 +64,8 @@ def update(
         # Whoosh's merges append one segment's documents after another's, which would
         # break each segment's newest-first order (engine._newest_of_segments): the
         # small segments' documents are written again instead, in their order.
+        if not _same_fields(store.schema, engine.SCHEMA):
+            raise IndexNeedsRebuild("搜索索引的格式已更新，需要完整重建")
         if len(store._segments()) >= MAX_SEGMENTS:
             if record_of is None:
                 raise IndexNeedsRebuild("搜索索引的增量段过多，需要完整重建")
@@ -119,6 +121,17 @@ def _without_emptied_segments(writer, segments):
     are left out of the new table of contents (whoosh then unlinks their files here;
     the previous index keeps its own links to them)."""
     return [segment for segment in segments if segment.doc_count() > 0]
+
+
+def _same_fields(schema, current) -> bool:
+    """Whether an index's schema has the fields the current one has, in the same formats
+    (an index from before a change of format is rebuilt, not extended)."""
+    names = set(current.names())
+    return set(schema.names()) == names and all(
+        type(schema[name].format) is type(current[name].format)
+        and type(schema[name].column_type) is type(current[name].column_type)
+        for name in names
+    )
 
 
 def stored_documents(directory: Path) -> dict[str, dict]:

@@ -19,16 +19,23 @@ LENGTH = 120  # characters of a snippet
 
 
 def _normalised_chars(text: str) -> str:
-    """The text normalised one character at a time, so offsets stay those of `text`."""
-    out = []
-    for char in text:
-        normal = unicodedata.normalize("NFKC", char).lower()
-        if len(normal) != 1:
-            normal = char.lower()[:1] or " "
-        out.append(normal)
-    view = "".join(out)
+    """The text normalised one character at a time, so offsets stay those of `text`
+    (each character mapped through a table of those seen so far, in C)."""
+    if not _SEEN.issuperset(text):
+        for char in set(text) - _SEEN:
+            normal = unicodedata.normalize("NFKC", char).lower()
+            if len(normal) != 1:
+                normal = char.lower()[:1] or " "
+            if normal != char:
+                _CHANGED[ord(char)] = normal
+            _SEEN.add(char)
+    view = text.translate(_CHANGED)
     simplified = chinese.normalise(view) if view.isascii() is False else view
     return simplified if len(simplified) == len(view) else view
+
+
+_SEEN: set[str] = set()  # characters whose normalised form is known
+_CHANGED: dict[int, str] = {}  # code point -> its normalised character, where different
 
 
 def spans(text: str, needles: list[str]) -> list[tuple[int, int]]:

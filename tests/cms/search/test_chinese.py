@@ -145,3 +145,99 @@ def test_gram_lists_are_grams_as_two_lists():
             assert sorted(zip(terms, positions, strict=True)) == sorted(
                 chinese.grams(text, singles)
             ), (text, singles)
+
+
+def _random_texts(count: int, seed: int):
+    import random
+
+    pieces = [*"质量管理体系許繼电源行重银ab9_é٣ ,。（）\n-", "2023", "abc", "ＡＢ１", "有限公司"]
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield chinese.normalise("".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))))
+
+
+def _has_phrase(text: str, pairs: list[str]) -> bool:
+    """Whether the pairs stand at consecutive positions of text's pairs (what a
+    phrase query over positions matched)."""
+    at: dict[str, set[int]] = {}
+    for term, position in chinese.grams(text, singles=False):
+        at.setdefault(term, set()).add(position)
+    starts = at.get(pairs[0], set())
+    for offset, pair in enumerate(pairs[1:], 1):
+        starts = {start for start in starts if start + offset in at.get(pair, set())}
+    return bool(starts)
+
+
+def test_a_phrase_pattern_matches_where_its_pairs_stand_in_a_row():
+    """Quoted phrases are checked on the indexed text with phrase_pattern instead of
+    positions: the same answer, for phrases taken from texts and from elsewhere."""
+    import random
+
+    rng = random.Random(2)
+    texts = list(_random_texts(1500, 3))
+    checked = found = 0
+    for text in texts:
+        for source in (text, rng.choice(texts)):
+            runs = [run for run in chinese.phrase_terms(source) if len(run) >= 2]
+            if not runs:
+                continue
+            run = rng.choice(runs)
+            start = rng.randrange(len(run) - 1)
+            pairs = run[start : rng.randint(start + 2, len(run))]
+            matched = chinese.phrase_pattern(pairs).search(text.encode()) is not None
+            assert matched == _has_phrase(text, pairs), (text, pairs)
+            checked += 1
+            found += matched
+    assert checked > 1000 and 0 < found < checked
+
+
+@pytest.mark.parametrize(
+    "pairs, text, matched",
+    [
+        (["许继", "继电"], "许继电源", True),
+        (["许继", "继电"], "许继，电源", False),  # not across punctuation
+        (["2023年", "年度"], "2023年度", True),
+        (["2023年", "年度"], "12023年度", False),  # an ASCII unit is whole
+        (["ab年", "年度"], "xab年度", False),  # xab is one unit, not x and ab
+        (["ab年", "年度"], "x ab年度", True),
+    ],
+)
+def test_phrase_pattern(pairs, text, matched):
+    assert (chinese.phrase_pattern(pairs).search(text.encode()) is not None) is matched
+
+
+def test_words_are_jiebas_words_cut_a_block_at_a_time():
+    jieba = chinese._jieba()
+    for text in [
+        *_random_texts(500, 4),
+        "关于公布2023年度运城市市长质量奖获奖名单的公示\n现将名单予以公示。",
+    ]:
+        whole = [word for word in jieba.cut_for_search(text) if chinese._UNIT.match(word)]
+        assert chinese.words(text) == whole, text
+
+
+def test_pinyin_lists_are_pinyin_terms_as_two_lists():
+    from collections import Counter
+
+    for text in _random_texts(1500, 5):
+        for lists, terms in [
+            (chinese.pinyin_lists, chinese.pinyin_terms),
+            (chinese.initial_lists, chinese.initial_terms),
+        ]:
+            found, positions = lists(text)
+            assert Counter(zip(found, positions, strict=True)) == Counter(terms(text)), text
+
+
+@pytest.mark.parametrize(
+    "text, needle, marked",
+    [
+        ("許繼電源（ＡＢＣ）股份", "许继电源", "<mark>許繼電源</mark>（ＡＢＣ）股份"),
+        ("许继电源（ＡＢＣ）股份", "abc", "许继电源（<mark>ＡＢＣ</mark>）股份"),
+        ("ﬁ许继 İstanbul", "许继", "ﬁ<mark>许继</mark> İstanbul"),  # ﬁ, İ: one character each
+    ],
+)
+def test_snippets_find_the_normalised_needle_in_the_text_as_written(text, needle, marked):
+    from cms.search import snippets
+
+    assert snippets.highlight(text, [needle]) == marked
+    assert snippets.highlight(text, [needle]) == marked  # characters now known

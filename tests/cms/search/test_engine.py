@@ -31,6 +31,7 @@ def _contents(directory):
                 info.max_length(),
                 info.max_weight(),
                 postings,
+                _blocks(reader.postings(fieldname, term)),
             )
         documents = list(reader.iter_docs())
         lengths = {
@@ -41,6 +42,24 @@ def _contents(directory):
         dates = list(reader.column_reader("date"))
     store.close()
     return terms, documents, lengths, dates
+
+
+def _blocks(matcher) -> list[tuple]:
+    """What each block of postings says of itself, for skipping: its size, last
+    document, highest weight, shortest and longest field length."""
+    found = []
+    while matcher.is_active():
+        found.append(
+            (
+                matcher._blocklength,
+                matcher.block_max_id(),
+                matcher.block_max_weight(),
+                matcher.block_min_length(),
+                matcher.block_max_length(),
+            )
+        )
+        matcher._next_block()
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +85,7 @@ def test_the_index_is_what_whooshs_own_writer_writes(generated, tmp_path, monkey
     monkeypatch.setattr(engine._Text, "index", engine.TEXT.index)
     engine.build(tmp_path / "whooshs", records, {})
     ours, whooshs = _contents(root / "search"), _contents(tmp_path / "whooshs")
-    assert max(len(postings[-1]) for postings in ours[0].values()) > 2 * 128
+    assert max(len(postings[-2]) for postings in ours[0].values()) > 2 * 128
     assert ours[0] == whooshs[0]
     assert ours[1:] == whooshs[1:]
 
@@ -184,3 +203,106 @@ def test_bulk_scoring_estimates_a_phrase_with_many_candidates(generated, monkeyp
     assert estimated.estimated
     assert 0.8 * counted.total <= estimated.total <= 1.2 * counted.total
     assert [hit.data for hit in estimated.hits] == [hit.data for hit in counted.hits]
+
+
+def test_precomputed_scores_are_left_aside_once_an_index_is_extended(
+    generated, precomputed, tmp_path, monkeypatch
+):
+    """An incremental build adds a segment and deletes documents: the frequent terms'
+    scores computed with the full build no longer hold, and are not used."""
+    import dataclasses
+
+    from cms.search import incremental
+
+    records, _root = generated
+    notice = next(record for record in records if record.kind == "notice")
+    added = dataclasses.replace(notice, key="notice:999999", data={**notice.data, "url": "/new/"})
+    extended = tmp_path / "extended"
+    incremental.update(
+        precomputed, extended, deleted=[records[1].key], added=[added], extra={}, shells={}
+    )
+    monkeypatch.setattr(engine, "EXACT_COUNT", 10**9)
+    monkeypatch.setattr(engine, "BULK_FROM", 10**9)
+    whooshs = engine.SearchIndex(extended).search(
+        parse("公示"), engine.Filters(), TODAY, limit=1000
+    )
+    monkeypatch.setattr(engine, "BULK_FROM", 0)
+    bulk = engine.SearchIndex(extended).search(parse("公示"), engine.Filters(), TODAY, limit=1000)
+    assert "/new/" in [hit.data["url"] for hit in bulk.hits]
+    assert bulk.total == whooshs.total
+    assert [round(hit.score, 6) for hit in bulk.hits] == [
+        round(hit.score, 6) for hit in whooshs.hits
+    ]
+
+
+def test_postings_read_at_some_documents_are_those_of_a_full_read(generated):
+    """The bulk scorer reads a frequent term only at the documents still in play,
+    skipping whole blocks; and decodes a phrase's pairs' postings whole."""
+    import random
+
+    _, root = generated
+    store = engine.index.open_dir(str(root / "search"), indexname=engine.INDEX_NAME)
+    rng = random.Random(3)
+    with store.reader() as reader:
+        count = reader.doc_count_all()
+        for fieldname in ("text", "name", "words", "pinyin", "code"):
+            for _frequency, term in reader.most_frequent_terms(fieldname, 3):
+                everything = dict(
+                    zip(*engine._postings(reader.postings(fieldname, term)), strict=True)
+                )
+                for share in (0.01, 0.2, 1.0):
+                    wanted = sorted(rng.sample(range(count), int(share * count)))
+                    found = engine._postings_at(reader.postings(fieldname, term), wanted)
+                    assert found == {d: w for d, w in everything.items() if d in set(wanted)}
+                if fieldname == "pinyin":
+                    matcher = reader.postings(fieldname, term)
+                    expected = dict(matcher.all_items())
+                    found = engine._posting_values(reader.postings(fieldname, term))
+                    assert found == expected
+        assert max(f for f, _ in reader.most_frequent_terms("text", 1)) > 2 * 128
+    store.close()
+
+
+def test_an_index_of_an_older_format_is_rebuilt_not_extended():
+    from cms.search.incremental import _same_fields
+
+    without_column = engine.SCHEMA.copy()
+    without_column.remove("phrases")
+    with_positions = engine.SCHEMA.copy()
+    with_positions.remove("text")
+    with_positions.add("text", engine._Text(engine._pairs, lists=engine._pair_lists))
+    assert _same_fields(engine.SCHEMA.copy(), engine.SCHEMA)
+    assert not _same_fields(without_column, engine.SCHEMA)
+    assert not _same_fields(with_positions, engine.SCHEMA)
+
+
+@pytest.mark.parametrize("bulk_from", [0, 10**9])
+def test_an_index_from_before_the_phrases_column_finds_phrases_by_position(
+    generated, tmp_path, monkeypatch, bulk_from
+):
+    """The live index of a build made before the column keeps answering quoted phrases
+    (by its positions) until the next build replaces it."""
+    from cms.search.documents import Record
+
+    records, root = generated
+    older = engine.SCHEMA.copy()
+    older.remove("phrases")
+    for name, function, lists, boost in [
+        ("name", engine._grams_and_singles, engine._gram_lists_and_singles, 3.0),
+        ("text", engine._pairs, engine._pair_lists, 1.0),
+    ]:
+        older.remove(name)
+        older.add(name, engine._Text(function, field_boost=boost, lists=lists))
+    fields = Record.fields
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "SCHEMA", older)
+        patch.setattr(
+            Record, "fields", lambda self: {k: v for k, v in fields(self).items() if k != "phrases"}
+        )
+        engine.build(tmp_path / "older", records, {})
+    monkeypatch.setattr(engine, "BULK_FROM", bulk_from)
+    for q in ['"质量管理体系"', '"获奖建议名单"', '"精密机械" 公示']:
+        found = engine.SearchIndex(tmp_path / "older").search(parse(q), engine.Filters(), TODAY)
+        wanted = engine.SearchIndex(root / "search").search(parse(q), engine.Filters(), TODAY)
+        assert found.total == wanted.total > 0, q
+        assert [hit.data for hit in found.hits] == [hit.data for hit in wanted.hits], q

@@ -195,3 +195,15 @@ def test_a_total_is_exact_or_says_it_is_an_estimate(search_fixture, search_index
     page = render.search_page(render.FALLBACK_SHELL, estimated, request, [])
     assert f"找到约{estimated['total']:,}条结果" in page
     assert answers.count(3700, True) == "约3,700" and answers.count(37, False) == "37"
+
+
+@pytest.mark.parametrize("word", ["xujidianyaun", "haier", "hairen", "yuncheng", "x", "", "zzzz"])
+def test_closest_is_difflibs_closest_match(word):
+    import difflib
+
+    keys = ["xujidianyuan", "haier", "yuncheng", "yunchen", "hai", "chongqing", "zz"]
+    by_length: dict[int, list[str]] = {}
+    for key in keys:
+        by_length.setdefault(len(key), []).append(key)
+    expected = difflib.get_close_matches(word, keys, n=1, cutoff=0.75)
+    assert answers.closest(word, by_length, 0.75) == (expected[0] if expected else None)
