@@ -75,7 +75,7 @@ GONGSHI_PAGE_SIZE = int(os.environ.get("GONGSHI_PAGE_SIZE") or 50)
 GONGSHI_FEED_BASE_URL = os.environ.get("GONGSHI_FEED_BASE_URL") or "http://127.0.0.1:8001"
 # Entries in each feed; older entries stay in its archive documents (RFC 5005), which
 # are counted in chunks of this size from the oldest entry: changing it renumbers them.
-GONGSHI_FEED_SIZE = 50
+GONGSHI_FEED_SIZE = int(os.environ.get("GONGSHI_FEED_SIZE") or 50)
 
 # Where the build writes the search index and the search pages' shells: beside the
 # output, never inside it (cms/publishing/atomic.py sets it for every build; unset, no

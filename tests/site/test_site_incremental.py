@@ -182,24 +182,26 @@ STEPS = [
 
 
 @pytest.fixture
-def page_size(request, monkeypatch):
-    """GONGSHI_PAGE_SIZE for both kinds of build: a test parametrizes it (indirect) to
-    page the fixture's few listed documents."""
+def chunk_size(request, monkeypatch):
+    """GONGSHI_PAGE_SIZE and GONGSHI_FEED_SIZE for both kinds of build: a test
+    parametrizes it (indirect) to give the fixture's few documents archive pages and
+    feed archives."""
     size = getattr(request, "param", None)
     if size is not None:
         monkeypatch.setenv("GONGSHI_PAGE_SIZE", str(size))
+        monkeypatch.setenv("GONGSHI_FEED_SIZE", str(size))
     return size
 
 
 @pytest.fixture
-def first_build(tmp_path, page_size):
+def first_build(tmp_path, chunk_size):
     build = tmp_path / "builds" / "0"
     shutil.copytree(FIXTURE_CONTENT, build / "content")
     full_build(build / "content", build)
     return build
 
 
-@pytest.mark.parametrize("page_size", [None, 2], indirect=True, ids=["one page", "paged"])
+@pytest.mark.parametrize("chunk_size", [None, 2], indirect=True, ids=["unpaged", "archived"])
 def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
     from gongshi_site.incremental import link_tree
 

@@ -28,6 +28,7 @@ the home page changed, a new build date, other settings) raises NeedsFullBuild.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import os
@@ -321,7 +322,10 @@ class SiteState:
         self.referrers: dict[tuple, set[tuple]] = {}  # item key -> keys referring to it
         self.entries: dict[tuple, list] = {}  # document key -> its FeedEntry list
         self.ready: dict[str, object] = {}  # entry id -> ReadyEntry
+        # Each feed's entries, oldest first, with their order keys (for bisect).
+        self.feed_entries: dict[tuple, tuple[list, list]] = {}
         self.feed_plans: dict[str, tuple] = {}  # feed document URL -> what decides it
+        self.feed_urls: dict[tuple, set[str]] = {}  # feed key -> its documents' URLs
         self.records: dict[str, tuple] = {}  # search key -> (Record, digest of its fields)
         self.words: dict[str, tuple] = {}  # search key -> (names, its suggestion words)
         self.digests: dict[str, bytes] = {}  # other output files -> digest of their bytes
@@ -352,7 +356,11 @@ class SiteState:
             [e for entries in state.entries.values() for e in entries], state.config.feed_base_url
         ):
             state.ready[ready.entry.id] = ready
-        state.feed_plans = {url: plan[:-1] for url, plan in state._feed_plans().items()}
+        state.feed_entries = {feed.key: ([], []) for feed in generator.feeds.all}
+        for ready in reversed(list(state.ready.values())):  # prepare() gives newest first
+            state._file_entry(ready, set())
+        for feed in generator.feeds.all:
+            state._plan_feed(feed)
         for name, data in state._other_files(generator.pages).items():
             state.digests[name] = _digest(data)
         state.attachments = state._attachment_files()
@@ -473,7 +481,7 @@ class SiteState:
             self._remember_values(items, self.page_reads[page.save_as])
         clock.lap("render")
         documents = self._rescan_documents(changed_items)
-        report.feed_documents = self._write_feeds(documents, output)
+        report.feed_documents = self._write_feeds(documents, output, items)
         clock.lap("feeds")
         for name, data in self._other_files(generator.pages).items():
             digest = _digest(data)
@@ -604,10 +612,11 @@ class SiteState:
         near.discard(("site",))
         return near
 
-    def _write_feeds(self, near: set[tuple], output: Path) -> int:
-        site = self.generator.site
-        items = model_items(site)
-        changed_ids = set()
+    def _write_feeds(self, near: set[tuple], output: Path, items: dict) -> int:
+        """Make the feed entries of the documents `near` a change again, and write the
+        documents of the feeds whose entries changed."""
+        catalogue = self.generator.feeds
+        changed_ids, touched = set(), set()
         for key in near:
             if key[0] not in ("call", "notice", "decision", "revocation"):
                 continue
@@ -620,72 +629,85 @@ class SiteState:
             old_by_id = {entry.id: entry for entry in old_entries}
             new_by_id = {entry.id: entry for entry in new_entries}
             for entry_id in old_by_id.keys() - new_by_id.keys():
-                self.ready.pop(entry_id, None)
+                if entry_id in self.ready:
+                    self._file_entry(self.ready.pop(entry_id), touched, remove=True)
                 changed_ids.add(entry_id)
             fresh = [e for i, e in new_by_id.items() if old_by_id.get(i) != e]
             for ready in prepare(fresh, self.config.feed_base_url):
+                if ready.entry.id in self.ready:
+                    self._file_entry(self.ready[ready.entry.id], touched, remove=True)
                 self.ready[ready.entry.id] = ready
+                self._file_entry(ready, touched)
                 changed_ids.add(ready.entry.id)
-        plans = self._feed_plans()
         written = 0
-        for url, plan in plans.items():
-            old_plan = self.feed_plans.get(url)
-            if old_plan == plan[:-1] and not (changed_ids & set(plan[-2])):
-                continue
-            feed, format, entries, number, count = plan[-1]
-            data = feed_document(
-                feed,
-                entries,
-                format,
-                self.config.feed_base_url,
-                number,
-                count,
-                self._empty_updated(),
-            )
-            replace_file(Path(sanitised_join(str(output), url.lstrip("/"))), data)
-            written += 1
-        for url in self.feed_plans.keys() - plans.keys():
-            remove_file(Path(sanitised_join(str(output), url.lstrip("/"))), output)
-        self.feed_plans = {url: plan[:-1] for url, plan in plans.items()}
+        for key in sorted(touched, key=str):
+            for url, plan in self._plan_feed(catalogue.get(*key), output).items():
+                if plan[0] != plan[1][:-1] or changed_ids & set(plan[1][-2]):
+                    feed, format, entries, number, count = plan[1][-1]
+                    data = feed_document(
+                        feed,
+                        entries,
+                        format,
+                        self.config.feed_base_url,
+                        number,
+                        count,
+                        self._empty_updated(),
+                    )
+                    replace_file(Path(sanitised_join(str(output), url.lstrip("/"))), data)
+                    written += 1
         return written
 
     def _empty_updated(self) -> datetime:
         """As feeds.feed_files dates a feed with no entry: the build date."""
         return datetime.combine(self.config.build_date, datetime.min.time(), CHINA)
 
-    def _feed_plans(self) -> dict[str, tuple]:
-        """{URL: (feed key, format, number, count, entry ids, (feed, ...))} of every feed
-        document, from the prepared entries, newest first as feeds.prepare orders them."""
-        catalogue = self.generator.feeds
-        ready = sorted(self.ready.values(), key=lambda r: r.entry.order_key, reverse=True)
-        selected = {feed.key: [] for feed in catalogue.all}
-        for item in ready:
-            entry = item.entry
-            for key in (
-                (None, "all"),
-                (None, entry.kind),
-                (entry.programme, "all"),
-                (entry.programme, entry.kind),
-            ):
-                if key in selected:
-                    selected[key].append(item)
+    def _file_entry(self, ready, touched: set, remove: bool = False) -> None:
+        """Add a prepared entry to (or remove it from) the feeds it belongs to, as
+        feeds.feed_plan sorts entries into feeds; note those feeds in `touched`."""
+        entry = ready.entry
+        for key in (
+            (None, "all"),
+            (None, entry.kind),
+            (entry.programme, "all"),
+            (entry.programme, entry.kind),
+        ):
+            selected = self.feed_entries.get(key)
+            if selected is None:
+                continue
+            order_keys, entries = selected
+            position = bisect.bisect_left(order_keys, entry.order_key)
+            if remove:
+                if position < len(entries) and entries[position].entry.id == entry.id:
+                    del order_keys[position], entries[position]
+            else:
+                order_keys.insert(position, entry.order_key)
+                entries.insert(position, ready)
+            touched.add(key)
+
+    def _plan_feed(self, feed, output: Path | None = None) -> dict[str, tuple]:
+        """Plan a feed's documents from its entries: {URL: (what decided the document
+        before, (what decides it now..., (feed, format, entries, number, count)))}, and
+        remember the plan; the documents the feed no longer has are removed from
+        `output`. What decides a document: its entries, and for an archive whether a
+        newer archive follows (feeds._document links it), not how many there are."""
+        _order_keys, oldest_first = self.feed_entries[feed.key]
+        items = oldest_first[::-1]
+        if items and not feed.selects(items[0].entry):
+            raise NeedsFullBuild(f"订阅源 {feed.key} 的选择规则与增量构建不一致")
         plans = {}
-        for feed in catalogue.all:
-            items = selected[feed.key]
-            if not all(feed.selects(item.entry) for item in items[:1]):
-                raise NeedsFullBuild(f"订阅源 {feed.key} 的选择规则与增量构建不一致")
-            for url, format, entries, number, count in feed_document_plan(
-                feed, items, self.config.feed_size
-            ):
-                ids = tuple(item.entry.id for item in entries)
-                plans[url] = (
-                    feed.key,
-                    format,
-                    number,
-                    count,
-                    ids,
-                    (feed, format, entries, number, count),
-                )
+        for url, format, entries, number, count in feed_document_plan(
+            feed, items, self.config.feed_size
+        ):
+            links = count if number is None else number < count
+            ids = tuple(item.entry.id for item in entries)
+            decided = (feed.key, format, number, links, ids, (feed, format, entries, number, count))
+            plans[url] = (self.feed_plans.get(url), decided)
+            self.feed_plans[url] = decided[:-1]
+        for url in self.feed_urls.get(feed.key, set()) - plans.keys():
+            del self.feed_plans[url]
+            if output is not None:
+                remove_file(Path(sanitised_join(str(output), url.lstrip("/"))), output)
+        self.feed_urls[feed.key] = set(plans)
         return plans
 
     # -- Other files -------------------------------------------------------------------------
