@@ -154,20 +154,50 @@ class Record:
         return {name: value for name, value in values.items() if value != ""}
 
 
-def suggestions(records: list[Record], words=None) -> dict[str, str]:
+def suggestions(records: list[Record]) -> dict[str, str]:
     """Words of names and titles by their pinyin ("yuncheng": "运城"), for "did you
-    mean" when a query finds nothing: the most frequent word for each reading.
-    `words(record)` may stand in for suggestion_words (an incremental build remembers
-    each record's)."""
-    counts: dict[str, dict[str, int]] = {}
+    mean" when a query finds nothing: the most frequent word for each reading."""
+    counted = SuggestionCounts()
     for record in records:
-        for key, word in (words or suggestion_words)(record):
-            by_word = counts.setdefault(key, {})
-            by_word[word] = by_word.get(word, 0) + 1
-    return {
-        key: max(sorted(by_word), key=lambda word: by_word[word])
-        for key, by_word in sorted(counts.items())
-    }
+        counted.add(record)
+    return counted.suggestions()
+
+
+class SuggestionCounts:
+    """The counts behind suggestions(), kept up to date a record at a time: an
+    incremental build adds and removes the records a publish changed."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, dict[str, int]] = {}  # reading -> {word: records}
+        self._best: dict[str, str] = {}
+        self._words: dict[str, list[tuple[str, str]]] = {}  # record key -> its words
+
+    def add(self, record: Record) -> None:
+        self.remove(record.key)
+        self._words[record.key] = words = suggestion_words(record)
+        self._count(words, 1)
+
+    def remove(self, key: str) -> None:
+        self._count(self._words.pop(key, []), -1)
+
+    def suggestions(self) -> dict[str, str]:
+        return dict(sorted(self._best.items()))
+
+    def _count(self, words: list[tuple[str, str]], step: int) -> None:
+        for key, word in words:
+            by_word = self._counts.setdefault(key, {})
+            count = by_word.get(word, 0) + step
+            if count:
+                by_word[word] = count
+            else:
+                del by_word[word]
+        for key in {key for key, _word in words}:
+            by_word = self._counts[key]
+            if by_word:
+                # The most frequent; of as frequent ones, the first in code point order.
+                self._best[key] = max(sorted(by_word), key=lambda word: by_word[word])
+            else:
+                del self._counts[key], self._best[key]
 
 
 def suggestion_words(record: Record) -> list[tuple[str, str]]:

@@ -327,7 +327,7 @@ class SiteState:
         self.feed_plans: dict[str, tuple] = {}  # feed document URL -> what decides it
         self.feed_urls: dict[tuple, set[str]] = {}  # feed key -> its documents' URLs
         self.records: dict[str, tuple] = {}  # search key -> (Record, digest of its fields)
-        self.words: dict[str, tuple] = {}  # search key -> (names, its suggestion words)
+        self.suggestions = None  # documents.SuggestionCounts of the records, with search
         self.digests: dict[str, bytes] = {}  # other output files -> digest of their bytes
         self.file_memo = Memo()  # their parts, for making them again (memo.py)
         self.attachments: set[str] = set()
@@ -365,20 +365,13 @@ class SiteState:
             state.digests[name] = _digest(data)
         state.attachments = state._attachment_files()
         if state.search is not None:
+            from cms.search.documents import SuggestionCounts
+
+            state.suggestions = SuggestionCounts()
             for record in search_records.all_records(site):
                 state.records[record.key] = (record, _digest(repr(record.fields()).encode()))
-                state._words(record)
+                state.suggestions.add(record)
         return state
-
-    def _words(self, record) -> list:
-        """documents.suggestion_words, remembered per record while its names stay."""
-        from cms.search.documents import suggestion_words
-
-        names = (record.kind, tuple(record.names))
-        known = self.words.get(record.key)
-        if known is None or known[0] != names:
-            known = self.words[record.key] = (names, suggestion_words(record))
-        return known[1]
 
     def _remember_item(self, key: tuple, item) -> None:
         fields = _item_fields(item) if key != ("site",) else ()
@@ -768,7 +761,7 @@ class SiteState:
             if record_key in self.records and record_key not in new_records:
                 deleted.append(record_key)
                 del self.records[record_key]
-                self.words.pop(record_key, None)
+                self.suggestions.remove(record_key)
         for record_key, record in new_records.items():
             digest = _digest(repr(record.fields()).encode())
             previous = self.records.get(record_key)
@@ -778,20 +771,20 @@ class SiteState:
                 deleted.append(record_key)
             added.append(record)
             self.records[record_key] = (record, digest)
-        all_records = [record for record, _digest_ in self.records.values()]
+            self.suggestions.add(record)
         try:
-            self._write_index(search_incremental, target, deleted, added, site, all_records)
+            self._write_index(search_incremental, target, deleted, added, site)
         except search_incremental.IndexNeedsRebuild as reason:
             raise NeedsFullBuild(str(reason)) from reason
         report.search_added, report.search_deleted = len(added), len(deleted)
 
-    def _write_index(self, search_incremental, target, deleted, added, site, all_records):
+    def _write_index(self, search_incremental, target, deleted, added, site):
         search_incremental.update(
             self.search,
             target,
             deleted=deleted,
             added=added,
-            extra=search_records.extra_files(site, all_records, self._words),
+            extra=search_records.extra_files(site, self.suggestions.suggestions()),
             shells=search_records.shells(self.generator.render),
             record_of=lambda key: self.records[key][0] if key in self.records else None,
         )

@@ -34,18 +34,18 @@ def build_index(site: Site, directory: Path, render) -> int:
     """Write the index, its side files and the shells into `directory`; `render(page)`
     renders a Page with the site's templates. Returns the number of records."""
     records = list(all_records(site))
-    count = engine.build(directory, records, extra_files(site, records))
+    count = engine.build(directory, records, extra_files(site, documents.suggestions(records)))
     for file_name, html in shells(render).items():
         (directory / file_name).write_text(html, encoding="utf-8")
     return count
 
 
-def extra_files(site: Site, records: list[Record], words=None) -> dict:
-    """The JSON files beside the index: {file name: value}; `words` as for
-    documents.suggestions."""
+def extra_files(site: Site, suggestions: dict[str, str]) -> dict:
+    """The JSON files beside the index: {file name: value}; `suggestions` as
+    documents.suggestions() makes them of the records."""
     return {
         "coverage.json": coverage(site),
-        "suggestions.json": documents.suggestions(records, words),
+        "suggestions.json": suggestions,
         "programmes.json": [
             {"slug": p.slug, "title": p.title, "levels": sorted({lv.name for lv in p.levels})}
             for p in site.programmes
