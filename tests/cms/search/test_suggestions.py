@@ -1,4 +1,4 @@
-""" "Did you mean" words (documents.suggestions) and their counts kept up to date record by
+"""The words of "did you mean" (documents.suggestions) and their counts kept up to date record by
 record, as an incremental build keeps them: the same as counted afresh."""
 
 from __future__ import annotations
