@@ -211,13 +211,15 @@ def publish(
                 raise atomic.BuildFailed("构建没有生成首页 index.html")
             # What the full build derives from its output, for the files this one changed.
             output = build_dir / "output"
+            written = []
             for path in map(Path, sorted(report.touched)):
                 if not path.is_relative_to(output):
                     continue
                 if path.exists():
-                    atomic.compress(path)
+                    written.append(path)
                 else:  # its .gz too, and the directories left empty
                     remove_file(path.with_name(path.name + ".gz"), output)
+            atomic.compress_all(written)
             atomic.write_withdrawn_markers(output, build_dir / "withdrawn")
         except NeedsFullBuild:
             _remembered = None

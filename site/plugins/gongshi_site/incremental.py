@@ -711,7 +711,7 @@ class SiteState:
         site, config, memo = self.generator.site, self.config, self.file_memo
         files = {
             urls.WINNERS_JSON: opendata.winners_json(site, config, memo),
-            urls.WINNERS_CSV: opendata.winners_csv(site, config),
+            urls.WINNERS_CSV: opendata.winners_csv(site, config, memo),
             urls.NOTICES_JSON: opendata.notices_json(site, config, memo),
             "/withdrawn.json": opendata.withdrawn_json(site),
             "/sitemap.xml": sitemap_xml(pages, config, memo),

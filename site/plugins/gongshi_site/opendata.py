@@ -47,37 +47,48 @@ WINNERS_CSV_COLUMNS = [
 def winners_json(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:
     """With the `memo` of the previous call (incremental.py), a winner whose awards,
     their statuses and revocations are as they were is not encoded again."""
-    memo = memo or Memo()
-    winners = []
-    for winner in site.winners:
-        revocations = [award.revocation for award in winner.awards]
-        winners.append(
-            memo.keyed(
-                ("winners.json", winner.key),
-                (id(winner), *map(id, revocations), *(a.status.key for a in winner.awards)),
-                partial(_winner_item, winner, config),
-                alive=(winner, revocations),
-            )
-        )
+    winners = [_kept(memo, "json", winner, _winner_item, config) for winner in site.winners]
     head = {"status_as_of": site.today.isoformat(), "count": len(winners)}
     return _json_with_list(head, "winners", winners)
 
 
-def winners_csv(site: Site, config: SiteSettings) -> bytes:
-    """One row per award; UTF-8 with a byte order mark, which Excel needs to read Chinese."""
+def winners_csv(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:
+    """One row per award; UTF-8 with a byte order mark, which Excel needs to read Chinese.
+    The `memo` as for winners_json()."""
+    buffer = io.StringIO(newline="")
+    csv.DictWriter(buffer, WINNERS_CSV_COLUMNS, lineterminator="\r\n").writeheader()
+    rows = [_kept(memo, "csv", winner, _winner_rows, config) for winner in site.winners]
+    return "\ufeff".encode() + (buffer.getvalue() + "".join(rows)).encode("utf-8")
+
+
+def _kept(memo: Memo | None, form: str, winner: Winner, make, config: SiteSettings) -> str:
+    """What `make(winner, config)` gave before for the same winner (the same award
+    objects), if its awards' statuses and revocations are as they were then."""
+    if memo is None:
+        return make(winner, config)
+    revocations = [award.revocation for award in winner.awards]
+    return memo.keyed(
+        (form, winner.key),
+        (id(winner), *map(id, revocations), *(award.status.key for award in winner.awards)),
+        partial(make, winner, config),
+        alive=(winner, revocations),
+    )
+
+
+def _winner_rows(winner: Winner, config: SiteSettings) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, WINNERS_CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for winner in site.winners:
-        for award in winner.awards:
-            writer.writerow(_csv_row(winner, award, config))
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    for award in winner.awards:
+        writer.writerow(_csv_row(winner, award, config))
+    return buffer.getvalue()
 
 
 def notices_json(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:
     """With the `memo` of the previous call, only new notices are encoded."""
-    memo = memo or Memo()
-    notices = [memo.of(notice, _notice_item, config) for notice in site.notices]
+    if memo is None:
+        notices = [_notice_item(notice, config) for notice in site.notices]
+    else:
+        notices = [memo.of(notice, _notice_item, config) for notice in site.notices]
     head = {"status_as_of": site.today.isoformat(), "count": len(notices)}
     return _json_with_list(head, "notices", notices)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from itertools import groupby
 
 from . import labels, statistics, urls
@@ -41,7 +41,7 @@ class Page:
     # Feeds it announces besides the everything feed: (programme slug or None, feed name).
     feeds: list[tuple[str | None, str]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def save_as(self) -> str:
         """The output file: a directory's index.html, or the file a URL names."""
         return urls.save_as(self.url) if self.url.endswith("/") else self.url.lstrip("/")
