@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from . import labels, urls
 from .memo import Memo
 from .model import (
+    SORT_KEY,
     Attachment,
     Award,
     Call,
@@ -100,7 +101,7 @@ def assemble(
 
 
 def _newest_first(documents: list) -> list:
-    return sorted(documents, key=lambda document: document.sort_key, reverse=True)
+    return sorted(documents, key=SORT_KEY, reverse=True)
 
 
 def _file_under(programmes, calls, notices, decisions, revocations, channels) -> None:

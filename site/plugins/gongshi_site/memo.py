@@ -22,13 +22,14 @@ class Memo:
     def of(self, source: Any, make: Callable, *arguments, valid: Callable | None = None):
         """`make(source, *arguments)`, or what it gave for the same `source` object in
         the previous pass, if still `valid` for this pass."""
-        known = self._previous.get(id(source))
+        key = id(source)
+        known = self._previous.get(key)
         if known is not None and known[0] is source and (valid is None or valid(known[1])):
-            made = known[1]
-        else:
-            made = make(source, *arguments)
-        # Kept with its source: while it is kept, no new object can take the source's id.
-        self._current[id(source)] = (source, made)
+            # Kept with its source: while it is kept, no new object can take its id.
+            self._current[key] = known
+            return known[1]
+        made = make(source, *arguments)
+        self._current[key] = (source, made)
         return made
 
     def keyed(self, key: Hashable, inputs: tuple, make: Callable[[], Any], alive: Any = None):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from operator import attrgetter
 
 from .status import Status
 
@@ -137,6 +139,11 @@ class Programme:
         return [award for decision in self.decisions for award in decision.awards]
 
 
+# Documents are listed newest first by this key (a C-level getter: it sorts lists of tens
+# of thousands on every publish).
+SORT_KEY = attrgetter("date_signed", "first_published_at", "id")
+
+
 @dataclass
 class Document:
     """What calls, notices, decisions and revocations share: an official document."""
@@ -167,7 +174,7 @@ class Document:
     @property
     def sort_key(self) -> tuple:
         """Newest first, whatever the order the CMS published in."""
-        return (self.date_signed, self.first_published_at, self.id)
+        return SORT_KEY(self)
 
 
 @dataclass
@@ -322,7 +329,7 @@ class Site:
     def awards(self) -> list[Award]:
         return [award for decision in self.decisions for award in decision.awards]
 
-    @property
+    @cached_property
     def listed_documents(self) -> list[Call | Notice]:
         """What /notices/ lists: publicity notices and calls for applications."""
-        return sorted([*self.calls, *self.notices], key=lambda d: d.sort_key, reverse=True)
+        return sorted([*self.calls, *self.notices], key=SORT_KEY, reverse=True)

@@ -61,7 +61,7 @@ def winners_csv(site: Site, config: SiteSettings, memo: Memo | None = None) -> b
     return "\ufeff".encode() + (buffer.getvalue() + "".join(rows)).encode("utf-8")
 
 
-def _kept(memo: Memo | None, form: str, winner: Winner, make, config: SiteSettings) -> str:
+def _kept(memo: Memo | None, form: str, winner: Winner, make, config: SiteSettings):
     """What `make(winner, config)` gave before for the same winner (the same award
     objects), if its awards' statuses and revocations are as they were then."""
     if memo is None:
@@ -93,11 +93,11 @@ def notices_json(site: Site, config: SiteSettings, memo: Memo | None = None) -> 
     return _json_with_list(head, "notices", notices)
 
 
-def _winner_item(winner: Winner, config: SiteSettings) -> str:
+def _winner_item(winner: Winner, config: SiteSettings) -> bytes:
     return _list_item(_winner(winner, config))
 
 
-def _notice_item(notice: Notice, config: SiteSettings) -> str:
+def _notice_item(notice: Notice, config: SiteSettings) -> bytes:
     return _list_item(_notice(notice, config))
 
 
@@ -248,15 +248,16 @@ def _json_text(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _list_item(data) -> str:
+def _list_item(data) -> bytes:
     """`data` as _json() writes it as an item of a list in an object: two levels in."""
-    return "\n".join(f"    {line}" for line in _json_text(data).split("\n"))
+    return "\n".join(f"    {line}" for line in _json_text(data).split("\n")).encode()
 
 
-def _json_with_list(head: dict, name: str, items: list[str]) -> bytes:
+def _json_with_list(head: dict, name: str, items: list[bytes]) -> bytes:
     """_json({**head, name: [...]}) from the _list_item() of each item: the same bytes."""
     if not items:
         return _json({**head, name: []})
     marker = "\x00items\x00"
     text = _json_text({**head, name: [marker]})
-    return (text.replace(f"    {json.dumps(marker)}", ",\n".join(items), 1) + "\n").encode()
+    before, after = text.split(f"    {json.dumps(marker)}", 1)
+    return before.encode() + b",\n".join(items) + (after + "\n").encode()
