@@ -138,7 +138,7 @@ class PublicSiteGenerator(Generator):
             jobs.insert(0, Job("搜索索引的生成", self._build_search_index))
         try:
             with self._phase("write"):
-                run_jobs(jobs, parallel=workers > 1, while_waiting=self.cache.save)
+                self.job_cpu = run_jobs(jobs, parallel=workers > 1, while_waiting=self.cache.save)
         except JobFailed as failed:
             print(f"构建错误：{failed}", file=sys.stderr)
             print("构建已停止：站点未生成，线上站点保持不变。", file=sys.stderr)
@@ -223,6 +223,13 @@ class PublicSiteGenerator(Generator):
         files = 1 if self.content.home else 0
         files += sum(len(sources) for sources in self.content.by_kind.values())
         logger.info("Read %d files, %d of them from the cache", files, self.cache.hits)
+        for name, cpu in self.job_cpu.items():
+            logger.info("%s: %.1f s of CPU", name, cpu)
         if self.config.timings_path:
-            report = {"seconds": self.timings, "files": files, "from_cache": self.cache.hits}
+            report = {
+                "seconds": self.timings,
+                "job_cpu_seconds": {name: round(cpu, 3) for name, cpu in self.job_cpu.items()},
+                "files": files,
+                "from_cache": self.cache.hits,
+            }
             self.config.timings_path.write_text(json.dumps(report, indent=2) + "\n")

@@ -14,6 +14,7 @@ import gc
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,19 +34,22 @@ class JobFailed(Exception):
 
 def run_jobs(
     jobs: list[Job], parallel: bool, while_waiting: Callable[[], None] | None = None
-) -> None:
+) -> dict[str, float]:
     """Run every job, forked when `parallel`, else one after the other in this process;
     `while_waiting` runs in this process meanwhile. Raises JobFailed for the first job
-    that failed, after every job has ended."""
+    that failed, after every job has ended. Returns the CPU seconds each job took."""
+    cpu: dict[str, float] = {}
     if not parallel or not hasattr(os, "fork"):
         if while_waiting:
             while_waiting()
         for job in jobs:
+            started = time.process_time()
             try:
                 job.run()
             except Exception as error:
                 raise JobFailed(f"{job.name}失败：{type(error).__name__}：{error}") from error
-        return
+            cpu[job.name] = time.process_time() - started
+        return cpu
     gc.collect()
     gc.freeze()
     sys.stdout.flush()
@@ -58,16 +62,18 @@ def run_jobs(
             while_waiting()
         failure = None
         while running:
-            pid, status = os.wait()
+            pid, status, usage = os.wait4(-1, 0)
             job = running.pop(pid, None)
             if job is None:
                 continue
+            cpu[job.name] = usage.ru_utime + usage.ru_stime
             reason = _failure(status)
             if reason and failure is None:
                 failure = f"{job.name}失败：{reason}"
                 _stop(running)
         if failure:
             raise JobFailed(failure)
+        return cpu
     finally:
         _stop(running)
         gc.unfreeze()
