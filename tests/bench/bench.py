@@ -621,7 +621,7 @@ def measure_hugo(corpus_dir: Path, notices: int, runs: int, var: Path) -> dict |
 # --- One size ---------------------------------------------------------------------------
 
 
-def measure_size(notices: int, runs: int, var: Path, log) -> dict:
+def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = False) -> dict:
     corpus_dir, meta = ensure_corpus(notices, var)
     log(
         f"[{notices}] archive: {corpus_dir} ({meta['notices_written']} notices, {meta['winners_written']} winners)"
@@ -638,6 +638,9 @@ def measure_size(notices: int, runs: int, var: Path, log) -> dict:
         raise SystemExit(
             "the bulk-loaded CMS does not export the corpus:\n" + "\n".join(cms["verify_problems"])
         )
+    corpus_summary = {k: v for k, v in meta.items() if k not in ("winners", "programme_slugs")}
+    if cms_only:
+        return {"notices": notices, "runs": runs, "corpus": corpus_summary, "cms": cms}
 
     cold, warm = [], []
     pycache = Path(tempfile.mkdtemp(prefix="gongshi-bench-pycache-"))
@@ -675,7 +678,7 @@ def measure_size(notices: int, runs: int, var: Path, log) -> dict:
     return {
         "notices": notices,
         "runs": runs,
-        "corpus": {k: v for k, v in meta.items() if k not in ("winners", "programme_slugs")},
+        "corpus": corpus_summary,
         "cms": cms,
         "build_cold": cold,
         "build_warm": warm,
@@ -694,24 +697,33 @@ def _p95(values: list[float]) -> float:
 
 
 def summary(result: dict) -> dict[str, float | None]:
-    """The table's figures of one size: medians (seconds, ms, MB, q/s)."""
+    """The table's figures of one size: medians (seconds, ms, MB, q/s); None for what was
+    not measured (Hugo not installed, or --cms-only)."""
     median = statistics.median
-    cms, search = result["cms"], result["search"]
-    hugo = result["hugo"]
+    cms = result["cms"]
+    built = "build_cold" in result
+    search, hugo = result.get("search"), result.get("hugo")
+    publish = result.get("publish")
     return {
         "load into CMS (s)": cms["load_seconds"],
         "export.collect (s)": median(cms["collect_seconds"]),
         "export.collect queries": cms["collect_queries"],
-        "full build cold (s)": median(b["seconds"] for b in result["build_cold"]),
-        "full build warm (s)": median(b["seconds"] for b in result["build_warm"]),
-        "build peak memory (MB)": max(b["peak_tree_mb"] for b in result["build_cold"]),
-        "publish latency (s)": median(result["publish"]["latencies"]),
-        "publishes incremental": sum(result["publish"]["incremental"]),
-        "worker state load (s)": result["publish"]["state_load_seconds"],
-        "search index build (s)": median(search["index_seconds"]),
-        "search query median (ms)": median(search["query_ms"]),
-        "search query p95 (ms)": _p95(search["query_ms"]),
-        "search q/s (loopback)": search["load"]["qps"],
+        "full build cold (s)": median(b["seconds"] for b in result["build_cold"])
+        if built
+        else None,
+        "full build warm (s)": median(b["seconds"] for b in result["build_warm"])
+        if built
+        else None,
+        "build peak memory (MB)": max(b["peak_tree_mb"] for b in result["build_cold"])
+        if built
+        else None,
+        "publish latency (s)": median(publish["latencies"]) if publish else None,
+        "publishes incremental": sum(publish["incremental"]) if publish else None,
+        "worker state load (s)": publish["state_load_seconds"] if publish else None,
+        "search index build (s)": median(search["index_seconds"]) if search else None,
+        "search query median (ms)": median(search["query_ms"]) if search else None,
+        "search query p95 (ms)": _p95(search["query_ms"]) if search else None,
+        "search q/s (loopback)": search["load"]["qps"] if search else None,
         "admin explore (ms)": cms["admin_explore"]["median_ms"],
         "admin search (ms)": cms["admin_search"]["median_ms"],
         "API pages (ms)": cms["api_pages_notices"]["median_ms"],
@@ -758,6 +770,11 @@ def main() -> int:
     parser.add_argument("--var", type=Path, default=VAR)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--quick", action="store_true", help="each measure briefly (tests)")
+    parser.add_argument(
+        "--cms-only",
+        action="store_true",
+        help="only the CMS: load, export.collect, the admin and the API (no builds, search, Hugo)",
+    )
     arguments = parser.parse_args()
     if arguments.quick:
         os.environ["BENCH_QUICK"] = "1"
@@ -773,7 +790,7 @@ def main() -> int:
     results = []
     for notices in sizes:
         runs = arguments.runs or (3 if notices <= 10_000 else 1)
-        results.append(measure_size(notices, runs, arguments.var, log))
+        results.append(measure_size(notices, runs, arguments.var, log, cms_only=arguments.cms_only))
         out.write_text(json.dumps({"sizes": results}, ensure_ascii=False, indent=1), "utf-8")
     table = render_table(results)
     payload = {
