@@ -1,34 +1,43 @@
 """Live, public content as content/ documents: what the public site is built from.
 
 `collect()` is the only way content leaves the CMS for the public: the in-CMS build, the
-public read API's content endpoint and `manage.py export_content` all go through it. It
+public read API's content endpoint and `manage.py export_content` all go through it (the
+endpoint and the incremental builds through the same `_Exporter`, for some pages). It
 reads the page table, which holds each page's live version (drafts and revisions awaiting
 approval live in revisions), skips pages not live, pages in private sections and pages
 under an unpublished ancestor, and checks every document against the contract.
+
+At tens of thousands of pages the export is one read of the page tree (`PageTree`: each
+page's place, type and publication state, no content), then each kind of page and each
+kind of row below pages read in one query for all of them: a fixed number of queries
+whatever the size of the archive.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.documents import get_document_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from cms import contract
 from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
-from cms.programmes.models import EditionPage, ProgrammePage
+from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
 from cms.rules.awards import citation
-from cms.supervision.cases import yearly_counts
+from cms.supervision.cases import yearly_counts_of
 
 from .markdown import safe_href, to_markdown
 
@@ -61,6 +70,9 @@ class Item:
     document: dict
     body: str = ""
     attachments: list[Attachment] = field(default_factory=list)
+    # What exporting it read besides its own page: keys of READS, for the content
+    # endpoint to tell whether a kept copy is still current (published_content.py).
+    reads: frozenset = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def path(self) -> PurePosixPath:
@@ -75,19 +87,21 @@ class Item:
             self.attachments.append(attachment)
 
 
+# What an item's export may read besides page rows, named in Item.reads as ("shared", name):
+DOCUMENTS = "documents"  # documents and their collections' privacy (links, attachments)
+CASES = "cases"  # the supervision group's cases (a programme's complaint statistics)
+SITES = "sites"  # the site records (the home page's site name)
+
+
 def collect() -> Iterator[Item]:
     """Every published item, in a stable order: home, programmes, documents, channels,
-    withdrawn items."""
-    pages = _public_pages()
-    _prefetch_related(pages)
-    exporter = _Exporter({page.pk: page for page in pages})
-    for page in pages:
-        item = exporter.item(page)
+    withdrawn items. A fixed number of queries, however many pages there are."""
+    tree = PageTree()
+    exporter = _Exporter(tree)
+    for _node, item in exporter.export(tree.item_pages(), everything=True):
         if item is not None:
             yield item
-    for channel in ReportingChannel.objects.filter(live=True).order_by("pk"):
-        if channel.programme_id in exporter.pages:
-            yield exporter.channel(channel)
+    yield from exporter.channels()
     yield from exporter.withdrawn()
 
 
@@ -108,19 +122,6 @@ def write(items, directory: Path) -> int:
     return count
 
 
-def site_path(page) -> str | None:
-    """The public URL path of a page, as docs/content-format.md defines it."""
-    page = page.specific
-    if isinstance(page, HomePage):
-        return "/"
-    if isinstance(page, ProgrammePage):
-        return f"/programmes/{page.slug}/"
-    if isinstance(page, EditionPage):
-        return f"/programmes/{page.get_parent().slug}/"
-    kind = KIND_OF_MODEL.get(type(page))
-    return f"/{contract.schema.DIRECTORIES[kind]}/{page.pk}/" if kind else None
-
-
 def file_sha256(file) -> str:
     digest = hashlib.sha256()
     with file.open("rb") as handle:
@@ -129,96 +130,339 @@ def file_sha256(file) -> str:
     return digest.hexdigest()
 
 
-def timestamp(moment) -> str:
+def timestamp(moment, zone=None) -> str:
+    """A recorded moment in the site's time zone (`zone`: the current one, looked up once
+    by a caller that converts tens of thousands)."""
     if moment is None:  # localtime(None) would be now: a publish time nobody recorded
         raise ValueError("缺少服务器记录的发布时间")
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+    return timezone.localtime(moment, zone).isoformat(timespec="seconds")
 
 
-def _public_pages() -> list[Page]:
-    """Live pages outside private sections whose ancestors are all live, in tree order."""
-    hidden = set(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
-    return [
-        page
-        for page in Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
-        if hidden.isdisjoint(_ancestor_paths(page))
-    ]
+# --- The page tree ------------------------------------------------------------------------
 
 
-# What each kind of page reads besides its own row, fetched for all pages of the kind in
-# one query each instead of one per page (a 20,000-notice archive would take 40,000).
-# The big ones go to a list attribute: a prefetch into the related manager would build a
-# filtered queryset per page.
-def _prefetches(model) -> list:
-    lookups = {
-        ProgrammePage: ["levels"],  # read through the manager by plain_rules() too
-        # In a fixed order (sort_order, then pk): PostgreSQL returns rows in no particular
-        # order otherwise, and a restored database must build the same site.
-        PublicityNoticePage: [Prefetch("entries", _in_order(PublicityEntry), "public_entries")],
-        AwardDecisionPage: [Prefetch("awards", _in_order(Award), "public_awards")],
-        RevocationPage: ["award", "grounds"],
-    }.get(model, [])
-    if issubclass(model, OfficialDocumentPage):
-        notes = ChangeNote.objects.order_by("published_at", "pk")
-        lookups = [*lookups, Prefetch("change_notes", queryset=notes, to_attr="public_changes")]
-    return lookups
+@dataclass(frozen=True, slots=True)
+class PageNode:
+    """One page as the tree knows it: no content, only its place and publication state."""
+
+    pk: int
+    path: str
+    model: type | None  # its specific model (None: a type no longer installed)
+    slug: str
+    public: bool  # live, outside private sections, every ancestor below the root live
+    # Changes whenever the page's exported content may: Wagtail sets a new live revision
+    # and publish time on every publish, and moves change the path.
+    version: tuple
 
 
-def _prefetch_related(pages: list[Page]) -> None:
-    by_model: dict[type, list[Page]] = {}
-    for page in pages:
-        by_model.setdefault(type(page), []).append(page)
-    for model, group in by_model.items():
-        if lookups := _prefetches(model):
-            prefetch_related_objects(group, *lookups)
+class PageTree:
+    """Every page's place, type and publication state, read in one query of the page table
+    (and one of the private sections): which pages are public and in which order they
+    are exported, without loading any page's content."""
 
+    def __init__(self):
+        restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
+        rows = Page.objects.order_by("path").values_list(
+            "pk",
+            "path",
+            "depth",
+            "content_type_id",
+            "live",
+            "slug",
+            "live_revision_id",
+            "last_published_at",
+        )
+        step = Page.steplen
+        self.nodes: dict[int, PageNode] = {}
+        self.by_path: dict[str, PageNode] = {}
+        open_paths: dict[str, bool] = {}  # path: no private section at or above it, all live
+        models: dict[int, type | None] = {}
+        for pk, path, depth, content_type, live, slug, revision, published in rows:
+            if depth == 1:  # the root: never exported, only its privacy counts
+                reachable = path not in restricted
+            else:
+                parent_open = open_paths.get(path[:-step], False)
+                reachable = parent_open and live and path not in restricted
+            open_paths[path] = reachable
+            if content_type not in models:
+                models[content_type] = ContentType.objects.get_for_id(content_type).model_class()
+            node = PageNode(
+                pk=pk,
+                path=path,
+                model=models[content_type],
+                slug=slug,
+                public=reachable and depth > 1,
+                version=(path, content_type, revision, published),
+            )
+            self.nodes[pk] = node
+            self.by_path[path] = node
+        self._editions_of: dict[int, list[PageNode]] | None = None
 
-def _prefetched(page, attribute: str, rows):
-    """The rows prefetched into `attribute`, or `rows` for a page collect() did not
-    prefetch."""
-    return getattr(page, attribute) if hasattr(page, attribute) else rows
+    def version(self, pk: int):
+        """What a cached export of the page compares: None for a page that is gone."""
+        node = self.nodes.get(pk)
+        return None if node is None else (node.public, node.version)
 
+    def parent(self, node: PageNode) -> PageNode | None:
+        return self.by_path.get(node.path[: -Page.steplen])
 
-def _in_order(model):
-    return model.objects.order_by("sort_order", "pk")
-
-
-def _ancestor_paths(page) -> list[str]:
-    """Materialised paths of a page's ancestors, nearest first (treebeard's path scheme)."""
-    return _paths_above(page.path)
-
-
-def _paths_above(path: str) -> list[str]:
-    step = Page.steplen
-    return [path[:end] for end in range(len(path) - step, 0, -step)]
-
-
-class _Exporter:
-    def __init__(self, pages: dict[int, Page]):
-        self.pages = pages
-        self.by_path = {page.path: page for page in pages.values()}
-        self.editions_of = {}  # programme id -> its public editions
-        for page in pages.values():
-            if isinstance(page, EditionPage) and (programme := self._ancestor(page, ProgrammePage)):
-                self.editions_of.setdefault(programme.pk, []).append(page)
-
-    def _ancestor(self, page, page_type):
-        """The nearest public ancestor of `page` of `page_type`, if any."""
-        for path in _ancestor_paths(page):
-            if isinstance(ancestor := self.by_path.get(path), page_type):
+    def ancestor(self, node: PageNode, model: type) -> PageNode | None:
+        """The nearest public ancestor of `node` of `model`, if any."""
+        step = Page.steplen
+        for end in range(len(node.path) - step, 0, -step):
+            ancestor = self.by_path.get(node.path[:end])
+            if ancestor is not None and ancestor.public and _is(ancestor, model):
                 return ancestor
         return None
 
-    def item(self, page) -> Item | None:
-        if isinstance(page, HomePage):
+    def item_pages(self) -> list[PageNode]:
+        """The public pages that are items of the export, in tree order."""
+        return [node for node in self.nodes.values() if node.public and self.is_item(node)]
+
+    def is_item(self, node: PageNode) -> bool:
+        if _is(node, HomePage) or _is(node, ProgrammePage):
+            return True
+        return node.model in KIND_OF_MODEL and self.ancestor(node, ProgrammePage) is not None
+
+    def editions_of(self, programme: int) -> list[PageNode]:
+        """The public editions of a programme (under it, it their nearest programme)."""
+        if self._editions_of is None:
+            self._editions_of = {}
+            for node in self.nodes.values():
+                if node.public and _is(node, EditionPage):
+                    if owner := self.ancestor(node, ProgrammePage):
+                        self._editions_of.setdefault(owner.pk, []).append(node)
+        return self._editions_of.get(programme, [])
+
+    def site_path(self, pk: int) -> str | None:
+        """The public URL path of a public page, as docs/content-format.md defines it."""
+        node = self.nodes.get(pk)
+        if node is None or not node.public:
+            return None
+        if _is(node, HomePage):
+            return "/"
+        if _is(node, ProgrammePage):
+            return f"/programmes/{node.slug}/"
+        if _is(node, EditionPage):
+            parent = self.parent(node)
+            return f"/programmes/{parent.slug}/" if parent else None
+        kind = KIND_OF_MODEL.get(node.model)
+        return f"/{contract.schema.DIRECTORIES[kind]}/{node.pk}/" if kind else None
+
+
+def _is(node: PageNode, model: type) -> bool:
+    return node.model is not None and issubclass(node.model, model)
+
+
+# --- Reading what the pages hold ------------------------------------------------------------
+
+# The columns each kind of document reads: rows, not model instances, for tens of thousands.
+_COMMON = ("pk", "translation_key", "title", "first_published_at", "last_published_at")
+# Attachments are read as the stored JSON ("attachments_json"): made into a StreamField
+# value only for the few pages that have any (StreamField's own conversion costs more
+# than all other columns together).
+_DOCUMENT = ("document_number", "issuing_body", "date_signed", "summary", "body")
+_KIND_FIELDS = {
+    CallForApplicationsPage: ("application_deadline", "how_to_apply"),
+    PublicityNoticePage: ("kind", "start_date", "end_date", "working_days", "objection_method"),
+    AwardDecisionPage: (),
+    RevocationPage: (
+        "award_id",
+        "facts",
+        "legal_basis",
+        "certificate_recovered",
+        "money_clawed_back",
+        "money_clawed_back_yuan",
+        "barred_until",
+    ),
+}
+# Rows below a page, in a fixed order (PostgreSQL returns rows in no particular order
+# otherwise, and a restored database must build the same site).
+_ENTRY = ("name", "credit_code", "category", "level", "region", "score")
+_AWARD = (
+    "pk",
+    "recipient",
+    "credit_code",
+    "category",
+    "level",
+    "region",
+    "score",
+    "prize",
+    "prize_money_yuan",
+    "is_repeat",
+    "valid_from",
+    "valid_until",
+)
+# A database takes only so many parameters in a query; a slice of pages reads in pieces.
+_IDS_PER_QUERY = 500
+
+
+def _filtered(queryset, field: str, ids: Iterable[int] | None) -> Iterator:
+    """The rows of `queryset` whose `field` is in `ids` (all of them when ids is None)."""
+    if ids is None:
+        yield from queryset
+        return
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        yield from queryset.filter(**{f"{field}__in": ids[start : start + _IDS_PER_QUERY]})
+
+
+def _grouped(rows, key: int = 0) -> dict[int, list]:
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row)
+    return groups
+
+
+class _Rows:
+    """What the export of some pages reads, each kind in one query for all of them
+    (`everything`: for all pages of the tree, without a list of ids)."""
+
+    def __init__(self, tree: PageTree, nodes: list[PageNode], everything: bool):
+        def ids(selected: Iterable[int]) -> Iterable[int] | None:
+            return None if everything else selected
+
+        by_model: dict[type, list[int]] = {}
+        for node in nodes:
+            by_model.setdefault(node.model, []).append(node.pk)
+        self.pages: dict[int, object] = {}
+        for model, fields in _KIND_FIELDS.items():
+            if model in by_model:
+                rows = (
+                    model.objects.filter(live=True)
+                    .order_by()
+                    .annotate(attachments_json=Cast("attachments", TextField()))
+                    .values_list(*_COMMON, *_DOCUMENT, *fields, "attachments_json", named=True)
+                )
+                self.pages |= {row.pk: row for row in _filtered(rows, "pk", ids(by_model[model]))}
+        homes = [node.pk for node in nodes if _is(node, HomePage)]
+        if homes:
+            self.pages |= {
+                home.pk: home
+                for home in _filtered(HomePage.objects.filter(live=True), "pk", ids(homes))
+            }
+        programmes = [node.pk for node in nodes if _is(node, ProgrammePage)]
+        self.cases = {}
+        if programmes:
+            levels = Prefetch("levels", queryset=AwardLevel.objects.order_by("sort_order", "pk"))
+            queryset = ProgrammePage.objects.filter(live=True).prefetch_related(levels)
+            self.pages |= {page.pk: page for page in _filtered(queryset, "pk", ids(programmes))}
+            self.cases = yearly_counts_of(ids(programmes))
+
+        documents = [pk for model, pks in by_model.items() if model in KIND_OF_MODEL for pk in pks]
+        self.notes = _grouped(
+            _filtered(
+                ChangeNote.objects.order_by("page_id", "published_at", "pk").values_list(
+                    "page_id", "published_at", "note", "is_major"
+                ),
+                "page_id",
+                ids(documents),
+            )
+        )
+        self.entries = _grouped(
+            _filtered(
+                PublicityEntry.objects.order_by("notice_id", "sort_order", "pk").values_list(
+                    "notice_id", *_ENTRY, named=True
+                ),
+                "notice_id",
+                ids(by_model.get(PublicityNoticePage, [])),
+            )
+        )
+        self.awards = _grouped(
+            _filtered(
+                Award.objects.order_by("decision_id", "sort_order", "pk").values_list(
+                    "decision_id", *_AWARD, named=True
+                ),
+                "decision_id",
+                ids(by_model.get(AwardDecisionPage, [])),
+            )
+        )
+        revocations = by_model.get(RevocationPage, [])
+        grounds = RevocationPage.grounds.through.objects.order_by(
+            "revocationground__sort_order", "revocationground__pk"
+        ).values_list("revocationpage_id", "revocationground__text", "revocationground__article")
+        self.grounds = _grouped(_filtered(grounds, "revocationpage_id", ids(revocations)))
+        revoked = {self.pages[pk].award_id for pk in revocations if pk in self.pages}
+        self.revoked_awards = {
+            row.pk: row
+            for row in _filtered(
+                Award.objects.order_by().values_list(
+                    "pk", "decision_id", "recipient", "credit_code", "level", named=True
+                ),
+                "pk",
+                revoked,
+            )
+        }
+
+        # Editions: of the documents (their nearest public one), of the programmes (their
+        # public ones), and of the decisions whose awards are revoked (published or not).
+        editions = set()
+        for node in nodes:
+            if node.model in KIND_OF_MODEL:
+                if edition := tree.ancestor(node, EditionPage):
+                    editions.add(edition.pk)
+            elif _is(node, ProgrammePage):
+                editions.update(edition.pk for edition in tree.editions_of(node.pk))
+        for award in self.revoked_awards.values():
+            decision = tree.nodes.get(award.decision_id)
+            if decision and (parent := tree.parent(decision)):
+                editions.add(parent.pk)
+        self.editions = {
+            row.pk: row
+            for row in _filtered(
+                EditionPage.objects.order_by().values_list(
+                    "pk", "number", "year", "title", named=True
+                ),
+                "pk",
+                ids(editions),
+            )
+        }
+
+
+# --- The export ------------------------------------------------------------------------------
+
+
+class _Exporter:
+    def __init__(self, tree: PageTree):
+        self.tree = tree
+        self._documents: dict[int, object] = {}
+        self._private_collections: dict[int, bool] = {}
+        self._descriptions: dict[int, dict] = {}
+        self._reads: set = set()
+        self._zone = timezone.get_current_timezone()
+
+    def export(
+        self, nodes: list[PageNode], *, everything: bool = False
+    ) -> Iterator[tuple[PageNode, Item | None]]:
+        """Each of `nodes` (public pages) with its item, or None for a page that is no
+        item; `everything`: the nodes are all the tree's items."""
+        rows = _Rows(self.tree, nodes, everything)
+        for node in nodes:
+            page = rows.pages.get(node.pk)
+            if page is None:  # unpublished since the tree was read
+                yield node, None
+                continue
+            self._reads = set()
+            item = self.item(node, page, rows)
+            if item is not None:
+                item.reads = frozenset(self._reads)
+            yield node, item
+
+    def _read_page(self, node: PageNode | None) -> None:
+        if node is not None:
+            self._reads.add(("page", node.pk))
+
+    def item(self, node: PageNode, page, rows: _Rows) -> Item | None:
+        if _is(node, HomePage):
+            self._reads.add(("shared", SITES))
             return Item(
                 self._common(page, "home")
                 | {"site_name": _site_name(page), "introduction": page.introduction}
             )
-        if isinstance(page, ProgrammePage):
-            return self.programme(page)
-        kind = KIND_OF_MODEL.get(type(page))
-        return self.document(page, kind) if kind else None
+        if _is(node, ProgrammePage):
+            return self.programme(node, page, rows)
+        kind = KIND_OF_MODEL.get(node.model)
+        return self.document(node, page, kind, rows) if kind else None
 
     def _common(self, page, kind: str) -> dict:
         return {
@@ -227,12 +471,17 @@ class _Exporter:
             "id": page.pk,
             "uuid": str(page.translation_key),
             "title": page.title,
-            "first_published_at": timestamp(page.first_published_at),
-            "last_published_at": timestamp(page.last_published_at),
+            "first_published_at": timestamp(page.first_published_at, self._zone),
+            "last_published_at": timestamp(page.last_published_at, self._zone),
         }
 
-    def programme(self, page: ProgrammePage) -> Item:
-        editions = [self._edition(edition) for edition in self.editions_of.get(page.pk, [])]
+    def programme(self, node: PageNode, page: ProgrammePage, rows: _Rows) -> Item:
+        self._reads.add(("editions", node.pk))
+        self._reads.add(("shared", CASES))
+        editions = []
+        for edition in self.tree.editions_of(node.pk):
+            self._read_page(edition)
+            editions.append(self._edition(rows.editions[edition.pk]))
         document = self._common(page, "programme") | {
             "slug": page.slug,
             "level": page.level,
@@ -261,7 +510,7 @@ class _Exporter:
                     "category": level.category,
                     "quota": level.quota,
                 }
-                for level in page.levels.order_by("sort_order", "pk")
+                for level in page.levels.all()  # prefetched in (sort_order, pk) order
             ],
             "rules": plain_rules(page),
             "editions": sorted(editions, key=lambda edition: edition["number"]),
@@ -273,19 +522,21 @@ class _Exporter:
                     "upheld": row.upheld,
                     "median_days_to_conclude": row.median_days_to_conclude,
                 }
-                for row in yearly_counts(page)
+                for row in rows.cases.get(node.pk, [])
             ],
         }
         return self._with_body(document, page.body)
 
-    def document(self, page, kind: str) -> Item | None:
-        programme = self._ancestor(page, ProgrammePage)
+    def document(self, node: PageNode, page, kind: str, rows: _Rows) -> Item | None:
+        programme = self.tree.ancestor(node, ProgrammePage)
         if programme is None:
             return None
-        edition = self._ancestor(page, EditionPage)
+        edition = self.tree.ancestor(node, EditionPage)
+        self._read_page(programme)
+        self._read_page(edition)
         document = self._common(page, kind) | {
             "programme": programme.slug,
-            "edition": self._edition(edition) if edition else None,
+            "edition": self._edition(rows.editions[edition.pk]) if edition else None,
             "document_number": page.document_number,
             "issuing_body": page.issuing_body,
             "date_signed": _date(page.date_signed),
@@ -293,31 +544,29 @@ class _Exporter:
             "attachments": [],
             "changes": [
                 {
-                    "published_at": timestamp(note.published_at),
-                    "note": note.note,
-                    "is_major": note.is_major,
+                    "published_at": timestamp(published_at, self._zone),
+                    "note": note,
+                    "is_major": is_major,
                 }
-                for note in _prefetched(
-                    page,
-                    "public_changes",
-                    page.change_notes.order_by("published_at", "pk"),
-                )
+                for _page, published_at, note, is_major in rows.notes.get(page.pk, ())
             ],
         }
-        document |= getattr(self, f"_{kind}_fields")(page)
+        document |= getattr(self, f"_{kind}_fields")(node, page, rows)
         item = self._with_body(document, page.body)
-        for block in page.attachments:
-            item.attach(self._attachment(block.value))
-        document["attachments"] = [attachment.describe() for attachment in item.attachments]
+        if attachments := json.loads(page.attachments_json or "[]"):
+            self._reads.add(("shared", DOCUMENTS))
+            for block in node.model._meta.get_field("attachments").to_python(attachments):
+                item.attach(self._attachment(block.value))
+        document["attachments"] = [self._describe(attachment) for attachment in item.attachments]
         return item
 
-    def _call_fields(self, page) -> dict:
+    def _call_fields(self, node, page, rows) -> dict:
         return {
             "application_deadline": _date(page.application_deadline),
             "how_to_apply": page.how_to_apply,
         }
 
-    def _notice_fields(self, page) -> dict:
+    def _notice_fields(self, node, page, rows) -> dict:
         return {
             "notice_type": page.kind,
             "start_date": _date(page.start_date),
@@ -333,14 +582,15 @@ class _Exporter:
                     "region": entry.region,
                     "score": entry.score,
                 }
-                for entry in _prefetched(
-                    page, "public_entries", page.entries.order_by("sort_order", "pk")
-                )
+                for entry in rows.entries.get(page.pk, ())
             ],
         }
 
-    def _decision_fields(self, page) -> dict:
-        year = self._ancestor(page, EditionPage).year
+    def _decision_fields(self, node, page, rows) -> dict:
+        edition = self.tree.ancestor(node, EditionPage)
+        if edition is None:
+            raise EditionPage.DoesNotExist(f"{page.title} 不在任何届次之下")
+        year = rows.editions[edition.pk].year
         return {
             "awards": [
                 {
@@ -358,14 +608,20 @@ class _Exporter:
                     "valid_until": _date(award.valid_until),
                     "citation": citation(year, award.level),
                 }
-                for award in _prefetched(
-                    page, "public_awards", page.awards.order_by("sort_order", "pk")
-                )
+                for award in rows.awards.get(page.pk, ())
             ]
         }
 
-    def _revocation_fields(self, page) -> dict:
-        award = page.award
+    def _revocation_fields(self, node, page, rows) -> dict:
+        award = rows.revoked_awards[page.award_id]
+        # The award's citation names its decision's edition (Award.citation), published or
+        # not; both are read, so a new version of either exports this page again.
+        decision = self.tree.nodes.get(award.decision_id)
+        edition = self.tree.parent(decision) if decision else None
+        if edition is None or not _is(edition, EditionPage):
+            raise EditionPage.DoesNotExist(f"奖项 {award.pk} 的表彰决定不在任何届次之下")
+        self._read_page(decision)
+        self._read_page(edition)
         return {
             "award": {
                 "id": award.pk,
@@ -373,11 +629,11 @@ class _Exporter:
                 "recipient": award.recipient,
                 "credit_code": award.credit_code,
                 "level": award.level,
-                "citation": award.citation,
+                "citation": citation(rows.editions[edition.pk].year, award.level),
             },
             "grounds": [
-                {"text": g.text, "article": g.article}
-                for g in page.grounds.order_by("sort_order", "pk")
+                {"text": text, "article": article}
+                for _page, text, article in rows.grounds.get(page.pk, ())
             ],
             "facts": page.facts,
             "legal_basis": page.legal_basis,
@@ -387,7 +643,14 @@ class _Exporter:
             "barred_until": _date(page.barred_until),
         }
 
-    def channel(self, channel: ReportingChannel) -> Item:
+    def channels(self) -> Iterator[Item]:
+        """The live reporting channels of public programmes."""
+        for channel in ReportingChannel.objects.filter(live=True).order_by("pk"):
+            programme = self.tree.nodes.get(channel.programme_id)
+            if programme is not None and programme.public:
+                yield self.channel(channel, programme)
+
+    def channel(self, channel: ReportingChannel, programme: PageNode) -> Item:
         published = channel.last_published_at or channel.latest_revision_created_at
         first = channel.first_published_at or published
         document = {
@@ -398,7 +661,7 @@ class _Exporter:
             "title": channel.name,
             "first_published_at": timestamp(first),
             "last_published_at": timestamp(published),
-            "programme": self.pages[channel.programme_id].slug,
+            "programme": programme.slug,
         }
         for name in contract.schema.KINDS["channel"]:
             if name != "programme":
@@ -409,7 +672,8 @@ class _Exporter:
         from .models import Withdrawal
 
         for withdrawal in Withdrawal.objects.current():
-            if withdrawal.page_id in self.pages:
+            node = self.tree.nodes.get(withdrawal.page_id)
+            if node is not None and node.public:
                 continue  # published again since
             yield Item(withdrawal.as_document())
 
@@ -421,22 +685,48 @@ class _Exporter:
     def _link(self, item: Item, linktype: str, attrs: dict) -> str | None:
         """Where a rich-text link points on the public site, or None to drop the link."""
         if linktype == "page":
-            page = self.pages.get(int(attrs.get("id", 0) or 0))
-            return site_path(page) if page else None
+            pk = int(attrs.get("id", 0) or 0)
+            self._reads.add(("page", pk))
+            node = self.tree.nodes.get(pk)
+            if node is not None and _is(node, EditionPage):
+                self._read_page(self.tree.parent(node))  # its URL is its programme's
+            return self.tree.site_path(pk)
         if linktype == "document":
-            document = get_document_model().objects.filter(pk=attrs.get("id") or 0).first()
-            attachment = self._attachment(document) if document else None
+            self._reads.add(("shared", DOCUMENTS))
+            attachment = self._attachment(self._document(attrs.get("id")))
             if attachment is None:
                 return None
             item.attach(attachment)
             return "/" + attachment.file
         return safe_href(attrs.get("href", ""))
 
+    def _document(self, pk):
+        try:
+            pk = int(pk or 0)
+        except (TypeError, ValueError):
+            return None
+        if pk not in self._documents:
+            self._documents[pk] = get_document_model().objects.filter(pk=pk).first()
+        return self._documents[pk]
+
     def _attachment(self, document) -> Attachment | None:
-        if document is None or document.collection.get_view_restrictions().exists():
+        if document is None:
+            return None
+        if document.collection_id not in self._private_collections:
+            restrictions = document.collection.get_view_restrictions()
+            self._private_collections[document.collection_id] = restrictions.exists()
+        if self._private_collections[document.collection_id]:
             return None
         name = PurePosixPath(document.file.name).name
         return Attachment(file=f"attachments/{document.pk}/{name}", document=document)
+
+    def _describe(self, attachment: Attachment) -> dict:
+        """An attachment's description, its file read once per export however many items
+        attach it."""
+        key = attachment.document.pk
+        if key not in self._descriptions:
+            self._descriptions[key] = attachment.describe()
+        return dict(self._descriptions[key])
 
     def _edition(self, edition) -> dict:
         return {
@@ -459,52 +749,6 @@ def _date(day) -> str | None:
 # --- Exporting only what changed (cms/publishing/incremental.py) ---------------------------
 
 
-class _PublicPages(Mapping):
-    """The public pages by id, as _public_pages() finds them, but each loaded only when
-    asked for: an incremental export reads a few of tens of thousands."""
-
-    def __init__(self):
-        hidden = set(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
-        rows = Page.objects.live().public().filter(depth__gt=1).values_list("pk", "path")
-        self.paths = {pk: path for pk, path in rows if hidden.isdisjoint(_paths_above(path))}
-        self._loaded: dict[int, Page] = {}
-
-    def __getitem__(self, pk):
-        if pk not in self.paths:
-            raise KeyError(pk)
-        if pk not in self._loaded:
-            self._loaded[pk] = Page.objects.get(pk=pk).specific
-        return self._loaded[pk]
-
-    def __iter__(self):
-        return iter(self.paths)
-
-    def __len__(self):
-        return len(self.paths)
-
-
-class _PublicPagesByPath(Mapping):
-    def __init__(self, pages: _PublicPages):
-        self.pages = pages
-        self.ids = {path: pk for pk, path in pages.paths.items()}
-
-    def __getitem__(self, path):
-        return self.pages[self.ids[path]]
-
-    def __iter__(self):
-        return iter(self.ids)
-
-    def __len__(self):
-        return len(self.ids)
-
-
-class _PartialExporter(_Exporter):
-    def __init__(self, pages: _PublicPages):
-        self.pages = pages
-        self.by_path = _PublicPagesByPath(pages)
-        self.editions_of = {}  # only programmes use it, and they need a full export
-
-
 class NeedsFullExport(Exception):
     """Only a full export can follow this change."""
 
@@ -516,8 +760,6 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     NeedsFullExport for a change only a full export follows (a programme, an edition,
     the home page, anything not a document)."""
     from wagtail.models import ReferenceIndex
-
-    from cms.base.models import OfficialDocumentPage
 
     from .models import Withdrawal
 
@@ -532,19 +774,23 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     ids |= set(
         RevocationPage.objects.filter(award__decision_id__in=ids).values_list("pk", flat=True)
     )
-    pages = _PublicPages()
-    exporter = _PartialExporter(pages)
+    tree = PageTree()
+    changed = sorted((tree.nodes[pk] for pk in ids if pk in tree.nodes), key=lambda n: n.path)
+    for node in changed:
+        if node.model not in KIND_OF_MODEL or not _is(node, OfficialDocumentPage):
+            title = Page.objects.filter(pk=node.pk).values_list("title", flat=True).first()
+            raise NeedsFullExport(f"{title} 不是公开文件，需要完整构建")
+    exporter = _Exporter(tree)
+    items = dict(exporter.export([node for node in changed if node.public]))
     files: dict[str, bytes | None] = {}
     withdrawals = {}
     for withdrawal in Withdrawal.objects.current():
         withdrawals.setdefault(withdrawal.page_id, []).append(withdrawal)
-    for page in Page.objects.filter(pk__in=ids).specific():
-        kind = KIND_OF_MODEL.get(type(page))
-        if kind is None or not isinstance(page, OfficialDocumentPage):
-            raise NeedsFullExport(f"{page.title} 不是公开文件，需要完整构建")
-        path = f"{contract.schema.DIRECTORIES[kind]}/{page.pk}.md"
-        item = exporter.document(pages[page.pk], kind) if page.pk in pages else None
-        for withdrawal in withdrawals.get(page.pk, []):
+    for node in changed:
+        kind = KIND_OF_MODEL[node.model]
+        path = f"{contract.schema.DIRECTORIES[kind]}/{node.pk}.md"
+        item = items.get(node)
+        for withdrawal in withdrawals.get(node.pk, []):
             withdrawn = Item(withdrawal.as_document())
             files[str(withdrawn.path)] = None if item is not None else withdrawn.text().encode()
         files[path] = item.text().encode() if item is not None else None
