@@ -20,9 +20,10 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, TextField
+from django.db.models import CharField, Prefetch, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -141,8 +142,7 @@ def timestamp(moment, zone=None) -> str:
 # --- The page tree ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PageNode:
+class PageNode(NamedTuple):
     """One page as the tree knows it: no content, only its place and publication state."""
 
     pk: int
@@ -162,15 +162,21 @@ class PageTree:
 
     def __init__(self):
         restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
-        rows = Page.objects.order_by("path").values_list(
-            "pk",
-            "path",
-            "depth",
-            "content_type_id",
-            "live",
-            "slug",
-            "live_revision_id",
-            "last_published_at",
+        # The publish time as the database writes it: compared, never read as a time.
+        published = Cast("last_published_at", CharField())
+        rows = (
+            Page.objects.order_by("path")
+            .annotate(published=published)
+            .values_list(
+                "pk",
+                "path",
+                "depth",
+                "content_type_id",
+                "live",
+                "slug",
+                "live_revision_id",
+                "published",
+            )
         )
         step = Page.steplen
         self.nodes: dict[int, PageNode] = {}
@@ -442,7 +448,7 @@ class _Exporter:
             if page is None:  # unpublished since the tree was read
                 yield node, None
                 continue
-            self._reads = set()
+            self._reads = {("page", node.pk)}
             item = self.item(node, page, rows)
             if item is not None:
                 item.reads = frozenset(self._reads)
