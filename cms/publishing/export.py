@@ -15,6 +15,7 @@ whatever the size of the archive.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Prefetch, TextField
+from django.db.models import CharField, Count, Max, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -142,31 +143,79 @@ def timestamp(moment, zone=None) -> str:
 # --- The page tree ------------------------------------------------------------------------
 
 
+HOME, PROGRAMME, EDITION, DOCUMENT = "home", "programme", "edition", "document"
+
+
 class PageNode(NamedTuple):
     """One page as the tree knows it: no content, only its place and publication state."""
 
     pk: int
     path: str
     model: type | None  # its specific model (None: a type no longer installed)
+    role: str | None  # HOME, PROGRAMME, EDITION, DOCUMENT (a kind of KIND_OF_MODEL) or None
     slug: str
-    public: bool  # live, outside private sections, every ancestor below the root live
+    live: bool
+    # No private section at or above it, and it and every page above it but the root live.
+    open: bool
+    public: bool  # open, and not the root
+    programme: int | None  # the nearest programme above it
+    edition: int | None  # the nearest edition above it
     # Changes whenever the page's exported content may: Wagtail sets a new live revision
     # and publish time on every publish, and moves change the path.
-    version: tuple
+    version: tuple  # (path, content type, live revision, publish time as stored)
+
+
+def _role(model: type | None) -> str | None:
+    if model is None:
+        return None
+    if issubclass(model, HomePage):
+        return HOME
+    if issubclass(model, ProgrammePage):
+        return PROGRAMME
+    if issubclass(model, EditionPage):
+        return EDITION
+    return DOCUMENT if model in KIND_OF_MODEL else None
+
+
+# The publish time as the database writes it: compared, never read as a time (converting
+# tens of thousands of them costs more than reading the rows).
+_PUBLISHED = Cast("last_published_at", CharField())
+# What the page table holds as the tree counts it: publication_state() reads the same
+# from the database, and a tree brought up to date from the log must agree.
+PAGE_AGGREGATES = {
+    "pages": Count("pk"),
+    "live": Count("pk", filter=Q(live=True)),
+    # The latest time, then as text (the text of every time sorts as the times do; a
+    # database's collation of text might not).
+    "published": Cast(Max("last_published_at"), CharField()),
+    "revisions": Sum("live_revision_id"),
+}
 
 
 class PageTree:
     """Every page's place, type and publication state, read in one query of the page table
     (and one of the private sections): which pages are public and in which order they
-    are exported, without loading any page's content."""
+    are exported, without loading any page's content. `update()` brings it up to date
+    after changes confined to some pages and what is below them."""
+
+    # A change below more pages than this is read as a new tree.
+    MOST_PAGES_UPDATED = 2000
 
     def __init__(self):
-        restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
-        # The publish time as the database writes it: compared, never read as a time.
-        published = Cast("last_published_at", CharField())
-        rows = (
-            Page.objects.order_by("path")
-            .annotate(published=published)
+        self.restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
+        self.nodes: dict[int, PageNode] = {}
+        self.by_path: dict[str, PageNode] = {}
+        self._paths: list[str] = []  # every page's path, in order
+        self._types: dict[int, tuple] = {}
+        for row in self._rows(Page.objects.all()):
+            self._paths.append(self._add(row).path)
+        self._derive()
+
+    @staticmethod
+    def _rows(pages):
+        return (
+            pages.order_by("path")
+            .annotate(published=_PUBLISHED)
             .values_list(
                 "pk",
                 "path",
@@ -178,31 +227,102 @@ class PageTree:
                 "published",
             )
         )
-        step = Page.steplen
-        self.nodes: dict[int, PageNode] = {}
-        self.by_path: dict[str, PageNode] = {}
-        open_paths: dict[str, bool] = {}  # path: no private section at or above it, all live
-        models: dict[int, type | None] = {}
-        for pk, path, depth, content_type, live, slug, revision, published in rows:
-            if depth == 1:  # the root: never exported, only its privacy counts
-                reachable = path not in restricted
-            else:
-                parent_open = open_paths.get(path[:-step], False)
-                reachable = parent_open and live and path not in restricted
-            open_paths[path] = reachable
-            if content_type not in models:
-                models[content_type] = ContentType.objects.get_for_id(content_type).model_class()
-            node = PageNode(
-                pk=pk,
-                path=path,
-                model=models[content_type],
-                slug=slug,
-                public=reachable and depth > 1,
-                version=(path, content_type, revision, published),
-            )
-            self.nodes[pk] = node
-            self.by_path[path] = node
-        self._editions_of: dict[int, list[PageNode]] | None = None
+
+    def _add(self, row) -> PageNode:
+        """A page, its parent already in the tree: what is above a page is its parent's,
+        and it is open if its parent is."""
+        pk, path, depth, content_type, live, slug, revision, published = row
+        if content_type not in self._types:
+            model = ContentType.objects.get_for_id(content_type).model_class()
+            self._types[content_type] = (model, _role(model))
+        model, role = self._types[content_type]
+        parent = self.by_path.get(path[: -Page.steplen]) if depth > 1 else None
+        programme = edition = None
+        if depth == 1:  # the root: never exported, only its privacy counts
+            open_ = path not in self.restricted
+        else:
+            open_ = parent is not None and parent.open and live and path not in self.restricted
+        if parent is not None:
+            programme = parent.pk if parent.role == PROGRAMME else parent.programme
+            edition = parent.pk if parent.role == EDITION else parent.edition
+        node = PageNode(
+            pk=pk,
+            path=path,
+            model=model,
+            role=role,
+            slug=slug,
+            live=bool(live),
+            open=open_,
+            public=open_ and depth > 1,
+            programme=programme,
+            edition=edition,
+            version=(path, content_type, revision, published),
+        )
+        self.nodes[pk] = node
+        self.by_path[path] = node
+        return node
+
+    def _derive(self) -> None:
+        """The export's order, the programmes' editions and the tree's aggregates."""
+        self._items: list[PageNode] = []
+        self._editions_of: dict[int, list[PageNode]] = {}
+        nodes = [self.by_path[path] for path in self._paths]
+        for node in nodes:
+            if not node.public:
+                continue
+            if node.role in (HOME, PROGRAMME) or (
+                node.role == DOCUMENT and node.programme is not None
+            ):
+                self._items.append(node)
+            elif node.role == EDITION and node.programme is not None:
+                self._editions_of.setdefault(node.programme, []).append(node)
+        revisions = [node.version[2] for node in nodes if node.version[2] is not None]
+        published = [node.version[3] for node in nodes if node.version[3] is not None]
+        self._aggregates = {
+            "pages": len(nodes),
+            "live": sum(1 for node in nodes if node.live),
+            "published": max(published, default=None),
+            "revisions": sum(revisions) if revisions else None,
+        }
+
+    def update(self, page_ids: Iterable[int]) -> bool:
+        """Read again the pages `page_ids` and every page below them, after changes that
+        moved no other page (publishes, unpublishes, edits, creations, deletions); False,
+        the tree then unusable, when there are too many to read."""
+        page_ids = list(page_ids)
+        prefixes = set()
+        for pk in page_ids:
+            if (old := self.nodes.get(pk)) is not None:
+                prefixes.add(old.path)
+        prefixes.update(Page.objects.filter(pk__in=page_ids).values_list("path", flat=True))
+        # A page below another one read again is read with it.
+        prefixes = {
+            path
+            for path in prefixes
+            if not any(path != other and path.startswith(other) for other in prefixes)
+        }
+        for prefix in prefixes:
+            start = bisect.bisect_left(self._paths, prefix)
+            end = bisect.bisect_left(self._paths, prefix + "~")  # after every path below it
+            for path in self._paths[start:end]:
+                node = self.by_path.pop(path)
+                del self.nodes[node.pk]
+            del self._paths[start:end]
+        if prefixes:
+            below = Q()
+            for prefix in prefixes:
+                below |= Q(path__startswith=prefix)
+            rows = list(self._rows(Page.objects.filter(below))[: self.MOST_PAGES_UPDATED + 1])
+            if len(rows) > self.MOST_PAGES_UPDATED:
+                return False
+            for row in rows:
+                bisect.insort(self._paths, self._add(row).path)
+        self._derive()
+        return True
+
+    def aggregates(self) -> dict:
+        """PAGE_AGGREGATES as the tree counts them."""
+        return dict(self._aggregates)
 
     def version(self, pk: int):
         """What a cached export of the page compares: None for a page that is gone."""
@@ -212,32 +332,20 @@ class PageTree:
     def parent(self, node: PageNode) -> PageNode | None:
         return self.by_path.get(node.path[: -Page.steplen])
 
-    def ancestor(self, node: PageNode, model: type) -> PageNode | None:
-        """The nearest public ancestor of `node` of `model`, if any."""
-        step = Page.steplen
-        for end in range(len(node.path) - step, 0, -step):
-            ancestor = self.by_path.get(node.path[:end])
-            if ancestor is not None and ancestor.public and _is(ancestor, model):
-                return ancestor
-        return None
+    def programme_of(self, node: PageNode) -> PageNode | None:
+        """The nearest programme above a public page (public, as every page above it)."""
+        return self.nodes[node.programme] if node.programme is not None else None
+
+    def edition_of(self, node: PageNode) -> PageNode | None:
+        """The nearest edition above a public page."""
+        return self.nodes[node.edition] if node.edition is not None else None
 
     def item_pages(self) -> list[PageNode]:
         """The public pages that are items of the export, in tree order."""
-        return [node for node in self.nodes.values() if node.public and self.is_item(node)]
-
-    def is_item(self, node: PageNode) -> bool:
-        if _is(node, HomePage) or _is(node, ProgrammePage):
-            return True
-        return node.model in KIND_OF_MODEL and self.ancestor(node, ProgrammePage) is not None
+        return list(self._items)
 
     def editions_of(self, programme: int) -> list[PageNode]:
         """The public editions of a programme (under it, it their nearest programme)."""
-        if self._editions_of is None:
-            self._editions_of = {}
-            for node in self.nodes.values():
-                if node.public and _is(node, EditionPage):
-                    if owner := self.ancestor(node, ProgrammePage):
-                        self._editions_of.setdefault(owner.pk, []).append(node)
         return self._editions_of.get(programme, [])
 
     def site_path(self, pk: int) -> str | None:
@@ -245,19 +353,15 @@ class PageTree:
         node = self.nodes.get(pk)
         if node is None or not node.public:
             return None
-        if _is(node, HomePage):
+        if node.role == HOME:
             return "/"
-        if _is(node, ProgrammePage):
+        if node.role == PROGRAMME:
             return f"/programmes/{node.slug}/"
-        if _is(node, EditionPage):
+        if node.role == EDITION:
             parent = self.parent(node)
             return f"/programmes/{parent.slug}/" if parent else None
         kind = KIND_OF_MODEL.get(node.model)
         return f"/{contract.schema.DIRECTORIES[kind]}/{node.pk}/" if kind else None
-
-
-def _is(node: PageNode, model: type) -> bool:
-    return node.model is not None and issubclass(node.model, model)
 
 
 # --- Reading what the pages hold ------------------------------------------------------------
@@ -341,13 +445,13 @@ class _Rows:
                     .values_list(*_COMMON, *_DOCUMENT, *fields, "attachments_json", named=True)
                 )
                 self.pages |= {row.pk: row for row in _filtered(rows, "pk", ids(by_model[model]))}
-        homes = [node.pk for node in nodes if _is(node, HomePage)]
+        homes = [node.pk for node in nodes if node.role == HOME]
         if homes:
             self.pages |= {
                 home.pk: home
                 for home in _filtered(HomePage.objects.filter(live=True), "pk", ids(homes))
             }
-        programmes = [node.pk for node in nodes if _is(node, ProgrammePage)]
+        programmes = [node.pk for node in nodes if node.role == PROGRAMME]
         self.cases = {}
         if programmes:
             levels = Prefetch("levels", queryset=AwardLevel.objects.order_by("sort_order", "pk"))
@@ -404,10 +508,10 @@ class _Rows:
         # public ones), and of the decisions whose awards are revoked (published or not).
         editions = set()
         for node in nodes:
-            if node.model in KIND_OF_MODEL:
-                if edition := tree.ancestor(node, EditionPage):
-                    editions.add(edition.pk)
-            elif _is(node, ProgrammePage):
+            if node.role == DOCUMENT:
+                if node.edition is not None:
+                    editions.add(node.edition)
+            elif node.role == PROGRAMME:
                 editions.update(edition.pk for edition in tree.editions_of(node.pk))
         for award in self.revoked_awards.values():
             decision = tree.nodes.get(award.decision_id)
@@ -459,13 +563,13 @@ class _Exporter:
             self._reads.add(("page", node.pk))
 
     def item(self, node: PageNode, page, rows: _Rows) -> Item | None:
-        if _is(node, HomePage):
+        if node.role == HOME:
             self._reads.add(("shared", SITES))
             return Item(
                 self._common(page, "home")
                 | {"site_name": _site_name(page), "introduction": page.introduction}
             )
-        if _is(node, ProgrammePage):
+        if node.role == PROGRAMME:
             return self.programme(node, page, rows)
         kind = KIND_OF_MODEL.get(node.model)
         return self.document(node, page, kind, rows) if kind else None
@@ -534,10 +638,10 @@ class _Exporter:
         return self._with_body(document, page.body)
 
     def document(self, node: PageNode, page, kind: str, rows: _Rows) -> Item | None:
-        programme = self.tree.ancestor(node, ProgrammePage)
+        programme = self.tree.programme_of(node)
         if programme is None:
             return None
-        edition = self.tree.ancestor(node, EditionPage)
+        edition = self.tree.edition_of(node)
         self._read_page(programme)
         self._read_page(edition)
         document = self._common(page, kind) | {
@@ -593,7 +697,7 @@ class _Exporter:
         }
 
     def _decision_fields(self, node, page, rows) -> dict:
-        edition = self.tree.ancestor(node, EditionPage)
+        edition = self.tree.edition_of(node)
         if edition is None:
             raise EditionPage.DoesNotExist(f"{page.title} 不在任何届次之下")
         year = rows.editions[edition.pk].year
@@ -624,7 +728,7 @@ class _Exporter:
         # not; both are read, so a new version of either exports this page again.
         decision = self.tree.nodes.get(award.decision_id)
         edition = self.tree.parent(decision) if decision else None
-        if edition is None or not _is(edition, EditionPage):
+        if edition is None or edition.role != EDITION:
             raise EditionPage.DoesNotExist(f"奖项 {award.pk} 的表彰决定不在任何届次之下")
         self._read_page(decision)
         self._read_page(edition)
@@ -694,7 +798,7 @@ class _Exporter:
             pk = int(attrs.get("id", 0) or 0)
             self._reads.add(("page", pk))
             node = self.tree.nodes.get(pk)
-            if node is not None and _is(node, EditionPage):
+            if node is not None and node.role == EDITION:
                 self._read_page(self.tree.parent(node))  # its URL is its programme's
             return self.tree.site_path(pk)
         if linktype == "document":
@@ -783,7 +887,7 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     tree = PageTree()
     changed = sorted((tree.nodes[pk] for pk in ids if pk in tree.nodes), key=lambda n: n.path)
     for node in changed:
-        if node.model not in KIND_OF_MODEL or not _is(node, OfficialDocumentPage):
+        if node.role != DOCUMENT or not issubclass(node.model, OfficialDocumentPage):
             title = Page.objects.filter(pk=node.pk).values_list("title", flat=True).first()
             raise NeedsFullExport(f"{title} 不是公开文件，需要完整构建")
     exporter = _Exporter(tree)

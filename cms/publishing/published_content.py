@@ -71,12 +71,7 @@ def publication_state() -> dict:
         "page_log": PageLogEntry.objects.aggregate(latest=Max("pk"))["latest"],
         "model_log": model_log,
         "withdrawals": Withdrawal.objects.aggregate(latest=Max("pk"))["latest"],
-        "pages": aggregate(
-            Page.objects,
-            live=Count("pk", filter=Q(live=True)),
-            published=Max("last_published_at"),
-            pages=Count("pk"),
-        ),
+        "pages": Page.objects.aggregate(**export.PAGE_AGGREGATES),
         "restrictions": aggregate(PageViewRestriction.objects, count=Count("pk"), latest=Max("pk")),
         "channels": aggregate(
             ReportingChannel.objects,
@@ -158,16 +153,56 @@ def forget() -> None:
         _kept = _Kept()
 
 
+# Log entries of changes confined to the page and what is below it: after those alone the
+# tree is brought up to date by reading these pages again. Anything else (a move, a copy,
+# an action unknown here) and the whole tree is read again.
+LOCAL_ACTIONS = (
+    "wagtail.create",
+    "wagtail.edit",
+    "wagtail.delete",
+    "wagtail.publish",
+    "wagtail.unpublish",
+    "wagtail.lock",
+    "wagtail.unlock",
+    "wagtail.moderation.",
+    "wagtail.rename",
+    "wagtail.revert",
+    "wagtail.schedule.",
+    "wagtail.comments.",
+    "wagtail.workflow.",
+    "gongshi.",
+)
+# More pages changed at once than this, and the whole tree is read again.
+MOST_PAGES_UPDATED = 50
+
+
 def _read_tree(state: dict, now: float) -> None:
-    if _kept.pages:
+    """Bring the tree up to date with `state`: from the log entries written since it was
+    read when they explain the change, else read again."""
+    tree, changed, local = _kept.tree, set(), True
+    if tree is None:
+        _kept.log = max(_kept.log, state["page_log"] or 0)
+    else:
         # Pages a log entry names since the last read: their kept items and those of the
         # pages that read them are exported again.
-        for pk, page in PageLogEntry.objects.filter(pk__gt=_kept.log).values_list("pk", "page_id"):
-            _kept.touched[page] = max(pk, _kept.touched.get(page, 0))
-            _kept.log = max(_kept.log, pk)
-    else:
-        _kept.log = max(_kept.log, state["page_log"] or 0)
-    tree = export.PageTree()
+        entries = PageLogEntry.objects.filter(pk__gt=_kept.log).order_by("pk")
+        for pk, page, action in entries.values_list("pk", "page_id", "action"):
+            _kept.touched[page] = pk
+            _kept.log = pk
+            changed.add(page)
+            local = local and action.startswith(LOCAL_ACTIONS)
+    if (
+        tree is None
+        or now - _kept.read_at > MAX_AGE_SECONDS
+        or not local
+        or len(changed) > MOST_PAGES_UPDATED
+        or state["restrictions"] != _kept.state["restrictions"]
+        or not tree.update(changed)
+        # A change the log does not name (made straight in the database) shows here.
+        or tree.aggregates() != state["pages"]
+    ):
+        tree = export.PageTree()
+        _kept.read_at = now
     exporter = export._Exporter(tree)
     nodes = tree.item_pages()
     public_items = {node.pk for node in nodes}
@@ -177,7 +212,7 @@ def _read_tree(state: dict, now: float) -> None:
         *(_published(item) for item in exporter.channels()),
         *(_published(item) for item in exporter.withdrawn()),
     ]
-    _kept.state, _kept.tree, _kept.read_at = state, tree, now
+    _kept.state, _kept.tree = state, tree
 
 
 def _value(what: tuple):

@@ -293,6 +293,8 @@ def _measure_cms() -> dict:
         "admin_explore": f"/admin/pages/{biggest[0]}/",
         "admin_search": f"/admin/pages/search/?q={urllib.parse.quote(fragment)}",
         "api_pages_notices": "/api/v2/pages/?type=notices.PublicityNoticePage",
+        "api_pages_notices_last": "/api/v2/pages/?type=notices.PublicityNoticePage&limit=100"
+        "&offset={last}",
         "api_pages_decisions": "/api/v2/pages/?type=decisions.AwardDecisionPage&fields=awards",
         "api_content_first": "/api/v2/content/?offset=0&limit=100",
         "api_content_last": "/api/v2/content/?offset={last}&limit=100",
@@ -300,8 +302,9 @@ def _measure_cms() -> dict:
     result = {"cms_biggest_parent_children": biggest[1]}
     for name, url in urls.items():
         if "{last}" in url:
-            total = json.loads(client.get(urls["api_content_first"]).content)["meta"]
-            url = url.format(last=max(0, total["total_count"] - 100))
+            listing = url.replace("{last}", "0")
+            total = json.loads(client.get(listing).content)["meta"]["total_count"]
+            url = url.format(last=max(0, total - 100))
         times, statuses = [], set()
         first = None
         for attempt in range(CMS_REPEATS + 1):
@@ -321,7 +324,46 @@ def _measure_cms() -> dict:
             "queries": len(captured),
             "status": sorted(statuses),
         }
+    result["api_content_after_publish"] = _measure_content_after_publish(
+        client, result["api_content_last"]["url"]
+    )
     return result
+
+
+def _measure_content_after_publish(client, last_url: str) -> dict:
+    """The content endpoint's first answer after a publish, as a remote build asks for it
+    right after one: a notice in the first or the last hundred gets a new revision,
+    published, then that hundred is asked for."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.notices.models import PublicityNoticePage
+
+    pages = {"first": "/api/v2/content/?offset=0&limit=100", "last": last_url}
+    times, queries, statuses = [], [], set()
+    for attempt in range(CMS_REPEATS):
+        url = pages["first" if attempt % 2 == 0 else "last"]
+        items = json.loads(client.get(url).content)["items"]
+        notice_id = next(i["document"]["id"] for i in items if i["document"]["kind"] == "notice")
+        notice = PublicityNoticePage.objects.get(pk=notice_id)
+        notice.title = f"{notice.title.split('（')[0]}（基准测试更正{attempt}）"
+        notice.change_note = "基准测试"
+        notice.save_revision().publish()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        statuses.add(response.status_code)
+        queries.append(len(captured))
+        served = {i["document"]["id"]: i["document"]["title"] for i in response.json()["items"]}
+        if served.get(notice_id) != notice.title:
+            raise SystemExit(f"the content endpoint did not serve the publish of {notice_id}")
+    return {
+        "times_ms": times,
+        "median_ms": statistics.median(times),
+        "queries": queries,
+        "status": sorted(statuses),
+    }
 
 
 def phase_build(notices: int) -> dict:
@@ -727,8 +769,10 @@ def summary(result: dict) -> dict[str, float | None]:
         "admin explore (ms)": cms["admin_explore"]["median_ms"],
         "admin search (ms)": cms["admin_search"]["median_ms"],
         "API pages (ms)": cms["api_pages_notices"]["median_ms"],
+        "API pages, last 100 (ms)": cms["api_pages_notices_last"]["median_ms"],
         "API content warm (ms)": cms["api_content_last"]["median_ms"],
         "API content first (ms)": cms["api_content_first"]["first_ms"],
+        "API content after a publish (ms)": cms["api_content_after_publish"]["median_ms"],
         "Hugo, notices only (s)": median(hugo["seconds"]) if hugo else None,
     }
 

@@ -34,6 +34,20 @@ def exported(monkeypatch):
     return pages
 
 
+@pytest.fixture
+def tree_reads(monkeypatch):
+    """How many times the whole page tree was read."""
+    reads = []
+    real = export.PageTree.__init__
+
+    def counted(self):
+        reads.append(1)
+        real(self)
+
+    monkeypatch.setattr(export.PageTree, "__init__", counted)
+    return reads
+
+
 def paths(client, limit=100) -> dict[str, dict]:
     """Every item the endpoint serves, paging through it `limit` at a time."""
     items, offset = {}, 0
@@ -59,12 +73,13 @@ def published_notice(edition, **fields):
     return notice
 
 
-def test_a_publish_exports_only_the_page_it_changed(client, edition, exported):
+def test_a_publish_exports_only_the_page_it_changed(client, edition, exported, tree_reads):
     notice = published_notice(edition, slug="first")
     first = paths(client)
     assert paths(client) == first and paths(client) == first
     count = len(exported)
     assert count == len([path for path in first if not path.startswith("channels/")])
+    assert len(tree_reads) == 1
 
     other = published_notice(edition, slug="second")
     assert f"notices/{other.pk}.md" in paths(client)
@@ -74,6 +89,7 @@ def test_a_publish_exports_only_the_page_it_changed(client, edition, exported):
     notice.save_revision().publish()
     assert paths(client)[f"notices/{notice.pk}.md"]["title"] == "更正后的公示"
     assert exported[count + 1 :] == [notice.pk]
+    assert len(tree_reads) == 1, "the tree is brought up to date from the log"
     assert paths(client) == collected()
 
 
@@ -103,8 +119,14 @@ def test_an_unpublish_without_a_log_entry_is_still_seen(client, edition):
     assert f"notices/{notice.pk}.md" in paths(client)
 
     Page.objects.filter(pk=notice.pk).update(live=False)
-
     assert f"notices/{notice.pk}.md" not in paths(client)
+
+    # Beside a logged publish, whose page alone the tree reads again.
+    again = published_notice(edition, slug="again")
+    assert f"notices/{again.pk}.md" in paths(client)
+    published_notice(edition, slug="logged")
+    Page.objects.filter(pk=again.pk).update(live=False)
+    assert f"notices/{again.pk}.md" not in paths(client)
 
 
 def test_an_unpublished_or_private_section_hides_every_page_below_it(client, programmes):
@@ -205,3 +227,38 @@ def test_the_answer_after_a_publish_reads_a_fixed_number_of_queries(client, edit
     with CaptureQueriesContext(connection) as warm:
         client.get("/api/v2/content/?offset=0&limit=100")
     assert len(warm) <= 15  # the publication state only
+
+
+def test_a_tree_brought_up_to_date_from_the_log_is_the_tree_read_again(edition):
+    kept = published_notice(edition, slug="kept")
+    unpublished = published_notice(edition, slug="unpublished")
+    deleted = draft_notice(edition, slug="deleted")  # a published page is never deleted
+    tree = export.PageTree()
+
+    unpublished.unpublish()
+    created = published_notice(edition, slug="created")
+    kept.title = "更正后的公示"
+    kept.save_revision().publish()
+    deleted_pk = deleted.pk
+    deleted.delete()
+    assert tree.update([unpublished.pk, created.pk, kept.pk, deleted_pk])
+
+    again = export.PageTree()
+    assert tree.item_pages() == again.item_pages()
+    assert tree.nodes == again.nodes
+    assert tree.aggregates() == again.aggregates() == Page.objects.aggregate(
+        **export.PAGE_AGGREGATES
+    )
+
+
+def test_a_moved_page_is_served_where_it_went(client, programmes, edition):
+    notice = published_notice(edition)
+    other = EditionPage(title="2024年度（第四届）", slug="2024", number=4, year=2024)
+    programmes["yuncheng"].add_child(instance=other)
+    other.save_revision().publish()
+    assert paths(client)[f"notices/{notice.pk}.md"]["edition"]["year"] == 2023
+
+    notice.move(other, pos="last-child")
+
+    assert paths(client)[f"notices/{notice.pk}.md"]["edition"]["year"] == 2024
+    assert paths(client) == collected()
