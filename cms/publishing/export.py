@@ -230,34 +230,27 @@ class PageTree:
 
     def _add(self, row) -> PageNode:
         """A page, its parent already in the tree: what is above a page is its parent's,
-        and it is open if its parent is."""
+        and it is open if its parent is. (Run for every page of the archive: kept lean.)"""
         pk, path, depth, content_type, live, slug, revision, published = row
-        if content_type not in self._types:
+        types = self._types.get(content_type)
+        if types is None:
             model = ContentType.objects.get_for_id(content_type).model_class()
-            self._types[content_type] = (model, _role(model))
-        model, role = self._types[content_type]
-        parent = self.by_path.get(path[: -Page.steplen]) if depth > 1 else None
-        programme = edition = None
+            types = self._types[content_type] = (model, _role(model))
+        version = (path, content_type, revision, published)
         if depth == 1:  # the root: never exported, only its privacy counts
             open_ = path not in self.restricted
+            node = PageNode(pk, path, *types, slug, bool(live), open_, False, None, None, version)
         else:
-            open_ = parent is not None and parent.open and live and path not in self.restricted
-        if parent is not None:
-            programme = parent.pk if parent.role == PROGRAMME else parent.programme
-            edition = parent.pk if parent.role == EDITION else parent.edition
-        node = PageNode(
-            pk=pk,
-            path=path,
-            model=model,
-            role=role,
-            slug=slug,
-            live=bool(live),
-            open=open_,
-            public=open_ and depth > 1,
-            programme=programme,
-            edition=edition,
-            version=(path, content_type, revision, published),
-        )
+            parent = self.by_path.get(path[: -Page.steplen])
+            if parent is None:
+                open_, programme, edition = False, None, None
+            else:
+                open_ = parent.open and bool(live) and path not in self.restricted
+                programme = parent.pk if parent.role == PROGRAMME else parent.programme
+                edition = parent.pk if parent.role == EDITION else parent.edition
+            node = PageNode(
+                pk, path, *types, slug, bool(live), open_, open_, programme, edition, version
+            )
         self.nodes[pk] = node
         self.by_path[path] = node
         return node

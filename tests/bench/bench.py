@@ -13,13 +13,15 @@ checked through the export), and measures through the product's own entry points
   home page, the feeds and the search index on disk all show it;
 - search: index build time; query median and p95; queries per second from concurrent
   clients against cms.search.service:application under gunicorn on loopback;
-- CMS: the admin's page explorer (the biggest parent) and search, the public read API;
-  and export.collect() (the database side of the build) with its query count;
+- CMS: the admin's page explorer (the biggest parent) and search, the public read API
+  (the content endpoint's first answer after a publish too); and export.collect() (the
+  database side of the build) with its query count;
 - Hugo (Debian's) on the same notices, when installed: an anchor.
 
     make bench                                  # 1,000, 10,000 and 50,000 notices
     BENCH_SIZES=1000,10000 make bench           # a quicker run
     .venv/bin/python tests/bench/bench.py --sizes 60 --runs 1 --out /tmp/r.json
+    BENCH_SIZES=20000 .venv/bin/python tests/bench/bench.py --cms-only  # the CMS alone
 
 SQLite by default (var/bench/db-<n>.sqlite3); with DATABASE_URL set, PostgreSQL, in a
 database named after the one given plus `_bench_<n>`, created afresh. Prints a table and
