@@ -2,7 +2,7 @@
 
 `collect()` is the only way content leaves the CMS for the public: the in-CMS build, the
 public read API's content endpoint and `manage.py export_content` all go through it (the
-endpoint and the incremental builds through the same `_Exporter`, for some pages). It
+endpoint and the incremental builds through the same `Exporter`, for some pages). It
 reads the page table, which holds each page's live version (drafts and revisions awaiting
 approval live in revisions), skips pages not live, pages in private sections and pages
 under an unpublished ancestor, and checks every document against the contract.
@@ -99,7 +99,7 @@ def collect() -> Iterator[Item]:
     """Every published item, in a stable order: home, programmes, documents, channels,
     withdrawn items. A fixed number of queries, however many pages there are."""
     tree = PageTree()
-    exporter = _Exporter(tree)
+    exporter = Exporter(tree)
     for _node, item in exporter.export(tree.item_pages(), everything=True):
         if item is not None:
             yield item
@@ -199,7 +199,7 @@ class PageTree:
     after changes confined to some pages and what is below them."""
 
     # A change below more pages than this is read as a new tree.
-    MOST_PAGES_UPDATED = 2000
+    MOST_PAGES_READ_AGAIN = 2000
 
     def __init__(self):
         self.restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
@@ -305,8 +305,8 @@ class PageTree:
             below = Q()
             for prefix in prefixes:
                 below |= Q(path__startswith=prefix)
-            rows = list(self._rows(Page.objects.filter(below))[: self.MOST_PAGES_UPDATED + 1])
-            if len(rows) > self.MOST_PAGES_UPDATED:
+            rows = list(self._rows(Page.objects.filter(below))[: self.MOST_PAGES_READ_AGAIN + 1])
+            if len(rows) > self.MOST_PAGES_READ_AGAIN:
                 return False
             for row in rows:
                 bisect.insort(self._paths, self._add(row).path)
@@ -525,7 +525,7 @@ class _Rows:
 # --- The export ------------------------------------------------------------------------------
 
 
-class _Exporter:
+class Exporter:
     def __init__(self, tree: PageTree):
         self.tree = tree
         self._documents: dict[int, object] = {}
@@ -883,7 +883,7 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
         if node.role != DOCUMENT or not issubclass(node.model, OfficialDocumentPage):
             title = Page.objects.filter(pk=node.pk).values_list("title", flat=True).first()
             raise NeedsFullExport(f"{title} 不是公开文件，需要完整构建")
-    exporter = _Exporter(tree)
+    exporter = Exporter(tree)
     items = dict(exporter.export([node for node in changed if node.public]))
     files: dict[str, bytes | None] = {}
     withdrawals = {}

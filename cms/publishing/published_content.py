@@ -173,7 +173,7 @@ LOCAL_ACTIONS = (
     "gongshi.",
 )
 # More pages changed at once than this, and the whole tree is read again.
-MOST_PAGES_UPDATED = 50
+MOST_CHANGED_PAGES = 50
 
 
 def _read_tree(state: dict, now: float) -> None:
@@ -195,7 +195,7 @@ def _read_tree(state: dict, now: float) -> None:
         tree is None
         or now - _kept.read_at > MAX_AGE_SECONDS
         or not local
-        or len(changed) > MOST_PAGES_UPDATED
+        or len(changed) > MOST_CHANGED_PAGES
         or state["restrictions"] != _kept.state["restrictions"]
         or not tree.update(changed)
         # A change the log does not name (made straight in the database) shows here.
@@ -203,7 +203,7 @@ def _read_tree(state: dict, now: float) -> None:
     ):
         tree = export.PageTree()
         _kept.read_at = now
-    exporter = export._Exporter(tree)
+    exporter = export.Exporter(tree)
     nodes = tree.item_pages()
     public_items = {node.pk for node in nodes}
     _kept.pages = {pk: kept for pk, kept in _kept.pages.items() if pk in public_items}
@@ -235,7 +235,7 @@ def _current(node: export.PageNode, now: float) -> bool:
 
 
 def _export(nodes: list[export.PageNode], now: float) -> None:
-    for node, item in export._Exporter(_kept.tree).export(nodes):
+    for node, item in export.Exporter(_kept.tree).export(nodes):
         if item is None:
             # Unpublished since the tree was read: the next request reads it again.
             _kept.pages.pop(node.pk, None)

@@ -23,14 +23,14 @@ def exported(monkeypatch):
     """The ids of the pages the endpoint exported, in order, across requests (collect()
     exports everything, and is not counted)."""
     pages = []
-    real = export._Exporter.export
+    real = export.Exporter.export
 
     def counted(self, nodes, *, everything=False):
         if not everything:
             pages.extend(node.pk for node in nodes)
         return real(self, nodes, everything=everything)
 
-    monkeypatch.setattr(export._Exporter, "export", counted)
+    monkeypatch.setattr(export.Exporter, "export", counted)
     return pages
 
 
@@ -246,8 +246,8 @@ def test_a_tree_brought_up_to_date_from_the_log_is_the_tree_read_again(edition):
     again = export.PageTree()
     assert tree.item_pages() == again.item_pages()
     assert tree.nodes == again.nodes
-    assert tree.aggregates() == again.aggregates() == Page.objects.aggregate(
-        **export.PAGE_AGGREGATES
+    assert (
+        tree.aggregates() == again.aggregates() == Page.objects.aggregate(**export.PAGE_AGGREGATES)
     )
 
 
