@@ -656,7 +656,8 @@ class Exporter:
         }
         document |= getattr(self, f"_{kind}_fields")(node, page, rows)
         item = self._with_body(document, page.body)
-        if attachments := json.loads(page.attachments_json or "[]"):
+        stored = page.attachments_json
+        if stored not in (None, "", "[]") and (attachments := json.loads(stored)):
             self._reads.add(("shared", DOCUMENTS))
             for block in node.model._meta.get_field("attachments").to_python(attachments):
                 item.attach(self._attachment(block.value))
