@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import CharField, Count, Max, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -165,6 +166,27 @@ class PageNode(NamedTuple):
     version: tuple  # (path, content type, live revision, publish time as stored)
 
 
+class _NodesReadWhenAsked(dict):
+    """The nodes of a partial tree (PageTree.around): a page not read yet is read, with
+    the pages above it, when asked for; None (get) or KeyError for a page that is gone."""
+
+    def __init__(self, tree: PageTree):
+        super().__init__()
+        self.tree = tree
+
+    def __missing__(self, pk):
+        self.tree._read([pk])
+        if not super().__contains__(pk):
+            raise KeyError(pk)
+        return super().__getitem__(pk)
+
+    def get(self, pk, default=None):
+        try:
+            return self[pk]
+        except KeyError:
+            return default
+
+
 def _role(model: type | None) -> str | None:
     if model is None:
         return None
@@ -201,19 +223,44 @@ class PageTree:
     # A change below more pages than this is read as a new tree.
     MOST_PAGES_READ_AGAIN = 2000
 
-    def __init__(self):
+    def __init__(self, *, whole: bool = True):
         self.restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
-        self.nodes: dict[int, PageNode] = {}
+        self.nodes: dict[int, PageNode] = {} if whole else _NodesReadWhenAsked(self)
         self.by_path: dict[str, PageNode] = {}
         self._paths: list[str] = []  # every page's path, in order
         self._types: dict[int, tuple] = {}
-        for row in self._rows(Page.objects.all()):
-            self._paths.append(self._add(row).path)
-        self._derive()
+        self._items: list[PageNode] | None = None  # a partial tree has no export order
+        if whole:
+            for row in self._rows(Page.objects.all()):
+                self._paths.append(self._add(row).path)
+            self._derive()
+
+    @classmethod
+    def around(cls, page_ids: Iterable[int]) -> PageTree:
+        """A tree of only the pages `page_ids` and the pages above them, which reads any
+        other page it is asked for (a link's target, a revoked decision) with the pages
+        above it: for exporting a few pages of tens of thousands. It has no export order,
+        editions or aggregates."""
+        tree = cls(whole=False)
+        tree._read(page_ids)
+        return tree
+
+    def _read(self, page_ids: Iterable[int]) -> None:
+        """Read the pages `page_ids` and the pages above them into a partial tree."""
+        paths = Page.objects.filter(pk__in=list(page_ids)).values_list("path", flat=True)
+        step = Page.steplen
+        wanted = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+        wanted -= self.by_path.keys()
+        if wanted:
+            for row in self._rows(Page.objects.filter(path__in=wanted)):
+                self._add(row)
 
     @staticmethod
-    def _rows(pages):
-        return (
+    def _rows(pages, limit: int | None = None) -> list[tuple]:
+        """The tree's columns of `pages`, in path order, as the database driver returns
+        them: `live` may be 0 or 1, which `_add` reads as it reads a boolean. (The
+        queryset's own iteration converts each value of tens of thousands of rows.)"""
+        rows = (
             pages.order_by("path")
             .annotate(published=_PUBLISHED)
             .values_list(
@@ -227,6 +274,12 @@ class PageTree:
                 "published",
             )
         )
+        if limit is not None:
+            rows = rows[:limit]
+        sql, params = rows.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def _add(self, row) -> PageNode:
         """A page, its parent already in the tree: what is above a page is its parent's,
@@ -305,7 +358,7 @@ class PageTree:
             below = Q()
             for prefix in prefixes:
                 below |= Q(path__startswith=prefix)
-            rows = list(self._rows(Page.objects.filter(below))[: self.MOST_PAGES_READ_AGAIN + 1])
+            rows = self._rows(Page.objects.filter(below), limit=self.MOST_PAGES_READ_AGAIN + 1)
             if len(rows) > self.MOST_PAGES_READ_AGAIN:
                 return False
             for row in rows:
@@ -315,6 +368,7 @@ class PageTree:
 
     def aggregates(self) -> dict:
         """PAGE_AGGREGATES as the tree counts them."""
+        self._whole()
         return dict(self._aggregates)
 
     def version(self, pk: int):
@@ -335,10 +389,16 @@ class PageTree:
 
     def item_pages(self) -> list[PageNode]:
         """The public pages that are items of the export, in tree order."""
+        self._whole()
         return list(self._items)
+
+    def _whole(self) -> None:
+        if self._items is None:
+            raise TypeError("a partial tree (PageTree.around) knows only some pages")
 
     def editions_of(self, programme: int) -> list[PageNode]:
         """The public editions of a programme (under it, it their nearest programme)."""
+        self._whole()
         return self._editions_of.get(programme, [])
 
     def site_path(self, pk: int) -> str | None:
@@ -878,8 +938,10 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     ids |= set(
         RevocationPage.objects.filter(award__decision_id__in=ids).values_list("pk", flat=True)
     )
-    tree = PageTree()
-    changed = sorted((tree.nodes[pk] for pk in ids if pk in tree.nodes), key=lambda n: n.path)
+    tree = PageTree.around(ids)
+    changed = sorted(
+        (node for pk in ids if (node := tree.nodes.get(pk)) is not None), key=lambda n: n.path
+    )
     for node in changed:
         if node.role != DOCUMENT or not issubclass(node.model, OfficialDocumentPage):
             title = Page.objects.filter(pk=node.pk).values_list("title", flat=True).first()

@@ -293,3 +293,29 @@ def test_the_export_reads_a_fixed_number_of_queries_however_many_pages(edition, 
     few = queries()
     add_pages(6, 2)
     assert queries() == few <= 25
+
+
+def test_a_partial_export_reads_the_pages_it_exports_not_the_tree(edition):
+    """What an incremental build exports for a publish: the same bytes as the full
+    export, read in as many queries with 3 notices as with 30."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = published_notice(edition, slug="target", title="被链接的公示")
+    linking = published_notice(
+        edition, slug="linking", body=f'<p>见<a linktype="page" id="{target.pk}">公示</a></p>'
+    )
+
+    def partial() -> tuple[dict, int]:
+        with CaptureQueriesContext(connection) as captured:
+            files = export.partial_export([linking.pk])
+        return files, len(captured)
+
+    files, few = partial()
+    assert (
+        files[f"notices/{linking.pk}.md"] == exported()[f"notices/{linking.pk}.md"].text().encode()
+    )
+    assert f"(</notices/{target.pk}/>)" in files[f"notices/{linking.pk}.md"].decode()
+    for number in range(27):
+        published_notice(edition, slug=f"more-{number}")
+    assert partial()[1] == few
