@@ -1,34 +1,46 @@
 """Live, public content as content/ documents: what the public site is built from.
 
 `collect()` is the only way content leaves the CMS for the public: the in-CMS build, the
-public read API's content endpoint and `manage.py export_content` all go through it. It
+public read API's content endpoint and `manage.py export_content` all go through it (the
+endpoint and the incremental builds through the same `Exporter`, for some pages). It
 reads the page table, which holds each page's live version (drafts and revisions awaiting
 approval live in revisions), skips pages not live, pages in private sections and pages
 under an unpublished ancestor, and checks every document against the contract.
+
+At tens of thousands of pages the export is one read of the page tree (`PageTree`: each
+page's place, type and publication state, no content), then each kind of page and each
+kind of row below pages read in one query for all of them: a fixed number of queries
+whatever the size of the archive.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
+from django.db.models import CharField, Count, Max, Prefetch, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.documents import get_document_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from cms import contract
 from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
-from cms.programmes.models import EditionPage, ProgrammePage
+from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
 from cms.rules.awards import citation
-from cms.supervision.cases import yearly_counts
+from cms.supervision.cases import yearly_counts_of
 
 from .markdown import safe_href, to_markdown
 
@@ -61,6 +73,9 @@ class Item:
     document: dict
     body: str = ""
     attachments: list[Attachment] = field(default_factory=list)
+    # What exporting it read besides its own page: keys of READS, for the content
+    # endpoint to tell whether a kept copy is still current (published_content.py).
+    reads: frozenset = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def path(self) -> PurePosixPath:
@@ -75,19 +90,21 @@ class Item:
             self.attachments.append(attachment)
 
 
+# What an item's export may read besides page rows, named in Item.reads as ("shared", name):
+DOCUMENTS = "documents"  # documents and their collections' privacy (links, attachments)
+CASES = "cases"  # the supervision group's cases (a programme's complaint statistics)
+SITES = "sites"  # the site records (the home page's site name)
+
+
 def collect() -> Iterator[Item]:
     """Every published item, in a stable order: home, programmes, documents, channels,
-    withdrawn items."""
-    pages = _public_pages()
-    _prefetch_related(pages)
-    exporter = _Exporter({page.pk: page for page in pages})
-    for page in pages:
-        item = exporter.item(page)
+    withdrawn items. A fixed number of queries, however many pages there are."""
+    tree = PageTree()
+    exporter = Exporter(tree)
+    for _node, item in exporter.export(tree.item_pages(), everything=True):
         if item is not None:
             yield item
-    for channel in ReportingChannel.objects.filter(live=True).order_by("pk"):
-        if channel.programme_id in exporter.pages:
-            yield exporter.channel(channel)
+    yield from exporter.channels()
     yield from exporter.withdrawn()
 
 
@@ -108,19 +125,6 @@ def write(items, directory: Path) -> int:
     return count
 
 
-def site_path(page) -> str | None:
-    """The public URL path of a page, as docs/content-format.md defines it."""
-    page = page.specific
-    if isinstance(page, HomePage):
-        return "/"
-    if isinstance(page, ProgrammePage):
-        return f"/programmes/{page.slug}/"
-    if isinstance(page, EditionPage):
-        return f"/programmes/{page.get_parent().slug}/"
-    kind = KIND_OF_MODEL.get(type(page))
-    return f"/{contract.schema.DIRECTORIES[kind]}/{page.pk}/" if kind else None
-
-
 def file_sha256(file) -> str:
     digest = hashlib.sha256()
     with file.open("rb") as handle:
@@ -129,96 +133,499 @@ def file_sha256(file) -> str:
     return digest.hexdigest()
 
 
-def timestamp(moment) -> str:
+def timestamp(moment, zone=None) -> str:
+    """A recorded moment in the site's time zone (`zone`: the current one, looked up once
+    by a caller that converts tens of thousands)."""
     if moment is None:  # localtime(None) would be now: a publish time nobody recorded
         raise ValueError("缺少服务器记录的发布时间")
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+    return timezone.localtime(moment, zone).isoformat(timespec="seconds")
 
 
-def _public_pages() -> list[Page]:
-    """Live pages outside private sections whose ancestors are all live, in tree order."""
-    hidden = set(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
-    return [
-        page
-        for page in Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
-        if hidden.isdisjoint(_ancestor_paths(page))
-    ]
+# --- The page tree ------------------------------------------------------------------------
 
 
-# What each kind of page reads besides its own row, fetched for all pages of the kind in
-# one query each instead of one per page (a 20,000-notice archive would take 40,000).
-# The big ones go to a list attribute: a prefetch into the related manager would build a
-# filtered queryset per page.
-def _prefetches(model) -> list:
-    lookups = {
-        ProgrammePage: ["levels"],  # read through the manager by plain_rules() too
-        # In a fixed order (sort_order, then pk): PostgreSQL returns rows in no particular
-        # order otherwise, and a restored database must build the same site.
-        PublicityNoticePage: [Prefetch("entries", _in_order(PublicityEntry), "public_entries")],
-        AwardDecisionPage: [Prefetch("awards", _in_order(Award), "public_awards")],
-        RevocationPage: ["award", "grounds"],
-    }.get(model, [])
-    if issubclass(model, OfficialDocumentPage):
-        notes = ChangeNote.objects.order_by("published_at", "pk")
-        lookups = [*lookups, Prefetch("change_notes", queryset=notes, to_attr="public_changes")]
-    return lookups
+HOME, PROGRAMME, EDITION, DOCUMENT = "home", "programme", "edition", "document"
 
 
-def _prefetch_related(pages: list[Page]) -> None:
-    by_model: dict[type, list[Page]] = {}
-    for page in pages:
-        by_model.setdefault(type(page), []).append(page)
-    for model, group in by_model.items():
-        if lookups := _prefetches(model):
-            prefetch_related_objects(group, *lookups)
+class PageNode(NamedTuple):
+    """One page as the tree knows it: no content, only its place and publication state."""
+
+    pk: int
+    path: str
+    model: type | None  # its specific model (None: a type no longer installed)
+    role: str | None  # HOME, PROGRAMME, EDITION, DOCUMENT (a kind of KIND_OF_MODEL) or None
+    slug: str
+    live: bool
+    # No private section at or above it, and it and every page above it but the root live.
+    open: bool
+    public: bool  # open, and not the root
+    programme: int | None  # the nearest programme above it
+    edition: int | None  # the nearest edition above it
+    # Changes whenever the page's exported content may: Wagtail sets a new live revision
+    # and publish time on every publish, and moves change the path.
+    version: tuple  # (path, content type, live revision, publish time as stored)
 
 
-def _prefetched(page, attribute: str, rows):
-    """The rows prefetched into `attribute`, or `rows` for a page collect() did not
-    prefetch."""
-    return getattr(page, attribute) if hasattr(page, attribute) else rows
+class _NodesReadWhenAsked(dict):
+    """The nodes of a partial tree (PageTree.around): a page not read yet is read, with
+    the pages above it, when asked for; None (get) or KeyError for a page that is gone."""
+
+    def __init__(self, tree: PageTree):
+        super().__init__()
+        self.tree = tree
+
+    def __missing__(self, pk):
+        self.tree._read([pk])
+        if not super().__contains__(pk):
+            raise KeyError(pk)
+        return super().__getitem__(pk)
+
+    def get(self, pk, default=None):
+        try:
+            return self[pk]
+        except KeyError:
+            return default
 
 
-def _in_order(model):
-    return model.objects.order_by("sort_order", "pk")
-
-
-def _ancestor_paths(page) -> list[str]:
-    """Materialised paths of a page's ancestors, nearest first (treebeard's path scheme)."""
-    return _paths_above(page.path)
-
-
-def _paths_above(path: str) -> list[str]:
-    step = Page.steplen
-    return [path[:end] for end in range(len(path) - step, 0, -step)]
-
-
-class _Exporter:
-    def __init__(self, pages: dict[int, Page]):
-        self.pages = pages
-        self.by_path = {page.path: page for page in pages.values()}
-        self.editions_of = {}  # programme id -> its public editions
-        for page in pages.values():
-            if isinstance(page, EditionPage) and (programme := self._ancestor(page, ProgrammePage)):
-                self.editions_of.setdefault(programme.pk, []).append(page)
-
-    def _ancestor(self, page, page_type):
-        """The nearest public ancestor of `page` of `page_type`, if any."""
-        for path in _ancestor_paths(page):
-            if isinstance(ancestor := self.by_path.get(path), page_type):
-                return ancestor
+def _role(model: type | None) -> str | None:
+    if model is None:
         return None
+    if issubclass(model, HomePage):
+        return HOME
+    if issubclass(model, ProgrammePage):
+        return PROGRAMME
+    if issubclass(model, EditionPage):
+        return EDITION
+    return DOCUMENT if model in KIND_OF_MODEL else None
 
-    def item(self, page) -> Item | None:
-        if isinstance(page, HomePage):
+
+# The publish time as the database writes it: compared, never read as a time (converting
+# tens of thousands of them costs more than reading the rows).
+_PUBLISHED = Cast("last_published_at", CharField())
+# What the page table holds as the tree counts it: publication_state() reads the same
+# from the database, and a tree brought up to date from the log must agree.
+PAGE_AGGREGATES = {
+    "pages": Count("pk"),
+    "live": Count("pk", filter=Q(live=True)),
+    # The latest time, then as text (the text of every time sorts as the times do; a
+    # database's collation of text might not).
+    "published": Cast(Max("last_published_at"), CharField()),
+    "revisions": Sum("live_revision_id"),
+}
+
+
+class PageTree:
+    """Every page's place, type and publication state, read in one query of the page table
+    (and one of the private sections): which pages are public and in which order they
+    are exported, without loading any page's content. `update()` brings it up to date
+    after changes confined to some pages and what is below them."""
+
+    # A change below more pages than this is read as a new tree.
+    MOST_PAGES_READ_AGAIN = 2000
+
+    def __init__(self, *, whole: bool = True):
+        self.restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
+        self.nodes: dict[int, PageNode] = {} if whole else _NodesReadWhenAsked(self)
+        self.by_path: dict[str, PageNode] = {}
+        self._paths: list[str] = []  # every page's path, in order
+        self._types: dict[int, tuple] = {}
+        self._items: list[PageNode] | None = None  # a partial tree has no export order
+        if whole:
+            for row in self._rows(Page.objects.all()):
+                self._paths.append(self._add(row).path)
+            self._derive()
+
+    @classmethod
+    def around(cls, page_ids: Iterable[int]) -> PageTree:
+        """A tree of only the pages `page_ids` and the pages above them, which reads any
+        other page it is asked for (a link's target, a revoked decision) with the pages
+        above it: for exporting a few pages of tens of thousands. It has no export order,
+        editions or aggregates."""
+        tree = cls(whole=False)
+        tree._read(page_ids)
+        return tree
+
+    def _read(self, page_ids: Iterable[int]) -> None:
+        """Read the pages `page_ids` and the pages above them into a partial tree."""
+        paths = Page.objects.filter(pk__in=list(page_ids)).values_list("path", flat=True)
+        step = Page.steplen
+        wanted = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+        wanted -= self.by_path.keys()
+        if wanted:
+            for row in self._rows(Page.objects.filter(path__in=wanted)):
+                self._add(row)
+
+    @staticmethod
+    def _rows(pages, limit: int | None = None) -> list[tuple]:
+        """The tree's columns of `pages`, in path order, as the database driver returns
+        them: `live` may be 0 or 1, which `_add` reads as it reads a boolean. (The
+        queryset's own iteration converts each value of tens of thousands of rows.)"""
+        rows = (
+            pages.order_by("path")
+            .annotate(published=_PUBLISHED)
+            .values_list(
+                "pk",
+                "path",
+                "depth",
+                "content_type_id",
+                "live",
+                "slug",
+                "live_revision_id",
+                "published",
+            )
+        )
+        if limit is not None:
+            rows = rows[:limit]
+        sql, params = rows.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _add(self, row) -> PageNode:
+        """A page, its parent already in the tree: what is above a page is its parent's,
+        and it is open if its parent is. (Run for every page of the archive: kept lean.)"""
+        pk, path, depth, content_type, live, slug, revision, published = row
+        types = self._types.get(content_type)
+        if types is None:
+            model = ContentType.objects.get_for_id(content_type).model_class()
+            types = self._types[content_type] = (model, _role(model))
+        version = (path, content_type, revision, published)
+        if depth == 1:  # the root: never exported, only its privacy counts
+            open_ = path not in self.restricted
+            node = PageNode(pk, path, *types, slug, bool(live), open_, False, None, None, version)
+        else:
+            parent = self.by_path.get(path[: -Page.steplen])
+            if parent is None:
+                open_, programme, edition = False, None, None
+            else:
+                open_ = parent.open and bool(live) and path not in self.restricted
+                programme = parent.pk if parent.role == PROGRAMME else parent.programme
+                edition = parent.pk if parent.role == EDITION else parent.edition
+            node = PageNode(
+                pk, path, *types, slug, bool(live), open_, open_, programme, edition, version
+            )
+        self.nodes[pk] = node
+        self.by_path[path] = node
+        return node
+
+    def _derive(self) -> None:
+        """The export's order, the programmes' editions and the tree's aggregates."""
+        self._items: list[PageNode] = []
+        self._editions_of: dict[int, list[PageNode]] = {}
+        nodes = [self.by_path[path] for path in self._paths]
+        for node in nodes:
+            if not node.public:
+                continue
+            if node.role in (HOME, PROGRAMME) or (
+                node.role == DOCUMENT and node.programme is not None
+            ):
+                self._items.append(node)
+            elif node.role == EDITION and node.programme is not None:
+                self._editions_of.setdefault(node.programme, []).append(node)
+        revisions = [node.version[2] for node in nodes if node.version[2] is not None]
+        published = [node.version[3] for node in nodes if node.version[3] is not None]
+        self._aggregates = {
+            "pages": len(nodes),
+            "live": sum(1 for node in nodes if node.live),
+            "published": max(published, default=None),
+            "revisions": sum(revisions) if revisions else None,
+        }
+
+    def update(self, page_ids: Iterable[int]) -> bool:
+        """Read again the pages `page_ids` and every page below them, after changes that
+        moved no other page (publishes, unpublishes, edits, creations, deletions); False,
+        the tree then unusable, when there are too many to read."""
+        page_ids = list(page_ids)
+        prefixes = set()
+        for pk in page_ids:
+            if (old := self.nodes.get(pk)) is not None:
+                prefixes.add(old.path)
+        prefixes.update(Page.objects.filter(pk__in=page_ids).values_list("path", flat=True))
+        # A page below another one read again is read with it.
+        prefixes = {
+            path
+            for path in prefixes
+            if not any(path != other and path.startswith(other) for other in prefixes)
+        }
+        for prefix in prefixes:
+            start = bisect.bisect_left(self._paths, prefix)
+            end = bisect.bisect_left(self._paths, prefix + "~")  # after every path below it
+            for path in self._paths[start:end]:
+                node = self.by_path.pop(path)
+                del self.nodes[node.pk]
+            del self._paths[start:end]
+        if prefixes:
+            below = Q()
+            for prefix in prefixes:
+                below |= Q(path__startswith=prefix)
+            rows = self._rows(Page.objects.filter(below), limit=self.MOST_PAGES_READ_AGAIN + 1)
+            if len(rows) > self.MOST_PAGES_READ_AGAIN:
+                return False
+            for row in rows:
+                bisect.insort(self._paths, self._add(row).path)
+        self._derive()
+        return True
+
+    def aggregates(self) -> dict:
+        """PAGE_AGGREGATES as the tree counts them."""
+        self._whole()
+        return dict(self._aggregates)
+
+    def version(self, pk: int):
+        """What a cached export of the page compares: None for a page that is gone."""
+        node = self.nodes.get(pk)
+        return None if node is None else (node.public, node.version)
+
+    def parent(self, node: PageNode) -> PageNode | None:
+        return self.by_path.get(node.path[: -Page.steplen])
+
+    def programme_of(self, node: PageNode) -> PageNode | None:
+        """The nearest programme above a public page (public, as every page above it)."""
+        return self.nodes[node.programme] if node.programme is not None else None
+
+    def edition_of(self, node: PageNode) -> PageNode | None:
+        """The nearest edition above a public page."""
+        return self.nodes[node.edition] if node.edition is not None else None
+
+    def item_pages(self) -> list[PageNode]:
+        """The public pages that are items of the export, in tree order."""
+        self._whole()
+        return list(self._items)
+
+    def _whole(self) -> None:
+        if self._items is None:
+            raise TypeError("a partial tree (PageTree.around) knows only some pages")
+
+    def editions_of(self, programme: int) -> list[PageNode]:
+        """The public editions of a programme (under it, it their nearest programme)."""
+        self._whole()
+        return self._editions_of.get(programme, [])
+
+    def site_path(self, pk: int) -> str | None:
+        """The public URL path of a public page, as docs/content-format.md defines it."""
+        node = self.nodes.get(pk)
+        if node is None or not node.public:
+            return None
+        if node.role == HOME:
+            return "/"
+        if node.role == PROGRAMME:
+            return f"/programmes/{node.slug}/"
+        if node.role == EDITION:
+            parent = self.parent(node)
+            return f"/programmes/{parent.slug}/" if parent else None
+        kind = KIND_OF_MODEL.get(node.model)
+        return f"/{contract.schema.DIRECTORIES[kind]}/{node.pk}/" if kind else None
+
+
+# --- Reading what the pages hold ------------------------------------------------------------
+
+# The columns each kind of document reads: rows, not model instances, for tens of thousands.
+_COMMON = ("pk", "translation_key", "title", "first_published_at", "last_published_at")
+# Attachments are read as the stored JSON ("attachments_json"): made into a StreamField
+# value only for the few pages that have any (StreamField's own conversion costs more
+# than all other columns together).
+_DOCUMENT = ("document_number", "issuing_body", "date_signed", "summary", "body")
+_KIND_FIELDS = {
+    CallForApplicationsPage: ("application_deadline", "how_to_apply"),
+    PublicityNoticePage: ("kind", "start_date", "end_date", "working_days", "objection_method"),
+    AwardDecisionPage: (),
+    RevocationPage: (
+        "award_id",
+        "facts",
+        "legal_basis",
+        "certificate_recovered",
+        "money_clawed_back",
+        "money_clawed_back_yuan",
+        "barred_until",
+    ),
+}
+# Rows below a page, in a fixed order (PostgreSQL returns rows in no particular order
+# otherwise, and a restored database must build the same site).
+_ENTRY = ("name", "credit_code", "category", "level", "region", "score")
+_AWARD = (
+    "pk",
+    "recipient",
+    "credit_code",
+    "category",
+    "level",
+    "region",
+    "score",
+    "prize",
+    "prize_money_yuan",
+    "is_repeat",
+    "valid_from",
+    "valid_until",
+)
+# A database takes only so many parameters in a query; a slice of pages reads in pieces.
+_IDS_PER_QUERY = 500
+
+
+def _filtered(queryset, field: str, ids: Iterable[int] | None) -> Iterator:
+    """The rows of `queryset` whose `field` is in `ids` (all of them when ids is None)."""
+    if ids is None:
+        yield from queryset
+        return
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        yield from queryset.filter(**{f"{field}__in": ids[start : start + _IDS_PER_QUERY]})
+
+
+def _grouped(rows, key: int = 0) -> dict[int, list]:
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row)
+    return groups
+
+
+class _Rows:
+    """What the export of some pages reads, each kind in one query for all of them
+    (`everything`: for all pages of the tree, without a list of ids)."""
+
+    def __init__(self, tree: PageTree, nodes: list[PageNode], everything: bool):
+        def ids(selected: Iterable[int]) -> Iterable[int] | None:
+            return None if everything else selected
+
+        by_model: dict[type, list[int]] = {}
+        for node in nodes:
+            by_model.setdefault(node.model, []).append(node.pk)
+        self.pages: dict[int, object] = {}
+        for model, fields in _KIND_FIELDS.items():
+            if model in by_model:
+                rows = (
+                    model.objects.filter(live=True)
+                    .order_by()
+                    .annotate(attachments_json=Cast("attachments", TextField()))
+                    .values_list(*_COMMON, *_DOCUMENT, *fields, "attachments_json", named=True)
+                )
+                self.pages |= {row.pk: row for row in _filtered(rows, "pk", ids(by_model[model]))}
+        homes = [node.pk for node in nodes if node.role == HOME]
+        if homes:
+            self.pages |= {
+                home.pk: home
+                for home in _filtered(HomePage.objects.filter(live=True), "pk", ids(homes))
+            }
+        programmes = [node.pk for node in nodes if node.role == PROGRAMME]
+        self.cases = {}
+        if programmes:
+            levels = Prefetch("levels", queryset=AwardLevel.objects.order_by("sort_order", "pk"))
+            queryset = ProgrammePage.objects.filter(live=True).prefetch_related(levels)
+            self.pages |= {page.pk: page for page in _filtered(queryset, "pk", ids(programmes))}
+            self.cases = yearly_counts_of(ids(programmes))
+
+        documents = [pk for model, pks in by_model.items() if model in KIND_OF_MODEL for pk in pks]
+        self.notes = _grouped(
+            _filtered(
+                ChangeNote.objects.order_by("page_id", "published_at", "pk").values_list(
+                    "page_id", "published_at", "note", "is_major"
+                ),
+                "page_id",
+                ids(documents),
+            )
+        )
+        self.entries = _grouped(
+            _filtered(
+                PublicityEntry.objects.order_by("notice_id", "sort_order", "pk").values_list(
+                    "notice_id", *_ENTRY, named=True
+                ),
+                "notice_id",
+                ids(by_model.get(PublicityNoticePage, [])),
+            )
+        )
+        self.awards = _grouped(
+            _filtered(
+                Award.objects.order_by("decision_id", "sort_order", "pk").values_list(
+                    "decision_id", *_AWARD, named=True
+                ),
+                "decision_id",
+                ids(by_model.get(AwardDecisionPage, [])),
+            )
+        )
+        revocations = by_model.get(RevocationPage, [])
+        grounds = RevocationPage.grounds.through.objects.order_by(
+            "revocationground__sort_order", "revocationground__pk"
+        ).values_list("revocationpage_id", "revocationground__text", "revocationground__article")
+        self.grounds = _grouped(_filtered(grounds, "revocationpage_id", ids(revocations)))
+        revoked = {self.pages[pk].award_id for pk in revocations if pk in self.pages}
+        self.revoked_awards = {
+            row.pk: row
+            for row in _filtered(
+                Award.objects.order_by().values_list(
+                    "pk", "decision_id", "recipient", "credit_code", "level", named=True
+                ),
+                "pk",
+                revoked,
+            )
+        }
+
+        # Editions: of the documents (their nearest public one), of the programmes (their
+        # public ones), and of the decisions whose awards are revoked (published or not).
+        editions = set()
+        for node in nodes:
+            if node.role == DOCUMENT:
+                if node.edition is not None:
+                    editions.add(node.edition)
+            elif node.role == PROGRAMME:
+                editions.update(edition.pk for edition in tree.editions_of(node.pk))
+        for award in self.revoked_awards.values():
+            decision = tree.nodes.get(award.decision_id)
+            if decision and (parent := tree.parent(decision)):
+                editions.add(parent.pk)
+        self.editions = {
+            row.pk: row
+            for row in _filtered(
+                EditionPage.objects.order_by().values_list(
+                    "pk", "number", "year", "title", named=True
+                ),
+                "pk",
+                ids(editions),
+            )
+        }
+
+
+# --- The export ------------------------------------------------------------------------------
+
+
+class Exporter:
+    def __init__(self, tree: PageTree):
+        self.tree = tree
+        self._documents: dict[int, object] = {}
+        self._private_collections: dict[int, bool] = {}
+        self._descriptions: dict[int, dict] = {}
+        self._reads: set = set()
+        self._zone = timezone.get_current_timezone()
+
+    def export(
+        self, nodes: list[PageNode], *, everything: bool = False
+    ) -> Iterator[tuple[PageNode, Item | None]]:
+        """Each of `nodes` (public pages) with its item, or None for a page that is no
+        item; `everything`: the nodes are all the tree's items."""
+        rows = _Rows(self.tree, nodes, everything)
+        for node in nodes:
+            page = rows.pages.get(node.pk)
+            if page is None:  # unpublished since the tree was read
+                yield node, None
+                continue
+            self._reads = {("page", node.pk)}
+            item = self.item(node, page, rows)
+            if item is not None:
+                item.reads = frozenset(self._reads)
+            yield node, item
+
+    def _read_page(self, node: PageNode | None) -> None:
+        if node is not None:
+            self._reads.add(("page", node.pk))
+
+    def item(self, node: PageNode, page, rows: _Rows) -> Item | None:
+        if node.role == HOME:
+            self._reads.add(("shared", SITES))
             return Item(
                 self._common(page, "home")
                 | {"site_name": _site_name(page), "introduction": page.introduction}
             )
-        if isinstance(page, ProgrammePage):
-            return self.programme(page)
-        kind = KIND_OF_MODEL.get(type(page))
-        return self.document(page, kind) if kind else None
+        if node.role == PROGRAMME:
+            return self.programme(node, page, rows)
+        kind = KIND_OF_MODEL.get(node.model)
+        return self.document(node, page, kind, rows) if kind else None
 
     def _common(self, page, kind: str) -> dict:
         return {
@@ -227,12 +634,17 @@ class _Exporter:
             "id": page.pk,
             "uuid": str(page.translation_key),
             "title": page.title,
-            "first_published_at": timestamp(page.first_published_at),
-            "last_published_at": timestamp(page.last_published_at),
+            "first_published_at": timestamp(page.first_published_at, self._zone),
+            "last_published_at": timestamp(page.last_published_at, self._zone),
         }
 
-    def programme(self, page: ProgrammePage) -> Item:
-        editions = [self._edition(edition) for edition in self.editions_of.get(page.pk, [])]
+    def programme(self, node: PageNode, page: ProgrammePage, rows: _Rows) -> Item:
+        self._reads.add(("editions", node.pk))
+        self._reads.add(("shared", CASES))
+        editions = []
+        for edition in self.tree.editions_of(node.pk):
+            self._read_page(edition)
+            editions.append(self._edition(rows.editions[edition.pk]))
         document = self._common(page, "programme") | {
             "slug": page.slug,
             "level": page.level,
@@ -261,7 +673,7 @@ class _Exporter:
                     "category": level.category,
                     "quota": level.quota,
                 }
-                for level in page.levels.order_by("sort_order", "pk")
+                for level in page.levels.all()  # prefetched in (sort_order, pk) order
             ],
             "rules": plain_rules(page),
             "editions": sorted(editions, key=lambda edition: edition["number"]),
@@ -273,19 +685,21 @@ class _Exporter:
                     "upheld": row.upheld,
                     "median_days_to_conclude": row.median_days_to_conclude,
                 }
-                for row in yearly_counts(page)
+                for row in rows.cases.get(node.pk, [])
             ],
         }
         return self._with_body(document, page.body)
 
-    def document(self, page, kind: str) -> Item | None:
-        programme = self._ancestor(page, ProgrammePage)
+    def document(self, node: PageNode, page, kind: str, rows: _Rows) -> Item | None:
+        programme = self.tree.programme_of(node)
         if programme is None:
             return None
-        edition = self._ancestor(page, EditionPage)
+        edition = self.tree.edition_of(node)
+        self._read_page(programme)
+        self._read_page(edition)
         document = self._common(page, kind) | {
             "programme": programme.slug,
-            "edition": self._edition(edition) if edition else None,
+            "edition": self._edition(rows.editions[edition.pk]) if edition else None,
             "document_number": page.document_number,
             "issuing_body": page.issuing_body,
             "date_signed": _date(page.date_signed),
@@ -293,31 +707,30 @@ class _Exporter:
             "attachments": [],
             "changes": [
                 {
-                    "published_at": timestamp(note.published_at),
-                    "note": note.note,
-                    "is_major": note.is_major,
+                    "published_at": timestamp(published_at, self._zone),
+                    "note": note,
+                    "is_major": is_major,
                 }
-                for note in _prefetched(
-                    page,
-                    "public_changes",
-                    page.change_notes.order_by("published_at", "pk"),
-                )
+                for _page, published_at, note, is_major in rows.notes.get(page.pk, ())
             ],
         }
-        document |= getattr(self, f"_{kind}_fields")(page)
+        document |= getattr(self, f"_{kind}_fields")(node, page, rows)
         item = self._with_body(document, page.body)
-        for block in page.attachments:
-            item.attach(self._attachment(block.value))
-        document["attachments"] = [attachment.describe() for attachment in item.attachments]
+        stored = page.attachments_json
+        if stored not in (None, "", "[]") and (attachments := json.loads(stored)):
+            self._reads.add(("shared", DOCUMENTS))
+            for block in node.model._meta.get_field("attachments").to_python(attachments):
+                item.attach(self._attachment(block.value))
+        document["attachments"] = [self._describe(attachment) for attachment in item.attachments]
         return item
 
-    def _call_fields(self, page) -> dict:
+    def _call_fields(self, node, page, rows) -> dict:
         return {
             "application_deadline": _date(page.application_deadline),
             "how_to_apply": page.how_to_apply,
         }
 
-    def _notice_fields(self, page) -> dict:
+    def _notice_fields(self, node, page, rows) -> dict:
         return {
             "notice_type": page.kind,
             "start_date": _date(page.start_date),
@@ -333,14 +746,15 @@ class _Exporter:
                     "region": entry.region,
                     "score": entry.score,
                 }
-                for entry in _prefetched(
-                    page, "public_entries", page.entries.order_by("sort_order", "pk")
-                )
+                for entry in rows.entries.get(page.pk, ())
             ],
         }
 
-    def _decision_fields(self, page) -> dict:
-        year = self._ancestor(page, EditionPage).year
+    def _decision_fields(self, node, page, rows) -> dict:
+        edition = self.tree.edition_of(node)
+        if edition is None:
+            raise EditionPage.DoesNotExist(f"{page.title} 不在任何届次之下")
+        year = rows.editions[edition.pk].year
         return {
             "awards": [
                 {
@@ -358,14 +772,20 @@ class _Exporter:
                     "valid_until": _date(award.valid_until),
                     "citation": citation(year, award.level),
                 }
-                for award in _prefetched(
-                    page, "public_awards", page.awards.order_by("sort_order", "pk")
-                )
+                for award in rows.awards.get(page.pk, ())
             ]
         }
 
-    def _revocation_fields(self, page) -> dict:
-        award = page.award
+    def _revocation_fields(self, node, page, rows) -> dict:
+        award = rows.revoked_awards[page.award_id]
+        # The award's citation names its decision's edition (Award.citation), published or
+        # not; both are read, so a new version of either exports this page again.
+        decision = self.tree.nodes.get(award.decision_id)
+        edition = self.tree.parent(decision) if decision else None
+        if edition is None or edition.role != EDITION:
+            raise EditionPage.DoesNotExist(f"奖项 {award.pk} 的表彰决定不在任何届次之下")
+        self._read_page(decision)
+        self._read_page(edition)
         return {
             "award": {
                 "id": award.pk,
@@ -373,11 +793,11 @@ class _Exporter:
                 "recipient": award.recipient,
                 "credit_code": award.credit_code,
                 "level": award.level,
-                "citation": award.citation,
+                "citation": citation(rows.editions[edition.pk].year, award.level),
             },
             "grounds": [
-                {"text": g.text, "article": g.article}
-                for g in page.grounds.order_by("sort_order", "pk")
+                {"text": text, "article": article}
+                for _page, text, article in rows.grounds.get(page.pk, ())
             ],
             "facts": page.facts,
             "legal_basis": page.legal_basis,
@@ -387,7 +807,14 @@ class _Exporter:
             "barred_until": _date(page.barred_until),
         }
 
-    def channel(self, channel: ReportingChannel) -> Item:
+    def channels(self) -> Iterator[Item]:
+        """The live reporting channels of public programmes."""
+        for channel in ReportingChannel.objects.filter(live=True).order_by("pk"):
+            programme = self.tree.nodes.get(channel.programme_id)
+            if programme is not None and programme.public:
+                yield self.channel(channel, programme)
+
+    def channel(self, channel: ReportingChannel, programme: PageNode) -> Item:
         published = channel.last_published_at or channel.latest_revision_created_at
         first = channel.first_published_at or published
         document = {
@@ -398,7 +825,7 @@ class _Exporter:
             "title": channel.name,
             "first_published_at": timestamp(first),
             "last_published_at": timestamp(published),
-            "programme": self.pages[channel.programme_id].slug,
+            "programme": programme.slug,
         }
         for name in contract.schema.KINDS["channel"]:
             if name != "programme":
@@ -409,7 +836,8 @@ class _Exporter:
         from .models import Withdrawal
 
         for withdrawal in Withdrawal.objects.current():
-            if withdrawal.page_id in self.pages:
+            node = self.tree.nodes.get(withdrawal.page_id)
+            if node is not None and node.public:
                 continue  # published again since
             yield Item(withdrawal.as_document())
 
@@ -421,22 +849,48 @@ class _Exporter:
     def _link(self, item: Item, linktype: str, attrs: dict) -> str | None:
         """Where a rich-text link points on the public site, or None to drop the link."""
         if linktype == "page":
-            page = self.pages.get(int(attrs.get("id", 0) or 0))
-            return site_path(page) if page else None
+            pk = int(attrs.get("id", 0) or 0)
+            self._reads.add(("page", pk))
+            node = self.tree.nodes.get(pk)
+            if node is not None and node.role == EDITION:
+                self._read_page(self.tree.parent(node))  # its URL is its programme's
+            return self.tree.site_path(pk)
         if linktype == "document":
-            document = get_document_model().objects.filter(pk=attrs.get("id") or 0).first()
-            attachment = self._attachment(document) if document else None
+            self._reads.add(("shared", DOCUMENTS))
+            attachment = self._attachment(self._document(attrs.get("id")))
             if attachment is None:
                 return None
             item.attach(attachment)
             return "/" + attachment.file
         return safe_href(attrs.get("href", ""))
 
+    def _document(self, pk):
+        try:
+            pk = int(pk or 0)
+        except (TypeError, ValueError):
+            return None
+        if pk not in self._documents:
+            self._documents[pk] = get_document_model().objects.filter(pk=pk).first()
+        return self._documents[pk]
+
     def _attachment(self, document) -> Attachment | None:
-        if document is None or document.collection.get_view_restrictions().exists():
+        if document is None:
+            return None
+        if document.collection_id not in self._private_collections:
+            restrictions = document.collection.get_view_restrictions()
+            self._private_collections[document.collection_id] = restrictions.exists()
+        if self._private_collections[document.collection_id]:
             return None
         name = PurePosixPath(document.file.name).name
         return Attachment(file=f"attachments/{document.pk}/{name}", document=document)
+
+    def _describe(self, attachment: Attachment) -> dict:
+        """An attachment's description, its file read once per export however many items
+        attach it."""
+        key = attachment.document.pk
+        if key not in self._descriptions:
+            self._descriptions[key] = attachment.describe()
+        return dict(self._descriptions[key])
 
     def _edition(self, edition) -> dict:
         return {
@@ -459,52 +913,6 @@ def _date(day) -> str | None:
 # --- Exporting only what changed (cms/publishing/incremental.py) ---------------------------
 
 
-class _PublicPages(Mapping):
-    """The public pages by id, as _public_pages() finds them, but each loaded only when
-    asked for: an incremental export reads a few of tens of thousands."""
-
-    def __init__(self):
-        hidden = set(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
-        rows = Page.objects.live().public().filter(depth__gt=1).values_list("pk", "path")
-        self.paths = {pk: path for pk, path in rows if hidden.isdisjoint(_paths_above(path))}
-        self._loaded: dict[int, Page] = {}
-
-    def __getitem__(self, pk):
-        if pk not in self.paths:
-            raise KeyError(pk)
-        if pk not in self._loaded:
-            self._loaded[pk] = Page.objects.get(pk=pk).specific
-        return self._loaded[pk]
-
-    def __iter__(self):
-        return iter(self.paths)
-
-    def __len__(self):
-        return len(self.paths)
-
-
-class _PublicPagesByPath(Mapping):
-    def __init__(self, pages: _PublicPages):
-        self.pages = pages
-        self.ids = {path: pk for pk, path in pages.paths.items()}
-
-    def __getitem__(self, path):
-        return self.pages[self.ids[path]]
-
-    def __iter__(self):
-        return iter(self.ids)
-
-    def __len__(self):
-        return len(self.ids)
-
-
-class _PartialExporter(_Exporter):
-    def __init__(self, pages: _PublicPages):
-        self.pages = pages
-        self.by_path = _PublicPagesByPath(pages)
-        self.editions_of = {}  # only programmes use it, and they need a full export
-
-
 class NeedsFullExport(Exception):
     """Only a full export can follow this change."""
 
@@ -516,8 +924,6 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     NeedsFullExport for a change only a full export follows (a programme, an edition,
     the home page, anything not a document)."""
     from wagtail.models import ReferenceIndex
-
-    from cms.base.models import OfficialDocumentPage
 
     from .models import Withdrawal
 
@@ -532,19 +938,25 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     ids |= set(
         RevocationPage.objects.filter(award__decision_id__in=ids).values_list("pk", flat=True)
     )
-    pages = _PublicPages()
-    exporter = _PartialExporter(pages)
+    tree = PageTree.around(ids)
+    changed = sorted(
+        (node for pk in ids if (node := tree.nodes.get(pk)) is not None), key=lambda n: n.path
+    )
+    for node in changed:
+        if node.role != DOCUMENT or not issubclass(node.model, OfficialDocumentPage):
+            title = Page.objects.filter(pk=node.pk).values_list("title", flat=True).first()
+            raise NeedsFullExport(f"{title} 不是公开文件，需要完整构建")
+    exporter = Exporter(tree)
+    items = dict(exporter.export([node for node in changed if node.public]))
     files: dict[str, bytes | None] = {}
     withdrawals = {}
     for withdrawal in Withdrawal.objects.current():
         withdrawals.setdefault(withdrawal.page_id, []).append(withdrawal)
-    for page in Page.objects.filter(pk__in=ids).specific():
-        kind = KIND_OF_MODEL.get(type(page))
-        if kind is None or not isinstance(page, OfficialDocumentPage):
-            raise NeedsFullExport(f"{page.title} 不是公开文件，需要完整构建")
-        path = f"{contract.schema.DIRECTORIES[kind]}/{page.pk}.md"
-        item = exporter.document(pages[page.pk], kind) if page.pk in pages else None
-        for withdrawal in withdrawals.get(page.pk, []):
+    for node in changed:
+        kind = KIND_OF_MODEL[node.model]
+        path = f"{contract.schema.DIRECTORIES[kind]}/{node.pk}.md"
+        item = items.get(node)
+        for withdrawal in withdrawals.get(node.pk, []):
             withdrawn = Item(withdrawal.as_document())
             files[str(withdrawn.path)] = None if item is not None else withdrawn.text().encode()
         files[path] = item.text().encode() if item is not None else None

@@ -1,14 +1,12 @@
 """The content endpoint of the public read API: content/ documents, for a site built on
 another machine (`make site CMS_URL=...`)."""
 
-from itertools import islice
-
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from cms import contract
 
-from .published_content import published_items
+from .published_content import published_slice
 
 PAGE_SIZE_MAX = 100
 
@@ -25,11 +23,10 @@ def content(request):
         return JsonResponse(
             {"message": f"offset 不能为负数，limit 应在 1 到 {PAGE_SIZE_MAX} 之间。"}, status=400
         )
-    items = published_items()
-    page = islice(items, offset, offset + limit)
+    total, page = published_slice(offset, limit)
     return JsonResponse(
         {
-            "meta": {"total_count": len(items), "schema": contract.SCHEMA_VERSION},
+            "meta": {"total_count": total, "schema": contract.SCHEMA_VERSION},
             "items": [
                 {
                     "path": item.path,

@@ -13,13 +13,15 @@ checked through the export), and measures through the product's own entry points
   home page, the feeds and the search index on disk all show it;
 - search: index build time; query median and p95; queries per second from concurrent
   clients against cms.search.service:application under gunicorn on loopback;
-- CMS: the admin's page explorer (the biggest parent) and search, the public read API;
-  and export.collect() (the database side of the build) with its query count;
+- CMS: the admin's page explorer (the biggest parent) and search, the public read API
+  (the content endpoint's first answer after a publish too); and export.collect() (the
+  database side of the build) with its query count;
 - Hugo (Debian's) on the same notices, when installed: an anchor.
 
     make bench                                  # 1,000, 10,000 and 50,000 notices
     BENCH_SIZES=1000,10000 make bench           # a quicker run
     .venv/bin/python tests/bench/bench.py --sizes 60 --runs 1 --out /tmp/r.json
+    BENCH_SIZES=20000 .venv/bin/python tests/bench/bench.py --cms-only  # the CMS alone
 
 SQLite by default (var/bench/db-<n>.sqlite3); with DATABASE_URL set, PostgreSQL, in a
 database named after the one given plus `_bench_<n>`, created afresh. Prints a table and
@@ -293,6 +295,8 @@ def _measure_cms() -> dict:
         "admin_explore": f"/admin/pages/{biggest[0]}/",
         "admin_search": f"/admin/pages/search/?q={urllib.parse.quote(fragment)}",
         "api_pages_notices": "/api/v2/pages/?type=notices.PublicityNoticePage",
+        "api_pages_notices_last": "/api/v2/pages/?type=notices.PublicityNoticePage&limit=100"
+        "&offset={last}",
         "api_pages_decisions": "/api/v2/pages/?type=decisions.AwardDecisionPage&fields=awards",
         "api_content_first": "/api/v2/content/?offset=0&limit=100",
         "api_content_last": "/api/v2/content/?offset={last}&limit=100",
@@ -300,8 +304,9 @@ def _measure_cms() -> dict:
     result = {"cms_biggest_parent_children": biggest[1]}
     for name, url in urls.items():
         if "{last}" in url:
-            total = json.loads(client.get(urls["api_content_first"]).content)["meta"]
-            url = url.format(last=max(0, total["total_count"] - 100))
+            listing = url.replace("{last}", "0")
+            total = json.loads(client.get(listing).content)["meta"]["total_count"]
+            url = url.format(last=max(0, total - 100))
         times, statuses = [], set()
         first = None
         for attempt in range(CMS_REPEATS + 1):
@@ -321,7 +326,46 @@ def _measure_cms() -> dict:
             "queries": len(captured),
             "status": sorted(statuses),
         }
+    result["api_content_after_publish"] = _measure_content_after_publish(
+        client, result["api_content_last"]["url"]
+    )
     return result
+
+
+def _measure_content_after_publish(client, last_url: str) -> dict:
+    """The content endpoint's first answer after a publish, as a remote build asks for it
+    right after one: a notice in the first or the last hundred gets a new revision,
+    published, then that hundred is asked for."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.notices.models import PublicityNoticePage
+
+    pages = {"first": "/api/v2/content/?offset=0&limit=100", "last": last_url}
+    times, queries, statuses = [], [], set()
+    for attempt in range(CMS_REPEATS):
+        url = pages["first" if attempt % 2 == 0 else "last"]
+        items = json.loads(client.get(url).content)["items"]
+        notice_id = next(i["document"]["id"] for i in items if i["document"]["kind"] == "notice")
+        notice = PublicityNoticePage.objects.get(pk=notice_id)
+        notice.title = f"{notice.title.split('（')[0]}（基准测试更正{attempt}）"
+        notice.change_note = "基准测试"
+        notice.save_revision().publish()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        statuses.add(response.status_code)
+        queries.append(len(captured))
+        served = {i["document"]["id"]: i["document"]["title"] for i in response.json()["items"]}
+        if served.get(notice_id) != notice.title:
+            raise SystemExit(f"the content endpoint did not serve the publish of {notice_id}")
+    return {
+        "times_ms": times,
+        "median_ms": statistics.median(times),
+        "queries": queries,
+        "status": sorted(statuses),
+    }
 
 
 def phase_build(notices: int) -> dict:
@@ -621,7 +665,7 @@ def measure_hugo(corpus_dir: Path, notices: int, runs: int, var: Path) -> dict |
 # --- One size ---------------------------------------------------------------------------
 
 
-def measure_size(notices: int, runs: int, var: Path, log) -> dict:
+def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = False) -> dict:
     corpus_dir, meta = ensure_corpus(notices, var)
     log(
         f"[{notices}] archive: {corpus_dir} ({meta['notices_written']} notices, {meta['winners_written']} winners)"
@@ -638,6 +682,9 @@ def measure_size(notices: int, runs: int, var: Path, log) -> dict:
         raise SystemExit(
             "the bulk-loaded CMS does not export the corpus:\n" + "\n".join(cms["verify_problems"])
         )
+    corpus_summary = {k: v for k, v in meta.items() if k not in ("winners", "programme_slugs")}
+    if cms_only:
+        return {"notices": notices, "runs": runs, "corpus": corpus_summary, "cms": cms}
 
     cold, warm = [], []
     pycache = Path(tempfile.mkdtemp(prefix="gongshi-bench-pycache-"))
@@ -675,7 +722,7 @@ def measure_size(notices: int, runs: int, var: Path, log) -> dict:
     return {
         "notices": notices,
         "runs": runs,
-        "corpus": {k: v for k, v in meta.items() if k not in ("winners", "programme_slugs")},
+        "corpus": corpus_summary,
         "cms": cms,
         "build_cold": cold,
         "build_warm": warm,
@@ -694,29 +741,40 @@ def _p95(values: list[float]) -> float:
 
 
 def summary(result: dict) -> dict[str, float | None]:
-    """The table's figures of one size: medians (seconds, ms, MB, q/s)."""
+    """The table's figures of one size: medians (seconds, ms, MB, q/s); None for what was
+    not measured (Hugo not installed, or --cms-only)."""
     median = statistics.median
-    cms, search = result["cms"], result["search"]
-    hugo = result["hugo"]
+    cms = result["cms"]
+    built = "build_cold" in result
+    search, hugo = result.get("search"), result.get("hugo")
+    publish = result.get("publish")
     return {
         "load into CMS (s)": cms["load_seconds"],
         "export.collect (s)": median(cms["collect_seconds"]),
         "export.collect queries": cms["collect_queries"],
-        "full build cold (s)": median(b["seconds"] for b in result["build_cold"]),
-        "full build warm (s)": median(b["seconds"] for b in result["build_warm"]),
-        "build peak memory (MB)": max(b["peak_tree_mb"] for b in result["build_cold"]),
-        "publish latency (s)": median(result["publish"]["latencies"]),
-        "publishes incremental": sum(result["publish"]["incremental"]),
-        "worker state load (s)": result["publish"]["state_load_seconds"],
-        "search index build (s)": median(search["index_seconds"]),
-        "search query median (ms)": median(search["query_ms"]),
-        "search query p95 (ms)": _p95(search["query_ms"]),
-        "search q/s (loopback)": search["load"]["qps"],
+        "full build cold (s)": median(b["seconds"] for b in result["build_cold"])
+        if built
+        else None,
+        "full build warm (s)": median(b["seconds"] for b in result["build_warm"])
+        if built
+        else None,
+        "build peak memory (MB)": max(b["peak_tree_mb"] for b in result["build_cold"])
+        if built
+        else None,
+        "publish latency (s)": median(publish["latencies"]) if publish else None,
+        "publishes incremental": sum(publish["incremental"]) if publish else None,
+        "worker state load (s)": publish["state_load_seconds"] if publish else None,
+        "search index build (s)": median(search["index_seconds"]) if search else None,
+        "search query median (ms)": median(search["query_ms"]) if search else None,
+        "search query p95 (ms)": _p95(search["query_ms"]) if search else None,
+        "search q/s (loopback)": search["load"]["qps"] if search else None,
         "admin explore (ms)": cms["admin_explore"]["median_ms"],
         "admin search (ms)": cms["admin_search"]["median_ms"],
         "API pages (ms)": cms["api_pages_notices"]["median_ms"],
+        "API pages, last 100 (ms)": cms["api_pages_notices_last"]["median_ms"],
         "API content warm (ms)": cms["api_content_last"]["median_ms"],
         "API content first (ms)": cms["api_content_first"]["first_ms"],
+        "API content after a publish (ms)": cms["api_content_after_publish"]["median_ms"],
         "Hugo, notices only (s)": median(hugo["seconds"]) if hugo else None,
     }
 
@@ -758,6 +816,11 @@ def main() -> int:
     parser.add_argument("--var", type=Path, default=VAR)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--quick", action="store_true", help="each measure briefly (tests)")
+    parser.add_argument(
+        "--cms-only",
+        action="store_true",
+        help="only the CMS: load, export.collect, the admin and the API (no builds, search, Hugo)",
+    )
     arguments = parser.parse_args()
     if arguments.quick:
         os.environ["BENCH_QUICK"] = "1"
@@ -773,7 +836,7 @@ def main() -> int:
     results = []
     for notices in sizes:
         runs = arguments.runs or (3 if notices <= 10_000 else 1)
-        results.append(measure_size(notices, runs, arguments.var, log))
+        results.append(measure_size(notices, runs, arguments.var, log, cms_only=arguments.cms_only))
         out.write_text(json.dumps({"sizes": results}, ensure_ascii=False, indent=1), "utf-8")
     table = render_table(results)
     payload = {

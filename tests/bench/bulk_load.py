@@ -98,6 +98,12 @@ def load(content_dir: Path, *, index_for_search: bool = True) -> dict[str, int]:
     by_kind = read_corpus(content_dir)
     with transaction.atomic():
         counts = _load(by_kind, index_for_search)
+    if connection.vendor == "postgresql":
+        # The planner's statistics, as autovacuum gathers them on a production server soon
+        # after tables grow (it may be off on a test server, as here: without statistics,
+        # PostgreSQL took the freshly loaded tables for empty and planned accordingly).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return counts
 
 

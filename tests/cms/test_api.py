@@ -62,3 +62,54 @@ def test_only_live_reporting_channels_are_served(client, programmes):
     assert [item["name"] for item in items] == ["监督组"]
     assert client.get(f"/api/v2/reporting-channels/{draft.pk}/").status_code == 404
     assert client.get("/api/v2/reporting-channels/", {"programme": "运城"}).status_code == 400
+
+
+def test_pages_below_an_unpublished_or_private_page_are_not_served(client, programmes):
+    from wagtail.models import PageViewRestriction
+
+    from cms.programmes.models import EditionPage
+
+    edition = EditionPage(title="2024年度", slug="2024", number=4, year=2024)
+    programmes["yuncheng"].add_child(instance=edition)
+    edition.save_revision().publish()
+    edition.refresh_from_db()
+    notice = draft_notice(edition, slug="below", title="届次下的公示")
+    notice.save_revision().publish()
+    assert "届次下的公示" in listed_titles(client, type="notices.PublicityNoticePage")
+
+    edition.unpublish()  # the notice stays live, its section does not
+    assert "届次下的公示" not in listed_titles(client, type="notices.PublicityNoticePage")
+    assert "届次下的公示" not in listed_titles(client)
+    assert client.get(f"/api/v2/pages/{notice.pk}/").status_code == 404
+
+    edition.save_revision().publish()
+    PageViewRestriction.objects.create(page=edition, restriction_type="login")
+    assert "届次下的公示" not in listed_titles(client, type="notices.PublicityNoticePage")
+
+
+def test_paging_reads_a_fixed_number_of_queries_and_keeps_the_order(client, edition):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    url = "/api/v2/pages/?type=notices.PublicityNoticePage&limit=5&offset=2"
+    for number in range(4):
+        draft_notice(edition, slug=f"a{number}", title=f"公示{number:02}").save_revision().publish()
+    few = queries(url)
+    for number in range(4, 30):
+        draft_notice(edition, slug=f"a{number}", title=f"公示{number:02}").save_revision().publish()
+    assert queries(url) == few
+
+    titles = listed_titles(client, type="notices.PublicityNoticePage", order="-title")
+    paged = [
+        title
+        for offset in range(0, 30, 7)
+        for title in listed_titles(
+            client, type="notices.PublicityNoticePage", order="-title", offset=offset, limit=7
+        )
+    ]
+    assert paged == titles == sorted(titles, reverse=True) and len(titles) == 30

@@ -36,3 +36,33 @@ def test_administrators_open_the_programme_forms(client, users, programmes):
     log_in(client, users["admin"])
     assert client.get(add_programme_url(programmes)).status_code == 200
     assert client.get(edit_url(programmes["yuncheng"])).status_code == 200
+
+
+def test_the_programme_index_lists_twenty_programmes_a_page_in_fixed_queries(
+    client, users, programmes
+):
+    """A province has hundreds of programmes: the explorer renders a page of them, and
+    reads as many queries for 24 programmes as for 4."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    index = programmes["yuncheng"].get_parent()
+    url = reverse("wagtailadmin_explore", args=(index.pk,))
+    log_in(client, users["admin"])
+
+    def listed() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(set(re.findall(rb'id="page_(\d+)_title"', response.content))), len(queries)
+
+    shown, few = listed()
+    assert shown == 4
+    for number in range(20):
+        programmes["yuncheng"].copy(
+            update_attrs={"slug": f"copy-{number}", "title": f"示例奖项{number}"}
+        )
+    shown, many = listed()
+    assert shown == 20 and many == few

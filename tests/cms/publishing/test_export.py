@@ -253,3 +253,69 @@ def test_the_content_endpoint_pages_and_refuses_bad_parameters(client, edition):
     for query in ("limit=0", "limit=101", "offset=-1", "offset=x"):
         response = client.get(f"/api/v2/content/?{query}")
         assert response.status_code == 400 and "message" in response.json()
+
+
+def test_the_export_reads_a_fixed_number_of_queries_however_many_pages(edition, programmes):
+    """Each kind of page and of row below pages is read once for all of them."""
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from factories import published_decision, published_revocation
+
+    from cms.notices.models import PublicityEntry
+
+    def add_pages(count: int, first: int) -> None:
+        for number in range(first, first + count):
+            notice = draft_notice(edition, slug=f"n{number}", title=f"公示{number}")
+            notice.entries = [PublicityEntry(name=f"企业{number}", category="organisation")]
+            notice.body = f'<p>见<a href="https://www.gov.cn/">政府网</a>第{number}号</p>'
+            notice.save_revision().publish()
+            year = 2000 + number
+            edition_of_year = EditionPage(
+                title=f"{year}年度", slug=str(year), number=number + 10, year=year
+            )
+            programmes["yuncheng"].add_child(instance=edition_of_year)
+            edition_of_year.save_revision().publish()
+            award = published_decision(
+                edition_of_year, f"获奖企业{number}", "91140800MA0000001A", date(year, 12, 1)
+            )
+            published_revocation(award, date(year + 1, 6, 1))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            items = list(export.collect())
+        assert items
+        return len(captured)
+
+    add_pages(2, 0)
+    queries()  # the first also fills Django's content type cache
+    few = queries()
+    add_pages(6, 2)
+    assert queries() == few <= 25
+
+
+def test_a_partial_export_reads_the_pages_it_exports_not_the_tree(edition):
+    """What an incremental build exports for a publish: the same bytes as the full
+    export, read in as many queries with 3 notices as with 30."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = published_notice(edition, slug="target", title="被链接的公示")
+    linking = published_notice(
+        edition, slug="linking", body=f'<p>见<a linktype="page" id="{target.pk}">公示</a></p>'
+    )
+
+    def partial() -> tuple[dict, int]:
+        with CaptureQueriesContext(connection) as captured:
+            files = export.partial_export([linking.pk])
+        return files, len(captured)
+
+    files, few = partial()
+    assert (
+        files[f"notices/{linking.pk}.md"] == exported()[f"notices/{linking.pk}.md"].text().encode()
+    )
+    assert f"(</notices/{target.pk}/>)" in files[f"notices/{linking.pk}.md"].decode()
+    for number in range(27):
+        published_notice(edition, slug=f"more-{number}")
+    assert partial()[1] == few

@@ -47,3 +47,30 @@ def test_escaped_text_renders_as_the_editor_wrote_it():
     text = "*星号* [方括号](x) 1. <b> &amp; AT&T"
     html = markdown.markdown(to_markdown(f"<p>{text.replace('<', '&lt;')}</p>", external_only))
     assert html == "<p>*星号* [方括号](x) 1. &lt;b&gt; &amp; AT&amp;T</p>"
+
+
+def test_plain_markup_converts_as_html_parser_would(monkeypatch):
+    """Bodies of plain tags skip HTMLParser (_feed_simple): on thousands of such bodies,
+    with entities, Markdown-like text and whitespace, the Markdown is the same."""
+    import random
+
+    from cms.publishing import markdown as converter
+
+    tags = [
+        *(f"<{tag}>" for tag in ("p", "h2", "h3", "h4", "ul", "ol", "li", "b", "i", "em")),
+        *(f"</{tag}>" for tag in ("p", "h2", "h3", "h4", "ul", "ol", "li", "b", "i", "em")),
+        *("<br>", "<br/>", "<br />", "<hr>", "<hr/>", "<p >", "</li >", "<strong>", "</strong>"),
+    ]
+    texts = ["公示", "a & b", "&amp;", "&lt;b&gt;", "1. 一", "- 甲", " + 乙", "#号", "x_y*z"]
+    texts += ["[a](b)", "\n", "  ", "\t3) 丙", "&#39;", "&nbsp;", "&amp", "&", ">", "`码`"]
+    texts += ["\\", "= 等", "12.", "文本\n- 更多", "&copy", "<", "< p>", "<!-- 注释 -->"]
+    generator = random.Random(20240612)
+    for _ in range(3000):
+        html = "".join(
+            generator.choice(tags if generator.random() < 0.5 else texts)
+            for _ in range(generator.randint(0, 14))
+        )
+        fast = to_markdown(html, external_only)
+        with monkeypatch.context() as patched:
+            patched.setattr(converter, "_feed_simple", lambda converter, html: False)
+            assert to_markdown(html, external_only) == fast, html
