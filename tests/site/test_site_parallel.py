@@ -103,3 +103,15 @@ def test_a_job_killed_by_a_signal_fails_the_build():
 
     with pytest.raises(JobFailed, match="页面失败：进程被信号 9 终止"):
         run_jobs([Job("页面", killed)], parallel=True)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_shares_hold_every_output_once_at_about_the_same_cost(workers):
+    from gongshi_site.generator import balanced_shares
+
+    outputs = [(f"/feeds/{n}.atom", None, 40.0 * n) for n in range(1, 8)]
+    outputs += [(f"/notices/{n}/", None, 0.75) for n in range(2000)]
+    shares = balanced_shares(outputs, workers)
+    assert sorted(o[0] for share in shares for o in share) == sorted(o[0] for o in outputs)
+    loads = [sum(output[2] for output in share) for share in shares]
+    assert max(loads) - min(loads) <= max(output[2] for output in outputs)
