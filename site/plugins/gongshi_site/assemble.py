@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
-from functools import partial
 from urllib.parse import urlsplit
 
 from . import labels, urls
@@ -292,7 +291,7 @@ def _winners(decisions: list[Decision], memo: Memo) -> list[Winner]:
         awards_of.setdefault(key, []).append(award)
     # A winner is made of its awards: the same award objects make the same winner.
     winners = [
-        memo.keyed(("winner", key), tuple(map(id, own)), partial(_winner, key, own))
+        memo.keyed(("winner", key), tuple(map(id, own)), functools.partial(_winner, key, own))
         for key, own in awards_of.items()
     ]
     for winner in winners:
