@@ -702,7 +702,7 @@ def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = Fa
         log(f"[{notices}] warm build {run + 1}/{runs}: {warm[-1]['seconds']:.1f} s")
     shutil.rmtree(pycache, ignore_errors=True)
 
-    publish_runs = 1 if os.environ.get("BENCH_QUICK") else max(3, runs)
+    publish_runs = 1 if os.environ.get("BENCH_QUICK") else max(5, runs)
     # Publishes as the worker makes them: incremental, from the state it keeps (ADR 9).
     publish = run_child(
         "publish",
