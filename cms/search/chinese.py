@@ -23,6 +23,7 @@ import logging
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from itertools import chain, pairwise, product, repeat
 from pathlib import Path
@@ -106,9 +107,7 @@ def gram_lists(text: str, singles: bool = True) -> tuple[list[str], list[int]]:
     every body this way)."""
     terms: list[str] = []
     positions: list[int] = []
-    offset = 0
-    for run in _RUN.findall(text):
-        found = _UNIT.findall(run) if _ASCII.search(run) else list(run)
+    for run, found, offset in _runs(text):
         count = len(found)
         if singles:
             terms += found
@@ -121,8 +120,16 @@ def gram_lists(text: str, singles: bool = True) -> tuple[list[str], list[int]]:
         if count > 1:
             terms += map(str.__add__, found, found[1:])
             positions += range(offset, offset + count - 1)
-        offset += count
     return terms, positions
+
+
+def _runs(text: str) -> Iterator[tuple[str, list[str], int]]:
+    """Each run of adjacent units in text: (run, its units, the position of its first)."""
+    offset = 0
+    for run in _RUN.findall(text):
+        found = _UNIT.findall(run) if _ASCII.search(run) else list(run)
+        yield run, found, offset
+        offset += len(found)
 
 
 def phrase_terms(text: str) -> list[list[str]]:
@@ -239,9 +246,7 @@ def initial_lists(text: str) -> tuple[list[str], list[int]]:
 def _syllable_lists(text: str, shape, singles: bool) -> tuple[list[str], list[int]]:
     terms: list[str] = []
     positions: list[int] = []
-    offset = 0
-    for run in _RUN.findall(text):
-        found = _UNIT.findall(run) if _ASCII.search(run) else list(run)
+    for _run, found, offset in _runs(text):
         count = len(found)
         if singles:
             options = list(map(_shaped, found, repeat(shape)))
@@ -255,7 +260,6 @@ def _syllable_lists(text: str, shape, singles: bool) -> tuple[list[str], list[in
             positions += chain.from_iterable(
                 map(repeat, range(offset, offset + count - 1), map(len, options))
             )
-        offset += count
     return terms, positions
 
 

@@ -1361,7 +1361,35 @@ class _Within(query.Query):
         return _WithinMatcher(self.child.matcher(searcher, context), docnums, allowed)
 
 
-class _WithinMatcher(WrappingMatcher):
+class _SkippingMatcher(WrappingMatcher):
+    """A child matcher kept on the documents `_settle` accepts: after every move, it
+    moves on until the child stands on one (or is done)."""
+
+    def _settle(self):
+        raise NotImplementedError
+
+    def all_ids(self):
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+    def next(self):
+        moved = self.child.next()
+        self._settle()
+        return moved
+
+    def skip_to(self, id):
+        moved = self.child.skip_to(id)
+        self._settle()
+        return moved
+
+    def skip_to_quality(self, minquality):
+        skipped = self.child.skip_to_quality(minquality)
+        self._settle()
+        return skipped
+
+
+class _WithinMatcher(_SkippingMatcher):
     def __init__(self, child, docnums: list[int], allowed: frozenset[int]):
         super().__init__(child)
         self._docnums = docnums
@@ -1383,26 +1411,6 @@ class _WithinMatcher(WrappingMatcher):
 
     def copy(self):
         return _WithinMatcher(self.child.copy(), self._docnums, self._allowed)
-
-    def all_ids(self):
-        while self.is_active():
-            yield self.id()
-            self.next()
-
-    def next(self):
-        moved = self.child.next()
-        self._settle()
-        return moved
-
-    def skip_to(self, id):
-        moved = self.child.skip_to(id)
-        self._settle()
-        return moved
-
-    def skip_to_quality(self, minquality):
-        skipped = self.child.skip_to_quality(minquality)
-        self._settle()
-        return skipped
 
 
 class _Phrase(query.Query):
@@ -1468,7 +1476,7 @@ def _phrase_check(reader, fieldname: str, pattern):
     return contains
 
 
-class _PhraseMatcher(WrappingMatcher):
+class _PhraseMatcher(_SkippingMatcher):
     """The child's documents that `contains` accepts."""
 
     def __init__(self, child, contains):
@@ -1486,26 +1494,6 @@ class _PhraseMatcher(WrappingMatcher):
 
     def copy(self):
         return _PhraseMatcher(self.child.copy(), self._contains)
-
-    def all_ids(self):
-        while self.is_active():
-            yield self.id()
-            self.next()
-
-    def next(self):
-        moved = self.child.next()
-        self._settle()
-        return moved
-
-    def skip_to(self, id):
-        moved = self.child.skip_to(id)
-        self._settle()
-        return moved
-
-    def skip_to_quality(self, minquality):
-        skipped = self.child.skip_to_quality(minquality)
-        self._settle()
-        return skipped
 
 
 class _TimeLimit(collectors.WrappingCollector):
