@@ -111,6 +111,7 @@ def load_state(
     live = atomic.live_output(Path(site_dir))
     if live is None:
         raise NeedsFullBuild("还没有可用的构建")
+    wait_for_background()  # it may be linking a copy of the state's build
     _drop_state()
     build = live.parent
     environment = dict(environment or {})
@@ -132,12 +133,13 @@ def prepare_spare(site_dir: Path) -> None:
     spares = Path(site_dir) / "spare"
     shutil.rmtree(spares, ignore_errors=True)
     _spare = None
-    if _remembered is None:
+    remembered = _remembered  # read once: the state may be dropped meanwhile
+    if remembered is None:
         return
     directory = spares / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    link_tree(_remembered.build / "content", directory / "content")
-    link_tree(_remembered.build / "output", directory / "output")
-    _spare = (_remembered.build, directory)
+    link_tree(remembered.build / "content", directory / "content")
+    link_tree(remembered.build / "output", directory / "output")
+    _spare = (remembered.build, directory)
 
 
 def _take_spare(build_dir: Path) -> bool:
