@@ -432,7 +432,10 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
         started = time.perf_counter()
         revision.publish()
         _run_queued_tasks()
-        checks = {}
+        # The worker has run: if the files show the notice now, that is when it became
+        # public (what looking costs, opening the search index above all, is not the
+        # publish's); otherwise the clock runs until they do.
+        public = time.perf_counter()
         deadline = started + 300
         while True:
             live = atomic.live_output(builds.site_dir())
@@ -440,7 +443,8 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
             if all(checks.values()) or time.perf_counter() > deadline:
                 break
             time.sleep(0.02)
-        latencies.append(time.perf_counter() - started)
+            public = None
+        latencies.append((public or time.perf_counter()) - started)
         incremental.append(SiteBuild.objects.order_by("-pk").first().incremental)
         checks_seen = checks
         # What the worker does after a publish, in a thread (deleting the oldest build,
