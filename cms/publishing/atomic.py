@@ -23,12 +23,15 @@ from __future__ import annotations
 import errno
 import fcntl
 import gzip
+import hashlib
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -213,8 +216,14 @@ def precompress(output_dir: Path) -> int:
 def compress_all(paths: list[Path]) -> int:
     """compress() each path, on every core: zlib lets go of the interpreter while it
     compresses, and a build's largest files (open data, feeds) take most of the time."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return sum(pool.map(compress, paths, chunksize=64))
+    workers = os.cpu_count() or 1
+    # Large batches for a whole build; one file at a time for a publish's few files,
+    # whose largest would otherwise wait behind the rest in one thread.
+    batch = max(1, min(64, len(paths) // (workers * 16)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        packed = sum(pool.map(compress, paths, chunksize=batch))
+    _gzip_pieces.next_pass()
+    return packed
 
 
 def compress(path: Path) -> bool:
@@ -226,13 +235,62 @@ def compress(path: Path) -> bool:
     if path.suffix not in COMPRESSIBLE or not path.is_file():
         return False
     data = path.read_bytes()
-    packed = gzip.compress(data, compresslevel=6, mtime=0)
+    packed = gzip_bytes(data)
     if len(packed) >= len(data):
         return False
     target.write_bytes(packed)
     stat = path.stat()
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return True
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip of `data` at zlib's level 6. Past GZIP_PIECE bytes, as pigz --independent
+    makes it: each GZIP_PIECE of the input deflated on its own and the pieces joined
+    into one stream, which any gzip reader reads as usual. A piece is the same bytes
+    whatever surrounds it, so a large file written again with a few changes (the open
+    data after a publish) deflates again only its changed pieces (kept per process
+    between one compress_all() and the next)."""
+    if len(data) <= GZIP_PIECE:
+        return gzip.compress(data, compresslevel=6, mtime=0)
+    starts = range(0, len(data), GZIP_PIECE)
+    last = starts[-1]
+    body = b"".join(
+        _gzip_pieces.get(data[start : start + GZIP_PIECE], final=start == last) for start in starts
+    )
+    trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    return GZIP_HEADER + body + trailer
+
+
+GZIP_PIECE = 1 << 20
+# What gzip.compress(mtime=0) writes first: magic, deflate, no flags, no time, OS unknown.
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+
+class _DeflatedPieces:
+    """Raw deflate of pieces, by their digest, kept from the last compress_all() pass."""
+
+    def __init__(self) -> None:
+        self._previous: dict[bytes, bytes] = {}
+        self._current: dict[bytes, bytes] = {}
+
+    def get(self, piece: bytes, final: bool) -> bytes:
+        key = hashlib.blake2b(piece, digest_size=16, person=b"final" if final else b"").digest()
+        deflated = self._current.get(key) or self._previous.get(key)
+        if deflated is None:
+            deflater = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+            # A full flush ends the piece on a byte boundary with nothing to refer back
+            # to, so the next piece, deflated on its own, follows it in the same stream.
+            ending = zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH
+            deflated = deflater.compress(piece) + deflater.flush(ending)
+        self._current[key] = deflated
+        return deflated
+
+    def next_pass(self) -> None:
+        self._previous, self._current = self._current, {}
+
+
+_gzip_pieces = _DeflatedPieces()
 
 
 def make_live(site_dir: Path, output_dir: Path) -> None:

@@ -224,6 +224,30 @@ def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
         previous = build
 
 
+def test_the_first_publish_after_loading_makes_again_only_what_changed(
+    tmp_path, first_build, monkeypatch
+):
+    """The state is loaded from a full build; the next publish finds every item the
+    load made (memo.py): the open data encodes the new notice alone."""
+    from gongshi_site import opendata
+    from gongshi_site.incremental import link_tree
+
+    state = open_state(first_build / "content", first_build)
+    encoded = []
+    notice_item = opendata._notice_item
+
+    def counted(notice, config):
+        encoded.append(notice.id)
+        return notice_item(notice, config)
+
+    monkeypatch.setattr(opendata, "_notice_item", counted)
+    build = tmp_path / "builds" / "1"
+    link_tree(first_build / "content", build / "content")
+    changed = new_open_notice(build / "content")
+    state.update(build / "content", changed, build / "output", build / "search")
+    assert encoded == [50]
+
+
 def assert_newest_first(expected: Path, actual: Path) -> None:
     """Date-sorted search over an index an incremental build extended lists the same
     hits, newest first, as over a full build's single segment."""

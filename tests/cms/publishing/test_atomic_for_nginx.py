@@ -52,3 +52,48 @@ def test_text_files_get_a_compressed_copy_with_the_same_time(tmp_path):
     assert gzip.decompress(packed.read_bytes()) == page.read_bytes()
     assert packed.stat().st_mtime == page.stat().st_mtime
     assert not (tmp_path / "logo.png.gz").exists() and not (tmp_path / "tiny.json.gz").exists()
+
+
+@pytest.mark.parametrize("size", [0, 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 12345])
+def test_large_files_are_gzipped_in_pieces_that_read_as_one_stream(size):
+    import gzip
+    import random
+    import zlib
+
+    words = ["公示", "质量奖", "撤销", '"id": ', "\n    ", "0123456789"]
+    generator = random.Random(size)
+    text = "".join(generator.choice(words) for _ in range(size // 2 + 1)).encode()[:size]
+    packed = atomic.gzip_bytes(text)
+    assert gzip.decompress(packed) == text
+    reader = zlib.decompressobj(wbits=31)  # one gzip member, nothing after it
+    assert reader.decompress(packed) == text and reader.eof and not reader.unused_data
+    if size <= 1 << 20:
+        assert packed == gzip.compress(text, compresslevel=6, mtime=0)
+
+
+def test_a_large_file_written_again_deflates_only_its_changed_pieces(monkeypatch):
+    import gzip
+    import zlib
+
+    piece = atomic.GZIP_PIECE
+    before = b"".join(b"%09d," % number for number in range(piece * 35 // 100))  # 3.4 pieces
+    after = before + b'{"id": 90000001, "title": "\xe5\x85\xac\xe7\xa4\xba"}'
+    atomic.gzip_bytes(before)
+    atomic._gzip_pieces.next_pass()  # as compress_all() does after a build
+    deflated = []
+    compressobj = zlib.compressobj
+    monkeypatch.setattr(
+        zlib, "compressobj", lambda *arguments: deflated.append(1) or compressobj(*arguments)
+    )
+    packed = atomic.gzip_bytes(after)
+    assert gzip.decompress(packed) == after
+    assert len(deflated) == 1  # the last piece; the three before it were kept
+    monkeypatch.undo()
+    assert packed == fresh_gzip(after)
+
+
+def fresh_gzip(data: bytes) -> bytes:
+    """gzip_bytes() in a process that kept nothing: the same bytes."""
+    atomic._gzip_pieces.next_pass()
+    atomic._gzip_pieces.next_pass()
+    return atomic.gzip_bytes(data)
