@@ -514,7 +514,7 @@ def phase_search(notices: int, corpus_dir: Path, site_dir: Path, runs: int, meta
     query_set = search_bench.queries(corpus, random.Random(7))
     live = atomic.live_output(site_dir)
     latencies = []
-    for _ in range(max(1, runs)):
+    for _ in range(max(3, runs)):  # 3 rounds at least: a single round is too few queries
         index = engine.SearchIndex(live.parent / "search")  # fresh: no remembered answers
         answers.search(index, answers.Request(q="质量"), TODAY)
         for q in query_set:
