@@ -108,7 +108,9 @@ def pelican_run(
     command += ["-s", "site/pelicanconf.py", "-q"]
     result = measured(command, env, cwd=repository)
     if (build / "timings.json").is_file():  # a build from before the phases were timed
-        result["phases"] = json.loads((build / "timings.json").read_text())["seconds"]
+        timings = json.loads((build / "timings.json").read_text())
+        result["phases"] = timings["seconds"]
+        result["job_cpu_seconds"] = timings.get("job_cpu_seconds", {})
     shutil.rmtree(build)
     return result
 
