@@ -47,6 +47,10 @@ ERROR_TAIL = 4000  # characters of Pelican's output kept with a failed build
 # Files a web server may send compressed: written once per build as <file>.gz beside
 # the file (nginx's gzip_static), instead of compressed again on every request.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".csv", ".svg", ".txt"}
+# Larger files are deflated in pieces of this size (gzip_bytes()).
+GZIP_PIECE = 1 << 20
+# What gzip.compress(mtime=0) writes first: magic, deflate, no flags, no time, OS unknown.
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 
 DISK_FULL = (
@@ -260,11 +264,6 @@ def gzip_bytes(data: bytes) -> bytes:
     )
     trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
     return GZIP_HEADER + body + trailer
-
-
-GZIP_PIECE = 1 << 20
-# What gzip.compress(mtime=0) writes first: magic, deflate, no flags, no time, OS unknown.
-GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 
 class _DeflatedPieces:
