@@ -477,6 +477,14 @@ def _grouped(rows, key: int = 0) -> dict[int, list]:
     return groups
 
 
+def _rows_of_parents(
+    model, parent: str, order: str, fields, parents: Iterable[int] | None
+) -> dict[int, list]:
+    """{parent id: its rows of `model` (parent id, *fields), in `order` then pk}."""
+    rows = model.objects.order_by(parent, order, "pk").values_list(parent, *fields, named=True)
+    return _grouped(_filtered(rows, parent, parents))
+
+
 class _Rows:
     """What the export of some pages reads, each kind in one query for all of them
     (`everything`: for all pages of the tree, without a list of ids)."""
@@ -513,32 +521,22 @@ class _Rows:
             self.cases = yearly_counts_of(ids(programmes))
 
         documents = [pk for model, pks in by_model.items() if model in KIND_OF_MODEL for pk in pks]
-        self.notes = _grouped(
-            _filtered(
-                ChangeNote.objects.order_by("page_id", "published_at", "pk").values_list(
-                    "page_id", "published_at", "note", "is_major"
-                ),
-                "page_id",
-                ids(documents),
-            )
+        self.notes = _rows_of_parents(
+            ChangeNote,
+            "page_id",
+            "published_at",
+            ("published_at", "note", "is_major"),
+            ids(documents),
         )
-        self.entries = _grouped(
-            _filtered(
-                PublicityEntry.objects.order_by("notice_id", "sort_order", "pk").values_list(
-                    "notice_id", *_ENTRY, named=True
-                ),
-                "notice_id",
-                ids(by_model.get(PublicityNoticePage, [])),
-            )
+        self.entries = _rows_of_parents(
+            PublicityEntry,
+            "notice_id",
+            "sort_order",
+            _ENTRY,
+            ids(by_model.get(PublicityNoticePage, [])),
         )
-        self.awards = _grouped(
-            _filtered(
-                Award.objects.order_by("decision_id", "sort_order", "pk").values_list(
-                    "decision_id", *_AWARD, named=True
-                ),
-                "decision_id",
-                ids(by_model.get(AwardDecisionPage, [])),
-            )
+        self.awards = _rows_of_parents(
+            Award, "decision_id", "sort_order", _AWARD, ids(by_model.get(AwardDecisionPage, []))
         )
         revocations = by_model.get(RevocationPage, [])
         grounds = RevocationPage.grounds.through.objects.order_by(
