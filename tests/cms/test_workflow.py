@@ -181,8 +181,8 @@ def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, us
     response = client.post(add_url(RevocationPage, yuncheng), form)
     assert response.status_code == 302, form_errors(response)
     revocation = RevocationPage.objects.get()
-    # 3 editions counted from the cycle of the revocation year: 2023-27, 2028-32, 2033-37
-    assert revocation.barred_until == date(2037, 12, 31)
+    # 3 cycles of 5 years counted from 1 January of the revocation year: 2025 to 2039
+    assert revocation.barred_until == date(2039, 12, 31)
 
     assert approve(client, users["approver"], revocation) is True
     revocation.refresh_from_db()
