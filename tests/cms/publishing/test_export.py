@@ -247,7 +247,7 @@ def test_a_tampered_attachment_fails_a_remote_export(client, edition, tmp_path):
 def test_the_content_endpoint_pages_and_refuses_bad_parameters(client, edition):
     published_notice(edition)
     whole = client.get("/api/v2/content/").json()
-    assert whole["meta"] == {"total_count": len(whole["items"]), "schema": 1}
+    assert whole["meta"] == {"total_count": len(whole["items"]), "schema": 2}
     second = client.get("/api/v2/content/?offset=1&limit=1").json()
     assert second["items"] == whole["items"][1:2]
     for query in ("limit=0", "limit=101", "offset=-1", "offset=x"):
