@@ -153,6 +153,11 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
         )
 
     found = run(parsed)
+    if found.total == 0 and parsed.document_number:
+        # not a 文号 after all: the words as typed
+        parsed = parse(request.q, read_numbers=False)
+        answer["notes"] = [*request.notes, *parsed.notes]
+        found = run(parsed)
     if found.total == 0 and (regionless := names.query_without_region(parsed.text)):
         # 湖南省衡阳市某公司 for 衡阳市某公司, 运城某公司 for 运城市某公司: similar, never "not found"
         text, regions = regionless

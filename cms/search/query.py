@@ -47,6 +47,7 @@ class Query:
     raw: str
     parts: list[Part] = field(default_factory=list)
     code: str | None = None  # a valid credit code: matched exactly, nothing else
+    document_number: str = ""  # the 文号 a loosely typed query was read as
     optional_words: list[str] = field(default_factory=list)  # legal forms taken off parts
     problem: str = ""  # why nothing was searched, in Chinese
     notes: list[str] = field(default_factory=list)  # what was changed, in Chinese
@@ -76,7 +77,8 @@ def clean(raw: str) -> str:
     return " ".join(kept.split())
 
 
-def parse(raw: str) -> Query:
+def parse(raw: str, read_numbers: bool = True) -> Query:
+    """`read_numbers`: read a query that looks like a 文号 as one (the default)."""
     text = clean(raw or "")
     parsed = Query(raw=text)
     if not text:
@@ -99,10 +101,10 @@ def parse(raw: str) -> Query:
 
     # A 文号 typed without its brackets (运政发2023 14号, 运政发2023第14号, 衡政发2024-9号)
     # is looked for as GB/T 9704 writes it, which is how documents carry it.
-    number = read_document_number(text)
+    number = read_document_number(text) if read_numbers else None
     if number is not None and number != text:
         parsed.notes.append(f"已按文号“{number}”查找。")
-        text = number
+        parsed.document_number = text = number
 
     pieces: list[tuple[str, bool]] = []
     position = 0
