@@ -81,23 +81,25 @@ class People:
         key = (programme.path if programme else "", name)
         edition_label = f"{edition.year}年度" if edition else ""
         description = f"{edition_label}《{page.title}》（{kind}）第{row_number}行"
-        twin = (page.pk, name) in seen_in_document
-        seen_in_document.add((page.pk, name))
-        person = None if twin else self.by_key.get(key)
+        first_in_document = seen_in_document.get((page.pk, name))
+        person = None if first_in_document else self.by_key.get(key)
         if person is None:
             person = self.Person.objects.create(
                 name=name, public_id=self.public_id(name), review_note=""
             )
             self.rows[person.pk] = []
-            if twin:
-                person.needs_review = True
-                person.review_note = (
+            if first_in_document:
+                twins = (
                     f"迁移时发现《{page.title}》中有两位同名的“{name}”，已分别建立人员记录，"
                     "请核对各自的获奖和公示记录，并填写区分信息。"
                 )
-                person.save()
+                for twin in (first_in_document, person):
+                    twin.needs_review = True
+                    twin.review_note = twins
+                    twin.save()
             else:
                 self.by_key[key] = person
+        seen_in_document.setdefault((page.pk, name), person)
         self.rows[person.pk].append((edition.pk if edition else None, description))
         return person
 
@@ -113,7 +115,7 @@ class People:
                 + "；".join(description for _, description in rows)
                 + "。如其中有同名的另一人，请为其新建人员记录，并在相应文件中改选。"
             )
-            person.review_note = (person.review_note + "\n" + note).strip()
+            person.review_note = "\n".join(filter(None, [person.review_note, note]))
             if len(editions) > 1:
                 person.needs_review = True
             person.save()
@@ -124,7 +126,7 @@ def give_rows_people(apps, schema_editor):
     Award = apps.get_model("decisions", "Award")
     Entry = apps.get_model("notices", "PublicityEntry")
     people = People(apps)
-    seen = set()
+    seen = {}  # (page, name) -> the person of its first row of that name
     awards = Award.objects.select_related("decision").order_by(
         "decision__date_signed", "decision__pk", "sort_order", "pk"
     )
