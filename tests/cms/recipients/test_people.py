@@ -222,3 +222,13 @@ def test_an_award_row_keeps_its_person_when_the_decision_is_edited(client, users
     assert approve(client, users["approver2"], decision)
     award.refresh_from_db()
     assert award.person == person and award.recipient == "张三"
+
+
+def test_people_awaiting_review_are_on_the_dashboard(client, users):
+    log_in(client, users["editor"])
+    assert "待核实的个人" not in client.get(reverse("wagtailadmin_home")).content.decode()
+    Person.objects.create(name="张三", needs_review=True, review_note="迁移时按姓名归并")
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "待核实的个人" in dashboard and "有1位个人" in dashboard
+    listed = client.get(reverse("wagtailsnippets_recipients_person:list") + "?needs_review=true")
+    assert listed.status_code == 200 and "张三" in listed.content.decode()
