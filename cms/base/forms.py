@@ -85,7 +85,9 @@ class RecipientRowsMixin:
             if person is None:
                 form.add_error(
                     "person",
-                    _("个人须从人员库中选择，或在选择窗口中新建；同名的人是不同的人，不能只填姓名。"),
+                    _(
+                        "个人须从人员库中选择，或在选择窗口中新建；同名的人是不同的人，不能只填姓名。"
+                    ),
                 )
                 return False
             if name and name != person.name:

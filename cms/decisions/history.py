@@ -71,6 +71,20 @@ def assess_award(
     return None
 
 
+def edition_awards(edition, exclude_decision=None) -> list[ProposedAward]:
+    """The awards of the edition's live decisions but `exclude_decision`: with the
+    decision being edited, they make up the edition's quota."""
+    from .models import Award, AwardDecisionPage
+
+    decisions = AwardDecisionPage.objects.live().child_of(edition)
+    if exclude_decision is not None and exclude_decision.pk:
+        decisions = decisions.exclude(pk=exclude_decision.pk)
+    return [
+        as_proposed(award, row)
+        for row, award in enumerate(Award.objects.filter(decision__in=decisions), start=1)
+    ]
+
+
 def as_proposed(award, row: int) -> ProposedAward:
     """An assessed award as the decision-wide checks (quota, score) see it."""
     return ProposedAward(

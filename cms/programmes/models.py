@@ -36,7 +36,7 @@ ARTICLE_HELP = _("条款出处，例如：第十九条、第十条第六项。")
 
 
 def parse_bonus_steps(text: str) -> tuple[int, ...]:
-    """"5、20" → (5, 20)."""
+    """ "5、20" → (5, 20)."""
     return tuple(int(step) for step in re.split(r"[、,，\s]+", text.strip()) if step)
 
 

@@ -442,7 +442,16 @@ _KIND_FIELDS = {
 }
 # Rows below a page, in a fixed order (PostgreSQL returns rows in no particular order
 # otherwise, and a restored database must build the same site).
-_ENTRY = ("name", "credit_code", "category", "level", "region", "score", "bonus", "person__public_id")
+_ENTRY = (
+    "name",
+    "credit_code",
+    "category",
+    "level",
+    "region",
+    "score",
+    "bonus",
+    "person__public_id",
+)
 _AWARD = (
     "pk",
     "recipient",

@@ -60,9 +60,7 @@ class Person(index.Indexed, models.Model):
     panels = [
         FieldPanel("name"),
         FieldPanel("distinction"),
-        MultiFieldPanel(
-            [FieldPanel("needs_review"), FieldPanel("review_note")], heading=_("核实")
-        ),
+        MultiFieldPanel([FieldPanel("needs_review"), FieldPanel("review_note")], heading=_("核实")),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -81,6 +79,12 @@ class Person(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.distinction}）" if self.distinction else self.name
+
+    def save(self, *args, **kwargs):
+        # Whatever path saves it (the admin, a chooser, a script), one spelling of a name.
+        self.name = visible(self.name)
+        self.distinction = visible(self.distinction)
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:
@@ -116,12 +120,6 @@ class Person(index.Indexed, models.Model):
                     }
                 )
 
-    def save(self, *args, **kwargs):
-        # Whatever path saves it (the admin, a chooser, a script), one spelling of a name.
-        self.name = visible(self.name)
-        self.distinction = visible(self.distinction)
-        super().save(*args, **kwargs)
-
 
 class RecipientRow(models.Model):
     """What a row naming a recipient has, in a publicity list or an award decision: the
@@ -155,11 +153,17 @@ class RecipientRow(models.Model):
         _("加分"),
         null=True,
         blank=True,
-        help_text=_("评审标准总分之外的加分，如运城市人才引进加分（每引进一般人才加5分、正高级人才加20分）；不计入满分。"),
+        help_text=_(
+            "评审标准总分之外的加分，如运城市人才引进加分（每引进一般人才加5分、正高级人才加20分）；不计入满分。"
+        ),
     )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.clean_name()
+        super().save(*args, **kwargs)
 
     @staticmethod
     def identity_constraint() -> models.CheckConstraint:
@@ -168,6 +172,9 @@ class RecipientRow(models.Model):
             condition=Q(category="individual", person__isnull=False)
             | Q(category="organisation", person__isnull=True),
             name="%(app_label)s_%(class)s_person_iff_individual",
+            violation_error_message=_(
+                "个人须选择人员记录；组织以统一社会信用代码识别，不选择个人。"
+            ),
         )
 
     @property
@@ -190,6 +197,7 @@ class RecipientRow(models.Model):
             name = self.person.name
         setattr(self, self.name_field, name)
 
-    def save(self, *args, **kwargs):
-        self.clean_name()
-        super().save(*args, **kwargs)
+    def validate_constraints(self, exclude=None):
+        # The row forms say in words which field is at fault (RecipientRowsMixin); the
+        # database keeps the invariant against every other path.
+        super().validate_constraints(exclude={*(exclude or ()), "person"})

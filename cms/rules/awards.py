@@ -84,8 +84,14 @@ def citation(year: int, level_name: str) -> str:
     return _("%(year)d年度%(level)s") % {"year": year, "level": level_name}
 
 
-def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> list[RuleViolation]:
-    """Everything wrong with a decision's list of winners, one violation per problem."""
+def check_decision(
+    rules: ProgrammeRules,
+    awards: Sequence[ProposedAward],
+    same_edition: Sequence[ProposedAward] = (),
+) -> list[RuleViolation]:
+    """Everything wrong with a decision's list of winners, one violation per problem.
+    `same_edition`: the awards of the edition's other decisions, which count towards its
+    quota ("每届", per edition, not per document)."""
     problems: list[RuleViolation] = []
     for index, award in enumerate(awards, start=1):
         position = award.row or index
@@ -105,29 +111,36 @@ def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> li
             continue
         problems.extend(_score_problems(rules, award, position))
 
-    counted = Counter(
-        (award.level, award.category)
-        for award in awards
-        if not (award.is_repeat and not rules.repeat_winner_takes_quota)
-    )
+    def quota_counts(rows: Sequence[ProposedAward]) -> Counter:
+        return Counter(
+            (award.level, award.category)
+            for award in rows
+            if not (award.is_repeat and not rules.repeat_winner_takes_quota)
+        )
+
+    counted, earlier = quota_counts(awards), quota_counts(same_edition)
     for (level_name, category), count in sorted(counted.items()):
         level = rules.level(level_name, category)
-        if level is not None and count > level.quota:
-            problems.append(
-                RuleViolation(
-                    _(
-                        "%(level)s（%(category)s）每届不超过%(quota)d个，本决定列了%(count)d个（%(citation)s）。"
-                    )
-                    % {
-                        "level": level_name,
-                        "category": category_label(category),
-                        "quota": level.quota,
-                        "count": count,
-                        "citation": rules.cite(rules.quota_article),
-                    },
-                    field="awards",
-                )
+        before = earlier[(level_name, category)]
+        if level is None or count + before <= level.quota:
+            continue
+        values = {
+            "level": level_name,
+            "category": category_label(category),
+            "quota": level.quota,
+            "count": count,
+            "before": before,
+            "citation": rules.cite(rules.quota_article),
+        }
+        if before:
+            message = _(
+                "%(level)s（%(category)s）每届不超过%(quota)d个；本届其他表彰决定已授予%(before)d个，本决定又列了%(count)d个（%(citation)s）。"
             )
+        else:
+            message = _(
+                "%(level)s（%(category)s）每届不超过%(quota)d个，本决定列了%(count)d个（%(citation)s）。"
+            )
+        problems.append(RuleViolation(message % values, field="awards"))
     return problems
 
 
@@ -137,9 +150,7 @@ def _score_problems(rules: ProgrammeRules, award: ProposedAward, position: int):
     problems = []
     if refusal := bonus_refusal(rules, award.bonus):
         problems.append(
-            RuleViolation(
-                _("第%(n)d行：%(why)s") % {"n": position, "why": refusal}, field="awards"
-            )
+            RuleViolation(_("第%(n)d行：%(why)s") % {"n": position, "why": refusal}, field="awards")
         )
     if rules.min_score is not None:
         if award.score is None:

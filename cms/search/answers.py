@@ -410,7 +410,10 @@ def _winner(data: dict, parsed: Query) -> dict:
         closeness = names.Closeness(names.EXACT)
     else:
         closeness = max(
-            (names.closeness(parsed.text, name) for name in [data["title"], *data.get("all_names", [])]),
+            (
+                names.closeness(parsed.text, name)
+                for name in [data["title"], *data.get("all_names", [])]
+            ),
             key=lambda found: found.level,
         )
     return {

@@ -42,7 +42,9 @@ def _levels() -> tuple[frozenset[str], ...]:
     provinces |= {_PROVINCE_SUFFIX.sub("", name) for name in data["provinces"]}
     prefectures = set(data["prefectures"])
     for name in data["prefectures"]:
-        short = _PEOPLES.sub("", name) if name.endswith("自治州") else _PREFECTURE_SUFFIX.sub("", name)
+        short = (
+            _PEOPLES.sub("", name) if name.endswith("自治州") else _PREFECTURE_SUFFIX.sub("", name)
+        )
         prefectures.add(short)
     counties = set(data["counties"])
     return tuple(

@@ -187,7 +187,9 @@ def test_the_first_released_schema_upgrades_with_its_data(instance):
     ]
     zhang_id, note = report["zhang"].split(" ", 1)
     assert zhang_id == "p-" + hashlib.sha256("张三".encode()).hexdigest()[:12]  # URL kept
-    assert "按姓名将本奖项中的下列记录归为此人" in note and "2018年度" in note and "2023年度" in note
+    assert (
+        "按姓名将本奖项中的下列记录归为此人" in note and "2018年度" in note and "2023年度" in note
+    )
     assert report["mismatches"] == "[]"
 
     built = instance.manage("build_site", "--now", "--reason", "升级后构建")

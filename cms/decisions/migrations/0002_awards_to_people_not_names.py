@@ -199,6 +199,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(validity_by_the_civil_code, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='award',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'individual'), ('person__isnull', False)), models.Q(('category', 'organisation'), ('person__isnull', True)), _connector='OR'), name='decisions_award_person_iff_individual'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'individual'), ('person__isnull', False)), models.Q(('category', 'organisation'), ('person__isnull', True)), _connector='OR'), name='decisions_award_person_iff_individual', violation_error_message='个人须选择人员记录；组织以统一社会信用代码识别，不选择个人。'),
         ),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='publicityentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'individual'), ('person__isnull', False)), models.Q(('category', 'organisation'), ('person__isnull', True)), _connector='OR'), name='notices_publicityentry_person_iff_individual'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'individual'), ('person__isnull', False)), models.Q(('category', 'organisation'), ('person__isnull', True)), _connector='OR'), name='notices_publicityentry_person_iff_individual', violation_error_message='个人须选择人员记录；组织以统一社会信用代码识别，不选择个人。'),
         ),
     ]

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from admin_forms import add_url, approve, award_row, decision_form, form_errors, valid_code
 from django.urls import reverse
-from factories import published_decision, published_revocation
+from factories import published_awards, published_decision, published_revocation
 from two_factor import log_in
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -74,7 +74,9 @@ def edition_of(programme, year):
         ("900", "12", "加分12分不是每项5或20分的组合（运政发〔2023〕14号 第三条）"),
     ],
 )
-def test_yuncheng_talent_bonus_lies_outside_the_1000_points(client, users, edition, score, bonus, refusal):
+def test_yuncheng_talent_bonus_lies_outside_the_1000_points(
+    client, users, edition, score, bonus, refusal
+):
     log_in(client, users["editor"])
     row = award_row(
         recipient="【示例】甲公司",
@@ -138,3 +140,26 @@ def test_an_award_of_29_february_is_valid_to_the_corresponding_day(
     award = Award.objects.get()
     assert (award.valid_from, award.valid_until) == (date(2024, 2, 29), last_day)
     assert award.status == ("valid" if last_day > date.today() else "expired")
+
+
+def test_a_second_decision_cannot_exceed_the_editions_quota(client, users, edition):
+    """运政发〔2023〕14号 第四条: 每届质量奖获奖组织不超过4个, whatever the number of documents."""
+    published_awards(
+        edition,
+        [
+            {"recipient": f"【示例】单位{n}", "credit_code": valid_code(f"91140800MA0K0Q{n:03d}")}
+            for n in range(3)
+        ],
+        date(2023, 12, 20),
+    )
+    log_in(client, users["editor"])
+    rows = [
+        award_row(recipient=f"【示例】新单位{n}", credit_code=valid_code(f"91140800MA0K0R{n:03d}"))
+        for n in range(2)
+    ]
+    response = client.post(add_url(AwardDecisionPage, edition), decision_form(rows, slug="more"))
+    assert "本届其他表彰决定已授予3个，本决定又列了2个（运政发〔2023〕14号 第四条）" in str(
+        form_errors(response)
+    )
+    one = client.post(add_url(AwardDecisionPage, edition), decision_form(rows[:1], slug="more"))
+    assert one.status_code == 302, form_errors(one)

@@ -26,7 +26,9 @@ def yuncheng(programmes):
 
 
 def edition_of(programme, year, number):
-    edition = EditionPage(title=f"{year}年度（第{number}届）", slug=str(year), number=number, year=year)
+    edition = EditionPage(
+        title=f"{year}年度（第{number}届）", slug=str(year), number=number, year=year
+    )
     programme.add_child(instance=edition)
     edition.save_revision().publish()
     return edition
@@ -140,7 +142,11 @@ def test_an_invisible_character_does_not_slip_a_banned_organisation_past_the_ban
     code = valid_code("91140800MA0K00001")
     first = edition_of(yuncheng, 2018, 2)
     decision = decide(
-        client, users, first, [award_row(recipient="【示例】甲公司", credit_code=code)], "2018-12-20"
+        client,
+        users,
+        first,
+        [award_row(recipient="【示例】甲公司", credit_code=code)],
+        "2018-12-20",
     )
     published_revocation(Award.objects.get(decision=decision), date(2020, 3, 1))
     later = edition_of(yuncheng, 2023, 3)

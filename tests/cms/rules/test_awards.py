@@ -192,7 +192,12 @@ def award(rules, score, bonus=None, category=ORG):
         (YUNCHENG, 1000, None, None),
         (YUNCHENG, 1000, 20, None),  # above 1000 through the bonus: allowed
         (YUNCHENG, 990, 45, None),  # one senior (20) and five ordinary talents (25)
-        (YUNCHENG, 1005, None, "人才引进等加分另填在“加分”中，不计入1000分（运政发〔2023〕14号 第三条）"),
+        (
+            YUNCHENG,
+            1005,
+            None,
+            "人才引进等加分另填在“加分”中，不计入1000分（运政发〔2023〕14号 第三条）",
+        ),
         (YUNCHENG, 900, 12, "加分12分不是每项5或20分的组合（运政发〔2023〕14号 第三条）"),
         (HENGYANG, 700, 5, "本奖项的管理办法没有规定加分项"),
         (HENGYANG, 599, None, "低于600分，不得授奖"),
@@ -210,7 +215,11 @@ def test_scores(rules, score, bonus, problem):
 
 def test_the_bonus_counts_towards_a_minimum_score():
     rules = ProgrammeRules(
-        name="示例", regulation="示例", cycle_years=1, levels=HENGYANG.levels, min_score=600,
+        name="示例",
+        regulation="示例",
+        cycle_years=1,
+        levels=HENGYANG.levels,
+        min_score=600,
         bonus_steps=(5,),
     )
     assert A.check_decision(rules, [award(rules, 595, 5)]) == []
@@ -227,3 +236,35 @@ def test_people_are_known_by_their_record_never_by_their_name():
         A.recipient_key(IND, "", None)  # a name alone is no one
     with pytest.raises(ValueError):
         A.recipient_key(ORG, "", None)
+
+
+# -- quotas per edition (运政发〔2023〕14号 第四条: 每届…不超过4个) ------------------------------
+
+
+def orgs(count, rules=YUNCHENG, repeat=False):
+    level = rules.levels[0].name
+    return [A.ProposedAward(f"单位{i}", ORG, level, is_repeat=repeat) for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("rules", "decided", "proposed", "problem"),
+    [
+        (YUNCHENG, orgs(0), orgs(4), None),
+        (YUNCHENG, orgs(3), orgs(1), None),
+        (
+            YUNCHENG,
+            orgs(3),
+            orgs(2),
+            "本届其他表彰决定已授予3个，本决定又列了2个（运政发〔2023〕14号 第四条）",
+        ),
+        (YUNCHENG, orgs(0), orgs(5), "本决定列了5个"),
+        # 金水 第二十七条: a repeat winner takes no place, in this decision or another
+        (JINSHUI, orgs(3, JINSHUI, repeat=True), orgs(3, JINSHUI), None),
+    ],
+)
+def test_a_quota_counts_every_decision_of_the_edition(rules, decided, proposed, problem):
+    found = [p.message for p in A.check_decision(rules, proposed, decided) if "每届" in p.message]
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and problem in found[0], found

@@ -51,7 +51,9 @@ def service(demo_site_dir):
 def test_a_legal_form_twin_is_never_verified_as_exact(service):
     edition = yuncheng_edition()
     published_awards(
-        edition, [{"recipient": JOINT_STOCK, "credit_code": CODE_A}], date(2023, 12, 20),
+        edition,
+        [{"recipient": JOINT_STOCK, "credit_code": CODE_A}],
+        date(2023, 12, 20),
         slug="twin-a",
     )
     build()
@@ -66,7 +68,9 @@ def test_a_legal_form_twin_is_never_verified_as_exact(service):
     assert "相似，请核对全称" in page and CODE_A in page
 
     published_awards(
-        edition, [{"recipient": LIMITED, "credit_code": CODE_B}], date(2023, 12, 21),
+        edition,
+        [{"recipient": LIMITED, "credit_code": CODE_B}],
+        date(2023, 12, 21),
         slug="twin-b",
     )
     build()
@@ -99,8 +103,10 @@ def test_a_legal_form_twin_is_never_verified_as_exact(service):
 )
 def test_a_region_added_or_dropped_is_similar_never_not_found(service, typed):
     published_awards(
-        yuncheng_edition(), [{"recipient": JOINT_STOCK, "credit_code": CODE_A}],
-        date(2023, 12, 20), slug="region",
+        yuncheng_edition(),
+        [{"recipient": JOINT_STOCK, "credit_code": CODE_A}],
+        date(2023, 12, 20),
+        slug="region",
     )
     build()
     verdict = ask(service, "/verify.json", typed)
@@ -203,12 +209,11 @@ def test_an_award_of_29_february_is_valid_to_the_month_end(demo_site_dir):
         assert award["valid_until"] == last_day.isoformat()
         assert award["validity"] == f"2024-02-29 至 {last_day.isoformat()}"
         on_the_day = SearchService(demo_site_dir, today=lambda day=last_day: day)
-        after = SearchService(
-            demo_site_dir, today=lambda day=last_day: day.replace(day=1, month=3)
+        after = SearchService(demo_site_dir, today=lambda day=last_day: day.replace(day=1, month=3))
+        assert (
+            ask(on_the_day, "/verify.json", names[slug])["winners"][0]["awards"][0]["status"]
+            == "valid"
         )
-        assert ask(on_the_day, "/verify.json", names[slug])["winners"][0]["awards"][0][
-            "status"
-        ] == "valid"
         answer = ask(after, "/verify.json", names[slug])["winners"][0]["awards"][0]
         assert answer["status"] == "expired"
         assert answer["status_since"] == last_day.replace(day=1, month=3).isoformat()
