@@ -11,6 +11,7 @@ from factories import published_revocation
 from two_factor import log_in
 
 from cms.decisions.models import Award, AwardDecisionPage
+from cms.notices.models import PublicityNoticePage
 from cms.programmes.models import EditionPage
 from cms.recipients.models import Person
 
@@ -238,3 +239,11 @@ def test_people_awaiting_review_are_on_the_dashboard(client, users):
     assert "待核实的个人" in dashboard and "有1位个人" in dashboard
     listed = client.get(reverse("wagtailsnippets_recipients_person:list") + "?needs_review=true")
     assert listed.status_code == 200 and "张三" in listed.content.decode()
+
+
+def test_the_decision_and_list_editors_offer_the_person_chooser(client, users, edition):
+    log_in(client, users["editor"])
+    chooser = reverse("wagtailsnippetchoosers_recipients_person:choose")
+    for model in (AwardDecisionPage, PublicityNoticePage):
+        page = client.get(add_url(model, edition)).content.decode()
+        assert chooser in page, model  # each row's 个人 field opens the people chooser
