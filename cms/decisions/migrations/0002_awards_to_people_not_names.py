@@ -123,30 +123,23 @@ class People:
 
 def give_rows_people(apps, schema_editor):
     """A person for every individual award and publicity row; names in one spelling."""
-    Award = apps.get_model("decisions", "Award")
-    Entry = apps.get_model("notices", "PublicityEntry")
     people = People(apps)
     seen = {}  # (page, name) -> the person of its first row of that name
-    awards = Award.objects.select_related("decision").order_by(
-        "decision__date_signed", "decision__pk", "sort_order", "pk"
-    )
-    for award in awards:
-        award.recipient = visible(award.recipient)
-        if award.category == "individual":
-            award.person = people.person_for(
-                award.decision, award.recipient, (award.sort_order or 0) + 1, "获奖名单", seen
-            )
-        award.save(update_fields=["recipient", "person"])
-    entries = Entry.objects.select_related("notice").order_by(
-        "notice__date_signed", "notice__pk", "sort_order", "pk"
-    )
-    for entry in entries:
-        entry.name = visible(entry.name)
-        if entry.category == "individual":
-            entry.person = people.person_for(
-                entry.notice, entry.name, (entry.sort_order or 0) + 1, "公示名单", seen
-            )
-        entry.save(update_fields=["name", "person"])
+    rows = [
+        (apps.get_model("decisions", "Award"), "decision", "recipient", "获奖名单"),
+        (apps.get_model("notices", "PublicityEntry"), "notice", "name", "公示名单"),
+    ]
+    for model, page_field, name_field, kind in rows:
+        ordered = model.objects.select_related(page_field).order_by(
+            f"{page_field}__date_signed", f"{page_field}__pk", "sort_order", "pk"
+        )
+        for row in ordered:
+            name = visible(getattr(row, name_field))
+            setattr(row, name_field, name)
+            if row.category == "individual":
+                page, number = getattr(row, page_field), (row.sort_order or 0) + 1
+                row.person = people.person_for(page, name, number, kind, seen)
+            row.save(update_fields=[name_field, "person"])
     people.write_notes()
 
 
