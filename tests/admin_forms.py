@@ -1,6 +1,8 @@
 """Building admin form submissions the way the Wagtail editor posts them."""
 
 from django.urls import reverse
+from two_factor import log_in
+from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 
@@ -59,7 +61,59 @@ def form_errors(response):
     return errors
 
 
+def approve(client, user, page) -> bool:
+    """`user` approves the task `page` waits on, through the admin; whether it passed."""
+    log_in(client, user)
+    state = WorkflowState.objects.get(
+        base_content_type__isnull=False, object_id=str(page.pk), status="in_progress"
+    )
+    task_state = state.current_task_state
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk)),
+        {"comment": ""},
+    )
+    task_state.refresh_from_db()
+    return task_state.status == TaskState.STATUS_APPROVED
+
+
 def add_url(model, parent):
     return reverse(
         "wagtailadmin_pages:add", args=(model._meta.app_label, model._meta.model_name, parent.pk)
     )
+
+
+def award_row(**overrides):
+    """One row of a decision's list of winners as the inline panel posts it."""
+    row = {
+        "recipient": "",
+        "category": "organisation",
+        "credit_code": "",
+        "person": "",
+        "level": "运城市市长质量奖",
+        "region": "",
+        "score": "",
+        "bonus": "",
+        "prize": "",
+        "prize_money_yuan": "",
+    }
+    return {**row, **overrides}
+
+
+def decision_form(rows, signed="2023-12-20", **overrides):
+    """An award decision as the page editor posts it; `rows` are award_row()s."""
+    data = {
+        "title": f"关于表彰{signed[:4]}年度运城市市长质量奖获奖者的决定",
+        "slug": f"decision-{signed[:4]}",
+        "document_number": "",
+        "issuing_body": "运城市人民政府",
+        "date_signed": signed,
+        "summary": "",
+        "awards": inline_formset(rows),
+        "body": rich_text(""),
+        "attachments": streamfield([]),
+        "change_note": "",
+        "go_live_at": "",
+        "expire_at": "",
+    }
+    data.update(overrides)
+    return nested_form_data(data)

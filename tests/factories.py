@@ -30,25 +30,42 @@ def draft_notice(edition, **fields) -> PublicityNoticePage:
 def published_decision(edition, recipient, credit_code, signed: date, user=None) -> Award:
     """A live decision under `edition` awarding the programme's main prize to one
     organisation; returns that award."""
+    (award,) = published_awards(
+        edition, [{"recipient": recipient, "credit_code": credit_code}], signed, user=user
+    )
+    return award
+
+
+def published_awards(
+    edition, rows, signed: date, user=None, document_number="", slug=None
+) -> list[Award]:
+    """A live decision under `edition` with an award per row (Award fields; the
+    programme's first level unless a row names one, an organisation unless it names a
+    person); returns the awards, their validity derived on publish."""
+    programme = edition.get_parent().specific
     decision = AwardDecisionPage(
-        title=f"{signed.year}表彰决定",
-        slug=f"decision-{signed.year}",
+        title=f"{signed.year}表彰决定{document_number}",
+        slug=slug or f"decision-{signed.year}",
         issuing_body="运城市人民政府",
         date_signed=signed,
+        document_number=document_number,
         live=False,
     )
+    level = programme.levels.first().name
     decision.awards = [
         Award(
-            recipient=recipient,
-            credit_code=credit_code,
-            category="organisation",
-            level="运城市市长质量奖",
-            valid_from=signed,
+            **{
+                "level": level,
+                "category": "individual" if row.get("person") else "organisation",
+                "valid_from": signed,
+                **row,
+            }
         )
+        for row in rows
     ]
     edition.add_child(instance=decision)
     decision.save_revision(user=user).publish()
-    return Award.objects.get(decision=decision)
+    return list(Award.objects.filter(decision=decision).order_by("sort_order"))
 
 
 def published_revocation(award, signed: date) -> RevocationPage:

@@ -37,6 +37,7 @@ from cms.decisions.models import Award, AwardDecisionPage
 from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
 from cms.programmes.loading import load_programme
 from cms.programmes.models import EditionPage, ProgrammeIndexPage, ProgrammePage
+from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
 from cms.rules import RuleViolation
@@ -675,6 +676,7 @@ class DemoLoader:
             name=name,
             credit_code=code,
             category=category,
+            person=self.person(programme, key, name) if category == "individual" else None,
             level=self.level_name(programme, rank, category) if rank else "",
             region=region,
             score=score,
@@ -696,6 +698,7 @@ class DemoLoader:
                 recipient=name,
                 credit_code=code,
                 category=category,
+                person=self.person(programme, key, name) if category == "individual" else None,
                 level=self.level_name(programme, rank, category),
                 region=region,
                 score=score,
@@ -803,7 +806,7 @@ class DemoLoader:
             f"{facts.government}决定撤销其{award.citation}，{consequences}。</p>"
         )
         if barred_until:
-            body += f"<p>该单位自撤销之日起至{chinese_date(barred_until)}不得申报本奖项。</p>"
+            body += f"<p>该单位至{chinese_date(barred_until)}（含当日）不得申报本奖项。</p>"
         page = RevocationPage(
             title=f"{MARK}关于撤销{name.removeprefix(MARK)}{award.citation}的决定",
             document_number=f"{facts.abbr}政示例〔{signed.year}〕5号",
@@ -878,6 +881,14 @@ class DemoLoader:
             except RuleViolation as refusal:
                 raise DemoDataError(f"{name}: {refusal.message}") from refusal
         return name, region, code, category
+
+    @staticmethod
+    def person(programme, key, name) -> Person:
+        """The demo's person of `key`: one record however many lists name them."""
+        person, _ = Person.objects.get_or_create(
+            name=name, distinction=f"演示数据：{programme.title}（{key}）"
+        )
+        return person
 
     @staticmethod
     def level_name(programme, rank, category) -> str:

@@ -5,6 +5,7 @@ from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from cms.rules import RuleViolation
 from cms.rules import credit_code as credit_codes
+from cms.rules.text import visible
 
 
 class GongshiPageForm(WagtailAdminPageForm):
@@ -61,8 +62,15 @@ class RecipientRowsMixin:
         return [form for form in self.validated_rows() if not form.cleaned_data.get("DELETE")]
 
     def check_recipient(self, form, programme, rules) -> bool:
+        """The row's category is one the programme awards; an organisation has a name and
+        a valid credit code, an individual is a person chosen from the register (the
+        printed name, if typed, is that person's). Names are stored in one spelling."""
         data = form.cleaned_data
+        row = form.instance
+        name_field = row.name_field
+        name = visible(data.get(name_field) or "")
         category = data.get("category")
+        person = data.get("person")
         if category == "individual" and not programme.awards_individuals:
             form.add_error(
                 "category",
@@ -73,14 +81,39 @@ class RecipientRowsMixin:
         if category == "organisation" and not programme.awards_organisations:
             form.add_error("category", _("本奖项只授予个人。"))
             return False
+        if category == "individual":
+            if person is None:
+                form.add_error(
+                    "person",
+                    _(
+                        "个人须从人员库中选择，或在选择窗口中新建；同名的人是不同的人，不能只填姓名。"
+                    ),
+                )
+                return False
+            if name and name != person.name:
+                form.add_error(
+                    name_field,
+                    _("姓名“%(typed)s”与所选人员“%(person)s”不一致，请核对后重新选择。")
+                    % {"typed": name, "person": person.label},
+                )
+                return False
+            name = person.name
+        elif person is not None:
+            form.add_error("person", _("组织以统一社会信用代码识别，不选择个人。"))
+            return False
+        elif not name:
+            form.add_error(name_field, _("请填写单位全称。"))
+            return False
+        data[name_field] = name
+        setattr(row, name_field, name)
         code = data.get("credit_code", "")
         if category == "organisation" and not code:
             form.add_error("credit_code", _("组织须填写统一社会信用代码。"))
             return False
         if code:
             try:
-                form.instance.credit_code = credit_codes.validate(code)
-                data["credit_code"] = form.instance.credit_code
+                row.credit_code = credit_codes.validate(code)
+                data["credit_code"] = row.credit_code
             except RuleViolation as refusal:
                 form.add_error("credit_code", refusal.message)
                 return False

@@ -14,6 +14,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, TaskState
 from wagtail.search import index
 
+from cms.rules.text import visible
+
 from .forms import OfficialDocumentForm
 from .validators import clean_document_number
 
@@ -113,6 +115,8 @@ class OfficialDocumentPage(PreviewOnly, Page):
 
     def clean(self):
         super().clean()
+        self.title = visible(self.title)
+        self.issuing_body = visible(self.issuing_body)
         self.document_number = clean_document_number(self.document_number, "document_number")
         if self.date_signed and self.date_signed > timezone.localdate():
             raise ValidationError({"date_signed": _("成文日期不能晚于今天。")})

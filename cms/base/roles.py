@@ -50,12 +50,17 @@ MODEL_PERMISSIONS = {
         "wagtaildocs.choose_document",
         "wagtailimages.add_image",
         "wagtailimages.choose_image",
+        # People in award decisions and publicity lists are chosen or created by editors.
+        "recipients.add_person",
+        "recipients.change_person",
+        "recipients.view_person",
     ],
     APPROVERS: [
         "wagtailadmin.access_admin",
         "wagtaildocs.choose_document",
         "reporting.view_reportingchannel",
         "reporting.publish_reportingchannel",
+        "recipients.view_person",
     ],
     SUPERVISORS: [
         "wagtailadmin.access_admin",
@@ -69,6 +74,10 @@ MODEL_PERMISSIONS = {
         "base.change_calendaryear",
         "base.delete_calendaryear",
         "base.view_calendaryear",
+        "recipients.add_person",
+        "recipients.change_person",
+        "recipients.delete_person",
+        "recipients.view_person",
         "reporting.view_reportingchannel",
         "auth.add_user",
         "auth.change_user",

@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-SCHEMA_VERSION = 1
+from cms.rules.identity import RECIPIENT_ID
+
+# 2: recipient_id and bonus on entries and awards (people are records, not names).
+SCHEMA_VERSION = 2
 
 # Field types. A field is required and not null unless it says otherwise; "text" may be
 # empty, "str" may not.
@@ -15,6 +18,9 @@ STR, TEXT, INT, BOOL, DATE, DATETIME = "str", "text", "int", "bool", "date", "da
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ATTACHMENT_FILE = re.compile(r"^attachments/[0-9]+/[^/\\]+$")
+# Who a recipient is: an organisation's credit code, a person's opaque id (p-...), or for
+# an organisation without a valid code a hash of its name (o-...); cms/rules/identity.py.
+_RECIPIENT_ID = RECIPIENT_ID
 
 
 @dataclass(frozen=True)
@@ -135,11 +141,13 @@ KINDS: dict[str, dict[str, Field]] = {
             [
                 fields(
                     Field("name", STR),
+                    Field("recipient_id", STR, pattern=_RECIPIENT_ID),
                     Field("credit_code", TEXT),
                     Field("category", STR, choices=CATEGORY),
                     Field("level", TEXT),
                     Field("region", TEXT),
                     Field("score", INT, nullable=True),
+                    Field("bonus", INT, nullable=True),
                 )
             ],
         ),
@@ -152,11 +160,13 @@ KINDS: dict[str, dict[str, Field]] = {
                 fields(
                     Field("id", INT),
                     Field("recipient", STR),
+                    Field("recipient_id", STR, pattern=_RECIPIENT_ID),
                     Field("credit_code", TEXT),
                     Field("category", STR, choices=CATEGORY),
                     Field("level", STR),
                     Field("region", TEXT),
                     Field("score", INT, nullable=True),
+                    Field("bonus", INT, nullable=True),
                     Field("prize", TEXT),
                     Field("prize_money_yuan", INT, nullable=True),
                     Field("is_repeat", BOOL),
@@ -175,6 +185,7 @@ KINDS: dict[str, dict[str, Field]] = {
                 Field("id", INT),
                 Field("decision", INT),
                 Field("recipient", STR),
+                Field("recipient_id", STR, pattern=_RECIPIENT_ID),
                 Field("credit_code", TEXT),
                 Field("level", STR),
                 Field("citation", STR),
@@ -327,7 +338,24 @@ def _check_consistency(document: dict) -> list[tuple[str, str]]:
         for index, award in enumerate(document["awards"]):
             if award["valid_until"] is not None and award["valid_until"] < award["valid_from"]:
                 problems.append((f"awards[{index}].valid_until", "有效期截止早于起始"))
+            problems.extend(_identity_problems(award, f"awards[{index}]"))
+    if document["kind"] == "notice":
+        for index, entry in enumerate(document["entries"]):
+            problems.extend(_identity_problems(entry, f"entries[{index}]"))
     return problems
+
+
+def _identity_problems(row: dict, path: str) -> list[tuple[str, str]]:
+    """A person is known by a person's id, an organisation with a code by that code."""
+    identity = row["recipient_id"]
+    if row["category"] == "individual":
+        if not identity.startswith("p-"):
+            return [(f"{path}.recipient_id", "个人应以人员编号（p-…）识别，不能以名称或代码识别")]
+    elif identity.startswith("p-"):
+        return [(f"{path}.recipient_id", "组织不能以人员编号识别")]
+    elif len(row["credit_code"]) == 18 and identity != row["credit_code"]:
+        return [(f"{path}.recipient_id", "有统一社会信用代码的组织应以该代码识别")]
+    return []
 
 
 def _complaint_statistics_problems(rows: list[dict]) -> list[tuple[str, str]]:

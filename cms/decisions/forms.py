@@ -5,7 +5,7 @@ from cms.programmes.models import ProgrammePage
 from cms.rules import awards as award_rules
 from cms.rules.programme import Category
 
-from .history import as_proposed, assess_award
+from .history import as_proposed, assess_award, edition_awards
 
 
 class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
@@ -51,7 +51,8 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
                     % {"citation": rules.cite(rules.repeat_winner_article)},
                 )
             proposed.append(as_proposed(award, row))
-        for problem in award_rules.check_decision(rules, proposed):
+        same_edition = edition_awards(self.parent_page, exclude_decision=self.instance)
+        for problem in award_rules.check_decision(rules, proposed, same_edition):
             self.add_error(None, problem.message)
         return cleaned_data
 

@@ -11,24 +11,26 @@ from cms.rules.awards import PastAward, ProposedAward
 from cms.rules.programme import Category, ProgrammeRules
 
 
-def past_awards(
-    programme, recipient_key: str, before: date, exclude_decision=None
-) -> list[PastAward]:
-    """Awards decided before `before` (and revocations signed by then): a document is
-    judged by the history as it stood on its own date, never by what came later."""
+def past_awards(programme, recipient, before: date, exclude_decision=None) -> list[PastAward]:
+    """The awards of `recipient` (a row naming one: an award or a publicity entry)
+    decided before `before` (and revocations signed by then): a document is judged by the
+    history as it stood on its own date, never by what came later. The recipient is the
+    organisation of the credit code, or the person chosen: never whoever bears the name."""
     from cms.revocations.models import RevocationPage
 
     from .models import Award, AwardDecisionPage
 
+    recipient_key = recipient.recipient_key()
     decisions = AwardDecisionPage.objects.live().descendant_of(programme)
     decisions = decisions.filter(date_signed__lt=before)
     if exclude_decision is not None and exclude_decision.pk:
         decisions = decisions.exclude(pk=exclude_decision.pk)
-    matches = Award.objects.filter(decision__in=decisions).select_related("decision")
-    matches = list(
-        matches.filter(credit_code=recipient_key)
-        | matches.filter(credit_code="", recipient=recipient_key)
-    )
+    matches = Award.objects.filter(decision__in=decisions, category=recipient.category)
+    if recipient.category == Category.INDIVIDUAL:
+        matches = matches.filter(person_id=recipient.person_id)
+    else:
+        matches = matches.filter(credit_code=recipient.credit_code)
+    matches = list(matches.select_related("decision"))
     revocations = {
         revocation.award_id: revocation
         for revocation in RevocationPage.objects.live()
@@ -60,14 +62,27 @@ def assess_award(
 ) -> str | None:
     """Why `award` cannot be conferred on `signed`, or None after deriving its repeat
     status and validity from the programme's rules."""
-    key = award_rules.recipient_key(award.recipient, award.credit_code)
-    history = past_awards(programme, key, before=signed, exclude_decision=exclude_decision)
+    history = past_awards(programme, award, before=signed, exclude_decision=exclude_decision)
     if ban := award_rules.active_ban(rules, history, signed):
         return ban
     award.is_repeat = award_rules.is_repeat_winner(rules, award.level, history)
     award.valid_from = signed
     award.valid_until = award_rules.valid_until(rules, signed)
     return None
+
+
+def edition_awards(edition, exclude_decision=None) -> list[ProposedAward]:
+    """The awards of the edition's live decisions but `exclude_decision`: with the
+    decision being edited, they make up the edition's quota."""
+    from .models import Award, AwardDecisionPage
+
+    decisions = AwardDecisionPage.objects.live().child_of(edition)
+    if exclude_decision is not None and exclude_decision.pk:
+        decisions = decisions.exclude(pk=exclude_decision.pk)
+    return [
+        as_proposed(award, row)
+        for row, award in enumerate(Award.objects.filter(decision__in=decisions), start=1)
+    ]
 
 
 def as_proposed(award, row: int) -> ProposedAward:
@@ -79,4 +94,5 @@ def as_proposed(award, row: int) -> ProposedAward:
         score=award.score,
         is_repeat=award.is_repeat,
         row=row,
+        bonus=award.bonus,
     )

@@ -12,6 +12,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from cms.base.models import OfficialDocumentPage
+from cms.recipients.models import RecipientRow
 from cms.rules import awards as award_rules
 
 from .forms import AwardDecisionForm
@@ -42,6 +43,20 @@ class AwardDecisionPage(OfficialDocumentPage):
     class Meta:
         verbose_name = _("表彰决定")
 
+    def clean(self):
+        super().clean()
+        # Validity follows from the date signed and the programme's rules alone: derived
+        # again whenever the page is saved or published, so no path stores another.
+        if not self.path or not self.date_signed:
+            return  # not in the tree yet: the form derives it (history.assess_award)
+        programme = self.programme
+        if programme is None:
+            return
+        rules = programme.rules()
+        for award in self.awards.all():
+            award.valid_from = self.date_signed
+            award.valid_until = award_rules.valid_until(rules, self.date_signed)
+
     @property
     def edition(self):
         from cms.programmes.models import EditionPage
@@ -49,24 +64,21 @@ class AwardDecisionPage(OfficialDocumentPage):
         return EditionPage.objects.parent_of(self).get()
 
 
-class Award(Orderable):
+class Award(Orderable, RecipientRow):
     """One award conferred by a decision. Never deleted once published: a revocation marks it."""
 
-    class Category(models.TextChoices):
-        ORGANISATION = "organisation", _("组织")
-        INDIVIDUAL = "individual", _("个人")
+    name_field = "recipient"
 
     decision = ParentalKey(AwardDecisionPage, on_delete=models.CASCADE, related_name="awards")
-    recipient = models.CharField(_("获奖者"), max_length=200)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    category = models.CharField(
-        _("类别"), max_length=16, choices=Category.choices, default=Category.ORGANISATION
+    recipient = models.CharField(
+        _("获奖者"),
+        max_length=200,
+        blank=True,
+        help_text=_("单位填写全称；个人可留空，保存时取所选人员的姓名。"),
     )
     level = models.CharField(
         _("奖项"), max_length=100, help_text=_("须与本奖项设置的奖项名称一致。")
     )
-    region = models.CharField(_("所在地区"), max_length=64, blank=True)
-    score = models.PositiveSmallIntegerField(_("评审得分"), null=True, blank=True)
     prize = models.CharField(_("奖励"), max_length=200, blank=True)
     prize_money_yuan = models.PositiveIntegerField(_("奖金（元）"), null=True, blank=True)
     is_repeat = models.BooleanField(_("再次获奖"), default=False, editable=False)
@@ -75,8 +87,9 @@ class Award(Orderable):
 
     panels = [
         FieldRowPanel([FieldPanel("recipient"), FieldPanel("category")]),
-        FieldRowPanel([FieldPanel("credit_code"), FieldPanel("region")]),
-        FieldRowPanel([FieldPanel("level"), FieldPanel("score")]),
+        FieldRowPanel([FieldPanel("credit_code"), FieldPanel("person")]),
+        FieldRowPanel([FieldPanel("level"), FieldPanel("region")]),
+        FieldRowPanel([FieldPanel("score"), FieldPanel("bonus")]),
         FieldRowPanel([FieldPanel("prize"), FieldPanel("prize_money_yuan")]),
         FieldRowPanel(
             [
@@ -88,6 +101,7 @@ class Award(Orderable):
     ]
     api_fields = [
         APIField("recipient"),
+        APIField("recipient_id"),
         APIField("credit_code"),
         APIField("category"),
         APIField("level"),
@@ -109,11 +123,21 @@ class Award(Orderable):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="award_validity_ends_after_it_starts",
-            )
+            ),
+            RecipientRow.identity_constraint(),
         ]
 
     def __str__(self):
-        return f"{self.recipient}（{self.citation}）"
+        who = self.person.label if self.person_id else self.recipient
+        return f"{who}（{self.citation}）"
+
+    @property
+    def recipient_id(self) -> str:
+        """The public identity of the recipient (docs/content-format.md)."""
+        from cms.rules.identity import recipient_id
+
+        public_id = self.person.public_id if self.person_id else None
+        return recipient_id(self.category, self.credit_code, public_id, self.recipient)
 
     @property
     def citation(self) -> str:

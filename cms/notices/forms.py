@@ -5,6 +5,7 @@ from cms.base.calendar import official_calendar
 from cms.base.forms import OfficialDocumentForm, RecipientRowsMixin
 from cms.programmes.models import ProgrammePage
 from cms.rules import RuleViolation
+from cms.rules import awards as award_rules
 from cms.rules.publicity import publicity_end_date
 
 
@@ -26,6 +27,9 @@ class PublicityNoticeForm(RecipientRowsMixin, OfficialDocumentForm):
 
         for form in self.live_rows():
             if not self.check_recipient(form, programme, rules):
+                continue
+            if refusal := award_rules.bonus_refusal(rules, form.cleaned_data.get("bonus")):
+                form.add_error("bonus", refusal)
                 continue
             if start:
                 form.instance.check_eligibility(programme, rules, start)

@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from cms.base.models import OfficialDocumentPage
 from cms.decisions.history import past_awards
+from cms.recipients.models import RecipientRow
 from cms.rules import awards as award_rules
 from cms.rules.publicity import publicity_status
 
@@ -128,20 +129,15 @@ class PublicityNoticePage(OfficialDocumentPage):
         return publicity_status(self.start_date, self.end_date, timezone.localdate())
 
 
-class PublicityEntry(Orderable):
+class PublicityEntry(Orderable, RecipientRow):
     """One line of a publicity list."""
 
-    class Category(models.TextChoices):
-        ORGANISATION = "organisation", _("组织")
-        INDIVIDUAL = "individual", _("个人")
-
     notice = ParentalKey(PublicityNoticePage, on_delete=models.CASCADE, related_name="entries")
-    name = models.CharField(_("名称或姓名"), max_length=200)
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True, help_text=_("组织必填，18位。")
-    )
-    category = models.CharField(
-        _("类别"), max_length=16, choices=Category.choices, default=Category.ORGANISATION
+    name = models.CharField(
+        _("名称或姓名"),
+        max_length=200,
+        blank=True,
+        help_text=_("单位填写全称；个人可留空，保存时取所选人员的姓名。"),
     )
     level = models.CharField(
         _("拟授奖项"),
@@ -149,8 +145,6 @@ class PublicityEntry(Orderable):
         blank=True,
         help_text=_("获奖建议名单填写，例如：运城市市长质量奖"),
     )
-    region = models.CharField(_("所在地区"), max_length=64, blank=True)
-    score = models.PositiveSmallIntegerField(_("评审得分"), null=True, blank=True)
     eligibility_flag = models.CharField(
         _("资格提示"),
         max_length=300,
@@ -161,33 +155,45 @@ class PublicityEntry(Orderable):
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("category")]),
-        FieldRowPanel([FieldPanel("credit_code"), FieldPanel("region")]),
-        FieldRowPanel([FieldPanel("level"), FieldPanel("score")]),
+        FieldRowPanel([FieldPanel("credit_code"), FieldPanel("person")]),
+        FieldRowPanel([FieldPanel("level"), FieldPanel("region")]),
+        FieldRowPanel([FieldPanel("score"), FieldPanel("bonus")]),
         FieldPanel("eligibility_flag", read_only=True),
     ]
     api_fields = [
         APIField("name"),
+        APIField("recipient_id"),
         APIField("credit_code"),
         APIField("category"),
         APIField("level"),
         APIField("region"),
         APIField("score"),
+        APIField("bonus"),
     ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("名单条目")
+        constraints = [RecipientRow.identity_constraint()]
 
     def __str__(self):
         return self.name
+
+    @property
+    def recipient_id(self) -> str:
+        """The public identity of the recipient (docs/content-format.md)."""
+        from cms.rules.identity import recipient_id
+
+        public_id = self.person.public_id if self.person_id else None
+        return recipient_id(self.category, self.credit_code, public_id, self.name)
 
     def check_eligibility(self, programme, rules, start) -> str:
         """Set and return the 资格提示 for a list that opens on `start`: a ban from an
         earlier award or revocation, or a score below the programme's minimum."""
         flags = []
-        key = award_rules.recipient_key(self.name, self.credit_code)
-        if ban := award_rules.active_ban(rules, past_awards(programme, key, before=start), start):
+        if ban := award_rules.active_ban(rules, past_awards(programme, self, before=start), start):
             flags.append(ban)
-        if self.score is not None and rules.min_score is not None and self.score < rules.min_score:
+        total = self.total_score
+        if total is not None and rules.min_score is not None and total < rules.min_score:
             flags.append(
                 _("得分低于%(minimum)d分，不得授奖（%(citation)s）")
                 % {"minimum": rules.min_score, "citation": rules.cite(rules.min_score_article)}

@@ -101,6 +101,9 @@ def load_programme(data: dict, user=None) -> tuple[ProgrammePage, bool]:
         if value is None and name in TEXT_FIELDS:
             value = ""
         setattr(page, name, value)
+    # Optional: a regulation without a bonus says nothing of it.
+    page.bonus_steps = "、".join(str(step) for step in data.get("bonus_steps") or [])
+    page.bonus_article = data.get("bonus_article") or ""
     regulation = data["regulation"]
     for key, name in REGULATION_FIELDS.items():
         setattr(page, name, regulation.get(key) or "")

@@ -4,6 +4,8 @@ A programme is data an administrator maintains in the admin, not code: every rul
 CMS enforces is a field here, next to the article of the regulation it comes from.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -26,10 +28,25 @@ from cms.base.forms import GongshiPageForm
 from cms.base.models import PreviewOnly
 from cms.base.validators import clean_document_number
 from cms.rules import programme as rules
+from cms.rules.text import visible
 
 from .forms import EditionForm
 
 ARTICLE_HELP = _("条款出处，例如：第十九条、第十条第六项。")
+
+
+def parse_bonus_steps(text: str) -> tuple[int, ...]:
+    """ "5、20" → (5, 20)."""
+    return tuple(int(step) for step in re.split(r"[、,，\s]+", text.strip()) if step)
+
+
+def validate_bonus_steps(text: str) -> None:
+    try:
+        steps = parse_bonus_steps(text)
+    except ValueError:
+        raise ValidationError(_("加分项分值应为正整数，以顿号分隔，例如“5、20”。")) from None
+    if any(step <= 0 for step in steps):
+        raise ValidationError(_("加分项分值应为正整数，以顿号分隔，例如“5、20”。"))
 
 
 def article_field(verbose_name):
@@ -111,6 +128,17 @@ class ProgrammePage(PreviewOnly, Page):
         _("最低得分"), null=True, blank=True, help_text=_("管理办法未规定时留空。")
     )
     min_score_article = article_field(_("最低得分条款"))
+    bonus_steps = models.CharField(
+        _("加分项分值"),
+        max_length=64,
+        blank=True,
+        validators=[validate_bonus_steps],
+        help_text=_(
+            "总分之外的加分，每项的分值，以顿号或逗号分隔，例如运城市人才引进加分“5、20”"
+            "（一般人才每人5分，正高级人才每人20分）。管理办法未规定加分时留空。"
+        ),
+    )
+    bonus_article = article_field(_("加分条款"))
 
     # Validity and publicity
     validity_years = models.PositiveSmallIntegerField(
@@ -211,6 +239,7 @@ class ProgrammePage(PreviewOnly, Page):
                 FieldRowPanel([FieldPanel("max_score"), FieldPanel("scoring_article")]),
                 FieldPanel("scoring_notes"),
                 FieldRowPanel([FieldPanel("min_score"), FieldPanel("min_score_article")]),
+                FieldRowPanel([FieldPanel("bonus_steps"), FieldPanel("bonus_article")]),
             ],
             heading=_("评审标准"),
         ),
@@ -318,6 +347,7 @@ class ProgrammePage(PreviewOnly, Page):
             "scoring_standard",
             "max_score",
             "min_score",
+            "bonus_steps",
             "validity_years",
             "min_publicity_working_days",
             "publicity_notes",
@@ -361,6 +391,7 @@ class ProgrammePage(PreviewOnly, Page):
 
     def clean(self):
         super().clean()
+        self.title = visible(self.title)
         errors = {}
         if self.revocation_ban_years and self.revocation_ban_editions:
             errors["revocation_ban_editions"] = _(
@@ -401,12 +432,10 @@ class ProgrammePage(PreviewOnly, Page):
 
     def rules(self) -> rules.ProgrammeRules:
         """This programme's rules as plain values for cms.rules."""
-        first_edition = self.get_children().type(EditionPage).specific().order_by("path").first()
         return rules.ProgrammeRules(
             name=self.title,
             regulation=self.regulation_reference,
             cycle_years=self.cycle_years,
-            cycle_anchor_year=first_edition.year if first_edition else None,
             levels=tuple(
                 rules.Level(
                     name=level.name,
@@ -420,6 +449,8 @@ class ProgrammePage(PreviewOnly, Page):
             min_score=self.min_score,
             min_score_article=self.min_score_article or None,
             max_score=self.max_score,
+            bonus_steps=parse_bonus_steps(self.bonus_steps),
+            bonus_article=self.bonus_article or None,
             validity_years=self.validity_years,
             validity_article=self.validity_article or None,
             min_publicity_working_days=self.min_publicity_working_days,
@@ -542,6 +573,10 @@ class EditionPage(PreviewOnly, Page):
                 condition=Q(year__gte=1990) & Q(year__lte=2200), name="edition_year_plausible"
             )
         ]
+
+    def clean(self):
+        super().clean()
+        self.title = visible(self.title)
 
     @property
     def programme(self) -> ProgrammePage:

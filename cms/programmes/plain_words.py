@@ -58,7 +58,10 @@ def plain_rules(programme) -> list[dict]:
         publicity = _("拟授奖名单向社会公示，期间任何单位和个人均可提出异议。")
     add(_("公示"), publicity, programme.publicity_article)
     validity = (
-        _("荣誉称号有效期为%(n)d年，自表彰决定之日起计算。") % {"n": programme.validity_years}
+        _(
+            "荣誉称号有效期为%(n)d年，自表彰决定的次日起算，到第%(n)d年与决定日对应的那一天为止（含当日）。"
+        )
+        % {"n": programme.validity_years}
         if programme.validity_years
         else _("管理办法未规定荣誉称号的有效期。")
     )
@@ -67,11 +70,14 @@ def plain_rules(programme) -> list[dict]:
     add(_("重复申报"), _reapplication(programme), programme.reapply_article)
     add(_("撤销"), programme.revocation_consequences, programme.revocation_consequences_article)
     if programme.revocation_ban_years:
-        ban = _("因弄虚作假等被撤销的，%(n)d年内不得再次申报。") % {
+        ban = _("因弄虚作假等被撤销的，自撤销的次日起%(n)d年内不得再次申报。") % {
             "n": programme.revocation_ban_years
         }
     elif programme.revocation_ban_editions:
-        ban = _("被撤销的，%(n)d届内不得再次申报。") % {"n": programme.revocation_ban_editions}
+        ban = _("被撤销的，自撤销当年1月1日起%(n)d个评选周期（%(years)d年）内不得再次申报。") % {
+            "n": programme.revocation_ban_editions,
+            "years": programme.revocation_ban_editions * programme.cycle_years,
+        }
     else:
         ban = ""
     add(_("撤销后禁止申报"), ban, programme.revocation_ban_article)

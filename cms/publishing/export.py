@@ -40,6 +40,7 @@ from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
 from cms.rules.awards import citation
+from cms.rules.identity import recipient_id
 from cms.supervision.cases import yearly_counts_of
 
 from .markdown import safe_href, to_markdown
@@ -441,15 +442,26 @@ _KIND_FIELDS = {
 }
 # Rows below a page, in a fixed order (PostgreSQL returns rows in no particular order
 # otherwise, and a restored database must build the same site).
-_ENTRY = ("name", "credit_code", "category", "level", "region", "score")
-_AWARD = (
-    "pk",
-    "recipient",
+_ENTRY = (
+    "name",
     "credit_code",
     "category",
     "level",
     "region",
     "score",
+    "bonus",
+    "person__public_id",
+)
+_AWARD = (
+    "pk",
+    "recipient",
+    "credit_code",
+    "category",
+    "person__public_id",
+    "level",
+    "region",
+    "score",
+    "bonus",
     "prize",
     "prize_money_yuan",
     "is_repeat",
@@ -548,7 +560,14 @@ class _Rows:
             row.pk: row
             for row in _filtered(
                 Award.objects.order_by().values_list(
-                    "pk", "decision_id", "recipient", "credit_code", "level", named=True
+                    "pk",
+                    "decision_id",
+                    "recipient",
+                    "credit_code",
+                    "category",
+                    "person__public_id",
+                    "level",
+                    named=True,
                 ),
                 "pk",
                 revoked,
@@ -738,11 +757,13 @@ class Exporter:
             "entries": [
                 {
                     "name": entry.name,
+                    "recipient_id": _recipient_id(entry, entry.name),
                     "credit_code": entry.credit_code,
                     "category": entry.category,
                     "level": entry.level,
                     "region": entry.region,
                     "score": entry.score,
+                    "bonus": entry.bonus,
                 }
                 for entry in rows.entries.get(page.pk, ())
             ],
@@ -758,11 +779,13 @@ class Exporter:
                 {
                     "id": award.pk,
                     "recipient": award.recipient,
+                    "recipient_id": _recipient_id(award, award.recipient),
                     "credit_code": award.credit_code,
                     "category": award.category,
                     "level": award.level,
                     "region": award.region,
                     "score": award.score,
+                    "bonus": award.bonus,
                     "prize": award.prize,
                     "prize_money_yuan": award.prize_money_yuan,
                     "is_repeat": award.is_repeat,
@@ -789,6 +812,7 @@ class Exporter:
                 "id": award.pk,
                 "decision": award.decision_id,
                 "recipient": award.recipient,
+                "recipient_id": _recipient_id(award, award.recipient),
                 "credit_code": award.credit_code,
                 "level": award.level,
                 "citation": citation(rows.editions[edition.pk].year, award.level),
@@ -906,6 +930,11 @@ def _site_name(home) -> str:
 
 def _date(day) -> str | None:
     return day.isoformat() if day else None
+
+
+def _recipient_id(row, name: str) -> str:
+    """Who the row's recipient is (an award's or an entry's row as read above)."""
+    return recipient_id(row.category, row.credit_code, row.person__public_id, name)
 
 
 # --- Exporting only what changed (cms/publishing/incremental.py) ---------------------------

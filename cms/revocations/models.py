@@ -108,6 +108,14 @@ class RevocationPage(OfficialDocumentPage):
                 )
         if self.money_clawed_back_yuan and not self.money_clawed_back:
             raise ValidationError({"money_clawed_back": _("填写了追缴金额，请勾选“追缴奖金”。")})
+        # The ban follows from the date, the grounds and the programme's rules alone:
+        # derived again whenever the page is saved or published, whoever saves it.
+        grounds = list(self.grounds.all()) if self.award_id and self.date_signed else []
+        if grounds:
+            from cms.programmes.models import ProgrammePage
+
+            programme = ProgrammePage.containing(self.award.decision)
+            self.barred_until = self.ban_until(programme, self.date_signed, grounds)
 
     @property
     def reason(self) -> str:

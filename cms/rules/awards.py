@@ -21,16 +21,23 @@ class ProposedAward:
     recipient: str
     category: Category
     level: str
-    score: int | None = None
+    score: int | None = None  # the evaluation's score, out of the programme's maximum
     is_repeat: bool = False
     row: int | None = None  # the line number the editor sees, when it differs
+    bonus: int | None = None  # points outside the maximum (运政发〔2023〕14号 第三条)
+
+    @property
+    def total(self) -> int | None:
+        if self.score is None:
+            return None
+        return self.score + (self.bonus or 0)
 
 
 @dataclass(frozen=True)
 class PastAward:
     """An award already decided, used to work out bans and repeat winners."""
 
-    recipient_key: str  # credit code for organisations, name for individuals
+    recipient_key: str  # recipient_key(): a credit code or a person, never a name
     level: str
     edition_year: int
     valid_until: date | None
@@ -38,23 +45,38 @@ class PastAward:
     revocation_grounds: tuple[Ground, ...] = ()
 
 
-def recipient_key(name: str, credit_code: str) -> str:
-    """Organisations are known by their credit code, individuals by their name."""
-    return credit_code or name.strip()
+def recipient_key(category: Category | str, credit_code: str, person: object) -> str:
+    """Who a recipient is. An organisation is known by its credit code; a person by the
+    person record the editor chose, so that two people of the same name never share an
+    award history or a ban, and one person is one person however the name was typed."""
+    if Category(category) == Category.INDIVIDUAL:
+        if person is None:
+            raise ValueError("an individual recipient needs a person")
+        return f"person:{person}"
+    if not credit_code:
+        raise ValueError("an organisation is known by its credit code")
+    return f"organisation:{credit_code}"
 
 
-def add_years(day: date, years: int) -> date:
+def years_after(day: date, years: int) -> date:
+    """The last day of a period of `years` years that follows the event of `day`.
+
+    民法典 第二百零一条: the day of the event is not counted, the period starts the next
+    day; 第二百零二条: it ends on the day of the last year that corresponds to it, or on
+    the month's last day when that year has none (29 February → 28 February). An award
+    decided on 2023-06-08 with 3 years of validity is valid until 2026-06-08 inclusive.
+    """
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
+    except ValueError:  # 29 February in a year that has none: the month ends on the 28th
         return day.replace(year=day.year + years, day=28)
 
 
 def valid_until(rules: ProgrammeRules, awarded_on: date) -> date | None:
-    """Last day of validity: N years from the decision, the day before its anniversary."""
+    """Last day of validity (years_after), or None when the regulation states none."""
     if rules.validity_years is None:
         return None
-    return add_years(awarded_on, rules.validity_years) - timedelta(days=1)
+    return years_after(awarded_on, rules.validity_years)
 
 
 def citation(year: int, level_name: str) -> str:
@@ -62,8 +84,14 @@ def citation(year: int, level_name: str) -> str:
     return _("%(year)d年度%(level)s") % {"year": year, "level": level_name}
 
 
-def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> list[RuleViolation]:
-    """Everything wrong with a decision's list of winners, one violation per problem."""
+def check_decision(
+    rules: ProgrammeRules,
+    awards: Sequence[ProposedAward],
+    same_edition: Sequence[ProposedAward] = (),
+) -> list[RuleViolation]:
+    """Everything wrong with a decision's list of winners, one violation per problem.
+    `same_edition`: the awards of the edition's other decisions, which count towards its
+    quota ("每届", per edition, not per document)."""
     problems: list[RuleViolation] = []
     for index, award in enumerate(awards, start=1):
         position = award.row or index
@@ -81,69 +109,119 @@ def check_decision(rules: ProgrammeRules, awards: Sequence[ProposedAward]) -> li
                 )
             )
             continue
-        if rules.min_score is not None:
-            if award.score is None:
-                problems.append(
-                    RuleViolation(
-                        _("第%(n)d行：%(name)s 须填写评审总分（最低%(minimum)d分，%(citation)s）。")
-                        % {
-                            "n": position,
-                            "name": award.recipient,
-                            "minimum": rules.min_score,
-                            "citation": rules.cite(rules.min_score_article),
-                        },
-                        field="awards",
-                    )
-                )
-            elif award.score < rules.min_score:
-                problems.append(
-                    RuleViolation(
-                        _(
-                            "第%(n)d行：%(name)s 评审总分%(score)d分，低于%(minimum)d分，不得授奖（%(citation)s）。"
-                        )
-                        % {
-                            "n": position,
-                            "name": award.recipient,
-                            "score": award.score,
-                            "minimum": rules.min_score,
-                            "citation": rules.cite(rules.min_score_article),
-                        },
-                        field="awards",
-                    )
-                )
-        if award.score is not None and rules.max_score and not award.score <= rules.max_score:
-            problems.append(
-                RuleViolation(
-                    _("第%(n)d行：评审总分应在0至%(maximum)d分之间。")
-                    % {"n": position, "maximum": rules.max_score},
-                    field="awards",
-                )
-            )
+        problems.extend(_score_problems(rules, award, position))
 
-    counted = Counter(
-        (award.level, award.category)
-        for award in awards
-        if not (award.is_repeat and not rules.repeat_winner_takes_quota)
-    )
+    def quota_counts(rows: Sequence[ProposedAward]) -> Counter:
+        return Counter(
+            (award.level, award.category)
+            for award in rows
+            if not (award.is_repeat and not rules.repeat_winner_takes_quota)
+        )
+
+    counted, earlier = quota_counts(awards), quota_counts(same_edition)
     for (level_name, category), count in sorted(counted.items()):
         level = rules.level(level_name, category)
-        if level is not None and count > level.quota:
+        before = earlier[(level_name, category)]
+        if level is None or count + before <= level.quota:
+            continue
+        values = {
+            "level": level_name,
+            "category": category_label(category),
+            "quota": level.quota,
+            "count": count,
+            "before": before,
+            "citation": rules.cite(rules.quota_article),
+        }
+        if before:
+            message = _(
+                "%(level)s（%(category)s）每届不超过%(quota)d个；本届其他表彰决定已授予%(before)d个，本决定又列了%(count)d个（%(citation)s）。"
+            )
+        else:
+            message = _(
+                "%(level)s（%(category)s）每届不超过%(quota)d个，本决定列了%(count)d个（%(citation)s）。"
+            )
+        problems.append(RuleViolation(message % values, field="awards"))
+    return problems
+
+
+def _score_problems(rules: ProgrammeRules, award: ProposedAward, position: int):
+    """The score within the programme's maximum, a bonus only where the regulation gives
+    one (and outside the maximum: 运政发〔2023〕14号 第三条), the total above the minimum."""
+    problems = []
+    if refusal := bonus_refusal(rules, award.bonus):
+        problems.append(
+            RuleViolation(_("第%(n)d行：%(why)s") % {"n": position, "why": refusal}, field="awards")
+        )
+    if rules.min_score is not None:
+        if award.score is None:
             problems.append(
                 RuleViolation(
-                    _(
-                        "%(level)s（%(category)s）每届不超过%(quota)d个，本决定列了%(count)d个（%(citation)s）。"
-                    )
+                    _("第%(n)d行：%(name)s 须填写评审总分（最低%(minimum)d分，%(citation)s）。")
                     % {
-                        "level": level_name,
-                        "category": category_label(category),
-                        "quota": level.quota,
-                        "count": count,
-                        "citation": rules.cite(rules.quota_article),
+                        "n": position,
+                        "name": award.recipient,
+                        "minimum": rules.min_score,
+                        "citation": rules.cite(rules.min_score_article),
                     },
                     field="awards",
                 )
             )
+        elif award.total < rules.min_score:
+            problems.append(
+                RuleViolation(
+                    _(
+                        "第%(n)d行：%(name)s 评审总分%(score)d分，低于%(minimum)d分，不得授奖（%(citation)s）。"
+                    )
+                    % {
+                        "n": position,
+                        "name": award.recipient,
+                        "score": award.total,
+                        "minimum": rules.min_score,
+                        "citation": rules.cite(rules.min_score_article),
+                    },
+                    field="awards",
+                )
+            )
+    if award.score is not None and rules.max_score and not award.score <= rules.max_score:
+        if rules.bonus_steps:
+            message = _(
+                "第%(n)d行：评审得分应在0至%(maximum)d分之间；人才引进等加分另填在“加分”中，不计入%(maximum)d分（%(citation)s）。"
+            ) % {
+                "n": position,
+                "maximum": rules.max_score,
+                "citation": rules.cite(rules.bonus_article),
+            }
+        else:
+            message = _("第%(n)d行：评审总分应在0至%(maximum)d分之间。") % {
+                "n": position,
+                "maximum": rules.max_score,
+            }
+        problems.append(RuleViolation(message, field="awards"))
     return problems
+
+
+def bonus_refusal(rules: ProgrammeRules, bonus: int | None) -> str | None:
+    """Why these bonus points cannot be recorded, or None: only a programme whose
+    regulation gives a bonus has one, and only in its steps (5 and 20 in Yuncheng)."""
+    if not bonus:
+        return None
+    if not rules.bonus_steps:
+        return _("本奖项的管理办法没有规定加分项，不能填写加分。")
+    if not is_sum_of(bonus, rules.bonus_steps):
+        return _("加分%(bonus)d分不是每项%(steps)s分的组合（%(citation)s）。") % {
+            "bonus": bonus,
+            "steps": "或".join(str(step) for step in rules.bonus_steps),
+            "citation": rules.cite(rules.bonus_article),
+        }
+    return None
+
+
+def is_sum_of(points: int, steps: Sequence[int]) -> bool:
+    """Whether `points` is a sum of any number of each step (5 and 20: 25 is, 12 is not)."""
+    reachable = [True] + [False] * points
+    for total in range(1, points + 1):
+        reachable[total] = any(step <= total and reachable[total - step] for step in steps)
+    return reachable[points]
 
 
 def barred_until(rules: ProgrammeRules, past: PastAward) -> tuple[date, str] | None:
@@ -155,7 +233,7 @@ def barred_until(rules: ProgrammeRules, past: PastAward) -> tuple[date, str] | N
             bans.append(
                 (
                     ban,
-                    _("因奖项被撤销，%(until)s前不得申报（%(citation)s）")
+                    _("因奖项被撤销，至%(until)s（含当日）不得申报（%(citation)s）")
                     % {"until": _date(ban), "citation": rules.cite(rules.revocation_ban_article)},
                 )
             )
@@ -196,22 +274,21 @@ def revocation_ban_until(
 ) -> date | None:
     """Last day of the ban that follows a revocation, or None when the grounds carry none.
 
-    A ban in editions counts the cycle that contains the revocation year as the first
-    (运政发〔2023〕14号 第三十条: 自撤销奖项当年起，3个评选周期内). Cycles are aligned on
-    the programme's first edition when it is known, else they start in the revocation year.
+    A ban in years runs from the day after the revocation (years_after: 保山 第二十八条
+    自撤销之日起3年内). A ban in editions counts whole cycles of the programme from the
+    first day of the revocation year (运政发〔2023〕14号 第三十条: 自撤销奖项当年起，3个
+    评选周期内): 3 cycles of 5 years from a revocation in 2025 close 2025 to 2039, which
+    holds exactly three editions however the editions fall in those years, and whatever
+    edition pages the CMS holds (docs/adr/0021-periods-counted-in-years.md).
     """
     grounds = tuple(grounds)
     if grounds and not any(ground.bars_reapplication for ground in grounds):
         return None
     if rules.revocation_ban_years:
-        return add_years(revoked_on, rules.revocation_ban_years) - timedelta(days=1)
+        return years_after(revoked_on, rules.revocation_ban_years)
     if rules.revocation_ban_editions:
-        first_cycle_year = revoked_on.year
-        if rules.cycle_anchor_year is not None:
-            elapsed = (revoked_on.year - rules.cycle_anchor_year) % rules.cycle_years
-            first_cycle_year -= elapsed
         years = rules.revocation_ban_editions * rules.cycle_years
-        return date(first_cycle_year + years, 1, 1) - timedelta(days=1)
+        return date(revoked_on.year + years, 1, 1) - timedelta(days=1)
     return None
 
 

@@ -13,12 +13,12 @@ from .gb32100 import ALPHABET as ALPHABET
 from .gb32100 import LENGTH as LENGTH
 from .gb32100 import VALUES as _VALUE
 from .gb32100 import check_character as check_character
-from .text import nfkc, squeeze
+from .text import is_invisible, nfkc, squeeze
 
 
 def normalise(code: str) -> str:
     """Full-width to half-width, spaces out, upper case: what the editor meant to type."""
-    return squeeze(nfkc(code)).upper()
+    return squeeze("".join(c for c in nfkc(code) if not is_invisible(c))).upper()
 
 
 def validate(code: str) -> str:

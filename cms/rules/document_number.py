@@ -3,6 +3,8 @@
 GB/T 9704-2012 (党政机关公文格式) writes the year between hexagonal brackets 〔〕; the
 look-alikes editors type instead ([], (), （）, 【】, 〈〉) are refused with the
 corrected number suggested, because a document number is quoted, never silently edited.
+Invisible characters (zero-width spaces, bidi overrides) and full-width digits are
+cleaned first: they are not part of any number.
 """
 
 import re
@@ -10,21 +12,24 @@ import re
 from django.utils.translation import gettext as _
 
 from .errors import RuleViolation
-from .text import ascii_digits
+from .gbt9704 import PATTERN as PATTERN
+from .gbt9704 import read_loose
+from .text import ascii_digits, visible
 
-PATTERN = re.compile(r"^(?P<issuer>[^\s〔〕\[\]()（）【】]+)〔(?P<year>\d{4})〕(?P<serial>\d+)号$")
 _LOOKALIKE = re.compile(r"[\[(（【〈<［](?P<year>\d{4})[\])）】〉>］]")
 
 
 def validate(number: str) -> str:
     """Return the document number with ASCII digits, or raise RuleViolation."""
-    value = ascii_digits(number.strip())
+    value = ascii_digits(visible(number))
     if PATTERN.match(value):
         return value
-    if _LOOKALIKE.search(value):
+    suggestion = read_loose(value)
+    if suggestion is None and _LOOKALIKE.search(value):
         suggestion = _LOOKALIKE.sub(lambda m: f"〔{m['year']}〕", value)
         if not suggestion.endswith("号"):
             suggestion += "号"
+    if suggestion is not None:
         raise RuleViolation(
             _("文号的年份应使用六角括号〔〕，例如“%(suggestion)s”（GB/T 9704-2012）。")
             % {"suggestion": suggestion}
@@ -35,7 +40,7 @@ def validate(number: str) -> str:
 
 
 def year_of(number: str) -> int:
-    match = PATTERN.match(ascii_digits(number.strip()))
+    match = PATTERN.match(ascii_digits(visible(number)))
     if not match:
         raise RuleViolation(_("无法从文号中读出年份。"))
     return int(match["year"])

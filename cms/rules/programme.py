@@ -35,12 +35,15 @@ class ProgrammeRules:
     name: str
     regulation: str  # 文号 where there is one, else the regulation's title
     cycle_years: int
-    cycle_anchor_year: int | None = None  # year of an edition, to align cycles on
     levels: tuple[Level, ...] = ()
     quota_article: str | None = None
     min_score: int | None = None
     min_score_article: str | None = None
     max_score: int | None = 1000
+    # Points a recipient may get outside the maximum, per item (Yuncheng's talent bonus:
+    # 5 for each ordinary talent brought in, 20 for each senior one); () for none.
+    bonus_steps: tuple[int, ...] = ()
+    bonus_article: str | None = None
     validity_years: int | None = None
     validity_article: str | None = None
     min_publicity_working_days: int | None = None

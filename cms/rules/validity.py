@@ -6,6 +6,11 @@ public site's plugin and the search service, which never load Django, apply this
 
 from datetime import date
 
+# What an award without an end date says, wherever it is shown (site, open data, feeds,
+# verification): its regulation sets no validity period. Never "长期有效": nobody decided
+# that it lasts for ever, the regulation is silent.
+NO_VALIDITY = "管理办法未规定有效期"
+
 
 def award_status(valid_until_day: date | None, revoked_on: date | None, today: date) -> str:
     """ "revoked" from the day the revocation is signed, whatever the validity; "expired"

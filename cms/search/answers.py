@@ -11,12 +11,11 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 
-from cms.rules.validity import award_status
+from cms.rules.validity import NO_VALIDITY, award_status
 
-from . import snippets
-from .documents import KINDS, core_name
+from . import names, snippets
+from .documents import KINDS
 from .engine import Filters, SearchIndex
 from .query import Query, parse
 
@@ -26,6 +25,12 @@ MAX_PAGE = 50
 STATUSES = {"valid": "有效", "expired": "已过期", "revoked": "已撤销"}
 SORTS = {"relevance": "按相关度", "date": "按日期"}
 VERIFY_LIMIT = 20
+MATCHES = {
+    "exact": "完全一致",
+    "candidates": "多个获奖者，请按统一社会信用代码区分",
+    "similar": "相似，请核对全称",
+    "none": "未找到",
+}
 
 
 @dataclass
@@ -130,22 +135,44 @@ def search(index: SearchIndex, request: Request, today: date) -> dict:
         "notes": [*request.notes, *parsed.notes],
         "did_you_mean": None,
         "homophones": False,
+        "similar": False,  # found only with the query's region names left out
         "partial": False,
     }
     if parsed.problem or parsed.empty:
         return answer
-    search = partial(
-        index.search,
-        parsed,
-        request.filters(),
-        today,
-        sort=request.sort,
-        offset=(request.page - 1) * request.size,
-        limit=request.size,
-    )
-    found = search()
+
+    def run(query: Query, homophones: bool = False):
+        return index.search(
+            query,
+            request.filters(),
+            today,
+            sort=request.sort,
+            offset=(request.page - 1) * request.size,
+            limit=request.size,
+            homophones=homophones,
+        )
+
+    found = run(parsed)
+    if found.total == 0 and parsed.document_number:
+        # not a 文号 after all: the words as typed
+        parsed = parse(request.q, read_numbers=False)
+        answer["notes"] = [*request.notes, *parsed.notes]
+        found = run(parsed)
+    if found.total == 0 and (regionless := names.query_without_region(parsed.text)):
+        # 湖南省衡阳市某公司 for 衡阳市某公司, 运城某公司 for 运城市某公司: similar, never "not found"
+        text, regions = regionless
+        shorter = parse(text)
+        if not shorter.problem and not shorter.empty:
+            again = run(shorter)
+            if again.total:
+                found, parsed = again, shorter
+                answer["similar"] = True
+                answer["notes"].append(
+                    f"没有找到“{answer['query']}”。以下结果与它只差地区名称“{regions}”，"
+                    "相似，请核对全称。"
+                )
     if found.total == 0 and parsed.has_homophones:
-        found = search(homophones=True)
+        found = run(parsed, homophones=True)
         if found.total:
             answer["homophones"] = True
             answer["notes"].append(f"没有找到“{parsed.text}”，以下是读音相同的结果。")
@@ -228,6 +255,7 @@ def award(data: dict, today: date) -> dict:
         "edition": data.get("edition", ""),
         "valid_from": data.get("valid_from"),
         "valid_until": data.get("valid_until"),
+        "validity": validity_label(data.get("valid_from"), data.get("valid_until")),
         "status": status,
         "status_label": STATUSES[status],
         "status_since": None,
@@ -309,53 +337,96 @@ def count(total: int, estimated: bool) -> str:
 def verify(index: SearchIndex, q: str, today: date) -> dict:
     """Did an organisation or person win, when, and is the award valid, expired or
     revoked today. Never says "fake": when nothing matches, it says which editions this
-    site covers and how to report a claim that looks false."""
+    site covers and how to report a claim that looks false.
+
+    "exact" only for the credit code, or for the whole name of one winner: a name that
+    differs in its legal form (有限公司 for 股份有限公司) names another legal person and is
+    only "similar", as is a name with a region added or left out in front; a name that
+    several winners share (two people, two organisations over time) gives "candidates",
+    to tell apart by credit code. Each winner says how its name matched."""
     parsed = parse(q)
     answer = {
         "query": parsed.text,
         "as_of": today.isoformat(),
         "message": parsed.problem,
         "notes": parsed.notes,
-        "match": "none",  # exact: the name or code itself; similar: names containing it
+        "match": "none",  # a key of MATCHES
+        "match_label": MATCHES["none"],
         "winners": [],
+        "similar": [],  # beside an exact answer: other winners whose names are close
         "coverage": index.extra.get("coverage", {}),
     }
     if parsed.problem or parsed.empty:
         return answer
     filters = Filters(kind="award")
     found = index.search(parsed, filters, today, limit=VERIFY_LIMIT)
-    if found.total == 0 and parsed.has_homophones:
-        found = index.search(parsed, filters, today, limit=VERIFY_LIMIT, homophones=True)
     awards = [hit.data for hit in found.hits]
-    exact_names = {part.exact for part in parsed.parts}
-    exact = [
-        data
-        for data in awards
-        if parsed.code
-        or exact_names & {core_name(name) for name in [data["title"], *data.get("all_names", [])]}
-    ]
-    if exact:
-        answer["match"], awards = "exact", exact
-    elif awards:
-        answer["match"] = "similar"
+    if not parsed.code and (regionless := names.query_without_region(parsed.text)):
+        shorter = parse(regionless[0])
+        if not shorter.problem and not shorter.empty:
+            more = index.search(shorter, filters, today, limit=VERIFY_LIMIT)
+            awards += [hit.data for hit in more.hits]
+    if not awards and parsed.has_homophones:
+        found = index.search(parsed, filters, today, limit=VERIFY_LIMIT, homophones=True)
+        awards = [hit.data for hit in found.hits]
+
     winners: dict[str, dict] = {}
+    seen: set[tuple[str, str, str]] = set()
     for data in awards:
-        winner = winners.setdefault(
-            data["url"],
-            {
-                "name": data["title"],
-                "url": data["url"],
-                "credit_code": data.get("credit_code", ""),
-                "former_names": data.get("former_names", []),
-                "category": data.get("category", ""),
-                "awards": [],
-            },
-        )
+        identity = (data["url"], data.get("citation", ""), data.get("valid_from") or "")
+        if identity in seen:
+            continue
+        seen.add(identity)
+        winner = winners.get(data["url"])
+        if winner is None:
+            winner = winners[data["url"]] = _winner(data, parsed)
         winner["awards"].append(award(data, today))
-    for winner in winners.values():
+    ranked = sorted(winners.values(), key=lambda winner: -winner["closeness"])
+    for winner in ranked:
         winner["awards"].sort(key=lambda item: item["valid_from"] or "", reverse=True)
-    answer["winners"] = list(winners.values())
+    if not ranked:
+        return answer
+    best = ranked[0]["closeness"]
+    top = [winner for winner in ranked if winner["closeness"] == best]
+    if best == names.EXACT and len(top) == 1:
+        answer["match"] = "exact"
+        answer["winners"] = top
+        answer["similar"] = [winner for winner in ranked if winner["closeness"] == names.CLOSE]
+    elif best >= names.CLOSE and len(top) > 1:
+        answer["match"] = "candidates"
+        answer["winners"] = ranked
+    else:
+        answer["match"] = "similar"
+        answer["winners"] = ranked
+    answer["match_label"] = MATCHES[answer["match"]]
+    for winner in [*answer["winners"], *answer["similar"]]:
+        del winner["closeness"]
     return answer
+
+
+def _winner(data: dict, parsed: Query) -> dict:
+    """A winner of a verification's answer, with how its names match the query."""
+    if parsed.code:
+        closeness = names.Closeness(names.EXACT)
+    else:
+        closeness = max(
+            (
+                names.closeness(parsed.text, name)
+                for name in [data["title"], *data.get("all_names", [])]
+            ),
+            key=lambda found: found.level,
+        )
+    return {
+        "name": data["title"],
+        "url": data["url"],
+        "credit_code": data.get("credit_code", ""),
+        "former_names": data.get("former_names", []),
+        "category": data.get("category", ""),
+        "match": "exact" if closeness.level == names.EXACT else "similar",
+        "match_note": closeness.reason,
+        "closeness": closeness.level,
+        "awards": [],
+    }
 
 
 def status_sentence(item: dict) -> str:
@@ -368,8 +439,15 @@ def status_sentence(item: dict) -> str:
             f"自{chinese_day(item['status_since'])}起不再有效"
         )
     if item["valid_until"]:
-        return f"有效：有效期至{chinese_day(item['valid_until'])}"
-    return "有效：长期有效（管理办法未规定有效期）"
+        return f"有效：有效期至{chinese_day(item['valid_until'])}（含当日）"
+    return f"有效：{NO_VALIDITY}"
+
+
+def validity_label(valid_from: str | None, valid_until: str | None) -> str:
+    """The validity as the site words it: both days, or that the regulation sets none."""
+    if not valid_until:
+        return NO_VALIDITY
+    return f"{chinese_day(valid_from)}至{chinese_day(valid_until)}"
 
 
 def chinese_day(value: str | None) -> str:

@@ -1,6 +1,7 @@
 """What a person typed, read into the parts a search must match.
 
-No query language: AND, OR, NOT, *, ? and : are not operators, so nothing a person types
+A query that reads as a 文号 typed loosely (运政发2023 14号) is read as the 文号 itself
+(运政发〔2023〕14号, cms/rules/gbt9704.py). No query language: AND, OR, NOT, *, ? and : are not operators, so nothing a person types
 can make the engine fail or run something expensive. Words separated by spaces must all
 match; "a quoted phrase" (straight or curly quotes, 「」) must appear as written. Control
 characters are dropped; a query longer than MAX_CHARS is refused with a message, and
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from cms.rules.gbt9704 import read_loose as read_document_number
 
 from . import chinese, creditcode
 from .documents import core_name, legal_form
@@ -44,6 +47,7 @@ class Query:
     raw: str
     parts: list[Part] = field(default_factory=list)
     code: str | None = None  # a valid credit code: matched exactly, nothing else
+    document_number: str = ""  # the 文号 a loosely typed query was read as
     optional_words: list[str] = field(default_factory=list)  # legal forms taken off parts
     problem: str = ""  # why nothing was searched, in Chinese
     notes: list[str] = field(default_factory=list)  # what was changed, in Chinese
@@ -73,7 +77,8 @@ def clean(raw: str) -> str:
     return " ".join(kept.split())
 
 
-def parse(raw: str) -> Query:
+def parse(raw: str, read_numbers: bool = True) -> Query:
+    """`read_numbers`: read a query that looks like a 文号 as one (the default)."""
     text = clean(raw or "")
     parsed = Query(raw=text)
     if not text:
@@ -93,6 +98,13 @@ def parse(raw: str) -> Query:
         else:
             parsed.problem = code.problem
         return parsed
+
+    # A 文号 typed without its brackets (运政发2023 14号, 运政发2023第14号, 衡政发2024-9号)
+    # is looked for as GB/T 9704 writes it, which is how documents carry it.
+    number = read_document_number(text) if read_numbers else None
+    if number is not None and number != text:
+        parsed.notes.append(f"已按文号“{number}”查找。")
+        parsed.document_number = text = number
 
     pieces: list[tuple[str, bool]] = []
     position = 0

@@ -14,6 +14,7 @@ VAR_DIR = BASE_DIR / "var"  # runtime state: SQLite database, media, build outpu
 INSTALLED_APPS = [
     "cms.base",
     "cms.programmes",
+    "cms.recipients",
     "cms.notices",
     "cms.decisions",
     "cms.revocations",

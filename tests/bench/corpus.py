@@ -23,13 +23,14 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 if str(REPOSITORY) not in sys.path:
     sys.path.insert(0, str(REPOSITORY))
 
-from cms.contract import dump, relative_path  # noqa: E402
+from cms.contract import SCHEMA_VERSION, dump, relative_path  # noqa: E402
 from cms.rules.gb32100 import check_character  # noqa: E402
+from cms.rules.identity import recipient_id  # noqa: E402
 
 PUBLISHED = "T09:30:00+08:00"
 # Bump when generate() writes anything different: archives cached by `make bench`
 # (var/bench/corpus-v<VERSION>-s<seed>-n<size>/) are keyed by it.
-VERSION = 1
+VERSION = 2
 
 
 def credit_code(region: str, serial: int) -> str:
@@ -44,7 +45,7 @@ def _moment(day: date) -> str:
 
 def _common(kind: str, item_id: int, title: str, day: date) -> dict:
     return {
-        "schema": 1,
+        "schema": SCHEMA_VERSION,
         "kind": kind,
         "id": item_id,
         "uuid": f"00000000-0000-4000-8000-{item_id:012d}",
@@ -129,6 +130,10 @@ def _document(kind, item_id, title, slug, edition_, number, body_signed: date, i
     }
 
 
+def _person_id(item_id: int) -> str:
+    return f"p-{item_id:012x}"
+
+
 def award(
     item_id: int,
     recipient: str,
@@ -140,15 +145,20 @@ def award(
     *,
     category: str = "organisation",
     region: str = "",
+    person: str = "",
 ) -> dict:
+    """An award; an individual is `person` (a person's id), else a random-looking id."""
+    code = code if category == "organisation" else ""
     return {
         "id": item_id,
         "recipient": recipient,
-        "credit_code": code if category == "organisation" else "",
+        "recipient_id": recipient_id(category, code, person or _person_id(item_id), recipient),
+        "credit_code": code,
         "category": category,
         "level": level,
         "region": region,
         "score": None,
+        "bonus": None,
         "prize": "证书和奖牌",
         "prize_money_yuan": None,
         "is_repeat": False,
@@ -199,11 +209,13 @@ def notice(item_id, slug, edition_, signed: date, issuer, entries, notice_type="
         "entries": [
             {
                 "name": entry["recipient"],
+                "recipient_id": entry["recipient_id"],
                 "credit_code": entry["credit_code"],
                 "category": entry["category"],
                 "level": "",
                 "region": entry["region"],
                 "score": None,
+                "bonus": None,
             }
             for entry in entries
         ],
@@ -227,6 +239,7 @@ def revocation(item_id, slug, edition_, number, signed: date, issuer, decision_i
             "id": award_["id"],
             "decision": decision_id,
             "recipient": award_["recipient"],
+            "recipient_id": award_["recipient_id"],
             "credit_code": award_["credit_code"],
             "level": award_["level"],
             "citation": award_["citation"],

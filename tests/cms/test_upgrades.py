@@ -5,6 +5,7 @@ tables must match today's models, and the public site must build.
 
 Runs on SQLite, and on PostgreSQL when DATABASE_URL names a server."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -78,6 +79,17 @@ kept = Award.objects.create(decision_id=decision.pk, sort_order=0, recipient="�
     category="organisation", level="质量奖", valid_from=datetime.date(2023, 11, 20))
 revoked = Award.objects.create(decision_id=decision.pk, sort_order=1, recipient="运城示例食品有限公司",
     category="organisation", level="质量奖", valid_from=datetime.date(2023, 11, 20))
+# People as names, before people were records: 张三 in two editions and on a list, two
+# 王五 in one decision, 李四 spelt with a zero-width space.
+edition2018 = add("programmes.EditionPage", programme, "2018", "2018年度（第二届）", number=2, year=2018)
+decision2018 = add("decisions.AwardDecisionPage", edition2018, "decision", "关于表彰第二届运城市市长质量奖获奖者的决定",
+    issuing_body="运城市人民政府", date_signed=datetime.date(2018, 11, 20), document_number="运政发〔2018〕30号")
+for sort_order, (page, name) in enumerate([(decision2018, "张三"), (decision, "张三"),
+        (decision, "王五"), (decision, "王五"), (decision, "李\u200b四")], start=2):
+    Award.objects.create(decision_id=page.pk, sort_order=sort_order, recipient=name,
+        category="individual", level="质量奖", valid_from=page.date_signed)
+apps.get_model("notices", "PublicityEntry").objects.create(
+    notice_id=notice.pk, sort_order=1, name="张三", category="individual")
 revocation = add("revocations.RevocationPage", edition, "revocation", "关于撤销运城示例食品有限公司市长质量奖的决定",
     issuing_body="运城市人民政府", date_signed=datetime.date(2024, 3, 1), document_number="运政发〔2024〕3号",
     facts="申报材料弄虚作假。", legal_basis="运政发〔2023〕14号 第三十条", award_id=revoked.pk)
@@ -108,6 +120,14 @@ revocation = RevocationPage.objects.get()
 print("revoked", revocation.award.recipient, revocation.award_id == ids["revoked"])
 print("kept", Award.objects.get(pk=ids["kept"]).recipient)
 print("channel", ReportingChannel.objects.get().name)
+from cms.recipients.models import Person
+people = sorted(
+    [p.name, p.needs_review, p.award_rows.count(), p.publicityentry_rows.count()]
+    for p in Person.objects.all()
+)
+print("people", json.dumps(people, ensure_ascii=False))
+zhang = Person.objects.get(name="张三")
+print("zhang", zhang.public_id, zhang.review_note.replace("\n", " "))
 # Every column as today's models declare it: present, and nullable exactly when the
 # field allows null (an in-place edit of a released migration would show here).
 mismatches = []
@@ -156,6 +176,20 @@ def test_the_first_released_schema_upgrades_with_its_data(instance):
     assert report["revoked"] == "运城示例食品有限公司 True"
     assert report["kept"] == "运城示例机械有限公司"
     assert report["channel"] == "运城市市长质量奖监督组"
+    # Each individual row has a person: same name in the programme, one person, marked for
+    # review when across editions; two of one name in one document, two people, marked;
+    # the name in its one spelling (docs/adr/0020-recipients-are-records-not-names.md).
+    assert json.loads(report["people"]) == [
+        ["张三", True, 2, 1],
+        ["李四", False, 1, 0],
+        ["王五", True, 1, 0],
+        ["王五", True, 1, 0],
+    ]
+    zhang_id, note = report["zhang"].split(" ", 1)
+    assert zhang_id == "p-" + hashlib.sha256("张三".encode()).hexdigest()[:12]  # URL kept
+    assert (
+        "按姓名将本奖项中的下列记录归为此人" in note and "2018年度" in note and "2023年度" in note
+    )
     assert report["mismatches"] == "[]"
 
     built = instance.manage("build_site", "--now", "--reason", "升级后构建")
@@ -164,6 +198,7 @@ def test_the_first_released_schema_upgrades_with_its_data(instance):
     assert "运城市市长质量奖" in programme_page
     site = "".join(p.read_text() for p in instance.live.rglob("*.html"))
     assert "运城示例食品有限公司" in site and "撤销" in site
+    assert (instance.live / "winners" / zhang_id / "index.html").exists()
 
 
 def test_no_model_change_lacks_a_migration():

@@ -4,7 +4,7 @@ independent approval, two approvers for a revocation, no direct publishing."""
 from datetime import date
 
 import pytest
-from admin_forms import add_url, form_errors, notice_form, valid_code
+from admin_forms import add_url, approve, form_errors, notice_form, valid_code
 from django.urls import reverse
 from factories import draft_notice, published_decision
 from two_factor import log_in
@@ -16,20 +16,6 @@ from cms.notices.models import PublicityNoticePage
 from cms.revocations.models import RevocationPage
 
 pytestmark = pytest.mark.django_db
-
-
-def approve(client, user, page):
-    log_in(client, user)
-    state = WorkflowState.objects.get(
-        base_content_type__isnull=False, object_id=str(page.pk), status="in_progress"
-    )
-    task_state = state.current_task_state
-    client.post(
-        reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk)),
-        {"comment": ""},
-    )
-    task_state.refresh_from_db()
-    return task_state.status == TaskState.STATUS_APPROVED
 
 
 def test_editor_drafts_is_refused_below_minimum_then_submits_and_approver_publishes(
@@ -181,8 +167,8 @@ def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, us
     response = client.post(add_url(RevocationPage, yuncheng), form)
     assert response.status_code == 302, form_errors(response)
     revocation = RevocationPage.objects.get()
-    # 3 editions counted from the cycle of the revocation year: 2023-27, 2028-32, 2033-37
-    assert revocation.barred_until == date(2037, 12, 31)
+    # 3 cycles of 5 years counted from 1 January of the revocation year: 2025 to 2039
+    assert revocation.barred_until == date(2039, 12, 31)
 
     assert approve(client, users["approver"], revocation) is True
     revocation.refresh_from_db()

@@ -6,8 +6,9 @@ import pytest
 from gongshi_site.assemble import assemble
 from gongshi_site.reader import read_content
 from gongshi_site.status import award_status, call_status, days_left, publicity_status
-from gongshi_site.urls import winner_key
 from sitebuild import FIXTURE_CONTENT
+
+from cms import contract
 
 START, END = date(2024, 6, 10), date(2024, 6, 14)
 
@@ -70,9 +71,19 @@ def test_fixture_statuses_on_the_build_date():
     assert revocation.award.revocation is revocation and revocation.award.id == 301
 
 
-def test_a_person_is_keyed_by_a_hash_of_the_name_only():
-    key = winner_key("individual", "王示范", "")
-    assert key == winner_key("individual", "王示范", "ignored") and key.startswith("p-")
-    assert "王" not in key and len(key) == 14
-    assert winner_key("organisation", "某公司", "91140800ma0000001a") == "91140800MA0000001A"
-    assert winner_key("organisation", "某公司", "../../etc").startswith("o-")
+def test_two_people_of_one_name_are_two_winners(content):
+    """A person is the person's id from the CMS: a namesake in the same list is another
+    winner, with a page, an award history and a status of their own."""
+    path = content / "decisions" / "34.md"
+    document, body = contract.load(path.read_text(encoding="utf-8"), str(path))
+    person = next(a for a in document["awards"] if a["category"] == "individual")
+    namesake = {**person, "id": 304, "recipient_id": "p-0123456789ab"}
+    document["awards"].append(namesake)
+    path.write_text(contract.dump(document, body), encoding="utf-8")
+
+    site = assemble(read_content(content), date(2024, 6, 12), "测试")
+    people = [w for w in site.winners if w.name == person["recipient"]]
+    assert {w.key for w in people} == {person["recipient_id"], "p-0123456789ab"}
+    assert len({w.url for w in people}) == 2
+    assert [len(w.awards) for w in people] == [1, 1]
+    assert all("王" not in w.url for w in people)

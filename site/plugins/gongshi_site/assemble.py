@@ -287,8 +287,7 @@ def _winners(decisions: list[Decision], memo: Memo) -> list[Winner]:
         key=lambda award: (award.decision.date_signed, award.decision.id, award.id),
     )
     for award in awards:
-        key = urls.winner_key(award.category, award.recipient, award.credit_code)
-        awards_of.setdefault(key, []).append(award)
+        awards_of.setdefault(award.recipient_id, []).append(award)
     # A winner is made of its awards: the same award objects make the same winner.
     winners = [
         memo.keyed(("winner", key), tuple(map(id, own)), functools.partial(_winner, key, own))

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup, escape
 
 from . import labels, urls
-from .formatting import chinese_day, file_size, moment, yuan
+from .formatting import chinese_day, file_size, moment, score, validity, yuan
 from .model import Attachment, Call, Change, Decision, Document, Notice, Revocation, Site
 
 # The kinds of entry, each with a feed of its own.
@@ -205,20 +205,21 @@ def _content(document: Document) -> Markup:
             "公示名单",
             ("名称", "地区", "奖项", "得分"),
             [
-                (entry.name, entry.region, entry.level, "" if entry.score is None else entry.score)
+                (entry.name, entry.region, entry.level, score(entry.score, entry.bonus))
                 for entry in document.entries
             ],
         )
     if isinstance(document, Decision) and document.awards:
         html += _table(
             "获奖名单",
-            ("获奖者", "奖项", "地区", "奖金", "状态"),
+            ("获奖者", "奖项", "地区", "奖金", "有效期", "状态"),
             [
                 (
                     award.recipient,
                     award.level,
                     award.region,
                     yuan(award.prize_money_yuan),
+                    validity(award.valid_from, award.valid_until),
                     "已撤销" if award.revocation else "",
                 )
                 for award in document.awards

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from cms.rules.validity import NO_VALIDITY
+
 _PHONE = re.compile(r"^[0-9+\-() ]{3,}$")
 _EMAIL = re.compile(r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[^@\s<>\"'()]+$")
 
@@ -24,6 +26,21 @@ def moment(value: datetime | None) -> str:
 def chinese_day(value: date | None) -> str:
     """2024年6月12日, for running text."""
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def validity(valid_from: date, valid_until: date | None) -> str:
+    """An award's validity: its first and last days (both included), or that the
+    regulation sets none (cms/rules/validity.py)."""
+    if valid_until is None:
+        return NO_VALIDITY
+    return f"{day(valid_from)} 至 {day(valid_until)}"
+
+
+def score(value: int | None, bonus: int | None = None) -> str:
+    """812, or 812＋20 with points outside the maximum (Yuncheng's talent bonus), or ""."""
+    if value is None:
+        return ""
+    return f"{value}＋{bonus}" if bonus else str(value)
 
 
 def yuan(value: int | None) -> str:
@@ -63,6 +80,8 @@ FILTERS = {
     "day": day,
     "moment": moment,
     "chinese_day": chinese_day,
+    "validity": validity,
+    "score": score,
     "yuan": yuan,
     "file_size": file_size,
     "tel_href": tel_href,

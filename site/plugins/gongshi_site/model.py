@@ -191,11 +191,13 @@ class Call(Document):
 @dataclass
 class Entry:
     name: str
+    recipient_id: str  # who: a credit code or a person's id (cms/rules/identity.py)
     credit_code: str
     category: str
     level: str
     region: str
     score: int | None
+    bonus: int | None  # points outside the maximum score (Yuncheng's talent bonus)
 
 
 @dataclass
@@ -219,11 +221,13 @@ class Award:
     id: int
     decision: Decision
     recipient: str
+    recipient_id: str  # who: a credit code or a person's id, never the name
     credit_code: str
     category: str
     level: str
     region: str
     score: int | None
+    bonus: int | None
     prize: str
     prize_money_yuan: int | None
     is_repeat: bool
@@ -278,9 +282,10 @@ class Revocation(Document):
 
 @dataclass
 class Winner:
-    """An organisation (by credit code) or a person (by name) and every award they got."""
+    """An organisation (by credit code) or a person (by the person's id, never the name)
+    and every award they got."""
 
-    key: str
+    key: str  # the recipient_id of its awards
     url: str
     name: str
     category: str

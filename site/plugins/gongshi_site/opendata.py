@@ -12,6 +12,7 @@ import json
 from functools import partial
 
 from . import labels
+from .formatting import validity
 from .memo import Memo
 from .model import Award, Notice, Site, Winner
 from .settings import SiteSettings
@@ -41,6 +42,7 @@ WINNERS_CSV_COLUMNS = [
     "revocation_reason",
     "revocation_url",
     "winner_url",
+    "validity",
 ]
 
 
@@ -143,6 +145,7 @@ def _csv_row(winner: Winner, award: Award, config: SiteSettings) -> dict:
         "revocation_reason": revocation.reason if revocation else "",
         "revocation_url": config.absolute(revocation.url) if revocation else "",
         "winner_url": config.absolute(winner.url),
+        "validity": validity(award.valid_from, award.valid_until),
     }
 
 
@@ -170,6 +173,7 @@ def _award(award: Award, config: SiteSettings) -> dict:
         "region": award.region,
         "valid_from": award.valid_from.isoformat(),
         "valid_until": award.valid_until.isoformat() if award.valid_until else None,
+        "validity": validity(award.valid_from, award.valid_until),
         "status": award.status.key,
         "status_label": award.status.label,
         "decision": {
@@ -217,6 +221,7 @@ def _notice(notice: Notice, config: SiteSettings) -> dict:
                 "level": entry.level,
                 "region": entry.region,
                 "score": entry.score,
+                "bonus": entry.bonus,
             }
             for entry in notice.entries
         ],

@@ -9,7 +9,8 @@ URLs end in a slash and never name a file.
     /notices/year/<year>/              ... signed in one year
     /notices/<id>/  /calls/<id>/  /decisions/<id>/  /revocations/<id>/   documents
     /calls/  /decisions/  /revocations/  lists of each kind
-    /winners/  /winners/<key>/         register of winners, one winner
+    /winners/  /winners/<key>/         register of winners, one winner (<key>: the
+                                       recipient_id, a credit code or a person's id)
     /programmes/  /programmes/<slug>/  programmes and their rules
     /reporting/  /statistics/  /data/  reporting channels, statistics, open data
     /attachments/<n>/<file name>       attachments, as content/ names them
@@ -25,8 +26,6 @@ withdrawn item's URL answers with a page saying so.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from cms.contract.schema import DIRECTORIES
@@ -97,21 +96,6 @@ def feed(name: str, programme: str | None, format: str, archive: int | None = No
 
 def attachment(file: str) -> str:
     return "/" + quote(file)
-
-
-# A unified social credit code (GB 32100): 18 digits and capital letters.
-_CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
-
-
-def winner_key(category: str, name: str, credit_code: str) -> str:
-    """An organisation is known by its unified social credit code. A person is known by a
-    short hash of the name, so a URL neither spells out a name nor carries anything else
-    personal; an organisation without a well-formed code is keyed the same way."""
-    code = credit_code.strip().upper()
-    if category == "organisation" and _CREDIT_CODE.match(code):
-        return code
-    prefix = "p" if category == "individual" else "o"
-    return f"{prefix}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:12]}"
 
 
 def save_as(url: str) -> str:

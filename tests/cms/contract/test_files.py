@@ -7,7 +7,7 @@ import pytest
 from cms import contract
 
 NOTICE = {
-    "schema": 1,
+    "schema": 2,
     "kind": "notice",
     "id": 12,
     "uuid": "6f1c7c1e-0000-4000-8000-000000000012",
@@ -32,11 +32,13 @@ NOTICE = {
     "entries": [
         {
             "name": "运城示例有限公司",
+            "recipient_id": "91140800MA0000001A",
             "credit_code": "91140800MA0000001A",
             "category": "organisation",
             "level": "",
             "region": "盐湖区",
             "score": 88,
+            "bonus": None,
         }
     ],
 }
@@ -58,7 +60,7 @@ def changed(path: str, value):
 def test_a_file_round_trips():
     text = contract.dump(NOTICE, "正文第一段。")
     assert contract.load(text, "content/notices/12.md") == (NOTICE, "正文第一段。")
-    assert text.startswith('{\n  "schema": 1,') and "运城" in text  # readable Chinese
+    assert text.startswith('{\n  "schema": 2,') and "运城" in text  # readable Chinese
 
 
 @pytest.mark.parametrize(
@@ -81,7 +83,12 @@ def test_a_file_round_trips():
         ("end_date", "2023-09-01", "end_date", "早于开始日期"),
         ("last_published_at", "2023-09-01T00:00:00+08:00", "last_published_at", "不能早于"),
         ("kind", "novel", "kind", "未知的内容类型"),
-        ("schema", 2, "schema", "只读 1"),
+        ("schema", 1, "schema", "只读 2"),
+        # a person is a person's id, never a name or a code; an organisation is its code
+        ("entries.0.category", "individual", "entries[0].recipient_id", "人员编号"),
+        ("entries.0.recipient_id", "p-0a1b2c3d4e5f", "entries[0].recipient_id", "组织不能"),
+        ("entries.0.recipient_id", "91140800MA0000002D", "entries[0].recipient_id", "应以该代码"),
+        ("entries.0.recipient_id", "运城示例有限公司", "entries[0].recipient_id", "格式不对"),
     ],
 )
 def test_each_breach_names_its_field(path, value, field, message):

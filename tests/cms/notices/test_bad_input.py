@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import inline_formset
 
 from cms.notices.models import PublicityNoticePage
 from cms.programmes.models import EditionPage
+from cms.recipients.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +58,20 @@ def test_refusals_name_the_field_and_keep_the_input(
         (entry_row(credit_code="91140800MA0K000019"), "credit_code", "校验位错误"),
         (entry_row(credit_code=""), "credit_code", "组织须填写统一社会信用代码"),
         (
-            entry_row(category="individual", credit_code=""),
+            entry_row(category="individual", credit_code="", name=""),
             "category",
             None,
-        ),  # Yuncheng awards individuals
+        ),  # Yuncheng awards individuals: a person chosen from the register
+        (
+            entry_row(category="individual", credit_code="", name="张三"),
+            "person",
+            "个人须从人员库中选择",
+        ),  # a name alone is no one
     ],
 )
 def test_list_entries_are_checked_row_by_row(editor_client, edition, row, field, message):
+    if row["category"] == "individual" and message is None:
+        row = {**row, "person": str(Person.objects.create(name="张三").pk)}
     form = notice_form(5, entries=inline_formset([row]))
     response = editor_client.post(add_url(PublicityNoticePage, edition), form)
     if message is None:
@@ -71,6 +79,7 @@ def test_list_entries_are_checked_row_by_row(editor_client, edition, row, field,
         return
     errors = form_errors(response)
     assert message in str(errors["entries"]), errors
+    assert "约束" not in str(errors)  # no database wording
 
 
 def test_full_width_digits_and_rare_characters_are_accepted(editor_client, edition):

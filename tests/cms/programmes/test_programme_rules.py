@@ -105,6 +105,17 @@ def winners(level, category, count, score=None, repeat=0):
             winners("郑州市金水区区长质量奖", ORG, 1, score=1001),
             ["评审总分应在0至1000分之间"],
         ),
+        # Yuncheng's talent bonus lies outside the 1000 points (运政发〔2023〕14号 第三条)
+        (
+            "yuncheng",
+            [A.ProposedAward("单位", ORG, "运城市市长质量奖", score=1000, bonus=25)],
+            [],
+        ),
+        (
+            "yuncheng",
+            winners("运城市市长质量奖", ORG, 1, score=1020),
+            ["不计入1000分（运政发〔2023〕14号 第三条）"],
+        ),
     ],
 )
 def test_decision_quota_and_score(rules, slug, awards, problems):
@@ -121,9 +132,11 @@ def test_decision_quota_and_score(rules, slug, awards, problems):
     ("slug", "awarded", "until"),
     [
         ("yuncheng", date(2023, 12, 20), None),  # the regulation sets no validity
-        ("hengyang", date(2024, 6, 1), date(2027, 5, 31)),
-        ("baoshan", date(2024, 2, 29), date(2027, 2, 27)),
-        ("jinshui", date(2023, 12, 1), date(2027, 11, 30)),
+        # 民法典 第二百零一、二百零二条: the corresponding day, or the month's last
+        ("hengyang", date(2024, 6, 1), date(2027, 6, 1)),
+        ("baoshan", date(2024, 2, 29), date(2027, 2, 28)),
+        ("jinshui", date(2023, 12, 1), date(2027, 12, 1)),
+        ("jinshui", date(2024, 2, 29), date(2028, 2, 29)),
     ],
 )
 def test_validity(rules, slug, awarded, until):
@@ -197,13 +210,13 @@ def revoked(rules, level, year, on, ground_index=0):
         (
             "hengyang",
             lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 0),
-            date(2029, 2, 28),
+            date(2029, 3, 1),
             True,
         ),
         (
             "hengyang",
             lambda r: revoked(r, "衡阳市市长质量奖", 2022, date(2024, 3, 1), 0),
-            date(2029, 3, 1),
+            date(2029, 3, 2),
             False,
         ),
         (
@@ -229,25 +242,25 @@ def revoked(rules, level, year, on, ground_index=0):
         (
             "baoshan",
             lambda r: revoked(r, "保山市市政府质量管理奖", 2024, date(2025, 7, 1)),
-            date(2028, 6, 30),
+            date(2028, 7, 1),
             True,
         ),
         (
             "baoshan",
             lambda r: revoked(r, "保山市市政府质量管理奖", 2024, date(2025, 7, 1)),
-            date(2028, 7, 1),
+            date(2028, 7, 2),
             False,
         ),
         (
             "jinshui",
             lambda r: revoked(r, "郑州市金水区区长质量奖", 2023, date(2025, 1, 10)),
-            date(2029, 1, 9),
+            date(2029, 1, 10),
             True,
         ),
         (
             "jinshui",
             lambda r: revoked(r, "郑州市金水区区长质量奖", 2023, date(2025, 1, 10)),
-            date(2029, 1, 10),
+            date(2029, 1, 11),
             False,
         ),
     ],

@@ -2,6 +2,7 @@
 format, the same whether exported in the CMS or fetched through the public read API."""
 
 import hashlib
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from factories import draft_notice, published_decision, published_revocation
+from factories import draft_notice, published_awards, published_decision, published_revocation
 from two_factor import log_in
 from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
@@ -19,6 +20,7 @@ from cms.base.demo import load_demo
 from cms.programmes.models import EditionPage
 from cms.publishing import export, remote
 from cms.publishing.models import Withdrawal
+from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
 
 pytestmark = pytest.mark.django_db
@@ -124,12 +126,31 @@ def test_revocation_names_the_award_and_its_decision(edition):
         "id": award.pk,
         "decision": award.decision_id,
         "recipient": "运城示例有限公司",
+        "recipient_id": "91140800MA0000001A",
         "credit_code": "91140800MA0000001A",
         "level": "运城市市长质量奖",
         "citation": None,
     }
     assert document["award"]["citation"] == "2023年度运城市市长质量奖"
     assert document["grounds"] and document["grounds"][0]["article"]
+
+
+def test_people_are_exported_as_their_person_never_their_name(edition):
+    """Two people of one name: two recipient ids, neither derived from the name."""
+    first = Person.objects.create(name="张三", distinction="甲公司")
+    second = Person.objects.create(name="张三", distinction="乙公司")
+    awards = published_awards(
+        edition,
+        [{"recipient": "张三", "person": first}, {"recipient": "张三", "person": second}],
+        edition_date(),
+    )
+    document = exported()[f"decisions/{awards[0].decision_id}.md"].document
+    ids = [award["recipient_id"] for award in document["awards"]]
+    assert ids == [first.public_id, second.public_id] and ids[0] != ids[1]
+    assert all(
+        award["recipient"] == "张三" and award["credit_code"] == "" for award in document["awards"]
+    )
+    assert "甲公司" not in json.dumps(document, ensure_ascii=False)  # the distinction is not public
 
 
 def edition_date():
@@ -247,7 +268,7 @@ def test_a_tampered_attachment_fails_a_remote_export(client, edition, tmp_path):
 def test_the_content_endpoint_pages_and_refuses_bad_parameters(client, edition):
     published_notice(edition)
     whole = client.get("/api/v2/content/").json()
-    assert whole["meta"] == {"total_count": len(whole["items"]), "schema": 1}
+    assert whole["meta"] == {"total_count": len(whole["items"]), "schema": 2}
     second = client.get("/api/v2/content/?offset=1&limit=1").json()
     assert second["items"] == whole["items"][1:2]
     for query in ("limit=0", "limit=101", "offset=-1", "offset=x"):

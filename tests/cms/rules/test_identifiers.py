@@ -1,6 +1,6 @@
 import pytest
 
-from cms.rules import RuleViolation, credit_code, document_number
+from cms.rules import RuleViolation, credit_code, document_number, gbt9704
 
 
 @pytest.mark.parametrize(
@@ -10,6 +10,7 @@ from cms.rules import RuleViolation, credit_code, document_number
         ("911101080828461726", "911101080828461726"),
         ("９１３５０１００Ｍ０００１００Ｙ４３", "91350100M000100Y43"),  # full width
         (" 91350100 m000100y43 ", "91350100M000100Y43"),  # spaces, lower case
+        ("91350100M000100\u200bY43", "91350100M000100Y43"),  # a zero-width space
     ],
 )
 def test_valid_credit_codes_are_normalised(typed, normalised):
@@ -66,7 +67,41 @@ def test_lookalike_brackets_are_refused_with_the_correction(typed, suggestion):
     assert "六角括号〔〕" in refusal.value.message
 
 
-@pytest.mark.parametrize("typed", ["运政发2023年14号", "〔2023〕14号", "运政发〔23〕14号", "hello"])
+# 文号 typed loosely, as people search for them (cms/search reads them the same way)
+LOOSE_NUMBERS = [
+    ("运政发〔2023〕14号", "运政发〔2023〕14号"),
+    ("运政发2023 14号", "运政发〔2023〕14号"),
+    ("运政发2023第14号", "运政发〔2023〕14号"),
+    ("运政发[2023]14号", "运政发〔2023〕14号"),
+    ("运政发（2023）14号", "运政发〔2023〕14号"),
+    ("运政发〔2023〕第14号", "运政发〔2023〕14号"),
+    ("运政发2023年14号", "运政发〔2023〕14号"),
+    ("衡政发2024-9号", "衡政发〔2024〕9号"),
+    ("金政２０２３ ３０号", "金政〔2023〕30号"),
+    ("运政发\u200b〔2023〕14号", "运政发〔2023〕14号"),  # a zero-width space pasted in
+    ("运城2023", None),  # nothing marks it as a 文号
+    ("质量奖 2023", None),
+    ("2023年度运城市市长质量奖", None),
+]
+
+
+@pytest.mark.parametrize(("typed", "meant"), LOOSE_NUMBERS)
+def test_loosely_typed_document_numbers_are_read_as_gbt9704_writes_them(typed, meant):
+    assert gbt9704.read_loose(typed) == meant
+
+
+def test_an_invisible_character_is_not_part_of_a_document_number():
+    assert document_number.validate("运政发〔2023〕\u200b14号") == "运政发〔2023〕14号"
+
+
+@pytest.mark.parametrize("typed", ["运政发2023 14号", "衡政发2024-9号", "运政发2023年14号"])
+def test_an_editor_typing_a_number_loosely_is_shown_the_correct_form(typed):
+    with pytest.raises(RuleViolation) as refusal:
+        document_number.validate(typed)
+    assert gbt9704.read_loose(typed) in refusal.value.message
+
+
+@pytest.mark.parametrize("typed", ["〔2023〕14号", "运政发〔23〕14号", "hello"])
 def test_malformed_document_numbers_are_refused(typed):
     with pytest.raises(RuleViolation, match="发文机关代字〔年份〕序号号"):
         document_number.validate(typed)
