@@ -15,6 +15,10 @@ STR, TEXT, INT, BOOL, DATE, DATETIME = "str", "text", "int", "bool", "date", "da
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ATTACHMENT_FILE = re.compile(r"^attachments/[0-9]+/[^/\\]+$")
+# 索引号: organisation code (when one was set), year, sequence (cms/rules/website.py).
+_INDEX_NUMBER = re.compile(r"^(?:[0-9A-Z-]{9,18}/)?[0-9]{4}-[0-9]{5,}$")
+_WEB_URL_OR_EMPTY = re.compile(r"^(?:https?://[^\s]+)?$")
+_POLICE_RECORD_OR_EMPTY = re.compile(r"^(?:https://beian\.mps\.gov\.cn/[^\s]*)?$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ COMMON = fields(
 )
 
 DOCUMENT = fields(
+    Field("index_number", STR, pattern=_INDEX_NUMBER),
     Field("programme", STR, pattern=_SLUG),
     Field("edition", EDITION, nullable=True),
     Field("document_number", TEXT),
@@ -67,8 +72,25 @@ DOCUMENT = fields(
     ),
 )
 
+# Who runs the site and how it is registered (cms/govsite: 网站信息); "" when not set.
+IDENTITY = fields(
+    Field("sponsor", TEXT),
+    Field("organiser", TEXT),
+    Field("phone", TEXT),
+    Field("email", TEXT),
+    Field("address", TEXT),
+    Field("icp_number", TEXT),
+    Field("police_number", TEXT),
+    Field("police_url", TEXT, pattern=_POLICE_RECORD_OR_EMPTY),
+    Field("site_id_code", TEXT),
+    Field("party_government", BOOL),
+    Field("conac_url", TEXT, pattern=_WEB_URL_OR_EMPTY),
+)
+
 KINDS: dict[str, dict[str, Field]] = {
-    "home": fields(Field("site_name", STR), Field("introduction", TEXT)),
+    "home": fields(
+        Field("site_name", STR), Field("introduction", TEXT), Field("identity", IDENTITY)
+    ),
     "programme": fields(
         Field("slug", STR, pattern=_SLUG),
         Field("level", STR, choices=("province", "city", "district", "county")),

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "cms.revocations",
     "cms.reporting",
     "cms.supervision",
+    "cms.govsite",
     "cms.publishing",
     "cms.security",
     "django_otp",

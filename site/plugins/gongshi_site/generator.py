@@ -36,7 +36,7 @@ from .feed_entries import EntryInvalid, feed_entries
 from .feeds import FeedInvalid, feed_plan
 from .formatting import FILTERS
 from .memo import Memo
-from .pages import NAVIGATION, Page, all_pages
+from .pages import Page, all_pages
 from .parallel import Job, JobFailed, run_jobs
 from .reader import ContentInvalid, read_content, remember
 from .settings import SiteSettings
@@ -123,7 +123,6 @@ class PublicSiteGenerator(Generator):
         self.env.globals.update(
             site=self.site,
             config=self.config,
-            navigation=NAVIGATION,
             labels=labels,
             urls=urls,
             feeds=self.feeds,

@@ -36,6 +36,7 @@ class Page:
     context: dict = field(default_factory=dict)
     breadcrumbs: list[Breadcrumb] = field(default_factory=list)
     document: Document | None = None  # document pages carry the official metadata tags
+    keywords: tuple[str, ...] = ()  # <meta name="Keywords">
     lastmod: date | None = None
     in_sitemap: bool = True
     # Feeds it announces besides the everything feed: (programme slug or None, feed name).
@@ -47,17 +48,8 @@ class Page:
         return urls.save_as(self.url) if self.url.endswith("/") else self.url.lstrip("/")
 
 
-# Navigation, in order: (section key, title, URL).
-NAVIGATION = [
-    ("home", "首页", urls.HOME),
-    ("notices", "公示公告", urls.NOTICES),
-    ("decisions", "表彰决定", urls.DECISIONS),
-    ("winners", "获奖名录", urls.WINNERS),
-    ("programmes", "评选项目", urls.PROGRAMMES),
-    ("statistics", "数据统计", urls.STATISTICS),
-    ("data", "开放数据", urls.DATA),
-    ("reporting", "投诉举报", urls.REPORTING),
-]
+# The navigation (section keys, titles and URLs) is the theme's: templates/_chrome.html,
+# which the CMS's pages on the public site share.
 HOME_CRUMB = Breadcrumb("首页", urls.HOME)
 
 
@@ -264,10 +256,22 @@ def _document_page(document: Document) -> Page:
         description=document.summary,
         breadcrumbs=[HOME_CRUMB, Breadcrumb(document.section, SECTION_URLS[document.kind])],
         document=document,
+        keywords=_keywords(document),
         lastmod=document.last_published_at.date(),
         context={"document": document},
         feeds=[(document.programme.slug, "all")],
     )
+
+
+def _keywords(document: Document) -> tuple[str, ...]:
+    """What a document is about, for <meta name="Keywords">: its programme, its kind
+    and its 文号."""
+    words = [document.programme.title, document.section]
+    if document.kind == "notice":
+        words.append(labels.NOTICE_TYPES[document.notice_type])
+    if document.document_number:
+        words.append(document.document_number)
+    return tuple(words)
 
 
 def kind_listings(site: Site) -> Iterator[Page]:

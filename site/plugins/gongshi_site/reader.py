@@ -154,8 +154,21 @@ def cross_file_problems(content: Content) -> list[ContractError]:
                     )
                 )
     problems.extend(_revocation_problems(content, awards))
+    problems.extend(_index_number_problems(content))
     problems.extend(_attachment_problems(content))
     problems.extend(_withdrawn_problems(content))
+    return problems
+
+
+def _index_number_problems(content: Content) -> list:
+    """A 索引号 names one item of the catalogue."""
+    problems, seen = [], set()
+    for kind in ("call", "notice", "decision", "revocation"):
+        for source in content.of(kind):
+            number = source.document["index_number"]
+            if number in seen:
+                problems.append(ContractError(source.path, "index_number", f"索引号 {number} 与其他文件重复"))
+            seen.add(number)
     return problems
 
 

@@ -46,6 +46,11 @@ class SiteSettings:
             timings_path=_path(settings.get("GONGSHI_BUILD_TIMINGS")),
         )
 
+    @property
+    def site_domain(self) -> str:
+        """The public host name (<meta name="SiteDomain">), "" when the address is unknown."""
+        return urlsplit(self.site_url).hostname or "" if self.site_url else ""
+
     def absolute(self, path: str) -> str:
         """The URL of a site path: absolute when the public address is known."""
         return self.site_url + path
