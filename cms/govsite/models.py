@@ -143,6 +143,17 @@ class SiteIdentity(BaseSiteSetting):
         return values
 
 
+def public_site_name(home=None) -> str:
+    """The public site's name: its Wagtail site's name, else its home page's title."""
+    from cms.base.models import HomePage
+
+    home = home or HomePage.objects.live().order_by("pk").first()
+    if home is None:
+        return str(_("质量奖公示公开平台"))
+    site = home.get_site()
+    return (site.site_name if site and site.site_name else "") or home.title
+
+
 class IndexNumber(models.Model):
     """The 索引号 an item got when it first went live. Never changed, never reused: the row
     stays when its page is deleted, and sequences continue after the highest ever given."""

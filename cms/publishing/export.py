@@ -35,7 +35,7 @@ from cms import contract
 from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.govsite import catalogue
-from cms.govsite.models import IndexNumber, SiteIdentity
+from cms.govsite.models import IndexNumber, SiteIdentity, public_site_name
 from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
 from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
@@ -630,7 +630,7 @@ class Exporter:
             return Item(
                 self._common(page, "home")
                 | {
-                    "site_name": _site_name(page),
+                    "site_name": public_site_name(page),
                     "introduction": page.introduction,
                     "identity": SiteIdentity.of_public_site().public(),
                 }
@@ -913,11 +913,6 @@ class Exporter:
             "year": edition.year,
             "title": edition.title,
         }
-
-
-def _site_name(home) -> str:
-    site = home.get_site()
-    return (site.site_name if site and site.site_name else "") or home.title
 
 
 def _date(day) -> str | None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from . import labels, opendata, urls
+from . import labels, opendata, rarechars, urls
 from .assemble import assemble
 from .cache import ContentCache
 from .feed_catalogue import FeedCatalogue
@@ -172,6 +172,11 @@ class PublicSiteGenerator(Generator):
         yield urls.WINNERS_CSV, partial(opendata.winners_csv, site, config), 0.02 * awards
         yield "/withdrawn.json", partial(opendata.withdrawn_json, site), 1.0
         yield "/sitemap.xml", partial(sitemap_xml, pages, config), 0.01 * len(pages)
+        fonts = rarechars.font_files(
+            self.content.rare_characters, config.rare_fonts, config.cache_path
+        )
+        for path, data in fonts.items():
+            yield path, partial(bytes, data), 0.01
         for feed in self.feeds.all:
             # Each entry is written once in both formats, the newest page of them twice.
             entries = len(self.feed_plan.selected.get(feed.key, ())) + config.feed_size

@@ -67,6 +67,7 @@ def all_pages(site: Site, config: SiteSettings, memo: Memo | None = None) -> Ite
     yield statistics_page(site, memo)
     yield data_page()
     yield subscribe_page()
+    yield sitemap_page(site)
     yield from withdrawn_pages(site)
     yield Page(url="/404.html", template="404", title="页面不存在", in_sitemap=False)
 
@@ -415,6 +416,19 @@ def subscribe_page() -> Page:
         title="订阅更新",
         description="用 RSS 或 Atom 订阅本站的申报通知、公示、表彰决定、撤销公告和更正，有新内容时自动收到。",
         breadcrumbs=[HOME_CRUMB],
+    )
+
+
+def sitemap_page(site: Site) -> Page:
+    """网站地图: every section and what it holds, for people (sitemap.xml is for crawlers)."""
+    years = sorted({document.year for document in site.listed_documents}, reverse=True)
+    return Page(
+        url=urls.SITEMAP,
+        template="sitemap",
+        title="网站地图",
+        description="本站全部栏目和页面的索引。",
+        breadcrumbs=[HOME_CRUMB],
+        context={"years": years},
     )
 
 
