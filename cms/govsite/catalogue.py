@@ -75,6 +75,12 @@ def _existing(page_ids: set[int]) -> dict[int, IndexNumber]:
     return found
 
 
+def _highest(code: str, year: int) -> int:
+    """The highest sequence ever given for `code` and `year`, 0 for none."""
+    rows = IndexNumber.objects.filter(organisation_code=code, year=year)
+    return rows.aggregate(highest=Max("sequence"))["highest"] or 0
+
+
 def _insert(pages: list[tuple], code: str) -> dict[int, IndexNumber]:
     zone = timezone.get_current_timezone()
     next_of: dict[int, int] = {}
@@ -82,10 +88,7 @@ def _insert(pages: list[tuple], code: str) -> dict[int, IndexNumber]:
     for pk, title, first_published_at in pages:
         year = timezone.localtime(first_published_at or timezone.now(), zone).year
         if year not in next_of:
-            highest = IndexNumber.objects.filter(organisation_code=code, year=year).aggregate(
-                highest=Max("sequence")
-            )["highest"]
-            next_of[year] = (highest or 0) + 1
+            next_of[year] = _highest(code, year) + 1
         sequence = next_of[year]
         next_of[year] += 1
         made.append(
