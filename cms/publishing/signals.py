@@ -60,6 +60,9 @@ def build_on_document_change(sender, instance, created, **kwargs):
 
 
 @receiver(post_save, sender=SiteIdentity)
-def build_on_site_identity_change(sender, instance, **kwargs):
+def build_on_site_identity_change(sender, instance, created, **kwargs):
+    # Opening the settings form creates an empty row, which changes nothing public.
+    if created and not any(instance.public().values()):
+        return
     # Every page's footer and meta tags show it: a full build.
     request_build("网站信息更新")
