@@ -154,8 +154,9 @@ def subset_font(path: Path, characters: Iterable[str]) -> bytes:
     options.layout_features = []  # one glyph per character: no shaping to keep
     options.name_IDs = [0, 13, 14]  # copyright and licence; the names are set below
     options.notdef_outline = True
-    options.drop_tables += ["FFTM"]  # FontForge's timestamps: bytes that vary
-    with TTFont(path, lazy=True) as font:
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps
+    # The source's timestamp kept: the same characters give the same bytes on every build.
+    with TTFont(path, lazy=True, recalcTimestamp=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=[ord(character) for character in characters])
         subsetter.subset(font)
