@@ -9,9 +9,10 @@ them to exactly the rare characters the content uses, and serves it from the sit
                                     with the unicode-range of the characters it draws
     /fonts/rare-<digest>.woff2      one subset per source font, named for its bytes
 
-The theme names "Gongshi Rare" after the system CJK fonts (site.css): a browser uses it
-only for a character those lack, and downloads a face only when a page holds one of its
-characters. The source fonts are 花園明朝 A and B (Hanazono Mincho, Debian's
+The theme names "Gongshi Rare" first in its font stack (site.css): a browser uses it
+only for the characters of its unicode-range, and downloads a face only when a page holds
+one of them. (Named after the system fonts instead, as a fallback, Chromium kept the
+fallback box in table cells laid out before the font had loaded.) The source fonts are 花園明朝 A and B (Hanazono Mincho, Debian's
 fonts-hanazono; GlyphWiki Project, under the Hanazono Font License, or at the user's
 choice the SIL Open Font License 1.1): A covers the Basic Multilingual Plane and
 Extension A, B the planes of Extension B to F. The subsets are renamed, as the OFL asks
