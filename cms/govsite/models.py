@@ -49,7 +49,9 @@ class SiteIdentity(BaseSiteSetting):
         _("公安机关备案号"),
         max_length=40,
         blank=True,
-        help_text=_("例如：晋公网安备14080202000123号；页脚链接到全国互联网安全管理服务平台的备案信息。"),
+        help_text=_(
+            "例如：晋公网安备14080202000123号；页脚链接到全国互联网安全管理服务平台的备案信息。"
+        ),
     )
     site_id_code = models.CharField(
         _("网站标识码"),

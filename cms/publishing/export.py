@@ -524,7 +524,9 @@ class _Rows:
 
         documents = [pk for model, pks in by_model.items() if model in KIND_OF_MODEL for pk in pks]
         self.index_numbers = dict(
-            _filtered(IndexNumber.objects.values_list("page_id", "number"), "page_id", ids(documents))
+            _filtered(
+                IndexNumber.objects.values_list("page_id", "number"), "page_id", ids(documents)
+            )
         )
         # Numbered when they first went live (cms/govsite); a page made live without
         # Wagtail's publish (a bulk load, an old backup) is numbered here, by the server.

@@ -53,7 +53,9 @@ def clean_police_number(value: str) -> str:
     value = _tidy(value)
     if value and not _POLICE.match(value):
         raise RuleViolation(
-            _("公安机关备案号格式应如“晋公网安备14080202000123号”（省份简称、公网安备、14位数字、号）。"),
+            _(
+                "公安机关备案号格式应如“晋公网安备14080202000123号”（省份简称、公网安备、14位数字、号）。"
+            ),
             "police_number",
         )
     return value

@@ -90,7 +90,15 @@ def test_the_site_map_is_a_page_for_people(demo_url, page):
     page.locator("footer").get_by_role("link", name="网站地图").click()
     expect(page.get_by_role("heading", name="网站地图", level=1)).to_be_visible()
     assert page.url == f"{demo_url}/sitemap/"
-    for section in ("公示公告", "表彰决定", "获奖名录", "评选项目", "数据统计", "开放数据", "投诉举报"):
+    for section in (
+        "公示公告",
+        "表彰决定",
+        "获奖名录",
+        "评选项目",
+        "数据统计",
+        "开放数据",
+        "投诉举报",
+    ):
         expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
     shot(page, "rules-sitemap")
     page.get_by_role("link", name="运城市市长质量奖").first.click()
@@ -206,7 +214,9 @@ def test_the_statistics_tables_fit_their_column_at_1366_pixels(
         fixture = Path(__file__).resolve().parents[1] / "site" / "fixture_content"
         output = tmp_path / "site" / "build" / "output"
         settings_file = Path(django_settings.GONGSHI_PELICAN_SETTINGS)
-        atomic.run_pelican(fixture, output, settings_file, 120, {"GONGSHI_BUILD_DATE": "2024-06-12"})
+        atomic.run_pelican(
+            fixture, output, settings_file, 120, {"GONGSHI_BUILD_DATE": "2024-06-12"}
+        )
         (tmp_path / "site" / "live").symlink_to(output)
         base = serve_site(tmp_path / "site")
     page = new_page(viewport={"width": 1366, "height": 900})
@@ -288,7 +298,9 @@ def test_a_new_notice_its_index_number_and_the_report_form_in_care_mode(
             expect(citizen.get_by_role("heading", name="查询办理进度", level=1)).to_be_visible()
         assert citizen.evaluate("document.documentElement.classList.contains('care-mode')")
         assert citizen.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
-        expect(citizen.get_by_role("button", name="关怀版")).to_have_attribute("aria-pressed", "true")
+        expect(citizen.get_by_role("button", name="关怀版")).to_have_attribute(
+            "aria-pressed", "true"
+        )
         assert citizen.get_by_role("navigation", name="主导航").inner_text() == nav_text
         assert citizen.locator("footer .site-identity").inner_text() == footer_text
         expect(

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sitebuild import FIXTURE_CONTENT, PUBLISHCONF, PELICANCONF, build
+from sitebuild import FIXTURE_CONTENT, PELICANCONF, PUBLISHCONF, build
 
 NOTICE = "notices/32/index.html"
 
@@ -170,9 +170,21 @@ def test_listings_show_the_publication_date_beside_the_date_signed(site, listing
 def test_the_site_map_is_a_page_for_people_and_sitemap_xml_stays(site):
     html = (site / "sitemap/index.html").read_text(encoding="utf-8")
     assert "<h1>网站地图</h1>" in html
-    for link in ("/notices/", "/decisions/", "/winners/", "/programmes/", "/statistics/", "/data/",
-                 "/reporting/", "/report/", "/report/status/", "/search/", "/verify/", "/subscribe/",
-                 "/sitemap.xml"):
+    for link in (
+        "/notices/",
+        "/decisions/",
+        "/winners/",
+        "/programmes/",
+        "/statistics/",
+        "/data/",
+        "/reporting/",
+        "/report/",
+        "/report/status/",
+        "/search/",
+        "/verify/",
+        "/subscribe/",
+        "/sitemap.xml",
+    ):
         assert f'href="{link}"' in html, link
     for programme in re.findall(r'href="(/programmes/[a-z0-9-]+/)"', html):
         assert (site / programme.lstrip("/") / "index.html").is_file()

@@ -107,8 +107,16 @@ def test_the_font_served_holds_exactly_the_rare_characters_used(tmp_path, font):
 def test_a_character_no_font_has_is_named_in_the_log_and_the_build_goes_on(tmp_path, font):
     content = with_rare_name(tmp_path / "content", "示例𠀀𠀂有限公司")  # 𠀂: not in the font
     finished = subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "-o", str(tmp_path / "output"),
-         "-s", str(PELICANCONF)],
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-o",
+            str(tmp_path / "output"),
+            "-s",
+            str(PELICANCONF),
+        ],
         cwd=REPOSITORY,
         env={**os.environ, "GONGSHI_BUILD_DATE": "2024-06-12", "GONGSHI_RARE_FONTS": str(font)},
         capture_output=True,

@@ -180,7 +180,9 @@ def _index_number_problems(content: Content) -> list:
         for source in content.of(kind):
             number = source.document["index_number"]
             if number in seen:
-                problems.append(ContractError(source.path, "index_number", f"索引号 {number} 与其他文件重复"))
+                problems.append(
+                    ContractError(source.path, "index_number", f"索引号 {number} 与其他文件重复")
+                )
             seen.add(number)
     return problems
 

@@ -139,7 +139,7 @@ def test_a_new_organisation_code_numbers_only_what_goes_live_afterwards(edition,
 def test_without_a_code_the_number_is_year_and_sequence(edition, programmes):
     notice = a_notice(edition, "nocode")
     publish(notice)
-    code, year, sequence = parse_index_number(number_of(notice))
+    code, _year, sequence = parse_index_number(number_of(notice))
     assert (code, sequence) == ("", 1)
 
 
@@ -151,7 +151,9 @@ def test_a_number_taken_meanwhile_by_another_transaction_is_not_given_twice(
     publish(a_notice(edition, "earlier"))
     real = catalogue._highest
     stale = iter([0])  # the highest sequence as read before the other publish committed
-    monkeypatch.setattr(catalogue, "_highest", lambda code, year: next(stale, None) or real(code, year))
+    monkeypatch.setattr(
+        catalogue, "_highest", lambda code, year: next(stale, None) or real(code, year)
+    )
     notice = a_notice(edition, "racing")
     publish(notice)
     numbers = [row.number for row in IndexNumber.objects.order_by("sequence")]
@@ -201,7 +203,7 @@ def test_first_publishes_at_once_on_postgresql_never_share_a_number(edition, ide
         start.wait()
         try:
             publish(notice)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             failures.append(error)
         finally:
             connection.close()

@@ -41,7 +41,9 @@ def home_document() -> dict:
 def test_malformed_numbers_are_refused_in_chinese_and_nothing_is_saved(client, users):
     log_in(client, users["admin"])
     SiteBuild.objects.all().delete()
-    refused = client.post(settings_url(), {**FILLED, "icp_number": "ICP12345", "site_id_code": "12"})
+    refused = client.post(
+        settings_url(), {**FILLED, "icp_number": "ICP12345", "site_id_code": "12"}
+    )
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "ICP备案号格式应如" in page and "网站标识码应为10位字母或数字" in page
@@ -55,7 +57,9 @@ def test_malformed_numbers_are_refused_in_chinese_and_nothing_is_saved(client, u
 def test_saving_the_settings_rebuilds_the_site_with_them(client, users):
     log_in(client, users["admin"])
     SiteBuild.objects.all().delete()
-    saved = client.post(settings_url(), {**FILLED, "icp_number": "晋ＩＣＰ备１２３４５６７８号－１"})
+    saved = client.post(
+        settings_url(), {**FILLED, "icp_number": "晋ＩＣＰ备１２３４５６７８号－１"}
+    )
     assert saved.status_code == 302
     identity = SiteIdentity.objects.get()
     assert identity.icp_number == "晋ICP备12345678号-1"  # as pasted, then tidied
@@ -95,7 +99,11 @@ def test_the_report_form_shows_the_public_footer_from_the_settings(client, progr
     assert 'aria-label="主导航"' in page and 'id="care-toggle"' in page
     assert '<script src="/theme/js/care-mode.js"></script>' in page
     assert '<link rel="stylesheet" href="/fonts/rare.css">' in page
-    for shown in ("主办单位：示例市人民政府办公室", "承办单位：示例市市场监督管理局", "晋ICP备12345678号-1"):
+    for shown in (
+        "主办单位：示例市人民政府办公室",
+        "承办单位：示例市市场监督管理局",
+        "晋ICP备12345678号-1",
+    ):
         assert shown in page
     assert 'href="https://beian.mps.gov.cn/#/query/webSearch?code=14080202000123"' in page
     assert '<meta name="SiteIDCode" content="1408000001">' in page
@@ -104,7 +112,15 @@ def test_the_report_form_shows_the_public_footer_from_the_settings(client, progr
 
 def test_without_settings_the_report_form_invents_nothing(client, programmes):
     page = client.get("/report/").content.decode()
-    for invented in ("主办单位", "承办单位", "ICP备", "公网安备", "网站标识码", "党政机关", "SiteIDCode"):
+    for invented in (
+        "主办单位",
+        "承办单位",
+        "ICP备",
+        "公网安备",
+        "网站标识码",
+        "党政机关",
+        "SiteIDCode",
+    ):
         assert invented not in page
     assert 'aria-label="主导航"' in page  # the chrome is there all the same
 
