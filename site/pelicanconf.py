@@ -90,3 +90,11 @@ GONGSHI_CACHE_DIR = os.environ.get("GONGSHI_CACHE_DIR") or None
 GONGSHI_BUILD_WORKERS = os.environ.get("GONGSHI_BUILD_WORKERS") or 2
 # A file to write each phase's duration to, as JSON (benchmarks); unset, only logged.
 GONGSHI_BUILD_TIMINGS = os.environ.get("GONGSHI_BUILD_TIMINGS") or None
+
+# Fonts the rare characters (生僻字) of names are drawn from, colon-separated, first match
+# wins (site/plugins/gongshi_site/rarechars.py): Debian's fonts-hanazono by default; ""
+# for none (the characters are then named in the build's log).
+GONGSHI_RARE_FONTS = os.environ.get(
+    "GONGSHI_RARE_FONTS",
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf:/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+)

@@ -478,6 +478,23 @@ class DemoResult:
     accounts: list[tuple[str, str, str]]  # username, full name, roles
 
 
+# 网站信息 of the demo: plausible in form, fictitious (【示例】, zeros), as a deployment
+# replaces them under 设置 › 网站信息.
+DEMO_SITE_IDENTITY = {
+    "sponsor": "【示例】运城市市场监督管理局",
+    "organiser": "【示例】运城市质量强市工作领导小组办公室",
+    "phone": "0359-0000000",
+    "email": "zlj-demo@example.gov.cn",
+    "address": "【示例】山西省运城市盐湖区示例路1号",
+    "icp_number": "晋ICP备00000000号-1",
+    "police_number": "晋公网安备14080200000000号",
+    "site_id_code": "1408000000",
+    "party_government": False,
+    "conac_url": "",
+    "organisation_code": "11140800MB0000000H",
+}
+
+
 def load_demo(log: Callable[[str], None] | None = None) -> DemoResult:
     """Load the demo content; what already exists is kept as it is."""
     loader = DemoLoader(log or (lambda message: None))
@@ -506,6 +523,8 @@ class DemoLoader:
 
     def run(self):
         self.ensure_accounts()
+        # Before anything is published: the 索引号 of the demo's items begin with its code.
+        self.ensure_site_identity()
         self.ensure_programmes()
         for slug, editions in EDITIONS.items():
             programme = ProgrammePage.objects.get(slug=slug)
@@ -544,6 +563,17 @@ class DemoLoader:
                 )
                 self.log(f"gave account {username} the demo authenticator key")
             self.users[username] = user
+
+    def ensure_site_identity(self):
+        """网站信息 a deployment sets in the admin; the demo's are fictitious, and say so."""
+        from cms.govsite.models import SiteIdentity
+
+        site = HomePage.objects.get().get_site()
+        identity = SiteIdentity.objects.filter(site=site).first()
+        if identity is not None:
+            return
+        SiteIdentity.objects.create(site=site, **DEMO_SITE_IDENTITY)
+        self.log("set the demo's 网站信息")
 
     def ensure_programmes(self):
         if not ProgrammeIndexPage.objects.exists():  # there is one, whatever its slug

@@ -21,6 +21,10 @@ _ATTACHMENT_FILE = re.compile(r"^attachments/[0-9]+/[^/\\]+$")
 # Who a recipient is: an organisation's credit code, a person's opaque id (p-...), or for
 # an organisation without a valid code a hash of its name (o-...); cms/rules/identity.py.
 _RECIPIENT_ID = RECIPIENT_ID
+# 索引号: organisation code (when one was set), year, sequence (cms/rules/website.py).
+_INDEX_NUMBER = re.compile(r"^(?:[0-9A-Z-]{9,18}/)?[0-9]{4}-[0-9]{5,}$")
+_WEB_URL_OR_EMPTY = re.compile(r"^(?:https?://[^\s]+)?$")
+_POLICE_RECORD_OR_EMPTY = re.compile(r"^(?:https://beian\.mps\.gov\.cn/[^\s]*)?$")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ COMMON = fields(
 )
 
 DOCUMENT = fields(
+    Field("index_number", STR, pattern=_INDEX_NUMBER),
     Field("programme", STR, pattern=_SLUG),
     Field("edition", EDITION, nullable=True),
     Field("document_number", TEXT),
@@ -73,8 +78,25 @@ DOCUMENT = fields(
     ),
 )
 
+# Who runs the site and how it is registered (cms/govsite: 网站信息); "" when not set.
+IDENTITY = fields(
+    Field("sponsor", TEXT),
+    Field("organiser", TEXT),
+    Field("phone", TEXT),
+    Field("email", TEXT),
+    Field("address", TEXT),
+    Field("icp_number", TEXT),
+    Field("police_number", TEXT),
+    Field("police_url", TEXT, pattern=_POLICE_RECORD_OR_EMPTY),
+    Field("site_id_code", TEXT),
+    Field("party_government", BOOL),
+    Field("conac_url", TEXT, pattern=_WEB_URL_OR_EMPTY),
+)
+
 KINDS: dict[str, dict[str, Field]] = {
-    "home": fields(Field("site_name", STR), Field("introduction", TEXT)),
+    "home": fields(
+        Field("site_name", STR), Field("introduction", TEXT), Field("identity", IDENTITY)
+    ),
     "programme": fields(
         Field("slug", STR, pattern=_SLUG),
         Field("level", STR, choices=("province", "city", "district", "county")),

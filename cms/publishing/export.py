@@ -34,6 +34,8 @@ from wagtail.models import Page, PageViewRestriction
 from cms import contract
 from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
 from cms.decisions.models import Award, AwardDecisionPage
+from cms.govsite import catalogue
+from cms.govsite.models import IndexNumber, SiteIdentity, public_site_name
 from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
 from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
@@ -94,7 +96,7 @@ class Item:
 # What an item's export may read besides page rows, named in Item.reads as ("shared", name):
 DOCUMENTS = "documents"  # documents and their collections' privacy (links, attachments)
 CASES = "cases"  # the supervision group's cases (a programme's complaint statistics)
-SITES = "sites"  # the site records (the home page's site name)
+SITES = "sites"  # the site records and their 网站信息 (the home page's site name, identity)
 
 
 def collect() -> Iterator[Item]:
@@ -533,6 +535,17 @@ class _Rows:
             self.cases = yearly_counts_of(ids(programmes))
 
         documents = [pk for model, pks in by_model.items() if model in KIND_OF_MODEL for pk in pks]
+        self.index_numbers = dict(
+            _filtered(
+                IndexNumber.objects.values_list("page_id", "number"), "page_id", ids(documents)
+            )
+        )
+        # Numbered when they first went live (cms/govsite); a page made live without
+        # Wagtail's publish (a bulk load, an old backup) is numbered here, by the server.
+        unnumbered = [pk for pk in documents if pk in self.pages and pk not in self.index_numbers]
+        if unnumbered:
+            assigned = catalogue.assign_missing(unnumbered)
+            self.index_numbers |= {pk: row.number for pk, row in assigned.items()}
         self.notes = _rows_of_parents(
             ChangeNote,
             "page_id",
@@ -637,7 +650,11 @@ class Exporter:
             self._reads.add(("shared", SITES))
             return Item(
                 self._common(page, "home")
-                | {"site_name": _site_name(page), "introduction": page.introduction}
+                | {
+                    "site_name": public_site_name(page),
+                    "introduction": page.introduction,
+                    "identity": SiteIdentity.of_public_site().public(),
+                }
             )
         if node.role == PROGRAMME:
             return self.programme(node, page, rows)
@@ -715,6 +732,7 @@ class Exporter:
         self._read_page(programme)
         self._read_page(edition)
         document = self._common(page, kind) | {
+            "index_number": rows.index_numbers[page.pk],
             "programme": programme.slug,
             "edition": self._edition(rows.editions[edition.pk]) if edition else None,
             "document_number": page.document_number,
@@ -921,11 +939,6 @@ class Exporter:
             "year": edition.year,
             "title": edition.title,
         }
-
-
-def _site_name(home) -> str:
-    site = home.get_site()
-    return (site.site_name if site and site.site_name else "") or home.title
 
 
 def _date(day) -> str | None:

@@ -54,6 +54,7 @@ def publication_state() -> dict:
     from wagtail.documents import get_document_model
     from wagtail.models import CollectionViewRestriction, Site
 
+    from cms.govsite.models import SiteIdentity
     from cms.reporting.models import ReportingChannel
     from cms.supervision.models import Case
 
@@ -91,10 +92,13 @@ def publication_state() -> dict:
             aggregate(get_document_model().objects, count=Count("pk"), latest=Max("pk")),
             aggregate(CollectionViewRestriction.objects, count=Count("pk"), latest=Max("pk")),
         ),
-        export.SITES: tuple(
-            Site.objects.order_by("pk").values_list(
-                "pk", "hostname", "port", "site_name", "root_page_id", "is_default_site"
-            )
+        export.SITES: (
+            tuple(
+                Site.objects.order_by("pk").values_list(
+                    "pk", "hostname", "port", "site_name", "root_page_id", "is_default_site"
+                )
+            ),
+            tuple(SiteIdentity.objects.order_by("pk").values_list()),
         ),
     }
 

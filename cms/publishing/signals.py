@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from cms.base.signals import went_live
+from cms.govsite.models import SiteIdentity
 from cms.reporting.models import ReportingChannel
 
 from .builds import request_build, schedule_publishing_run
@@ -56,3 +57,12 @@ def build_on_document_change(sender, instance, created, **kwargs):
     # A new document is public only once a published page links it.
     if not created:
         request_build(f"附件更新：{instance.title}")
+
+
+@receiver(post_save, sender=SiteIdentity)
+def build_on_site_identity_change(sender, instance, created, **kwargs):
+    # Opening the settings form creates an empty row, which changes nothing public.
+    if created and not any(instance.public().values()):
+        return
+    # Every page's footer and meta tags show it: a full build.
+    request_build("网站信息更新")

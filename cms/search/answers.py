@@ -217,6 +217,7 @@ def result(data: dict, needles: list[str], today: date) -> dict:
         "year": data.get("year"),
         "date": data.get("date"),
         "document_number": data.get("document_number", ""),
+        "index_number": data.get("index_number", ""),
     }
     if data["kind"] == "award":
         item.update(award(data, today))

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "cms.revocations",
     "cms.reporting",
     "cms.supervision",
+    "cms.govsite",
     "cms.publishing",
     "cms.security",
     "django_otp",
@@ -198,6 +199,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GONGSHI_SITE_DIR = VAR_DIR / "site"
 GONGSHI_SITE_URL = ""  # absolute base for sitemap and Open Graph links, when known
 GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "pelicanconf.py"
+# The public theme: the CMS's pages on the public site's origin (the report form) render
+# its header and footer (cms/govsite/chrome.py).
+GONGSHI_THEME_DIR = BASE_DIR / "themes" / "gongshi"
 GONGSHI_BUILD_TIMEOUT = 600  # seconds before a build is abandoned
 GONGSHI_SCHEDULED_BUILDS_AHEAD = 5  # date-driven builds queued at a time
 # Object storage every build is pushed to (s3://bucket/prefix), off when empty; see

@@ -272,7 +272,35 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
     for programme in programme_of.values():
         programme.revocation_grounds = grounds_of[programme.pk]
 
-    return _insert_all(tree, index, children)
+    counts = _insert_all(tree, index, children)
+    _insert_index_numbers(by_kind)
+    return counts
+
+
+def _insert_index_numbers(by_kind) -> None:
+    """The corpus's 索引号, as the server gave them when each item first went live; a
+    number the register keeps from a deleted page goes back to the page the corpus names."""
+    from cms.govsite.models import IndexNumber
+    from cms.rules.website import parse_index_number
+
+    rows = []
+    for kind in ("call", "notice", "decision", "revocation"):
+        for document, _body in by_kind.get(kind, []):
+            kept = IndexNumber.objects.filter(number=document["index_number"], page__isnull=True)
+            if kept.update(page_id=document["id"]):
+                continue
+            code, year, sequence = parse_index_number(document["index_number"])
+            rows.append(
+                IndexNumber(
+                    page_id=document["id"],
+                    number=document["index_number"],
+                    organisation_code=code,
+                    year=year,
+                    sequence=sequence,
+                    title=document["title"][:255],
+                )
+            )
+    IndexNumber.objects.bulk_create(rows, batch_size=2000)
 
 
 def _insert_all(tree: _Tree, index: Page, children) -> dict[str, int]:

@@ -60,6 +60,19 @@ def home(site_name: str = "质量奖公示公开平台") -> dict:
         **_common("home", 1, site_name, date(2020, 1, 1)),
         "site_name": site_name,
         "introduction": "依法公开质量奖的申报、评审公示、表彰和撤销信息。",
+        "identity": {
+            "sponsor": "示例市人民政府办公室",
+            "organiser": "示例市市场监督管理局",
+            "phone": "0000-12345678",
+            "email": "",
+            "address": "",
+            "icp_number": "京ICP备00000000号-1",
+            "police_number": "",
+            "police_url": "",
+            "site_id_code": "1100000000",
+            "party_government": False,
+            "conac_url": "",
+        },
     }
 
 
@@ -119,6 +132,8 @@ def edition(item_id: int, number: int, year: int, programme_title: str) -> dict:
 def _document(kind, item_id, title, slug, edition_, number, body_signed: date, issuer, summary):
     return {
         **_common(kind, item_id, title, body_signed),
+        # The catalogue numbers items by year of first publication; the id keeps it unique.
+        "index_number": f"11990000MB0000000J/{body_signed.year}-{item_id:05d}",
         "programme": slug,
         "edition": edition_,
         "document_number": number,

@@ -38,7 +38,11 @@ def read(content: Path, name: str) -> tuple[dict, str]:
 
 
 def write(content: Path, name: str, document: dict, body: str = "") -> str:
-    """Write a document as a new file (never through a hard link); returns its name."""
+    """Write a document as a new file (never through a hard link); returns its name. The
+    fixture's 索引号 end with their item's id: a copy under a new id gets that id's."""
+    if "index_number" in document:
+        prefix, _dash, _sequence = document["index_number"].rpartition("-")
+        document = {**document, "index_number": f"{prefix}-{document['id']:05d}"}
     path = content / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():

@@ -37,6 +37,9 @@ def build(
         key: value for key, value in os.environ.items() if not key.startswith("GONGSHI_")
     }
     environment["GONGSHI_BUILD_DATE"] = build_date
+    # No rare-character font unless a test names one: the golden tree must not depend on
+    # the fonts installed (tests/site/test_site_rare_characters.py builds with one).
+    environment["GONGSHI_RARE_FONTS"] = ""
     if site_url:
         environment["GONGSHI_SITE_URL"] = site_url
     environment.update(extra_environment or {})

@@ -328,6 +328,7 @@ def test_archives_are_fixed_chunks_from_the_oldest_entry(content, tmp_path):
     archived = {n: ids(output, f"/feeds/all-archive-{n}.atom") for n in (1, 2, 3)}
     newer = (content / "notices/41.md").read_text(encoding="utf-8")
     newer = newer.replace('"id": 41', '"id": 42').replace("000000000041", "000000000042")
+    newer = newer.replace("2024-00041", "2024-00042")
     newer = newer.replace("2024-06-07T17:30:00", "2024-06-09T08:00:00")
     (content / "notices/42.md").write_text(newer, encoding="utf-8")
     grown = built(content, tmp_path / "grown", "-e", "GONGSHI_FEED_SIZE=2")

@@ -21,6 +21,7 @@ from .model import (
     Entry,
     Ground,
     Home,
+    Identity,
     Level,
     Notice,
     Programme,
@@ -123,10 +124,15 @@ def _home(source: Source | None, fallback_site_name: str) -> Home:
     if source is None:
         return Home(site_name=fallback_site_name, introduction="", body_html="")
     document = source.document
+    identity = dict(document["identity"])
+    # Links only to where a link may point: the 公安 record and an http(s) address.
+    identity["conac_url"] = web_url(identity["conac_url"])
+    identity["police_url"] = web_url(identity["police_url"])
     return Home(
         site_name=document["site_name"],
         introduction=document["introduction"],
         body_html=source.body_html,
+        identity=Identity(**identity),
     )
 
 
@@ -183,6 +189,7 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
         "section": labels.SECTIONS[document["kind"]],
         "programme": programmes[document["programme"]],
         "edition": Edition(**edition) if edition else None,
+        "index_number": document["index_number"],
         "document_number": document["document_number"],
         "issuing_body": document["issuing_body"],
         "date_signed": _date(document["date_signed"]),

@@ -28,7 +28,7 @@ from pathlib import Path
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from . import labels, opendata, urls
+from . import labels, opendata, rarechars, urls
 from .assemble import assemble
 from .cache import ContentCache
 from .feed_catalogue import FeedCatalogue
@@ -36,7 +36,7 @@ from .feed_entries import EntryInvalid, feed_entries
 from .feeds import FeedInvalid, feed_plan
 from .formatting import FILTERS
 from .memo import Memo
-from .pages import NAVIGATION, Page, all_pages
+from .pages import Page, all_pages
 from .parallel import Job, JobFailed, run_jobs
 from .reader import ContentInvalid, read_content, remember
 from .settings import SiteSettings
@@ -123,7 +123,6 @@ class PublicSiteGenerator(Generator):
         self.env.globals.update(
             site=self.site,
             config=self.config,
-            navigation=NAVIGATION,
             labels=labels,
             urls=urls,
             feeds=self.feeds,
@@ -173,6 +172,11 @@ class PublicSiteGenerator(Generator):
         yield urls.WINNERS_CSV, partial(opendata.winners_csv, site, config), 0.02 * awards
         yield "/withdrawn.json", partial(opendata.withdrawn_json, site), 1.0
         yield "/sitemap.xml", partial(sitemap_xml, pages, config), 0.01 * len(pages)
+        fonts = rarechars.font_files(
+            self.content.rare_characters, config.rare_fonts, config.cache_path
+        )
+        for path, data in fonts.items():
+            yield path, partial(bytes, data), 0.01
         for feed in self.feeds.all:
             # Each entry is written once in both formats, the newest page of them twice.
             entries = len(self.feed_plan.selected.get(feed.key, ())) + config.feed_size

@@ -47,6 +47,7 @@ from .feed_entries import correction_entry, corrections, document_entry
 from .feeds import feed_document, feed_document_plan, prepare
 from .memo import Memo
 from .model import Award, Channel, Document, Programme, Site, Winner, Withdrawn
+from .rarechars import font_files, rare_characters
 from .reader import HOME_FILE, Content, ContentInvalid, Source, cross_file_problems
 from .settings import CHINA
 from .sitemap import sitemap_xml
@@ -516,11 +517,12 @@ class SiteState:
             if not path.is_file():
                 continue
             try:
-                document, body = load(path.read_text(encoding="utf-8"), str(path))
+                text = path.read_text(encoding="utf-8")
+                document, body = load(text, str(path))
             except ContractError as error:
                 errors.append(error)
                 continue
-            source = Source(path, document, body)
+            source = Source(path, document, body, rare=rare_characters(text))
             if source.kind == "home":
                 raise NeedsFullBuild("首页内容已更改")
             by_path[name] = source
@@ -715,6 +717,10 @@ class SiteState:
             urls.NOTICES_JSON: opendata.notices_json(site, config, memo),
             "/withdrawn.json": opendata.withdrawn_json(site),
             "/sitemap.xml": sitemap_xml(pages, config, memo),
+            # A new rare character gets its glyph; the pages link the same stylesheet.
+            **font_files(
+                self.generator.content.rare_characters, config.rare_fonts, config.cache_path
+            ),
         }
         memo.next_pass()
         return files

@@ -156,6 +156,7 @@ class Document:
     section: str  # 公示公告, 表彰决定...: breadcrumbs and <meta name="ColumnName">
     programme: Programme
     edition: Edition | None
+    index_number: str  # 索引号 of the government-information catalogue, never changed
     document_number: str
     issuing_body: str
     date_signed: date
@@ -310,11 +311,34 @@ class Withdrawn:
     reason: str
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who runs the site and how it is registered (网站信息): "" where not set, and the
+    footer and meta tags then show nothing for it."""
+
+    sponsor: str = ""
+    organiser: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    icp_number: str = ""
+    police_number: str = ""
+    police_url: str = ""
+    site_id_code: str = ""
+    party_government: bool = False
+    conac_url: str = ""
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.email or self.address)
+
+
 @dataclass
 class Home:
     site_name: str
     introduction: str
     body_html: str
+    identity: Identity = field(default_factory=Identity)
 
 
 @dataclass

@@ -36,6 +36,7 @@ class Page:
     context: dict = field(default_factory=dict)
     breadcrumbs: list[Breadcrumb] = field(default_factory=list)
     document: Document | None = None  # document pages carry the official metadata tags
+    keywords: tuple[str, ...] = ()  # <meta name="Keywords">
     lastmod: date | None = None
     in_sitemap: bool = True
     # Feeds it announces besides the everything feed: (programme slug or None, feed name).
@@ -47,17 +48,8 @@ class Page:
         return urls.save_as(self.url) if self.url.endswith("/") else self.url.lstrip("/")
 
 
-# Navigation, in order: (section key, title, URL).
-NAVIGATION = [
-    ("home", "首页", urls.HOME),
-    ("notices", "公示公告", urls.NOTICES),
-    ("decisions", "表彰决定", urls.DECISIONS),
-    ("winners", "获奖名录", urls.WINNERS),
-    ("programmes", "评选项目", urls.PROGRAMMES),
-    ("statistics", "数据统计", urls.STATISTICS),
-    ("data", "开放数据", urls.DATA),
-    ("reporting", "投诉举报", urls.REPORTING),
-]
+# The navigation (section keys, titles and URLs) is the theme's: templates/_chrome.html,
+# which the CMS's pages on the public site share.
 HOME_CRUMB = Breadcrumb("首页", urls.HOME)
 
 
@@ -75,6 +67,7 @@ def all_pages(site: Site, config: SiteSettings, memo: Memo | None = None) -> Ite
     yield statistics_page(site, memo)
     yield data_page()
     yield subscribe_page()
+    yield sitemap_page(site)
     yield from withdrawn_pages(site)
     yield Page(url="/404.html", template="404", title="页面不存在", in_sitemap=False)
 
@@ -264,10 +257,22 @@ def _document_page(document: Document) -> Page:
         description=document.summary,
         breadcrumbs=[HOME_CRUMB, Breadcrumb(document.section, SECTION_URLS[document.kind])],
         document=document,
+        keywords=_keywords(document),
         lastmod=document.last_published_at.date(),
         context={"document": document},
         feeds=[(document.programme.slug, "all")],
     )
+
+
+def _keywords(document: Document) -> tuple[str, ...]:
+    """What a document is about, for <meta name="Keywords">: its programme, its kind
+    and its 文号."""
+    words = [document.programme.title, document.section]
+    if document.kind == "notice":
+        words.append(labels.NOTICE_TYPES[document.notice_type])
+    if document.document_number:
+        words.append(document.document_number)
+    return tuple(words)
 
 
 def kind_listings(site: Site) -> Iterator[Page]:
@@ -411,6 +416,19 @@ def subscribe_page() -> Page:
         title="订阅更新",
         description="用 RSS 或 Atom 订阅本站的申报通知、公示、表彰决定、撤销公告和更正，有新内容时自动收到。",
         breadcrumbs=[HOME_CRUMB],
+    )
+
+
+def sitemap_page(site: Site) -> Page:
+    """网站地图: every section and what it holds, for people (sitemap.xml is for crawlers)."""
+    years = sorted({document.year for document in site.listed_documents}, reverse=True)
+    return Page(
+        url=urls.SITEMAP,
+        template="sitemap",
+        title="网站地图",
+        description="本站全部栏目和页面的索引。",
+        breadcrumbs=[HOME_CRUMB],
+        context={"years": years},
     )
 
 

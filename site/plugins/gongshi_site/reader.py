@@ -17,6 +17,7 @@ from cms.contract.schema import DIRECTORIES
 
 from . import markup
 from .cache import ContentCache, file_digest
+from .rarechars import rare_characters
 
 HOME_FILE = "home.md"
 
@@ -30,6 +31,7 @@ class Source:
     body: str
     name: str = ""  # path under content/, as the cache knows it
     digest: str = ""  # of the file's bytes
+    rare: frozenset = frozenset()  # its rare characters (生僻字), which the site's font draws
 
     @property
     def kind(self) -> str:
@@ -51,6 +53,15 @@ class Content:
 
     def of(self, kind: str) -> list[Source]:
         return self.by_kind.get(kind, [])
+
+    @property
+    def rare_characters(self) -> frozenset[str]:
+        """The rare characters of every file (rarechars.py)."""
+        sources = [self.home] if self.home else []
+        return frozenset().union(
+            *(source.rare for source in sources),
+            *(source.rare for kind in self.by_kind.values() for source in kind),
+        )
 
 
 class ContentInvalid(Exception):
@@ -76,19 +87,21 @@ def read_content(content_path: Path, cache: ContentCache | None = None) -> Conte
         cached = cache.get(name, digest) if cache else None
         if cached:
             document, body, body_html = cached
-            source = Source(path, document, body, name, digest)
+            rare = rare_characters(data.decode("utf-8"))
+            source = Source(path, document, body, name, digest, rare)
             if body_html is not None:
                 source.__dict__["body_html"] = body_html
         else:
             try:
-                document, body = load(_text(data), str(path))
+                text = _text(data)
+                document, body = load(text, str(path))
             except ContractError as error:
                 errors.append(error)
                 continue
             except UnicodeDecodeError:
                 errors.append(ContractError(path, "(编码)", "文件不是 UTF-8 编码"))
                 continue
-            source = Source(path, document, body, name, digest)
+            source = Source(path, document, body, name, digest, rare_characters(text))
         if source.kind == "home":
             content.home = source
         else:
@@ -154,8 +167,23 @@ def cross_file_problems(content: Content) -> list[ContractError]:
                     )
                 )
     problems.extend(_revocation_problems(content, awards))
+    problems.extend(_index_number_problems(content))
     problems.extend(_attachment_problems(content))
     problems.extend(_withdrawn_problems(content))
+    return problems
+
+
+def _index_number_problems(content: Content) -> list:
+    """A 索引号 names one item of the catalogue."""
+    problems, seen = [], set()
+    for kind in ("call", "notice", "decision", "revocation"):
+        for source in content.of(kind):
+            number = source.document["index_number"]
+            if number in seen:
+                problems.append(
+                    ContractError(source.path, "index_number", f"索引号 {number} 与其他文件重复")
+                )
+            seen.add(number)
     return problems
 
 

@@ -147,6 +147,7 @@ def document_record(document: Document) -> Record:
     body = plain_text(document.body_html)
     text = [
         document.document_number,
+        document.index_number,
         document.issuing_body,
         document.programme.title,
         document.edition.title if document.edition else "",
@@ -184,7 +185,8 @@ def document_record(document: Document) -> Record:
         programme=document.programme.slug,
         year=document.edition.year if document.edition else document.date_signed.year,
         codes=codes,
-        document_numbers=[document.document_number],
+        # The 索引号 is the catalogue's number of the document, found as its 文号 is.
+        document_numbers=[document.document_number, document.index_number],
         data={
             "kind": document.kind,
             "kind_label": kind_label,
@@ -194,6 +196,7 @@ def document_record(document: Document) -> Record:
             "programme_title": document.programme.title,
             "year": document.edition.year if document.edition else document.date_signed.year,
             "document_number": document.document_number,
+            "index_number": document.index_number,
             "issuing_body": document.issuing_body,
             "date": document.date_signed.isoformat(),
             "excerpt": excerpt[: documents.EXCERPT_CHARS],

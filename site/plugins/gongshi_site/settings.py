@@ -26,6 +26,7 @@ class SiteSettings:
     cache_path: Path | None = None  # the content cache between builds (cache.py); None: none
     workers: int = 2  # processes rendering pages and feeds; 1: all in Pelican's own process
     timings_path: Path | None = None  # where to write the phases' durations as JSON
+    rare_fonts: tuple[Path, ...] = ()  # fonts the rare characters are drawn from (rarechars.py)
 
     @classmethod
     def from_pelican(cls, settings: dict) -> SiteSettings:
@@ -44,7 +45,15 @@ class SiteSettings:
             cache_path=_path(settings.get("GONGSHI_CACHE_DIR")),
             workers=parse_workers(settings.get("GONGSHI_BUILD_WORKERS")),
             timings_path=_path(settings.get("GONGSHI_BUILD_TIMINGS")),
+            rare_fonts=tuple(
+                Path(name) for name in (settings.get("GONGSHI_RARE_FONTS") or "").split(":") if name
+            ),
         )
+
+    @property
+    def site_domain(self) -> str:
+        """The public host name (<meta name="SiteDomain">), "" when the address is unknown."""
+        return urlsplit(self.site_url).hostname or "" if self.site_url else ""
 
     def absolute(self, path: str) -> str:
         """The URL of a site path: absolute when the public address is known."""

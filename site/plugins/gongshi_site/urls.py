@@ -15,6 +15,8 @@ URLs end in a slash and never name a file.
     /reporting/  /statistics/  /data/  reporting channels, statistics, open data
     /attachments/<n>/<file name>       attachments, as content/ names them
     /subscribe/                        every feed, and what a feed is
+    /sitemap/                          网站地图, the site map for people (sitemap.xml: crawlers)
+    /fonts/rare.css, /fonts/rare-<hash>.woff2   the rare characters' font (rarechars.py)
     /feeds/<name>.atom|rss             feeds: <name> is "all" or a kind (calls, notices...)
     /feeds/programmes/<slug>/<name>.atom|rss               ... of one programme
     /feeds/.../<name>-archive-<n>.atom|rss                 archive documents (RFC 5005)
@@ -44,6 +46,8 @@ WINNERS_JSON = "/data/winners.json"
 WINNERS_CSV = "/data/winners.csv"
 NOTICES_JSON = "/data/notices.json"
 SUBSCRIBE = "/subscribe/"
+SITEMAP = "/sitemap/"
+SITEMAP_XML = "/sitemap.xml"
 FEEDS = "/feeds/"
 
 # The CMS's confidential intake, proxied on this site's origin (nginx; make demo's server).

@@ -14,6 +14,7 @@ NOTICE = {
     "title": "2023年度运城市市长质量奖候选名单公示",
     "first_published_at": "2023-09-28T09:00:00+08:00",
     "last_published_at": "2023-09-29T10:30:00+08:00",
+    "index_number": "11140800MB0000000H/2023-00012",
     "programme": "yuncheng",
     "edition": {"id": 9, "number": 3, "year": 2023, "title": "第三届"},
     "document_number": "",

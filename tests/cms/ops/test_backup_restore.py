@@ -20,6 +20,14 @@ case, receipt = cases.receive(submission, crypto.KDF_COSTS["min"])
 print(case.pk)
 """
 
+# 网站信息 and the register of 索引号 are in the database, so in the backup.
+SETTINGS_AND_NUMBERS = """
+from cms.govsite.models import IndexNumber, SiteIdentity
+identity = SiteIdentity.objects.get()
+print(identity.sponsor, identity.organisation_code)
+print(sorted(IndexNumber.objects.values_list("number", flat=True)))
+"""
+
 OPEN_THE_REPORT = """
 from cms.supervision import crypto
 from cms.supervision.models import Case
@@ -55,6 +63,8 @@ def empty(tmp_path):
 @pytest.mark.parametrize("database", ["postgresql" if postgres_url() else "sqlite3"])
 def test_a_restore_into_an_empty_database_gives_the_same_site(origin, empty, tmp_path, database):
     served = origin.live.resolve()
+    settings_and_numbers = origin.shell(SETTINGS_AND_NUMBERS)
+    assert "【示例】" in settings_and_numbers and "/20" in settings_and_numbers
     origin.manage("backup", "--output-dir", str(tmp_path / "backups"))
     [backup] = (tmp_path / "backups").glob("gongshi-backup-*.tar")
     manifest = json.loads(tarfile.open(backup).extractfile("manifest.json").read())
@@ -72,6 +82,7 @@ def test_a_restore_into_an_empty_database_gives_the_same_site(origin, empty, tmp
     empty.manage("migrate", "--no-input", "-v0")
     empty.manage("build_site", "--now", "--reason", "恢复后构建")
     assert tree_differences(served, empty.live.resolve()) == []
+    assert empty.shell(SETTINGS_AND_NUMBERS) == settings_and_numbers
     assert (empty.media_root / "documents" / "附件.pdf").read_bytes() == b"%PDF-1.4 media kept\n"
     opened = empty.shell(OPEN_THE_REPORT.format(pk=origin.case_id, passphrase=PASSPHRASE))
     assert opened.splitlines() == ["备份之前收到的举报", "举报人甲"]
