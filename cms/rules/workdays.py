@@ -88,6 +88,26 @@ def merge(*calendars: WorkdayCalendar) -> WorkdayCalendar:
     return WorkdayCalendar(frozenset(years), frozenset(holidays), frozenset(makeup))
 
 
+def every_day(years: Iterable[int]) -> WorkdayCalendar:
+    """A calendar of `years` on which every day counts: where a deadline must be given
+    before a year's holidays are known, counting calendar days can only make it earlier,
+    never later (a weekday-only guess would miss make-up working days)."""
+    years = frozenset(years)
+    weekends = frozenset(
+        date(year, 1, 1) + timedelta(days=offset)
+        for year in years
+        for offset in range(366)
+        if (date(year, 1, 1) + timedelta(days=offset)).year == year
+        and (date(year, 1, 1) + timedelta(days=offset)).weekday() >= 5
+    )
+    return WorkdayCalendar(years, frozenset(), weekends)
+
+
+def uncovered_years(calendar: WorkdayCalendar, start: date, end: date) -> list[int]:
+    """The years from `start` to `end` whose schedule `calendar` does not know."""
+    return [year for year in range(start.year, end.year + 1) if year not in calendar.covered_years]
+
+
 def from_chinese_calendar() -> WorkdayCalendar:
     """The years the `chinesecalendar` package ships (2004 to its last release's year)."""
     import chinese_calendar
