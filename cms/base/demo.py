@@ -39,10 +39,9 @@ from cms.programmes.loading import load_programme
 from cms.programmes.models import EditionPage, ProgrammeIndexPage, ProgrammePage
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
-from cms.rules import RuleViolation
+from cms.rules import RuleViolation, publicity
 from cms.rules import awards as award_rules
 from cms.rules import credit_code as credit_codes
-from cms.rules import publicity
 from cms.rules.workdays import CalendarYearMissing
 from cms.security import twofactor
 

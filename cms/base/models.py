@@ -18,8 +18,8 @@ from wagtail.search import index
 
 from cms.rules import timeliness, workdays
 
-from .forms import CalendarYearForm, OfficialDocumentForm
 from . import publication
+from .forms import CalendarYearForm, OfficialDocumentForm
 from .publication import ApprovalRefused, Note, approving, going_live_moment
 from .validators import clean_document_number
 
@@ -278,9 +278,13 @@ class CalendarDay(Orderable):
 
 
 def edit_url(obj) -> str:
+    """Where an editor fixes what an approval refused: the item's edit page."""
+    from django.urls import reverse
     from wagtail.admin.admin_url_finder import AdminURLFinder
 
-    return AdminURLFinder().get_edit_url(obj) or "/admin/"
+    if isinstance(obj, Page):
+        return reverse("wagtailadmin_pages:edit", args=(obj.pk,))
+    return AdminURLFinder().get_edit_url(obj) or reverse("wagtailadmin_home")
 
 
 class IndependentApprovalTask(AbstractGroupApprovalTask):

@@ -14,7 +14,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 _approved_at: ContextVar[datetime | None] = ContextVar("approved_at", default=None)
@@ -28,9 +27,10 @@ class Note:
     warning: bool = False
 
 
-class ApprovalRefused(PermissionDenied):
+class ApprovalRefused(Exception):
     """An approval the item refuses, with the editor's way out; the admin shows the
-    message on the item's edit page (middleware.RefusalMiddleware)."""
+    message on the item's edit page (middleware.RefusalMiddleware). Not a PermissionDenied:
+    the admin would turn that into its generic "no permission" page."""
 
     def __init__(self, message: str, redirect_to: str):
         super().__init__(message)

@@ -123,7 +123,7 @@ class PublicityNoticeForm(RecipientRowsMixin, OfficialDocumentForm):
     def _clean_correction(self, kind, cleaned_data):
         start = cleaned_data.get("corrected_start_date")
         days = cleaned_data.get("corrected_working_days")
-        if start is None and days is None or kind is None:
+        if (start is None and days is None) or kind is None:
             return
         page = self.instance
         page.corrected_start_date, page.corrected_working_days = start, days

@@ -201,14 +201,25 @@ class PublicityNoticePage(OfficialDocumentPage):
 
         Wagtail reads every revision through here: to publish it (an approval, a
         scheduled publish, a revert), to edit it and to preview it. Once the notice has
-        been public, its period is the page row's, whatever the revision says: a form
-        or a crafted request can store other dates in a revision, never make them live.
+        been public, its period is the page row's, whatever the revision or the instance
+        it is read from says: a form or a crafted request can store other dates in a
+        revision, never make them live.
         """
         page = super().with_content_json(content)
-        if self.first_published_at is not None:
-            for name in self.PERIOD_FIELDS:
-                setattr(page, name, getattr(self, name))
+        for name, value in (self.stored_period() or {}).items():
+            setattr(page, name, value)
         return page
+
+    def stored_period(self) -> dict | None:
+        """The period as the page row holds it once the notice has been public, read from
+        the database: this instance may itself be a version built from a revision."""
+        if self.pk is None:
+            return None
+        return (
+            PublicityNoticePage.objects.filter(pk=self.pk, first_published_at__isnull=False)
+            .values(*self.PERIOD_FIELDS)
+            .first()
+        )
 
     def publish(
         self,

@@ -157,9 +157,8 @@ class PublishNoticeAction(PublishPageRevisionAction):
         )
 
     def settle_period(self, page, moment: datetime, enforce_start: bool) -> None:
-        # The page row as stored: with_content_json gave `page` its period if it is live.
-        stored = self.revision.content_object
-        if stored.first_published_at is None:
+        # with_content_json gave `page` the stored period if it has been public.
+        if page.stored_period() is None:
             if message := empty_list_refusal(page):
                 raise RuleViolation(message)
             period = going_live_period(page, moment, enforce_start=enforce_start)

@@ -15,7 +15,6 @@ from cms.rules.publicity import (
     corrected_period,
     first_public_day,
     length_refusal,
-    period_from,
     period_going_live,
     publicity_status,
 )
