@@ -139,18 +139,15 @@ class CalendarYearForm(WagtailAdminModelForm):
                 _("%(day)s不在%(year)d年内，请删除或改正。")
                 % {"day": form.cleaned_data["date"].isoformat(), "year": year},
             )
+        # A day given twice is refused by the formset's own check of one_entry_per_day.
         if not (year and cleaned_data.get("entry_complete")) or outside or self.errors:
             return cleaned_data
         entered = workdays.EnteredYear(
             year=year,
             source_number=cleaned_data.get("source_number", ""),
             source_date=cleaned_data.get("source_date"),
-            holidays=frozenset(
-                f.cleaned_data["date"] for f in rows if f.cleaned_data.get("kind") == "holiday"
-            ),
-            makeup_workdays=frozenset(
-                f.cleaned_data["date"] for f in rows if f.cleaned_data.get("kind") == "workday"
-            ),
+            holidays=self._days_of_kind(rows, "holiday"),
+            makeup_workdays=self._days_of_kind(rows, "workday"),
         )
         if problems := workdays.entry_problems(entered):
             for field, message in problems:
@@ -158,6 +155,14 @@ class CalendarYearForm(WagtailAdminModelForm):
             return cleaned_data
         self._confirm_replacement(year, entered.as_calendar(), cleaned_data)
         return cleaned_data
+
+    @staticmethod
+    def _days_of_kind(rows, kind) -> frozenset:
+        return frozenset(
+            form.cleaned_data["date"]
+            for form in rows
+            if form.cleaned_data.get("kind") == kind and form.cleaned_data.get("date")
+        )
 
     def _day_rows(self):
         formset = self.formsets.get("days")
@@ -184,7 +189,9 @@ class CalendarYearForm(WagtailAdminModelForm):
             return
         if found:
             listed = "；".join(d.describe(name, _("本次录入")) for d in found)
-            message = _("本次录入与%(name)s有%(count)d天不同：%(listed)s。核对无误后请勾选“确认替换”。") % {
+            message = _(
+                "本次录入与%(name)s有%(count)d天不同：%(listed)s。核对无误后请勾选“确认替换”。"
+            ) % {
                 "name": name,
                 "count": len(found),
                 "listed": listed,
@@ -192,7 +199,9 @@ class CalendarYearForm(WagtailAdminModelForm):
         elif self.instance.counts:
             return  # the confirmed year, saved again unchanged
         else:
-            message = _("%(year)d年已由%(name)s覆盖，本次录入与之完全相同；确需替换请勾选“确认替换”。") % {
+            message = _(
+                "%(year)d年已由%(name)s覆盖，本次录入与之完全相同；确需替换请勾选“确认替换”。"
+            ) % {
                 "year": year,
                 "name": name,
             }

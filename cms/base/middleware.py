@@ -22,6 +22,10 @@ class RefusalMiddleware:
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
             # The approval dialog: close it and show the edit page with the message.
             return render_modal_workflow(
-                request, "", None, {}, json_data={"step": "success", "redirect": exception.redirect_to}
+                request,
+                "",
+                None,
+                {},
+                json_data={"step": "success", "redirect": exception.redirect_to},
             )
         return redirect(exception.redirect_to)

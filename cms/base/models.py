@@ -333,7 +333,11 @@ class IndependentApprovalTask(AbstractGroupApprovalTask):
 
     def get_template_for_action(self, action):
         # The approver sees what approving now would do (the period, a late publication).
-        return "base/approve_modal.html" if action == "approve" else super().get_template_for_action(action)
+        return (
+            "base/approve_modal.html"
+            if action == "approve"
+            else super().get_template_for_action(action)
+        )
 
     @classmethod
     def get_description(cls):

@@ -61,8 +61,12 @@ def _refuse_direct_publish(request, *args, **kwargs):
 def refuse_publishing_copies(request, page):
     """A copy is a new draft that goes through the workflow; copying straight to live (or
     as a live alias) would publish without approval."""
-    if request.method == "POST" and (request.POST.get("publish_copies") or request.POST.get("alias")):
-        return HttpResponseForbidden("复制的页面须作为草稿经审核后发布，不能直接发布或创建别名。".encode())
+    if request.method == "POST" and (
+        request.POST.get("publish_copies") or request.POST.get("alias")
+    ):
+        return HttpResponseForbidden(
+            "复制的页面须作为草稿经审核后发布，不能直接发布或创建别名。".encode()
+        )
     return None
 
 

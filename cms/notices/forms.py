@@ -66,7 +66,9 @@ class PublicityNoticeForm(RecipientRowsMixin, OfficialDocumentForm):
         if not rows and "action-submit" in self.data:
             self.add_error(
                 None,
-                _("公示名单为空，不能提交审核：公示是向社会公开名单、接受监督，请至少填写一个名单条目。"),
+                _(
+                    "公示名单为空，不能提交审核：公示是向社会公开名单、接受监督，请至少填写一个名单条目。"
+                ),
             )
         for form in rows:
             if not self.check_recipient(form, programme, rules_of_programme):

@@ -271,7 +271,9 @@ class PublicityNoticePage(OfficialDocumentPage):
             _("%(regulation)s没有规定“%(kind)s”，本奖项的公示类型为：%(known)s。")
             % {
                 "regulation": rules.regulation,
-                "kind": NoticeKind(self.kind).label if self.kind in NoticeKind.values else self.kind,
+                "kind": NoticeKind(self.kind).label
+                if self.kind in NoticeKind.values
+                else self.kind,
                 "known": known,
             },
             field="kind",

@@ -99,7 +99,11 @@ def outlook(page, moment: datetime) -> list[Note]:
             period = going_live_period(page, moment)
         except RuleViolation:
             return []  # refusal() says why
-        basis = _("自发布之日起计算") if page.start_rule == StartRule.ON_PUBLICATION else _("指定开始日期")
+        basis = (
+            _("自发布之日起计算")
+            if page.start_rule == StartRule.ON_PUBLICATION
+            else _("指定开始日期")
+        )
         return [
             Note(
                 _("公示期为%(period)s（%(basis)s；%(rule)s）。")
@@ -140,7 +144,9 @@ class PublishNoticeAction(PublishPageRevisionAction):
 
     correction: tuple[Period, Period] | None = None
 
-    def _publish_revision(self, revision, object, user, changed, log_action, previous_revision=None):
+    def _publish_revision(
+        self, revision, object, user, changed, log_action, previous_revision=None
+    ):
         if not (object.go_live_at and object.go_live_at > timezone.now()):
             scheduled = revision.approved_go_live_at is not None
             approved_at = publication.approval_moment()

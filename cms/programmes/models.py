@@ -559,7 +559,10 @@ class PublicityKind(Orderable):
             models.CheckConstraint(
                 condition=Q(max_working_days__gte=1)
                 & (Q(min_working_days__isnull=True) | Q(min_working_days__gte=1))
-                & (Q(min_working_days__isnull=True) | Q(min_working_days__lte=F("max_working_days"))),
+                & (
+                    Q(min_working_days__isnull=True)
+                    | Q(min_working_days__lte=F("max_working_days"))
+                ),
                 name="publicity_kind_lengths_plausible",
             ),
             models.CheckConstraint(

@@ -111,7 +111,9 @@ def length_refusal(kind: NoticeKindRule, working_days: int | None) -> RuleViolat
         )
     if kind.exact and working_days != kind.min_working_days:
         return RuleViolation(
-            _("%(rule)s，不能填写%(days)d个工作日；确需延长的，发布后以更正方式延长并公开说明理由。")
+            _(
+                "%(rule)s，不能填写%(days)d个工作日；确需延长的，发布后以更正方式延长并公开说明理由。"
+            )
             % {"rule": kind.describe_length(), "days": working_days},
             field="working_days",
         )
@@ -235,9 +237,7 @@ def corrected_period(
         )
     if current.end is not None and today > current.end:
         raise RuleViolation(
-            _(
-                "公示期已于%(end)s结束，不能再延长或更正；如需重新公示，请另行发布一份公示。"
-            )
+            _("公示期已于%(end)s结束，不能再延长或更正；如需重新公示，请另行发布一份公示。")
             % {"end": chinese_date(current.end)},
             field="corrected_working_days",
         )

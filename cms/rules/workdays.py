@@ -157,7 +157,9 @@ def entry_problems(entered: EnteredYear) -> list[tuple[str, str]]:
         problems.append(("days", _("尚未录入放假日期。")))
     if not entered.makeup_workdays:
         problems.append(("days", _("尚未录入调休上班日期；通知中的调休上班日须一并录入。")))
-    outside = sorted(d for d in entered.holidays | entered.makeup_workdays if d.year != entered.year)
+    outside = sorted(
+        d for d in entered.holidays | entered.makeup_workdays if d.year != entered.year
+    )
     if outside:
         problems.append(
             (

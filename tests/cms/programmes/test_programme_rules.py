@@ -26,20 +26,50 @@ def rules(programmes):
     [
         # 运政发〔2023〕14号: four kinds, each with its own article
         ("yuncheng", "candidates", date(2023, 9, 28), 5, date(2023, 10, 10)),
-        ("yuncheng", "candidates", date(2023, 9, 28), 4, "公示期不足5个工作日（运政发〔2023〕14号 第十九条）"),
-        ("yuncheng", "recommended", date(2023, 9, 28), 4, "公示期不足5个工作日（运政发〔2023〕14号 第二十条）"),
-        ("yuncheng", "internal", date(2023, 9, 28), 4, "公示期不足5个工作日（运政发〔2023〕14号 第十五条）"),
+        (
+            "yuncheng",
+            "candidates",
+            date(2023, 9, 28),
+            4,
+            "公示期不足5个工作日（运政发〔2023〕14号 第十九条）",
+        ),
+        (
+            "yuncheng",
+            "recommended",
+            date(2023, 9, 28),
+            4,
+            "公示期不足5个工作日（运政发〔2023〕14号 第二十条）",
+        ),
+        (
+            "yuncheng",
+            "internal",
+            date(2023, 9, 28),
+            4,
+            "公示期不足5个工作日（运政发〔2023〕14号 第十五条）",
+        ),
         # 第十七条 states no length for the accepted list: none is invented
         ("yuncheng", "accepted", date(2023, 9, 28), None, None),
         ("yuncheng", "accepted", date(2023, 9, 28), 1, date(2023, 9, 28)),
-        ("yuncheng", "candidates", date(2023, 9, 28), None, "请填写公示期长度：运政发〔2023〕14号 第十九条规定候选名单公示不少于5个工作日"),
+        (
+            "yuncheng",
+            "candidates",
+            date(2023, 9, 28),
+            None,
+            "请填写公示期长度：运政发〔2023〕14号 第十九条规定候选名单公示不少于5个工作日",
+        ),
         ("yuncheng", "candidates", date(2023, 9, 28), 0, "公示期须为正整数个工作日，不能为0"),
         ("yuncheng", "candidates", date(2023, 9, 28), -3, "不能为-3"),
         ("yuncheng", "candidates", date(2023, 9, 28), 21, "超过本奖项候选名单公示的上限20个工作日"),
         ("yuncheng", "candidates", date(2026, 12, 28), 5, "2027年的法定节假日和调休安排尚未录入"),
         # 衡阳 第十条第六项: "公示5个工作日", exactly
         ("hengyang", "recommended", date(2024, 2, 7), 5, date(2024, 2, 19)),
-        ("hengyang", "recommended", date(2024, 2, 7), 6, "规定拟获奖名单公示5个工作日，不能填写6个工作日"),
+        (
+            "hengyang",
+            "recommended",
+            date(2024, 2, 7),
+            6,
+            "规定拟获奖名单公示5个工作日，不能填写6个工作日",
+        ),
         (
             "hengyang",
             "recommended",
@@ -51,7 +81,13 @@ def rules(programmes):
         ("baoshan", "recommended", date(2025, 4, 28), None, None),
         ("baoshan", "recommended", date(2025, 4, 28), 3, date(2025, 4, 30)),
         ("jinshui", "candidates", date(2025, 4, 28), 5, date(2025, 5, 7)),
-        ("jinshui", "candidates", date(2025, 4, 28), 2, "公示期不足5个工作日（金政〔2023〕30号 第十七条第六项）"),
+        (
+            "jinshui",
+            "candidates",
+            date(2025, 4, 28),
+            2,
+            "公示期不足5个工作日（金政〔2023〕30号 第十七条第六项）",
+        ),
     ],
 )
 def test_publicity_period_per_kind(rules, slug, kind, start, days, expected):
