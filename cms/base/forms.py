@@ -114,7 +114,7 @@ class CalendarYearForm(WagtailAdminModelForm):
     confirm_differences = forms.BooleanField(
         label=_("确认替换"),
         required=False,
-        help_text=_("本年已有日历（内置或此前确认）时，须核对下方列出的差异后勾选。"),
+        help_text=_("本年已有日历（内置或此前确认）时，保存后系统逐日列出差异，核对无误后勾选。"),
     )
 
     def __init__(self, *args, **kwargs):

@@ -123,6 +123,8 @@ class PublicityNoticePage(OfficialDocumentPage):
         help_text=_("填写更正后的总工作日数；截止日期不能早于已公布的截止日期。"),
     )
 
+    # The end date is not a field of the form: the outlook panel shows it, as approving
+    # now would fix it, or as the first publication fixed it.
     content_panels = [
         *OfficialDocumentPage.content_panels,
         FieldPanel("kind"),
@@ -133,7 +135,6 @@ class PublicityNoticePage(OfficialDocumentPage):
                 FieldRowPanel(
                     [FieldPanel("start_rule"), FieldPanel("start_date"), FieldPanel("working_days")]
                 ),
-                FieldPanel("end_date", read_only=True),
                 FieldPanel("objection_method"),
             ],
             heading=_("公示期与异议"),

@@ -39,7 +39,7 @@
     if (!end) {
       // No length set: the regulation states none for this kind of notice.
       setStatus(badge, "published", "已公布");
-      detail.textContent = "自" + chineseDay(start) + "起公布，未设截止日期";
+      detail.textContent = "未设截止日期";
       return;
     }
     var left = daysFrom(today, end);
