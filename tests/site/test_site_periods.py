@@ -50,7 +50,7 @@ def test_a_notice_without_a_stated_length_has_no_end_and_says_why(content, tmp_p
     output = built(content, tmp_path)
 
     html = page(output, "/notices/32/")
-    assert "自<time datetime=\"2023-06-01\">2023年6月1日</time>起公布，未设截止日期" in html
+    assert '自<time datetime="2023-06-01">2023年6月1日</time>起公布，未设截止日期' in html
     assert "第十七条未规定受理名单公示的期限，本公示不设截止日期。" in html
     assert "本公示未设截止日期；有异议的，请尽早提出。" in html
     assert 'data-publicity-end=""' in html and "status--published" in html
@@ -111,7 +111,9 @@ def test_a_correction_shows_on_the_page_in_the_feeds_and_in_the_data(content, tm
 
     html = page(output, "/notices/41/")
     assert "公示期已更正" in html
-    assert "原为2024年6月10日至2024年6月14日，现为2024年6月10日至2024年6月21日，共10个工作日" in html
+    assert (
+        "原为2024年6月10日至2024年6月14日，现为2024年6月10日至2024年6月21日，共10个工作日" in html
+    )
     assert "原因：应公众要求延长。" in html
     assert "异议须在公示期内提出，截止日期为<strong>2024年6月21日</strong>" in html
 
