@@ -4,25 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("supervision", "0001_initial"),
+        ('supervision', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ReminderRun",
+            name='ReminderRun',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("due_at", models.DateTimeField(unique=True, verbose_name="计划时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('due_at', models.DateTimeField(unique=True, verbose_name='计划时间')),
             ],
             options={
-                "verbose_name": "期限提醒",
-                "verbose_name_plural": "期限提醒",
+                'verbose_name': '期限提醒',
+                'verbose_name_plural': '期限提醒',
             },
         ),
     ]
