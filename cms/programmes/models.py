@@ -22,13 +22,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.base.forms import GongshiPageForm
 from cms.base.models import PreviewOnly
 from cms.base.validators import clean_document_number
 from cms.rules import programme as rules
 from cms.rules.publicity import NoticeKindRule
 
-from .forms import EditionForm
+from .forms import EditionForm, ProgrammeForm
 
 ARTICLE_HELP = _("条款出处，例如：第十九条、第十条第六项。")
 
@@ -342,7 +341,7 @@ class ProgrammePage(PreviewOnly, Page):
     parent_page_types = ["programmes.ProgrammeIndexPage"]
     subpage_types = ["programmes.EditionPage", "revocations.RevocationPage"]
 
-    base_form_class = GongshiPageForm
+    base_form_class = ProgrammeForm
 
     class Meta:
         verbose_name = _("评选项目")
