@@ -57,8 +57,9 @@ def going_live_moment(item) -> datetime:
     """When `item` would go live if approved now, in China time: its scheduled time if it
     has one in the future, else now (or the moment of the approval under way)."""
     now = timezone.now()
-    if item.go_live_at and item.go_live_at > now:
-        return timezone.localtime(item.go_live_at)
+    go_live_at = getattr(item, "go_live_at", None)
+    if go_live_at and go_live_at > now:
+        return timezone.localtime(go_live_at)
     return approval_moment() or timezone.localtime(now)
 
 
