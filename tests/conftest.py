@@ -25,6 +25,28 @@ def programmes(db):
 
 
 @pytest.fixture
+def clock():
+    """The server's clock (django.utils.timezone.now, which Wagtail and the CMS read), set
+    to a moment in China time: `clock.set("2023-09-26 10:00")`; it stays there until set
+    again. Untouched, the real clock runs."""
+    from datetime import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    class Clock:
+        moment = None
+
+        def set(self, moment: str):
+            self.moment = datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+            return self.moment
+
+    clock = Clock()
+    real_now = __import__("django.utils.timezone", fromlist=["now"]).now
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: clock.moment or real_now()):
+        yield clock
+
+
+@pytest.fixture
 def users(db):
     """One account per role; the approvers are two different people. Approvers and the
     supervisor have an authenticator with two_factor.KNOWN_KEY (they must use one); sign

@@ -3,23 +3,27 @@
 from datetime import date
 
 from cms.decisions.models import Award, AwardDecisionPage
-from cms.notices.models import PublicityNoticePage
+from cms.notices.models import PublicityEntry, PublicityNoticePage
 from cms.revocations.models import RevocationPage
 
 
 def draft_notice(edition, **fields) -> PublicityNoticePage:
-    """A candidate-list notice saved as a draft under `edition`, never published."""
+    """A candidate-list notice saved as a draft under `edition`, never published, with an
+    explicit start date (a test that approves it sets the clock before that date)."""
     values = {
         "title": "候选名单公示",
         "slug": "candidates",
         "kind": "candidates",
         "issuing_body": "办公室",
+        "start_rule": "fixed",
         "date_signed": date(2023, 9, 25),
         "start_date": date(2023, 9, 28),
         "working_days": 5,
         "end_date": date(2023, 10, 10),
         "objection_method": "书面提出",
         "live": False,  # as the admin creates every new page
+        # A list with no entries cannot be published.
+        "entries": [PublicityEntry(name="【示例】运城市示范精密机械有限公司", region="盐湖区")],
         **fields,
     }
     notice = PublicityNoticePage(**values)

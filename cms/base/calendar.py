@@ -1,27 +1,40 @@
-"""The official working-day calendar: the bundled years plus those entered in the admin."""
+"""The official working-day calendar: the bundled years plus those entered in the admin.
+
+A year entered in the admin (CalendarYear) counts only once complete and marked 录入完毕;
+until then it is exactly as if it were not entered: the bundled calendar's year where the
+package has one, else a missing year that refuses every period reaching it (ADR 0019).
+"""
 
 from functools import lru_cache
+
+from django.utils.translation import gettext_lazy as _
 
 from cms.rules import workdays
 
 
 @lru_cache(maxsize=1)
-def _bundled() -> workdays.WorkdayCalendar:
+def bundled() -> workdays.WorkdayCalendar:
+    """The `chinesecalendar` package's years (2004 to its release's last year)."""
     return workdays.from_chinese_calendar()
 
 
 def official_calendar() -> workdays.WorkdayCalendar:
-    """Years entered by an administrator override the bundled data for the same year."""
+    """Confirmed years entered by an administrator override the bundled data."""
     from .models import CalendarYear
 
-    entered = []
-    for year in CalendarYear.objects.prefetch_related("days"):
-        days = list(year.days.all())
-        entered.append(
-            workdays.WorkdayCalendar(
-                covered_years=frozenset({year.year}),
-                holidays=frozenset(d.date for d in days if d.kind == d.Kind.HOLIDAY),
-                makeup_workdays=frozenset(d.date for d in days if d.kind == d.Kind.MAKEUP_WORKDAY),
-            )
-        )
-    return workdays.merge(_bundled(), *entered)
+    entered = [
+        year.entered().as_calendar()
+        for year in CalendarYear.objects.filter(completed_at__isnull=False).prefetch_related("days")
+        if year.counts
+    ]
+    return workdays.merge(bundled(), *entered)
+
+
+def in_force_for(year: int, stored=None) -> tuple[workdays.WorkdayCalendar | None, str]:
+    """The calendar a new entry for `year` would replace, and what to call it: the entry
+    as stored (`stored`) if it counts, else the bundled year, else none."""
+    if stored is not None and stored.counts:
+        return stored.entered().as_calendar(), _("此前确认的录入")
+    if year in bundled().covered_years:
+        return bundled(), _("内置日历（chinesecalendar）")
+    return None, ""

@@ -40,10 +40,9 @@ from cms.programmes.models import EditionPage, ProgrammeIndexPage, ProgrammePage
 from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
-from cms.rules import RuleViolation
+from cms.rules import RuleViolation, publicity
 from cms.rules import awards as award_rules
 from cms.rules import credit_code as credit_codes
-from cms.rules.publicity import publicity_end_date
 from cms.rules.workdays import CalendarYearMissing
 from cms.security import twofactor
 
@@ -59,16 +58,14 @@ PASSWORD = "gongshi-demo"
 TWO_FACTOR_KEY = b"gongshi-demo-2fa-key".hex()
 OPEN_NOW = "open now"  # a publicity start computed so that the period is open today
 OPEN_NOW_WORKING_DAYS_AGO = 3
-DEFAULT_PUBLICITY_DAYS = 7  # where the regulation sets no minimum
+ON_GOING_LIVE = "on going live"  # 自发布之日起: the server fixes the start when approved
+# Where the regulation states no length, the demo's offices choose one for their lists
+# of winners; an accepted-applicant list (运政发〔2023〕14号 第十七条) is published without.
+DEFAULT_PUBLICITY_DAYS = 7
 
 ACCEPTED = PublicityNoticePage.Kind.ACCEPTED_APPLICANTS
 CANDIDATES = PublicityNoticePage.Kind.CANDIDATES
 RECOMMENDED = PublicityNoticePage.Kind.RECOMMENDED_WINNERS
-PUBLICITY_LABELS = {
-    ACCEPTED: "受理名单公示",
-    CANDIDATES: "候选名单公示",
-    RECOMMENDED: "获奖建议名单公示",
-}
 ORDINALS = "零一二三四五六七八九十"
 
 
@@ -282,7 +279,7 @@ EDITIONS = {
             number=1,
             year=2022,
             call=("2022-04-11", "2022-06-30"),
-            publicity={CANDIDATES: "2022-09-13", RECOMMENDED: "2022-11-07"},
+            publicity={RECOMMENDED: "2022-11-07"},
             candidates=(("H1", 702), ("H2", 668), ("H3", 631), ("H6", 603)),
             winners=(("H1", "award", 702), ("H2", "award", 668), ("H3", "award", 631)),
             decided="2022-12-06",
@@ -291,7 +288,7 @@ EDITIONS = {
             number=2,
             year=2024,
             call=("2024-04-08", "2024-06-28"),
-            publicity={CANDIDATES: "2024-09-09", RECOMMENDED: "2024-10-28"},
+            publicity={RECOMMENDED: "2024-10-28"},
             candidates=(("H4", 689), ("H5", 645), ("H6", 618), ("H7", 604)),
             winners=(("H4", "award", 689), ("H5", "award", 645), ("H6", "award", 618)),
             decided="2024-12-03",
@@ -300,18 +297,20 @@ EDITIONS = {
             number=3,
             year=2026,
             call=("2026-04-13", "2026-06-30"),
-            publicity={CANDIDATES: OPEN_NOW},
+            publicity={RECOMMENDED: OPEN_NOW},
             # H1's 2022 award expired on 2025-12-05, so it may apply again.
             candidates=(("H1", 716), ("H7", 652), ("H8", 627)),
+            winners=(("H1", "award", 716), ("H7", "award", 652), ("H8", "award", 627)),
         ),
     ],
-    # Every year, no total score; the 2026 candidates list is still a draft.
+    # Every year, no total score; the 2026 list of proposed winners is still a draft, its
+    # period to run from the day it is approved.
     "baoshan": [
         Edition(
             number=1,
             year=2024,
             call=("2024-03-11", "2024-05-31"),
-            publicity={CANDIDATES: "2024-08-12"},
+            publicity={RECOMMENDED: "2024-08-12"},
             candidates=(("B1", None), ("B2", None), ("B4", None)),
             winners=(("B1", "award", None), ("B2", "award", None)),
             decided="2024-09-24",
@@ -320,7 +319,7 @@ EDITIONS = {
             number=2,
             year=2025,
             call=("2025-03-10", "2025-05-30"),
-            publicity={CANDIDATES: "2025-08-11"},
+            publicity={RECOMMENDED: "2025-08-11"},
             candidates=(("B3", None), ("B4", None)),
             winners=(("B3", "award", None),),  # one of two places left vacant
             decided="2025-09-23",
@@ -329,9 +328,10 @@ EDITIONS = {
             number=3,
             year=2026,
             call=("2026-03-09", "2026-05-29"),
-            publicity={CANDIDATES: "2026-12-01"},
+            publicity={RECOMMENDED: ON_GOING_LIVE},
             candidates=(("B4", None), ("B5", None)),
-            drafts=(CANDIDATES,),
+            winners=(("B4", "award", None), ("B5", "award", None)),
+            drafts=(RECOMMENDED,),
         ),
     ],
     # Every 2 years, at least 500 points, valid 4 years; 2023 under 金政〔2023〕30号.
@@ -659,12 +659,18 @@ class DemoLoader:
     def publicity_page(self, programme, plan: Edition, kind):
         facts = FACTS[programme.slug]
         rules = programme.rules()
-        days = programme.min_publicity_working_days or DEFAULT_PUBLICITY_DAYS
-        if plan.publicity[kind] == OPEN_NOW:
-            start = self.open_now_start(rules, days)
+        rule = rules.notice_kind(kind)
+        if rule is None:
+            raise DemoDataError(f"{programme.slug} has no {kind} publicity in its regulation")
+        days = rule.min_working_days or (None if kind == ACCEPTED else DEFAULT_PUBLICITY_DAYS)
+        publicity.check_length(rule, days)
+        if plan.publicity[kind] == ON_GOING_LIVE:
+            period = None
+        elif plan.publicity[kind] == OPEN_NOW:
+            period = publicity.period_from(self.calendar, self.open_now_start(days), days)
         else:
             start = date.fromisoformat(plan.publicity[kind])
-        end = publicity_end_date(rules, self.calendar, start, days)
+            period = publicity.period_from(self.calendar, start, days)
         if kind == ACCEPTED:
             rows = [(key, None, None) for key in plan.accepted]
         elif kind == CANDIDATES:
@@ -672,8 +678,9 @@ class DemoLoader:
         else:
             rows = [(key, score, rank) for key, rank, score in plan.winners]
         # Applications close before any list is shown; every list closes before the decision.
-        if start <= date.fromisoformat(plan.call[1]) or (
-            plan.decided and end >= date.fromisoformat(plan.decided)
+        if period and (
+            period.start <= date.fromisoformat(plan.call[1])
+            or (plan.decided and (period.end or period.start) >= date.fromisoformat(plan.decided))
         ):
             raise DemoDataError(f"{programme.slug} {plan.year}: {kind} publicity out of order")
         summaries = {
@@ -682,17 +689,27 @@ class DemoLoader:
             RECOMMENDED: f"经评审委员会审议，提出{plan.year}年度{programme.title}获奖建议名单，现予公示。",
         }
         draft = DRAFT_MARK if kind in plan.drafts else ""
+        start = period.start if period else self.today
+        if period is None:
+            timing = f"公示期自发布之日起{days}个工作日，任何单位和个人对公示名单有异议的，可在公示期内提出。"
+        elif period.end is None:
+            timing = f"本名单自{chinese_date(period.start)}起公布，管理办法未规定公示期限。"
+        else:
+            timing = (
+                f"公示期为{chinese_date(period.start)}至{chinese_date(period.end)}，共{days}个工作日。"
+                "任何单位和个人对公示名单有异议的，可在公示期内提出。"
+            )
         return PublicityNoticePage(
-            title=f"{MARK}{draft}{plan.year}年度{programme.title}{PUBLICITY_LABELS[kind]}",
+            title=f"{MARK}{draft}{plan.year}年度{programme.title}{rule.name}",
             kind=kind,
             issuing_body=programme.office,
             date_signed=min(start, self.today),
-            start_date=start,
+            start_rule="on_publication" if period is None else "fixed",
+            start_date=period.start if period else None,
             working_days=days,
-            end_date=end,
+            end_date=period.end if period else None,
             summary=summaries[kind],
-            body=f"<p>公示期为{chinese_date(start)}至{chinese_date(end)}，共{days}个工作日。"
-            f"任何单位和个人对公示名单有异议的，可在公示期内提出。</p>{DEMO_NOTE}",
+            body=f"<p>{timing}</p>{DEMO_NOTE}",
             objection_method=f"请在公示期内以书面形式向{programme.office}提出异议，个人须署真实姓名，"
             f"单位须加盖公章，并附证明材料。电话：{facts.phone}；电子邮箱：{facts.email}；"
             f"通信地址：{facts.address}（邮编{facts.postcode}）。",
@@ -784,7 +801,7 @@ class DemoLoader:
             awards=awards,
         )
 
-    def open_now_start(self, rules, days) -> date:
+    def open_now_start(self, days) -> date:
         """A working day a few working days ago, so that the period is open today.
 
         If the period would reach a year the calendar does not cover yet, the start moves
@@ -798,7 +815,7 @@ class DemoLoader:
                     continue
                 counted += 1
                 if counted >= OPEN_NOW_WORKING_DAYS_AGO:
-                    publicity_end_date(rules, self.calendar, day, days)
+                    publicity.period_from(self.calendar, day, days)
                     return day
             except CalendarYearMissing:
                 continue

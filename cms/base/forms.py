@@ -1,6 +1,7 @@
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from cms.rules import RuleViolation
@@ -127,3 +128,138 @@ class LoginForm(WagtailLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("密码")
+
+
+class CalendarYearForm(WagtailAdminModelForm):
+    """A year of the working-day calendar: every day in the year, and the year counted
+    only once marked 录入完毕 with its source and both kinds of day. Replacing what is in
+    force for the year (the bundled calendar, or the year as confirmed before) needs a
+    confirmation that sees the differences day by day, and the audit log keeps them."""
+
+    entry_complete = forms.BooleanField(
+        label=_("录入完毕"),
+        required=False,
+        help_text=_(
+            "已按国务院办公厅通知录入全部放假和调休上班日期并核对无误。"
+            "勾选后本年日历生效；未勾选的年份视同未录入，涉及该年的公示期不能计算。"
+        ),
+    )
+    confirm_differences = forms.BooleanField(
+        label=_("确认替换"),
+        required=False,
+        help_text=_("本年已有日历（内置或此前确认）时，保存后系统逐日列出差异，核对无误后勾选。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("entry_complete", self.instance.completed_at is not None)
+        self.replaced = None  # (what it was called, its differences) once confirmed
+
+    def clean(self):
+        from cms.rules import workdays
+
+        cleaned_data = super().clean()
+        year = cleaned_data.get("year")
+        rows = self._day_rows()
+        outside = [
+            form
+            for form in rows
+            if year and form.cleaned_data.get("date") and form.cleaned_data["date"].year != year
+        ]
+        for form in outside:
+            form.add_error(
+                "date",
+                _("%(day)s不在%(year)d年内，请删除或改正。")
+                % {"day": form.cleaned_data["date"].isoformat(), "year": year},
+            )
+        # A day given twice is refused by the formset's own check of one_entry_per_day.
+        if not (year and cleaned_data.get("entry_complete")) or outside or self.errors:
+            return cleaned_data
+        entered = workdays.EnteredYear(
+            year=year,
+            source_number=cleaned_data.get("source_number", ""),
+            source_date=cleaned_data.get("source_date"),
+            holidays=self._days_of_kind(rows, "holiday"),
+            makeup_workdays=self._days_of_kind(rows, "workday"),
+        )
+        if problems := workdays.entry_problems(entered):
+            for field, message in problems:
+                self.add_error(field if field in self.fields else "entry_complete", message)
+            return cleaned_data
+        self._confirm_replacement(year, entered.as_calendar(), cleaned_data)
+        return cleaned_data
+
+    @staticmethod
+    def _days_of_kind(rows, kind) -> frozenset:
+        return frozenset(
+            form.cleaned_data["date"]
+            for form in rows
+            if form.cleaned_data.get("kind") == kind and form.cleaned_data.get("date")
+        )
+
+    def _day_rows(self):
+        formset = self.formsets.get("days")
+        if formset is None:
+            return []
+        formset.is_valid()
+        return [
+            form
+            for form in formset.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+
+    def _confirm_replacement(self, year, entered, cleaned_data):
+        from cms.rules import workdays
+
+        from .calendar import in_force_for
+
+        current, name = in_force_for(year, stored=self.instance if self.instance.pk else None)
+        if current is None:
+            return
+        found = workdays.differences(current, entered, year)
+        if cleaned_data.get("confirm_differences"):
+            self.replaced = (name, found)
+            return
+        if found:
+            listed = "；".join(d.describe(name, _("本次录入")) for d in found)
+            message = _(
+                "本次录入与%(name)s有%(count)d天不同：%(listed)s。核对无误后请勾选“确认替换”。"
+            ) % {
+                "name": name,
+                "count": len(found),
+                "listed": listed,
+            }
+        elif self.instance.counts:
+            return  # the confirmed year, saved again unchanged
+        else:
+            message = _(
+                "%(year)d年已由%(name)s覆盖，本次录入与之完全相同；确需替换请勾选“确认替换”。"
+            ) % {
+                "year": year,
+                "name": name,
+            }
+        self.add_error("confirm_differences", message)
+
+    def save(self, commit=True):
+        from django.utils import timezone
+        from wagtail.log_actions import log
+
+        instance = self.instance
+        if not self.cleaned_data.get("entry_complete"):
+            instance.completed_at, instance.completed_by = None, None
+        elif instance.completed_at is None or self.has_changed():
+            instance.completed_at, instance.completed_by = timezone.now(), self.for_user
+        instance = super().save(commit=commit)
+        if commit and self.replaced is not None:
+            name, found = self.replaced
+            log(
+                instance=instance,
+                action="gongshi.calendar_replaced",
+                user=self.for_user,
+                data={
+                    "year": instance.year,
+                    "replaced": str(name),
+                    "differences": [d.describe(name, _("本次录入")) for d in found],
+                },
+            )
+        return instance

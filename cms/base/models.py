@@ -1,6 +1,8 @@
 """The shared kernel: the home page, what every public document has, its public change
 history, the working-day calendar, and the approval tasks of the workflow."""
 
+from django.conf import settings
+from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
@@ -14,9 +16,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, TaskState
 from wagtail.search import index
 
+from cms.rules import timeliness, workdays
 from cms.rules.text import visible
 
-from .forms import OfficialDocumentForm
+from . import publication
+from .forms import CalendarYearForm, OfficialDocumentForm
+from .publication import ApprovalRefused, Note, approving, going_live_moment
 from .validators import clean_document_number
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
@@ -127,6 +132,24 @@ class OfficialDocumentPage(PreviewOnly, Page):
 
         return ProgrammePage.containing(self)
 
+    def publication_refusal(self, moment) -> str | None:
+        """Why this version must not go live at `moment`, or None (see publication.py)."""
+        return None
+
+    def publication_outlook(self, moment) -> list[Note]:
+        """What going live at `moment` would mean; here, whether it is late."""
+        if self.first_published_at is not None or self.date_signed is None:
+            return []
+        from .calendar import official_calendar
+
+        warning = timeliness.lateness_warning(official_calendar(), self.date_signed, moment.date())
+        return [Note(warning, warning=True)] if warning else []
+
+    def change_statement(self, revision) -> str:
+        """What the server itself states about the change `revision` makes public, written
+        before the editor's note in the change history (a period correction, say)."""
+        return ""
+
     @property
     def change_history(self):
         """Published changes, oldest first, for the public 更新记录."""
@@ -164,7 +187,8 @@ class ChangeNote(models.Model):
 
 class CalendarYear(ClusterableModel):
     """A year's holidays and make-up working days, entered from the State Council's notice
-    for the years the bundled calendar does not cover yet."""
+    for a year the bundled calendar does not cover yet (or, confirmed day by day, in place
+    of one it does). It counts only once complete and marked 录入完毕 (ADR 0019)."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     source_title = models.CharField(
@@ -172,15 +196,35 @@ class CalendarYear(ClusterableModel):
         max_length=200,
         help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"),
     )
-    source_number = models.CharField(_("文号"), max_length=64, blank=True)
+    source_number = models.CharField(
+        _("文号"), max_length=64, blank=True, help_text=_("例如：国办发明电〔2026〕7号")
+    )
+    source_date = models.DateField(_("通知发布日期"), null=True, blank=True)
     source_url = models.URLField(_("原文链接"), blank=True)
+    completed_at = models.DateTimeField(_("录入完毕时间"), null=True, blank=True, editable=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
 
     panels = [
         FieldPanel("year"),
         FieldPanel("source_title"),
-        FieldRowPanel([FieldPanel("source_number"), FieldPanel("source_url")]),
+        FieldRowPanel(
+            [FieldPanel("source_number"), FieldPanel("source_date"), FieldPanel("source_url")]
+        ),
         InlinePanel("days", heading=_("放假与调休上班日期"), label=_("日期")),
+        MultiFieldPanel(
+            [FieldPanel("entry_complete"), FieldPanel("confirm_differences")],
+            heading=_("录入完毕"),
+        ),
     ]
+    base_form_class = CalendarYearForm
 
     class Meta:
         verbose_name = _("工作日历")
@@ -192,6 +236,29 @@ class CalendarYear(ClusterableModel):
 
     def clean(self):
         self.source_number = clean_document_number(self.source_number, "source_number")
+
+    def entered(self, days=None) -> workdays.EnteredYear:
+        """This year as the rules see it (`days`: the rows being saved, if not stored yet)."""
+        days = list(self.days.all()) if days is None else days
+        return workdays.EnteredYear(
+            year=self.year,
+            source_number=self.source_number,
+            source_date=self.source_date,
+            holidays=frozenset(d.date for d in days if d.kind == CalendarDay.Kind.HOLIDAY),
+            makeup_workdays=frozenset(
+                d.date for d in days if d.kind == CalendarDay.Kind.MAKEUP_WORKDAY
+            ),
+        )
+
+    @property
+    def counts(self) -> bool:
+        """Whether this year is part of the official calendar: marked complete, and still
+        complete (a year edited outside the admin form must not count half-entered)."""
+        return self.completed_at is not None and not workdays.entry_problems(self.entered())
+
+    @admin_display(description=_("状态"))
+    def state(self) -> str:
+        return _("录入完毕，已生效") if self.counts else _("未录入完毕，不生效")
 
 
 class CalendarDay(Orderable):
@@ -212,9 +279,15 @@ class CalendarDay(Orderable):
             models.UniqueConstraint(fields=["calendar_year", "date"], name="one_entry_per_day")
         ]
 
-    def clean(self):
-        if self.date and self.calendar_year_id and self.date.year != self.calendar_year.year:
-            raise ValidationError({"date": _("日期不在该年份内。")})
+
+def edit_url(obj) -> str:
+    """Where an editor fixes what an approval refused: the item's edit page."""
+    from django.urls import reverse
+    from wagtail.admin.admin_url_finder import AdminURLFinder
+
+    if isinstance(obj, Page):
+        return reverse("wagtailadmin_pages:edit", args=(obj.pk,))
+    return AdminURLFinder().get_edit_url(obj) or reverse("wagtailadmin_home")
 
 
 class IndependentApprovalTask(AbstractGroupApprovalTask):
@@ -238,13 +311,36 @@ class IndependentApprovalTask(AbstractGroupApprovalTask):
     def get_actions(self, obj, user):
         if self.refusal_reason(obj, user):
             return []
-        return super().get_actions(obj, user)
+        actions = super().get_actions(obj, user)
+        if not actions:
+            return []
+        # One approval action, always through the dialog that shows what approving now
+        # would do (the period a notice gets, a late publication) before it is done.
+        return [("reject", label, True) for name, label, _modal in actions if name == "reject"] + [
+            ("approve", _("批准"), True)
+        ]
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name == "approve":
-            if reason := self.refusal_reason(task_state.workflow_state.content_object, user):
-                raise PermissionDenied(reason)
-        return super().on_action(task_state, user, action_name, **kwargs)
+        if action_name != "approve":
+            return super().on_action(task_state, user, action_name, **kwargs)
+        obj = task_state.workflow_state.content_object
+        if reason := self.refusal_reason(obj, user):
+            raise PermissionDenied(reason)
+        # What goes live is the latest version (wagtail.workflows.publish_workflow_state).
+        candidate = obj.get_latest_revision().as_object()
+        moment = going_live_moment(candidate)
+        if refusal := publication.refusal(candidate, moment):
+            raise ApprovalRefused(refusal, redirect_to=edit_url(obj))
+        with approving(timezone.localtime()):
+            return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_template_for_action(self, action):
+        # The approver sees what approving now would do (the period, a late publication).
+        return (
+            "base/approve_modal.html"
+            if action == "approve"
+            else super().get_template_for_action(action)
+        )
 
     @classmethod
     def get_description(cls):

@@ -1,10 +1,14 @@
 """What happens when something is published: its public change history and audit log."""
 
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.signals import page_published
 
+from cms.rules import timeliness
+
+from .calendar import official_calendar
 from .models import ChangeNote, OfficialDocumentPage
 
 
@@ -25,20 +29,42 @@ def record_change_note(sender, instance, revision, **kwargs):
     if ChangeNote.objects.filter(revision=revision).exists():
         return
     first = not ChangeNote.objects.filter(page=instance).exists()
+    # What the server states itself (a period correction) comes first and makes the
+    # change major, whatever the editor ticked.
+    statement = "" if first else instance.change_statement(revision)
+    # The form requires a note; a publish that bypassed it still leaves a line.
+    editor_note = instance.change_note.strip() or ("" if statement else _("内容更新（未填写说明）"))
     note = ChangeNote.objects.create(
         page=instance,
         revision=revision,
         published_at=instance.last_published_at,
-        # The form requires a note; a publish that bypassed it still leaves a line.
-        note=_("首次发布")
-        if first
-        else (instance.change_note.strip() or _("内容更新（未填写说明）")),
-        is_major=True if first else instance.change_is_major,
+        note=_("首次发布") if first else " ".join(filter(None, [statement, editor_note])),
+        is_major=True if first or statement else instance.change_is_major,
     )
-    if not first:
+    if first:
+        record_late_publication(instance, revision)
+    else:
         log(
             instance=instance,
             action="gongshi.major_change" if note.is_major else "gongshi.minor_change",
             user=revision.user,
             data={"note": note.note, "revision": revision.id},
+        )
+
+
+def record_late_publication(page, revision) -> None:
+    """政府信息公开条例 第二十六条: a first publication more than 20 working days after the
+    document was signed goes live, and the audit log keeps the fact."""
+    published_on = timezone.localtime(page.first_published_at).date()
+    warning = timeliness.lateness_warning(official_calendar(), page.date_signed, published_on)
+    if warning:
+        log(
+            instance=page,
+            action="gongshi.late_publication",
+            user=revision.user,
+            data={
+                "date_signed": page.date_signed.isoformat(),
+                "published_on": published_on.isoformat(),
+                "warning": warning,
+            },
         )

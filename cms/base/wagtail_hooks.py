@@ -13,10 +13,13 @@ PUBLISH_ACTIONS = {"action-publish"}
 
 
 class CalendarYearViewSet(SnippetViewSet):
+    """设置 › 工作日历, kept by 管理员 (roles.py)."""
+
     model = CalendarYear
     icon = "date"
     menu_label = _("工作日历")
-    list_display = ["year", "source_title", "source_number"]
+    add_to_settings_menu = True
+    list_display = ["year", "source_title", "source_number", "source_date", "state"]
 
 
 register_snippet(CalendarYearViewSet)
@@ -27,6 +30,15 @@ def register_gongshi_log_actions(actions):
     actions.register_action("gongshi.revoke_award", _("撤销奖项"), _("撤销奖项"))
     actions.register_action("gongshi.major_change", _("重大更正"), _("发布重大更正"))
     actions.register_action("gongshi.minor_change", _("一般修改"), _("发布一般修改"))
+    actions.register_action(
+        "gongshi.late_publication", _("逾期公开"), _("成文后超过20个工作日才公开（已记录）")
+    )
+    actions.register_action(
+        "gongshi.calendar_replaced", _("替换工作日历"), _("确认以录入数据替换该年日历")
+    )
+    actions.register_action(
+        "gongshi.schedule_refused", _("定时发布被拒绝"), _("定时发布时公示开始日期已过，未发布")
+    )
 
 
 def _without_direct_publish(menu_items, request, context):
@@ -42,6 +54,19 @@ hooks.register("construct_snippet_action_menu", _without_direct_publish)
 def _refuse_direct_publish(request, *args, **kwargs):
     if request.method == "POST" and PUBLISH_ACTIONS & set(request.POST):
         return HttpResponseForbidden("发布须经审核流程，不能直接发布。".encode())
+    return None
+
+
+@hooks.register("before_copy_page")
+def refuse_publishing_copies(request, page):
+    """A copy is a new draft that goes through the workflow; copying straight to live (or
+    as a live alias) would publish without approval."""
+    if request.method == "POST" and (
+        request.POST.get("publish_copies") or request.POST.get("alias")
+    ):
+        return HttpResponseForbidden(
+            "复制的页面须作为草稿经审核后发布，不能直接发布或创建别名。".encode()
+        )
     return None
 
 

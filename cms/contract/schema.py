@@ -42,6 +42,15 @@ def fields(*items: Field) -> dict[str, Field]:
 
 EDITION = fields(Field("id", INT), Field("number", INT), Field("year", INT), Field("title", STR))
 CATEGORY = ("organisation", "individual")
+NOTICE_TYPES = ("internal", "accepted", "candidates", "recommended")
+# A kind of publicity notice as the regulation sets it: no length stated is null.
+PERIOD_RULE = fields(
+    Field("notice_type", STR, choices=NOTICE_TYPES),
+    Field("name", STR),
+    Field("article", TEXT),
+    Field("min_working_days", INT, nullable=True),
+    Field("exact", BOOL),
+)
 
 COMMON = fields(
     Field("schema", INT),
@@ -120,7 +129,7 @@ KINDS: dict[str, dict[str, Field]] = {
         ),
         Field("cycle_years", INT),
         Field("validity_years", INT, nullable=True),
-        Field("min_publicity_working_days", INT, nullable=True),
+        Field("publicity_kinds", [PERIOD_RULE]),
         Field(
             "levels",
             [
@@ -153,10 +162,29 @@ KINDS: dict[str, dict[str, Field]] = {
     ),
     "notice": fields(
         *DOCUMENT.values(),
-        Field("notice_type", STR, choices=("accepted", "candidates", "recommended")),
+        Field("notice_type", STR, choices=NOTICE_TYPES),
+        Field("period_rule", PERIOD_RULE),
+        # The period as the server fixed it on going live (null end and length: none
+        # set, only where the regulation states none), and its public corrections.
+        Field("start_rule", STR, choices=("on_publication", "fixed")),
         Field("start_date", DATE),
-        Field("end_date", DATE),
-        Field("working_days", INT),
+        Field("end_date", DATE, nullable=True),
+        Field("working_days", INT, nullable=True),
+        Field(
+            "period_corrections",
+            [
+                fields(
+                    Field("published_at", DATETIME),
+                    Field("previous_start_date", DATE),
+                    Field("previous_end_date", DATE, nullable=True),
+                    Field("previous_working_days", INT, nullable=True),
+                    Field("start_date", DATE),
+                    Field("end_date", DATE),
+                    Field("working_days", INT),
+                    Field("reason", STR),
+                )
+            ],
+        ),
         Field("objection_method", TEXT),
         Field(
             "entries",
@@ -352,8 +380,8 @@ def _check_consistency(document: dict) -> list[tuple[str, str]]:
     problems = []
     if _later(document["first_published_at"], document["last_published_at"]):
         problems.append(("last_published_at", "不能早于首次发布时间"))
-    if document["kind"] == "notice" and document["end_date"] < document["start_date"]:
-        problems.append(("end_date", "公示截止日期早于开始日期"))
+    if document["kind"] == "notice":
+        problems.extend(_period_problems(document))
     if document["kind"] == "programme":
         problems.extend(_complaint_statistics_problems(document["complaint_statistics"]))
     if document["kind"] == "decision":
@@ -378,6 +406,29 @@ def _identity_problems(row: dict, path: str) -> list[tuple[str, str]]:
     elif len(row["credit_code"]) == 18 and identity != row["credit_code"]:
         return [(f"{path}.recipient_id", "有统一社会信用代码的组织应以该代码识别")]
     return []
+
+
+def _period_problems(notice: dict) -> list[tuple[str, str]]:
+    """A period has an end exactly when it has a length, ends after it starts, and its
+    corrections only ever moved the end later, the last one giving the period as it is."""
+    problems = []
+    if (notice["end_date"] is None) != (notice["working_days"] is None):
+        problems.append(("end_date", "公示截止日期和工作日数须同时给出或同时为空"))
+    elif notice["end_date"] is not None and notice["end_date"] < notice["start_date"]:
+        problems.append(("end_date", "公示截止日期早于开始日期"))
+    if notice["working_days"] is None and notice["period_rule"]["min_working_days"] is not None:
+        problems.append(("working_days", "管理办法规定了公示期长度，公示却没有截止日期"))
+    corrections = notice["period_corrections"]
+    for index, correction in enumerate(corrections):
+        previous_end = correction["previous_end_date"]
+        if previous_end is not None and correction["end_date"] < previous_end:
+            problems.append((f"period_corrections[{index}].end_date", "公示期更正后不能缩短"))
+    if corrections:
+        last = corrections[-1]
+        now = (notice["start_date"], notice["end_date"], notice["working_days"])
+        if (last["start_date"], last["end_date"], last["working_days"]) != now:
+            problems.append(("period_corrections", "最后一次更正后的公示期与公示期不符"))
+    return problems
 
 
 def _complaint_statistics_problems(rows: list[dict]) -> list[tuple[str, str]]:

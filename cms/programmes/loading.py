@@ -4,7 +4,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from .models import AwardLevel, ProgrammeIndexPage, ProgrammePage, RevocationGround
+from .models import (
+    AwardLevel,
+    ProgrammeIndexPage,
+    ProgrammePage,
+    PublicityKind,
+    RevocationGround,
+)
 
 SIMPLE_FIELDS = [
     "level",
@@ -29,8 +35,6 @@ SIMPLE_FIELDS = [
     "min_score_article",
     "validity_years",
     "validity_article",
-    "min_publicity_working_days",
-    "publicity_article",
     "publicity_notes",
     "revocation_ban_years",
     "revocation_ban_editions",
@@ -84,7 +88,9 @@ def load_programme(data: dict, user=None) -> tuple[ProgrammePage, bool]:
     on the command line; it does not pass through the editorial workflow.
     """
     missing = [
-        k for k in ["slug", "title", "regulation", "levels", *SIMPLE_FIELDS] if k not in data
+        k
+        for k in ["slug", "title", "regulation", "levels", "publicity_kinds", *SIMPLE_FIELDS]
+        if k not in data
     ]
     if missing:
         raise ProgrammeDataError(f"missing keys: {', '.join(missing)}")
@@ -124,6 +130,26 @@ def load_programme(data: dict, user=None) -> tuple[ProgrammePage, bool]:
         )
         for level in data["levels"]
     ]
+    kinds = {kind.kind: kind for kind in page.publicity_kinds.all()} if not created else {}
+    page.publicity_kinds = [
+        _update(
+            kinds.get(kind["kind"]) or PublicityKind(),
+            kind=kind["kind"],
+            name=kind["name"],
+            article=kind["article"],
+            min_working_days=kind["min_working_days"],
+            exact=kind["exact"],
+            max_working_days=kind["max_working_days"],
+        )
+        for kind in data["publicity_kinds"]
+    ]
+    for row in page.publicity_kinds.all():
+        try:
+            row.full_clean(exclude=["programme"])
+        except ValidationError as error:
+            raise ProgrammeDataError(
+                f"{data['slug']}: publicity_kinds {row.kind}: {error.message_dict}"
+            ) from error
     grounds = {g.text: g for g in page.revocation_grounds.all()} if not created else {}
     page.revocation_grounds = [
         _update(

@@ -8,7 +8,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -24,13 +24,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.base.forms import GongshiPageForm
 from cms.base.models import PreviewOnly
 from cms.base.validators import clean_document_number
 from cms.rules import programme as rules
+from cms.rules.publicity import NoticeKindRule
 from cms.rules.text import visible
 
-from .forms import EditionForm
+from .forms import EditionForm, ProgrammeForm
 
 ARTICLE_HELP = _("条款出处，例如：第十九条、第十条第六项。")
 
@@ -51,6 +51,16 @@ def validate_bonus_steps(text: str) -> None:
 
 def article_field(verbose_name):
     return models.CharField(verbose_name, max_length=64, blank=True, help_text=ARTICLE_HELP)
+
+
+class NoticeKind(models.TextChoices):
+    """The kinds of publicity notice (公示) the programmes' regulations know; each
+    programme says which of them it has, and their rules (PublicityKind)."""
+
+    INTERNAL = "internal", _("申报单位内部公示")
+    ACCEPTED_APPLICANTS = "accepted", _("受理名单公示")
+    CANDIDATES = "candidates", _("候选名单公示")
+    RECOMMENDED_WINNERS = "recommended", _("获奖建议名单公示")
 
 
 class ProgrammeIndexPage(PreviewOnly, Page):
@@ -145,13 +155,6 @@ class ProgrammePage(PreviewOnly, Page):
         _("有效期（年）"), null=True, blank=True, help_text=_("管理办法未规定时留空。")
     )
     validity_article = article_field(_("有效期条款"))
-    min_publicity_working_days = models.PositiveSmallIntegerField(
-        _("公示期最少工作日"),
-        null=True,
-        blank=True,
-        help_text=_("管理办法未规定公示期长度时留空。"),
-    )
-    publicity_article = article_field(_("公示条款"))
     publicity_notes = models.TextField(_("公示说明"), blank=True)
 
     # Bans
@@ -246,9 +249,7 @@ class ProgrammePage(PreviewOnly, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("validity_years"), FieldPanel("validity_article")]),
-                FieldRowPanel(
-                    [FieldPanel("min_publicity_working_days"), FieldPanel("publicity_article")]
-                ),
+                InlinePanel("publicity_kinds", label=_("公示类型")),
                 FieldPanel("publicity_notes"),
             ],
             heading=_("有效期与公示"),
@@ -349,7 +350,7 @@ class ProgrammePage(PreviewOnly, Page):
             "min_score",
             "bonus_steps",
             "validity_years",
-            "min_publicity_working_days",
+            "publicity_kinds",
             "publicity_notes",
             "revocation_ban_years",
             "revocation_ban_editions",
@@ -370,7 +371,7 @@ class ProgrammePage(PreviewOnly, Page):
     parent_page_types = ["programmes.ProgrammeIndexPage"]
     subpage_types = ["programmes.EditionPage", "revocations.RevocationPage"]
 
-    base_form_class = GongshiPageForm
+    base_form_class = ProgrammeForm
 
     class Meta:
         verbose_name = _("评选项目")
@@ -453,8 +454,7 @@ class ProgrammePage(PreviewOnly, Page):
             bonus_article=self.bonus_article or None,
             validity_years=self.validity_years,
             validity_article=self.validity_article or None,
-            min_publicity_working_days=self.min_publicity_working_days,
-            publicity_article=self.publicity_article or None,
+            notice_kinds=tuple(kind.as_rule(self) for kind in self.publicity_kinds.all()),
             revocation_ban_years=self.revocation_ban_years,
             revocation_ban_editions=self.revocation_ban_editions,
             revocation_ban_article=self.revocation_ban_article or None,
@@ -539,6 +539,96 @@ class RevocationGround(Orderable):
             text=self.text,
             citation=rules.Citation(programme.regulation_reference, self.article),
             bars_reapplication=self.bars_reapplication,
+        )
+
+
+class PublicityKind(Orderable):
+    """One kind of publicity notice of a programme, with its length and article."""
+
+    programme = ParentalKey(ProgrammePage, on_delete=models.CASCADE, related_name="publicity_kinds")
+    kind = models.CharField(_("公示类型"), max_length=16, choices=NoticeKind.choices)
+    name = models.CharField(
+        _("管理办法中的名称"), max_length=64, help_text=_("例如：候选名单公示、拟获奖名单公示")
+    )
+    article = models.CharField(_("条款"), max_length=64, help_text=ARTICLE_HELP)
+    min_working_days = models.PositiveSmallIntegerField(
+        _("公示期（工作日）"),
+        null=True,
+        blank=True,
+        help_text=_("管理办法规定的天数；未规定公示期长度的留空，不要自行设定。"),
+    )
+    exact = models.BooleanField(
+        _("恰为该天数"),
+        default=False,
+        help_text=_("管理办法写“公示5个工作日”的勾选；写“不少于5个工作日”的不勾选。"),
+    )
+    max_working_days = models.PositiveSmallIntegerField(
+        _("公示期上限（工作日）"),
+        default=20,
+        help_text=_("不是管理办法的规定：编辑填写的公示期超过此数即视为填错，予以拒绝。"),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("name"), FieldPanel("article")]),
+        FieldRowPanel(
+            [FieldPanel("min_working_days"), FieldPanel("exact"), FieldPanel("max_working_days")]
+        ),
+    ]
+    api_fields = [
+        APIField("kind"),
+        APIField("name"),
+        APIField("article"),
+        APIField("min_working_days"),
+        APIField("exact"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("公示类型")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="one_rule_per_notice_kind"),
+            models.CheckConstraint(
+                condition=Q(max_working_days__gte=1)
+                & (Q(min_working_days__isnull=True) | Q(min_working_days__gte=1))
+                & (
+                    Q(min_working_days__isnull=True)
+                    | Q(min_working_days__lte=F("max_working_days"))
+                ),
+                name="publicity_kind_lengths_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(exact=False) | Q(min_working_days__isnull=False),
+                name="exact_publicity_length_is_stated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.article}）"
+
+    def clean(self):
+        errors = {}
+        if self.min_working_days is not None and self.min_working_days < 1:
+            errors["min_working_days"] = _("公示期至少为1个工作日；管理办法未规定的请留空。")
+        if self.max_working_days is not None and self.max_working_days < 1:
+            errors["max_working_days"] = _("公示期上限至少为1个工作日。")
+        elif (
+            self.min_working_days
+            and self.max_working_days
+            and self.min_working_days > self.max_working_days
+        ):
+            errors["max_working_days"] = _("公示期上限不能小于管理办法规定的天数。")
+        if self.exact and self.min_working_days is None:
+            errors["exact"] = _("管理办法未规定天数时，不能勾选“恰为该天数”。")
+        if errors:
+            raise ValidationError(errors)
+
+    def as_rule(self, programme: ProgrammePage) -> NoticeKindRule:
+        return NoticeKindRule(
+            kind=self.kind,
+            name=self.name,
+            citation=rules.Citation(programme.regulation_reference, self.article),
+            min_working_days=self.min_working_days,
+            exact=self.exact,
+            max_working_days=self.max_working_days,
         )
 
 

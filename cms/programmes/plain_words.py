@@ -50,13 +50,8 @@ def plain_rules(programme) -> list[dict]:
             _("评审得分低于%(min)d分的，不授奖。") % {"min": programme.min_score},
             programme.min_score_article,
         )
-    if programme.min_publicity_working_days:
-        publicity = _(
-            "拟授奖名单向社会公示，公示期不少于%(n)d个工作日，期间任何单位和个人均可提出异议。"
-        ) % {"n": programme.min_publicity_working_days}
-    else:
-        publicity = _("拟授奖名单向社会公示，期间任何单位和个人均可提出异议。")
-    add(_("公示"), publicity, programme.publicity_article)
+    for kind in programme.publicity_kinds.all():
+        add(_("公示"), _publicity(kind), kind.article)
     validity = (
         _(
             "荣誉称号有效期为%(n)d年，自表彰决定的次日起算，到第%(n)d年与决定日对应的那一天为止（含当日）。"
@@ -84,6 +79,20 @@ def plain_rules(programme) -> list[dict]:
     add(_("投诉举报"), programme.complaints, programme.complaints_article)
     add(_("称号使用"), programme.title_use, programme.title_use_article)
     return rules
+
+
+def _publicity(kind) -> str:
+    if kind.min_working_days is None:
+        return _("%(name)s：管理办法未规定公示期长度。") % {"name": kind.name}
+    if kind.exact:
+        return _("%(name)s：公示%(n)d个工作日，期间可以提出异议。") % {
+            "name": kind.name,
+            "n": kind.min_working_days,
+        }
+    return _("%(name)s：公示期不少于%(n)d个工作日，期间可以提出异议。") % {
+        "name": kind.name,
+        "n": kind.min_working_days,
+    }
 
 
 def _prize(programme) -> str:

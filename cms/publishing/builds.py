@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import atomic, export, locks, push, retries
@@ -211,10 +212,12 @@ def schedule_date_driven_builds(today: date | None = None) -> list[ScheduledBuil
 
     today = today or timezone.localdate()
     moments: dict[date, str] = {}
-    for notice in PublicityNoticePage.objects.live().filter(end_date__gte=today):
+    upcoming_or_open = Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gt=today)
+    for notice in PublicityNoticePage.objects.live().filter(upcoming_or_open):
         if notice.start_date > today:
             moments.setdefault(notice.start_date, f"公示期开始：{notice.title}")
-        moments.setdefault(notice.end_date + timedelta(days=1), f"公示期结束：{notice.title}")
+        if notice.end_date is not None:  # none where the regulation states no length
+            moments.setdefault(notice.end_date + timedelta(days=1), f"公示期结束：{notice.title}")
     expiring = (
         Award.objects.filter(decision__live=True, valid_until__gte=today)
         .order_by("valid_until")

@@ -36,8 +36,13 @@ from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.govsite import catalogue
 from cms.govsite.models import IndexNumber, SiteIdentity, public_site_name
-from cms.notices.models import CallForApplicationsPage, PublicityEntry, PublicityNoticePage
-from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage
+from cms.notices.models import (
+    CallForApplicationsPage,
+    PeriodCorrection,
+    PublicityEntry,
+    PublicityNoticePage,
+)
+from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage, PublicityKind
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
@@ -430,7 +435,14 @@ _COMMON = ("pk", "translation_key", "title", "first_published_at", "last_publish
 _DOCUMENT = ("document_number", "issuing_body", "date_signed", "summary", "body")
 _KIND_FIELDS = {
     CallForApplicationsPage: ("application_deadline", "how_to_apply"),
-    PublicityNoticePage: ("kind", "start_date", "end_date", "working_days", "objection_method"),
+    PublicityNoticePage: (
+        "kind",
+        "start_rule",
+        "start_date",
+        "end_date",
+        "working_days",
+        "objection_method",
+    ),
     AwardDecisionPage: (),
     RevocationPage: (
         "award_id",
@@ -444,6 +456,17 @@ _KIND_FIELDS = {
 }
 # Rows below a page, in a fixed order (PostgreSQL returns rows in no particular order
 # otherwise, and a restored database must build the same site).
+_KIND = ("kind", "name", "article", "min_working_days", "exact")
+_CORRECTION = (
+    "published_at",
+    "previous_start_date",
+    "previous_end_date",
+    "previous_working_days",
+    "start_date",
+    "end_date",
+    "working_days",
+    "reason",
+)
 _ENTRY = (
     "name",
     "credit_code",
@@ -530,7 +553,10 @@ class _Rows:
         self.cases = {}
         if programmes:
             levels = Prefetch("levels", queryset=AwardLevel.objects.order_by("sort_order", "pk"))
-            queryset = ProgrammePage.objects.filter(live=True).prefetch_related(levels)
+            kinds = Prefetch(
+                "publicity_kinds", queryset=PublicityKind.objects.order_by("sort_order", "pk")
+            )
+            queryset = ProgrammePage.objects.filter(live=True).prefetch_related(levels, kinds)
             self.pages |= {page.pk: page for page in _filtered(queryset, "pk", ids(programmes))}
             self.cases = yearly_counts_of(ids(programmes))
 
@@ -560,6 +586,12 @@ class _Rows:
             _ENTRY,
             ids(by_model.get(PublicityNoticePage, [])),
         )
+        notices = ids(by_model.get(PublicityNoticePage, []))
+        self.corrections = _rows_of_parents(
+            PeriodCorrection, "notice_id", "published_at", _CORRECTION, notices
+        )
+        # Every programme's kinds of notice: a few rows in all, read whole.
+        self.kinds = _rows_of_parents(PublicityKind, "programme_id", "sort_order", _KIND, None)
         self.awards = _rows_of_parents(
             Award, "decision_id", "sort_order", _AWARD, ids(by_model.get(AwardDecisionPage, []))
         )
@@ -699,7 +731,7 @@ class Exporter:
             },
             "cycle_years": page.cycle_years,
             "validity_years": page.validity_years,
-            "min_publicity_working_days": page.min_publicity_working_days,
+            "publicity_kinds": [_period_rule(row) for row in rows.kinds.get(node.pk, ())],
             "levels": [
                 {
                     "name": level.name,
@@ -766,11 +798,32 @@ class Exporter:
         }
 
     def _notice_fields(self, node, page, rows) -> dict:
+        programme = self.tree.programme_of(node)
+        kinds = {row.kind: row for row in rows.kinds.get(programme.pk, ())}
+        if page.kind not in kinds:
+            raise contract.ContractError(
+                f"notices/{page.pk}", "notice_type", f"奖项 {programme.slug} 没有此类公示的规则"
+            )
         return {
             "notice_type": page.kind,
+            "period_rule": _period_rule(kinds[page.kind]),
+            "start_rule": page.start_rule,
             "start_date": _date(page.start_date),
             "end_date": _date(page.end_date),
             "working_days": page.working_days,
+            "period_corrections": [
+                {
+                    "published_at": timestamp(row.published_at, self._zone),
+                    "previous_start_date": _date(row.previous_start_date),
+                    "previous_end_date": _date(row.previous_end_date),
+                    "previous_working_days": row.previous_working_days,
+                    "start_date": _date(row.start_date),
+                    "end_date": _date(row.end_date),
+                    "working_days": row.working_days,
+                    "reason": row.reason,
+                }
+                for row in rows.corrections.get(page.pk, ())
+            ],
             "objection_method": page.objection_method,
             "entries": [
                 {
@@ -948,6 +1001,17 @@ def _date(day) -> str | None:
 def _recipient_id(row, name: str) -> str:
     """Who the row's recipient is (an award's or an entry's row as read above)."""
     return recipient_id(row.category, row.credit_code, row.person__public_id, name)
+
+
+def _period_rule(row) -> dict:
+    """A kind of notice as its programme's regulation sets it (programmes.PublicityKind)."""
+    return {
+        "notice_type": row.kind,
+        "name": row.name,
+        "article": row.article,
+        "min_working_days": row.min_working_days,
+        "exact": row.exact,
+    }
 
 
 # --- Exporting only what changed (cms/publishing/incremental.py) ---------------------------

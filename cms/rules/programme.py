@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import Citation
+from .publicity import NoticeKindRule
 
 
 class Category(StrEnum):
@@ -46,8 +47,7 @@ class ProgrammeRules:
     bonus_article: str | None = None
     validity_years: int | None = None
     validity_article: str | None = None
-    min_publicity_working_days: int | None = None
-    publicity_article: str | None = None
+    notice_kinds: tuple[NoticeKindRule, ...] = ()
     revocation_ban_years: int | None = None
     revocation_ban_editions: int | None = None
     revocation_ban_article: str | None = None
@@ -61,6 +61,13 @@ class ProgrammeRules:
 
     def cite(self, article: str | None) -> Citation:
         return Citation(self.regulation, article)
+
+    def notice_kind(self, kind: str) -> NoticeKindRule | None:
+        """The rule for one kind of publicity notice, or None if the regulation has none."""
+        for rule in self.notice_kinds:
+            if rule.kind == kind:
+                return rule
+        return None
 
     def level(self, name: str, category: Category) -> Level | None:
         for level in self.levels:

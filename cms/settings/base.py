@@ -1,6 +1,6 @@
 """Settings shared by every environment; dev, test and production override a few lines."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "cms.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.base.middleware.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -194,6 +195,10 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "cms.supervision.logs.IntakeExceptionReporte
 # Builds of the public site run in the background on django-tasks' database queue
 # (`manage.py db_worker`); production may use its Redis-backed RQ backend instead.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# A publicity period counts the day its notice goes live only if that is a working day
+# and the notice is up before the end of working hours, China time (ADR 0018).
+GONGSHI_WORKING_HOURS_END = time(17, 0)
 
 # The public site: builds and the `live` symlink the web server serves.
 GONGSHI_SITE_DIR = VAR_DIR / "site"

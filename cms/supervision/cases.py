@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from nacl.public import PrivateKey
 
 from cms.base.calendar import official_calendar
 from cms.rules.errors import RuleViolation
-from cms.rules.workdays import WorkdayCalendar, merge
+from cms.rules.workdays import WorkdayCalendar, every_day, merge, uncovered_years
 
 from . import crypto, rules
 from .models import Case, CaseAccess, CaseMessage, DeclaredConflict, Evidence, Extension, GroupKey
@@ -51,12 +52,22 @@ class Submission:
     evidence: list[EvidenceFile] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def _every_day() -> WorkdayCalendar:
+    return every_day(range(2000, 2200))
+
+
 def deadline_calendar() -> WorkdayCalendar:
-    """The official calendar, and plain weekdays for years it does not cover yet: a
-    report received in December must not be refused because next year's holidays are
-    not announced. Such deadlines may fall a holiday early; they are never later."""
-    weekdays = WorkdayCalendar(covered_years=frozenset(range(2000, 2200)))
-    return merge(weekdays, official_calendar())
+    """The official calendar, and every day counted for years it does not cover yet: a
+    report received in December must not be refused because next year's holidays are not
+    announced. Such a deadline is in calendar days for that year, earlier than the working
+    days would give, never later; the case records it and its pages say so."""
+    return merge(_every_day(), official_calendar())
+
+
+def counted_in_calendar_days(received_on, due) -> bool:
+    """Whether a deadline from `received_on` to `due` counted calendar days somewhere."""
+    return bool(uncovered_years(official_calendar(), received_on, due))
 
 
 def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case, crypto.Receipt]:
@@ -95,6 +106,9 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
             received_at=now,
             acknowledge_by=due.acknowledge_by,
             conclude_by=due.conclude_by,
+            deadlines_in_calendar_days=counted_in_calendar_days(
+                timezone.localdate(now), due.conclude_by
+            ),
             receipt_lookup=receipt.lookup_id,
             receipt_verifier=receipt_keys.verifier,
             receipt_salt=salt,
@@ -324,7 +338,10 @@ def extend(case: Case, user, working_days: int, justification: str) -> Extension
             granted_by=user,
         )
         case.conclude_by = new_due
-        case.save(update_fields=["conclude_by"])
+        case.deadlines_in_calendar_days |= counted_in_calendar_days(
+            timezone.localdate(case.received_at), new_due
+        )
+        case.save(update_fields=["conclude_by", "deadlines_in_calendar_days"])
         _acted(case, user, f"延期{working_days}个工作日至{new_due:%Y-%m-%d}")
     return extension
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core import signing
+from django.db.models import Q
 from django.utils import timezone
 
 from cms.notices.models import PublicityNoticePage
@@ -28,7 +29,8 @@ def open_notices(today=None):
     return (
         PublicityNoticePage.objects.live()
         .public()
-        .filter(start_date__lte=today, end_date__gte=today)
+        .filter(start_date__lte=today)
+        .filter(Q(end_date__gte=today) | Q(end_date__isnull=True))
         .order_by("path")
     )
 

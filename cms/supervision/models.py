@@ -112,6 +112,9 @@ class Case(models.Model):
     received_at = models.DateTimeField(_("收到时间"))
     acknowledge_by = models.DateField(_("受理答复期限"))
     conclude_by = models.DateField(_("办结期限"))
+    # The deadlines count working days on the official calendar; for a year whose holidays
+    # were not entered when they were set, they counted calendar days (cases.py).
+    deadlines_in_calendar_days = models.BooleanField(_("期限按日历日计算"), default=False)
     acknowledged_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     handler = models.ForeignKey(

@@ -36,6 +36,7 @@ from cms.programmes.models import (
     EditionPage,
     ProgrammeIndexPage,
     ProgrammePage,
+    PublicityKind,
     RevocationGround,
 )
 from cms.revocations.models import RevocationPage
@@ -146,7 +147,6 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
             regulation_replaces=regulation["replaces"],
             cycle_years=document["cycle_years"],
             validity_years=document["validity_years"],
-            min_publicity_working_days=document["min_publicity_working_days"],
         )
         tree.add(index, page, document["id"], document)
         levels = [
@@ -162,6 +162,20 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
         ]
         page.levels = levels
         children[AwardLevel] += levels
+        kinds = [
+            PublicityKind(
+                programme=page,
+                sort_order=n,
+                kind=rule["notice_type"],
+                name=rule["name"],
+                article=rule["article"],
+                min_working_days=rule["min_working_days"],
+                exact=rule["exact"],
+            )
+            for n, rule in enumerate(document["publicity_kinds"])
+        ]
+        page.publicity_kinds = kinds
+        children[PublicityKind] += kinds
         programme_of[page.slug] = page
         for edition in document["editions"]:
             edition_page = EditionPage(
@@ -194,6 +208,7 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
             body,
             slug=f"notice-{document['id']}",
             kind=document["notice_type"],
+            start_rule=document["start_rule"],
             start_date=day(document["start_date"]),
             working_days=document["working_days"],
             end_date=day(document["end_date"]),
@@ -312,6 +327,7 @@ def _insert_all(tree: _Tree, index: Page, children) -> dict[str, int]:
     # Child rows first get their ids, so the revisions hold them as a publish would.
     _number(children[PublicityEntry], PublicityEntry)
     _number(children[AwardLevel], AwardLevel)
+    _number(children[PublicityKind], PublicityKind)
     _number(children[RevocationGround], RevocationGround)
     for rows in children.values():
         for row in rows:
@@ -363,7 +379,7 @@ def _insert_all(tree: _Tree, index: Page, children) -> dict[str, int]:
     _bulk_insert(Revision, revisions)
     for model in (ProgrammePage, EditionPage, PublicityNoticePage, AwardDecisionPage):
         _bulk_insert(model, tree.pages.get(model, []))
-    for model in (AwardLevel, RevocationGround, PublicityEntry, Award):
+    for model in (AwardLevel, PublicityKind, RevocationGround, PublicityEntry, Award):
         _bulk_insert(model, children[model])
     _bulk_insert(RevocationPage, tree.pages.get(RevocationPage, []))
     through = RevocationPage.grounds.through

@@ -109,7 +109,7 @@ def programme(
         },
         "cycle_years": cycle_years,
         "validity_years": validity_years,
-        "min_publicity_working_days": 5,
+        "publicity_kinds": [period_rule(kind) for kind in PUBLICITY_LABELS],
         "levels": [
             {
                 "name": name,
@@ -201,8 +201,22 @@ def decision(item_id, slug, edition_, number, signed: date, issuer, awards) -> d
     }
 
 
+PUBLICITY_LABELS = {"accepted": "受理名单", "candidates": "候选名单", "recommended": "获奖建议名单"}
+
+
+def period_rule(notice_type: str) -> dict:
+    """Every corpus programme: each kind at least 5 working days, as 第十九条 says."""
+    return {
+        "notice_type": notice_type,
+        "name": f"{PUBLICITY_LABELS[notice_type]}公示",
+        "article": "第十九条",
+        "min_working_days": 5,
+        "exact": False,
+    }
+
+
 def notice(item_id, slug, edition_, signed: date, issuer, entries, notice_type="recommended"):
-    label = {"accepted": "受理名单", "candidates": "候选名单", "recommended": "获奖建议名单"}
+    label = PUBLICITY_LABELS
     title = f"{edition_['title']}{label[notice_type]}公示"
     return {
         **_document(
@@ -217,9 +231,12 @@ def notice(item_id, slug, edition_, signed: date, issuer, entries, notice_type="
             f"现将{edition_['title']}{label[notice_type]}予以公示，公示期5个工作日。",
         ),
         "notice_type": notice_type,
+        "period_rule": period_rule(notice_type),
+        "start_rule": "fixed",
         "start_date": signed.isoformat(),
         "end_date": (signed + timedelta(days=7)).isoformat(),
         "working_days": 5,
+        "period_corrections": [],
         "objection_method": "请在公示期内以书面形式实名提出异议。",
         "entries": [
             {

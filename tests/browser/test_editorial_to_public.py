@@ -82,8 +82,14 @@ def test_a_submitted_and_approved_notice_reaches_the_public_site(
     expect(row).to_be_visible()
     shot(approver, "e2e-3-approver-dashboard")
     row.get_by_role("button", name="动作").click()
-    with approver.expect_navigation():  # the dashboard posts the approval and reloads
-        row.get_by_role("button", name="批准", exact=True).click()
+    row.get_by_role("button", name="批准", exact=True).click()
+    # The approval dialog says what approving now does: the period the server fixes.
+    dialog = approver.get_by_role("dialog")
+    expect(dialog.get_by_text(re.compile(r"公示期为\d{4}年\d+月\d+日至"))).to_be_visible()
+    expect(dialog.get_by_text("自发布之日起计算", exact=False)).to_be_visible()
+    shot(approver, "e2e-3b-approver-dialog")
+    with approver.expect_navigation():  # the dialog posts the approval and reloads
+        dialog.get_by_role("button", name="批准").click()
     expect(approver.get_by_role("link", name="控制面板")).to_be_visible()
     expect(awaiting.get_by_role("link", name=title)).to_have_count(0)
     shot(approver, "e2e-4-approver-approved")
@@ -110,6 +116,6 @@ def test_a_submitted_and_approved_notice_reaches_the_public_site(
     citizen.get_by_role("link", name=title).first.click()
     expect(citizen).to_have_url(f"{site}/notices/{notice.pk}/")
     expect(citizen.get_by_role("heading", level=1)).to_have_text(title)
-    listed = citizen.get_by_role("table").filter(has_text="候选名单").get_by_role("rowheader")
+    listed = citizen.get_by_role("table").filter(has_text="拟奖名单").get_by_role("rowheader")
     expect(listed).to_have_text(entries)
     shot(citizen, "e2e-6-citizen-notice")

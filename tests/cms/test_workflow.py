@@ -4,7 +4,7 @@ independent approval, two approvers for a revocation, no direct publishing."""
 from datetime import date
 
 import pytest
-from admin_forms import add_url, approve, form_errors, notice_form, valid_code
+from admin_forms import add_url, approve, entry_row, form_errors, notice_form, valid_code
 from django.urls import reverse
 from factories import draft_notice, published_decision
 from two_factor import log_in
@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_editor_drafts_is_refused_below_minimum_then_submits_and_approver_publishes(
-    client, users, edition
+    client, users, edition, clock
 ):
+    clock.set("2023-09-26 10:00")
     log_in(client, users["editor"])
 
     refused = client.post(add_url(PublicityNoticePage, edition), notice_form(3))
@@ -73,7 +74,8 @@ def submitted_notice(edition, author):
     return notice
 
 
-def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
+def test_an_approver_cannot_approve_what_they_submitted(client, users, edition, clock):
+    clock.set("2023-09-01 10:00")
     log_in(client, users["approver"])
     # approvers can edit (to fix a typo) but then someone else must approve
     notice = submitted_notice(edition, users["approver"])
@@ -83,7 +85,8 @@ def test_an_approver_cannot_approve_what_they_submitted(client, users, edition):
     assert notice.live
 
 
-def test_an_edit_after_approval_needs_approval_again(client, users, edition):
+def test_an_edit_after_approval_needs_approval_again(client, users, edition, clock):
+    clock.set("2023-09-01 10:00")
     notice = submitted_notice(edition, users["editor"])
     approve(client, users["approver"], notice)
     notice.refresh_from_db()
@@ -99,10 +102,13 @@ def test_an_edit_after_approval_needs_approval_again(client, users, edition):
         "issuing_body": "办公室",
         "date_signed": "2023-09-01",
         "summary": "",
+        "start_rule": "fixed",
         "start_date": "2023-09-04",
         "working_days": "5",
+        "corrected_start_date": "",
+        "corrected_working_days": "",
         "objection_method": "电话",
-        "entries": inline_formset([]),
+        "entries": inline_formset([entry_row()]),
         "body": rich_text(""),
         "attachments": streamfield([]),
         "change_is_major": "on",

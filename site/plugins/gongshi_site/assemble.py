@@ -24,6 +24,8 @@ from .model import (
     Identity,
     Level,
     Notice,
+    PeriodCorrection,
+    PeriodRule,
     Programme,
     Regulation,
     Revocation,
@@ -162,7 +164,7 @@ def _programme(source: Source) -> Programme:
         ),
         cycle_years=document["cycle_years"],
         validity_years=document["validity_years"],
-        min_publicity_working_days=document["min_publicity_working_days"],
+        publicity_kinds=[PeriodRule(**rule) for rule in document["publicity_kinds"]],
         levels=[Level(**level) for level in document["levels"]],
         rules=[Rule(**rule) for rule in document["rules"]],
         editions=sorted(
@@ -237,13 +239,28 @@ def _notice(source: Source, programmes, today: date) -> Notice:
     return Notice(
         **_document_fields(source, programmes),
         notice_type=document["notice_type"],
+        period_rule=PeriodRule(**document["period_rule"]),
+        start_rule=document["start_rule"],
         start_date=start,
         end_date=end,
         working_days=document["working_days"],
+        period_corrections=[
+            PeriodCorrection(
+                **{
+                    **correction,
+                    "published_at": _moment(correction["published_at"]),
+                    "previous_start_date": _date(correction["previous_start_date"]),
+                    "previous_end_date": _date(correction["previous_end_date"]),
+                    "start_date": _date(correction["start_date"]),
+                    "end_date": _date(correction["end_date"]),
+                }
+            )
+            for correction in document["period_corrections"]
+        ],
         objection_method=document["objection_method"],
         entries=[Entry(**entry) for entry in document["entries"]],
         status=publicity_status(start, end, today),
-        days_left=days_left(end, today),
+        days_left=days_left(end, today) if end else None,
     )
 
 

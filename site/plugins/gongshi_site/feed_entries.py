@@ -23,7 +23,17 @@ from datetime import UTC, datetime
 from markupsafe import Markup, escape
 
 from . import labels, urls
-from .formatting import chinese_day, file_size, moment, score, validity, yuan
+from .formatting import (
+    chinese_day,
+    file_size,
+    moment,
+    notice_period,
+    period,
+    period_rule,
+    score,
+    validity,
+    yuan,
+)
 from .model import Attachment, Call, Change, Decision, Document, Notice, Revocation, Site
 
 # The kinds of entry, each with a feed of its own.
@@ -159,10 +169,7 @@ def summary(document: Document) -> str:
     publicity window, the deadline, a revoked award, the latest correction."""
     parts = [_sentence(document.summary.strip() or document.title)]
     if isinstance(document, Notice):
-        parts.append(
-            f"公示期：{chinese_day(document.start_date)}至{chinese_day(document.end_date)}"
-            f"（{document.working_days}个工作日）。"
-        )
+        parts.append(f"公示期：{notice_period(document)}。")
     if isinstance(document, Call):
         parts.append(f"申报截止：{chinese_day(document.application_deadline)}。")
     for revocation in revocations_of(document):
@@ -270,10 +277,16 @@ def _facts(document: Document) -> Markup:
     if isinstance(document, Notice):
         facts += [
             ("公示类型", labels.NOTICE_TYPES.get(document.notice_type, "")),
-            (
-                "公示期",
-                f"{chinese_day(document.start_date)}至{chinese_day(document.end_date)}"
-                f"（{document.working_days}个工作日）",
+            ("公示期", notice_period(document)),
+            ("公示期依据", period_rule(document)),
+            *(
+                (
+                    "公示期更正",
+                    f"{moment(c.published_at)}起由"
+                    f"{period(c.previous_start_date, c.previous_end_date, c.previous_working_days)}"
+                    f"改为{period(c.start_date, c.end_date, c.working_days)}，原因：{c.reason}",
+                )
+                for c in document.period_corrections
             ),
             ("异议方式", document.objection_method),
         ]

@@ -75,7 +75,32 @@ def paragraphs(text: str) -> Markup:
     )
 
 
+def period(start: date, end: date | None, working_days: int | None) -> str:
+    """2024年6月12日至2024年6月18日（5个工作日）, or its start alone when it has no end."""
+    if end is None:
+        return f"自{chinese_day(start)}起（未设截止日期）"
+    return f"{chinese_day(start)}至{chinese_day(end)}（{working_days}个工作日）"
+
+
+def notice_period(notice) -> str:
+    return period(notice.start_date, notice.end_date, notice.working_days)
+
+
+def period_rule(notice) -> str:
+    """What the programme's regulation says of this kind of notice's length, cited; where
+    it says nothing, exactly that."""
+    rule, regulation = notice.period_rule, notice.programme.regulation
+    cited = f"{regulation.number or '《' + regulation.title + '》'} {rule.article}".strip()
+    if rule.min_working_days is None:
+        return f"{cited}未规定{rule.name}的期限"
+    if rule.exact:
+        return f"{cited}规定{rule.name}{rule.min_working_days}个工作日"
+    return f"{cited}规定{rule.name}不少于{rule.min_working_days}个工作日"
+
+
 FILTERS = {
+    "notice_period": notice_period,
+    "period_rule": period_rule,
     "paragraphs": paragraphs,
     "day": day,
     "moment": moment,

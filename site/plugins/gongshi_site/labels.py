@@ -1,6 +1,7 @@
 """The public wording of the contract's coded values."""
 
 NOTICE_TYPES = {
+    "internal": "申报单位内部公示",
     "accepted": "受理名单公示",
     "candidates": "候选名单公示",
     "recommended": "获奖建议名单公示",
@@ -20,6 +21,8 @@ REGULATION_STATUSES = {
 }
 
 RANKS = {"award": "奖", "nomination": "提名奖"}
+
+START_RULES = {"on_publication": "自发布之日起", "fixed": "指定开始日期"}
 
 # The section each kind of document is filed under, for breadcrumbs and <meta ColumnName>.
 SECTIONS = {

@@ -61,6 +61,29 @@ class Level:
 
 
 @dataclass
+class PeriodRule:
+    """What a programme's regulation says about one kind of publicity notice."""
+
+    notice_type: str
+    name: str
+    article: str
+    min_working_days: int | None  # None: the regulation states no length
+    exact: bool
+
+
+@dataclass
+class PeriodCorrection:
+    published_at: datetime
+    previous_start_date: date
+    previous_end_date: date | None
+    previous_working_days: int | None
+    start_date: date
+    end_date: date
+    working_days: int
+    reason: str
+
+
+@dataclass
 class Regulation:
     title: str
     number: str
@@ -120,7 +143,7 @@ class Programme:
     regulation: Regulation
     cycle_years: int
     validity_years: int | None
-    min_publicity_working_days: int | None
+    publicity_kinds: list[PeriodRule]
     levels: list[Level]
     rules: list[Rule]
     editions: list[Edition]
@@ -204,13 +227,16 @@ class Entry:
 @dataclass
 class Notice(Document):
     notice_type: str = ""
+    period_rule: PeriodRule = None
+    start_rule: str = "on_publication"
     start_date: date = None
-    end_date: date = None
-    working_days: int = 0
+    end_date: date | None = None  # None: no length set (only where the regulation states none)
+    working_days: int | None = None
+    period_corrections: list[PeriodCorrection] = field(default_factory=list)
     objection_method: str = ""
     entries: list[Entry] = field(default_factory=list)
     status: Status = None
-    days_left: int = 0
+    days_left: int | None = None
 
     @property
     def listing_type(self) -> str:

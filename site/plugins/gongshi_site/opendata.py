@@ -12,7 +12,7 @@ import json
 from functools import partial
 
 from . import labels
-from .formatting import validity
+from .formatting import period_rule, validity
 from .memo import Memo
 from .model import Award, Notice, Site, Winner
 from .settings import SiteSettings
@@ -207,9 +207,23 @@ def _notice(notice: Notice, config: SiteSettings) -> dict:
         "date_signed": notice.date_signed.isoformat(),
         "first_published_at": notice.first_published_at.isoformat(timespec="seconds"),
         "last_published_at": notice.last_published_at.isoformat(timespec="seconds"),
+        "start_rule": notice.start_rule,
         "start_date": notice.start_date.isoformat(),
-        "end_date": notice.end_date.isoformat(),
+        "end_date": notice.end_date.isoformat() if notice.end_date else None,
         "working_days": notice.working_days,
+        "period_rule": period_rule(notice),
+        "period_corrections": [
+            {
+                "published_at": correction.published_at.isoformat(timespec="seconds"),
+                "previous_end_date": correction.previous_end_date.isoformat()
+                if correction.previous_end_date
+                else None,
+                "end_date": correction.end_date.isoformat(),
+                "working_days": correction.working_days,
+                "reason": correction.reason,
+            }
+            for correction in notice.period_corrections
+        ],
         "status": notice.status.key,
         "status_label": notice.status.label,
         "objection_method": notice.objection_method,

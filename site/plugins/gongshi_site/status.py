@@ -24,6 +24,7 @@ class Status:
 UPCOMING = Status("upcoming", "未开始")
 OPEN = Status("open", "公示中")
 ENDED = Status("ended", "已结束")
+PUBLISHED = Status("published", "已公布")  # no end date: the regulation states no length
 
 ACCEPTING = Status("accepting", "申报中")
 CLOSED = Status("closed", "已截止")
@@ -33,17 +34,19 @@ EXPIRED = Status("expired", "已过期")
 REVOKED = Status("revoked", "已撤销")
 
 
-PUBLICITY = {"upcoming": UPCOMING, "open": OPEN, "closed": ENDED}
+PUBLICITY = {"upcoming": UPCOMING, "open": OPEN, "closed": ENDED, "published": PUBLISHED}
 AWARD = {"valid": VALID, "expired": EXPIRED, "revoked": REVOKED}
 
 
-def publicity_status(start: date, end: date, today: date) -> Status:
-    """A publicity period runs from its first to its last day, both included."""
+def publicity_status(start: date, end: date | None, today: date) -> Status:
+    """A publicity period runs from its first to its last day, both included; one without
+    an end is 已公布 from its start."""
     return PUBLICITY[publicity_rules.publicity_status(start, end, today)]
 
 
 def days_left(end: date, today: date) -> int:
-    """Calendar days after today until the period closes; 0 on its last day."""
+    """Calendar days (not working days) after today until the period closes; 0 on its
+    last day. The page says so: 距公示截止还有N天（日历日）."""
     return (end - today).days
 
 

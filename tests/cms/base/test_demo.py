@@ -44,7 +44,7 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
     from cms.rules import awards as award_rules
     from cms.rules import credit_code
     from cms.rules.programme import Category
-    from cms.rules.publicity import publicity_end_date
+    from cms.rules.publicity import period_from
 
     assert load_demo().created > 0
     before = snapshot()
@@ -62,11 +62,17 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
         rules = programme.rules()
         assert EditionPage.objects.child_of(programme).live().count() >= 2
         notices = PublicityNoticePage.objects.descendant_of(programme)
-        assert notices.filter(kind="candidates").exists()
+        assert notices.live().exists()
         for notice in notices:
-            assert notice.end_date == publicity_end_date(
-                rules, calendar, notice.start_date, notice.working_days
-            )
+            # Only the kinds the programme's regulation provides, with its length or none.
+            rule = rules.notice_kind(notice.kind)
+            assert rule is not None, (programme.slug, notice.kind)
+            if rule.min_working_days is not None:
+                assert notice.working_days >= rule.min_working_days
+            if notice.start_date:
+                period = period_from(calendar, notice.start_date, notice.working_days)
+                assert notice.end_date == period.end
+            assert notice.entries.exists()
             assert not notice.entries.exclude(eligibility_flag="").exists()
         for decision in AwardDecisionPage.objects.live().descendant_of(programme):
             awards = list(decision.awards.all())
@@ -113,7 +119,7 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
 
     # The draft never left the CMS: no live revision, no public change history.
     draft = PublicityNoticePage.objects.get(title__startswith="【示例】【草稿】")
-    assert draft.kind == "candidates"
+    assert draft.kind == "recommended" and draft.start_rule == "on_publication"
     assert not draft.live and draft.live_revision is None and draft.first_published_at is None
     assert not ChangeNote.objects.filter(page=draft).exists()
     # Every other document went live through a revision, whose publication wrote its note.
@@ -124,11 +130,16 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
             assert note.revision_id == page.live_revision_id
             assert note.published_at == page.first_published_at
 
-    # A candidates list is open for objections now (while the calendar covers the period).
+    # A list of proposed winners is open for objections now (while the calendar covers
+    # the period), and an accepted-applicant list has no end: 第十七条 states no length.
     today = timezone.localdate()
     if (today + timedelta(days=14)).year in calendar.covered_years:
         open_now = [n for n in PublicityNoticePage.objects.live() if n.status == "open"]
-        assert [n.kind for n in open_now] == ["candidates"]
+        assert [n.kind for n in open_now] == ["recommended"]
+    assert all(
+        n.end_date is None and n.working_days is None
+        for n in PublicityNoticePage.objects.live().filter(kind="accepted")
+    )
 
     assert ReportingChannel.objects.filter(live=True).count() == 4
 

@@ -26,9 +26,18 @@ NOTICE = {
         {"published_at": "2023-09-28T09:00:00+08:00", "note": "首次发布", "is_major": True}
     ],
     "notice_type": "candidates",
+    "period_rule": {
+        "notice_type": "candidates",
+        "name": "候选名单公示",
+        "article": "第十九条",
+        "min_working_days": 5,
+        "exact": False,
+    },
+    "start_rule": "on_publication",
     "start_date": "2023-09-28",
     "end_date": "2023-10-10",
     "working_days": 5,
+    "period_corrections": [],
     "objection_method": "书面提出",
     "entries": [
         {
@@ -90,6 +99,11 @@ def test_a_file_round_trips():
         ("entries.0.recipient_id", "p-0a1b2c3d4e5f", "entries[0].recipient_id", "组织不能"),
         ("entries.0.recipient_id", "91140800MA0000002D", "entries[0].recipient_id", "应以该代码"),
         ("entries.0.recipient_id", "运城示例有限公司", "entries[0].recipient_id", "格式不对"),
+        # a period has an end exactly when it has a length, and only where none is stated
+        ("end_date", None, "end_date", "同时给出或同时为空"),
+        ("working_days", None, "end_date", "同时给出或同时为空"),
+        ("start_rule", "whenever", "start_rule", "不在"),
+        ("period_rule.min_working_days", "五", "period_rule.min_working_days", "应为整数"),
     ],
 )
 def test_each_breach_names_its_field(path, value, field, message):
@@ -98,6 +112,52 @@ def test_each_breach_names_its_field(path, value, field, message):
         assert problems == []
     else:
         assert problems and problems[0][0] == field and message in problems[0][1]
+
+
+CORRECTION = {
+    "published_at": "2023-10-09T10:00:00+08:00",
+    "previous_start_date": "2023-09-28",
+    "previous_end_date": "2023-10-10",
+    "previous_working_days": 5,
+    "start_date": "2023-09-28",
+    "end_date": "2023-10-12",
+    "working_days": 7,
+    "reason": "应公众请求延长。",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({}, None, None),
+        ({"end_date": None, "working_days": None}, "working_days", "规定了公示期长度"),
+        (
+            {"period_corrections": [{**CORRECTION, "end_date": "2023-10-09"}]},
+            "period_corrections[0].end_date",
+            "不能缩短",
+        ),
+        ({"period_corrections": [CORRECTION]}, "period_corrections", "与公示期不符"),
+        (
+            {"period_corrections": [CORRECTION], "end_date": "2023-10-12", "working_days": 7},
+            None,
+            None,
+        ),
+    ],
+)
+def test_a_period_is_consistent_and_never_shortened(changes, field, message):
+    document = {**copy.deepcopy(NOTICE), **changes}
+    problems = contract.check(document)
+    if field is None:
+        assert problems == []
+    else:
+        assert any(f == field and message in m for f, m in problems), problems
+
+
+def test_a_kind_with_no_stated_length_may_have_no_end():
+    document = copy.deepcopy(NOTICE)
+    document["period_rule"]["min_working_days"] = None
+    document["end_date"] = document["working_days"] = None
+    assert contract.check(document) == []
 
 
 def test_loading_names_the_file_and_the_field():

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client, users):
+def editor_client(client, users, clock):
+    # Two days before the form's start date of 2023-09-28.
+    clock.set("2023-09-26 10:00")
     client.force_login(users["editor"])
     return client
 

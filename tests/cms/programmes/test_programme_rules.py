@@ -7,7 +7,7 @@ import pytest
 from cms.rules import RuleViolation, workdays
 from cms.rules import awards as A
 from cms.rules.programme import Category
-from cms.rules.publicity import publicity_end_date
+from cms.rules.publicity import Period, check_length, period_from
 
 ORG, IND = Category.ORGANISATION, Category.INDIVIDUAL
 CALENDAR = workdays.from_chinese_calendar()
@@ -18,36 +18,102 @@ def rules(programmes):
     return {slug: page.rules() for slug, page in programmes.items()}
 
 
-# -- publicity length across holidays and make-up days ---------------------------------
+# -- publicity length per kind of notice, across holidays and make-up days ----------------
 
 
 @pytest.mark.parametrize(
-    ("slug", "start", "days", "expected"),
+    ("slug", "kind", "start", "days", "expected"),
     [
-        ("yuncheng", date(2023, 9, 28), 5, date(2023, 10, 10)),
-        ("yuncheng", date(2023, 9, 28), 4, "公示期不足5个工作日（运政发〔2023〕14号 第十九条）"),
-        ("hengyang", date(2024, 2, 7), 5, date(2024, 2, 19)),
+        # 运政发〔2023〕14号: four kinds, each with its own article
+        ("yuncheng", "candidates", date(2023, 9, 28), 5, date(2023, 10, 10)),
+        (
+            "yuncheng",
+            "candidates",
+            date(2023, 9, 28),
+            4,
+            "公示期不足5个工作日（运政发〔2023〕14号 第十九条）",
+        ),
+        (
+            "yuncheng",
+            "recommended",
+            date(2023, 9, 28),
+            4,
+            "公示期不足5个工作日（运政发〔2023〕14号 第二十条）",
+        ),
+        (
+            "yuncheng",
+            "internal",
+            date(2023, 9, 28),
+            4,
+            "公示期不足5个工作日（运政发〔2023〕14号 第十五条）",
+        ),
+        # 第十七条 states no length for the accepted list: none is invented
+        ("yuncheng", "accepted", date(2023, 9, 28), None, None),
+        ("yuncheng", "accepted", date(2023, 9, 28), 1, date(2023, 9, 28)),
+        (
+            "yuncheng",
+            "candidates",
+            date(2023, 9, 28),
+            None,
+            "请填写公示期长度：运政发〔2023〕14号 第十九条规定候选名单公示不少于5个工作日",
+        ),
+        ("yuncheng", "candidates", date(2023, 9, 28), 0, "公示期须为正整数个工作日，不能为0"),
+        ("yuncheng", "candidates", date(2023, 9, 28), -3, "不能为-3"),
+        ("yuncheng", "candidates", date(2023, 9, 28), 21, "超过本奖项候选名单公示的上限20个工作日"),
+        ("yuncheng", "candidates", date(2026, 12, 28), 5, "2027年的法定节假日和调休安排尚未录入"),
+        # 衡阳 第十条第六项: "公示5个工作日", exactly
+        ("hengyang", "recommended", date(2024, 2, 7), 5, date(2024, 2, 19)),
         (
             "hengyang",
+            "recommended",
+            date(2024, 2, 7),
+            6,
+            "规定拟获奖名单公示5个工作日，不能填写6个工作日",
+        ),
+        (
+            "hengyang",
+            "recommended",
             date(2024, 2, 7),
             3,
             "公示期不足5个工作日（《衡阳市市长质量奖管理办法（征求意见稿）》 第十条第六项）",
         ),
-        ("jinshui", date(2025, 4, 28), 5, date(2025, 5, 7)),
-        ("jinshui", date(2025, 4, 28), 2, "公示期不足5个工作日（金政〔2023〕30号 第十七条第六项）"),
-        # Baoshan states no length: any period of at least one working day is accepted
-        ("baoshan", date(2025, 4, 28), 1, date(2025, 4, 28)),
-        ("baoshan", date(2025, 4, 28), 3, date(2025, 4, 30)),
-        ("yuncheng", date(2026, 12, 28), 5, "2027年的法定节假日和调休安排尚未录入"),
+        # 保山 第二十条第七项 states no length
+        ("baoshan", "recommended", date(2025, 4, 28), None, None),
+        ("baoshan", "recommended", date(2025, 4, 28), 3, date(2025, 4, 30)),
+        ("jinshui", "candidates", date(2025, 4, 28), 5, date(2025, 5, 7)),
+        (
+            "jinshui",
+            "candidates",
+            date(2025, 4, 28),
+            2,
+            "公示期不足5个工作日（金政〔2023〕30号 第十七条第六项）",
+        ),
     ],
 )
-def test_publicity_period(rules, slug, start, days, expected):
-    if isinstance(expected, date):
-        assert publicity_end_date(rules[slug], CALENDAR, start, days) == expected
-    else:
+def test_publicity_period_per_kind(rules, slug, kind, start, days, expected):
+    rule = rules[slug].notice_kind(kind)
+    if isinstance(expected, str):
         with pytest.raises(RuleViolation) as refusal:
-            publicity_end_date(rules[slug], CALENDAR, start, days)
+            check_length(rule, days)
+            period_from(CALENDAR, start, days)
         assert expected in refusal.value.message
+        return
+    check_length(rule, days)
+    assert period_from(CALENDAR, start, days) == Period(start, days, expected)
+
+
+@pytest.mark.parametrize(
+    ("slug", "kinds"),
+    [
+        ("yuncheng", ["internal", "accepted", "candidates", "recommended"]),
+        ("hengyang", ["recommended"]),
+        ("baoshan", ["recommended"]),
+        ("jinshui", ["candidates"]),
+    ],
+)
+def test_each_programme_has_the_kinds_of_notice_its_regulation_provides(rules, slug, kinds):
+    assert [rule.kind for rule in rules[slug].notice_kinds] == kinds
+    assert all(rule.citation.article for rule in rules[slug].notice_kinds)
 
 
 # -- quotas, levels and scores -------------------------------------------------------------
@@ -282,7 +348,6 @@ def test_every_programme_fact_cites_an_article(programmes):
         assert page.cycle_article and page.quota_article and page.revocation_consequences_article
         assert page.levels.count() >= 1
         assert all(ground.article for ground in page.revocation_grounds.all())
-        if page.min_publicity_working_days:
-            assert page.publicity_article
+        assert all(kind.article for kind in page.publicity_kinds.all())
         if page.validity_years:
             assert page.validity_article

@@ -71,7 +71,8 @@ def test_a_burst_of_publishes_costs_one_build(
 def test_a_scheduled_page_is_published_by_the_queue_and_built_then(
     stub_site, edition, django_capture_on_commit_callbacks
 ):
-    notice = draft_notice(edition)
+    # Its period runs from going live: a fixed start in the past would be refused.
+    notice = draft_notice(edition, start_rule="on_publication", start_date=None, end_date=None)
     due = timezone.now() + timedelta(hours=3)
     notice.go_live_at = due
     with django_capture_on_commit_callbacks(execute=True):

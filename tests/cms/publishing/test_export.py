@@ -105,7 +105,7 @@ def test_a_demo_export_passes_the_contract_file_by_file(tmp_path):
         "home": 1,
         "programme": 4,
         "call": 11,
-        "notice": 16,
+        "notice": 14,
         "decision": 9,
         "revocation": 2,
         "channel": 4,

@@ -104,7 +104,7 @@ def test_a_publish_pushes_only_what_changed_linked_pages_first_manifest_last(
     bucket, demo_site_dir, recorded, django_capture_on_commit_callbacks
 ):
     total = len(local_files(demo_site_dir))
-    edition = EditionPage.objects.live().first()
+    edition = EditionPage.objects.live().filter(url_path__contains="/yuncheng/").first()
     with django_capture_on_commit_callbacks(execute=True):
         notice = draft_notice(edition, slug="push-order", title="推送顺序测试公示")
         notice.save_revision().publish()
@@ -153,7 +153,7 @@ def test_a_failed_push_marks_the_build_and_the_next_one_pushes_everything_missin
         return put(self, path, *args, **kwargs)
 
     monkeypatch.setattr(S3Store, "put", failing_put)
-    edition = EditionPage.objects.live().first()
+    edition = EditionPage.objects.live().filter(url_path__contains="/yuncheng/").first()
     with django_capture_on_commit_callbacks(execute=True):
         notice = draft_notice(edition, slug="push-failure", title="推送失败测试公示")
         notice.save_revision().publish()

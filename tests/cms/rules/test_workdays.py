@@ -58,3 +58,64 @@ def test_entered_years_extend_and_override_the_bundled_calendar():
 def test_a_period_has_at_least_one_day():
     with pytest.raises(ValueError):
         OFFICIAL.add_working_days(date(2024, 3, 4), 0)
+
+
+# -- a year entered by hand -------------------------------------------------------------------
+
+COMPLETE_2027 = workdays.EnteredYear(
+    year=2027,
+    source_number="国办发明电〔2026〕7号",
+    source_date=date(2026, 11, 4),
+    holidays=frozenset({date(2027, 1, 1), date(2027, 2, 5)}),
+    makeup_workdays=frozenset({date(2027, 2, 14)}),  # a Sunday
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "problems"),
+    [
+        ({}, []),
+        ({"source_number": " "}, [("source_number", "文号")]),
+        ({"source_date": None}, [("source_date", "发布日期")]),
+        ({"source_date": date(2025, 11, 4)}, [("source_date", "应在2026年或2027年发布")]),
+        ({"holidays": frozenset()}, [("days", "尚未录入放假日期")]),
+        ({"makeup_workdays": frozenset()}, [("days", "尚未录入调休上班日期")]),
+        (
+            {"holidays": frozenset({date(2027, 1, 1), date(2026, 12, 31)})},
+            [("days", "不在2027年内：2026-12-31")],
+        ),
+        ({"makeup_workdays": frozenset({date(2027, 2, 15)})}, [("days", "应为周六或周日")]),
+    ],
+)
+def test_an_entered_year_counts_only_when_complete(changes, problems):
+    from dataclasses import replace
+
+    found = workdays.entry_problems(replace(COMPLETE_2027, **changes))
+    assert [field for field, _ in found] == [field for field, _ in problems]
+    for (_, expected), (_, message) in zip(problems, found, strict=True):
+        assert expected in message
+
+
+def test_differences_are_listed_day_by_day():
+    bundled_2023 = OFFICIAL
+    # An entry for 2023 that forgot the National Day make-up Saturday and Sunday.
+    entered = WorkdayCalendar(
+        frozenset({2023}),
+        frozenset(d for d in OFFICIAL.holidays if d.year == 2023),
+        frozenset(d for d in OFFICIAL.makeup_workdays if d.year == 2023)
+        - {date(2023, 10, 7), date(2023, 10, 8)},
+    )
+    found = workdays.differences(bundled_2023, entered, 2023)
+    assert [d.day for d in found] == [date(2023, 10, 7), date(2023, 10, 8)]
+    assert found[0].describe("内置日历", "本次录入") == (
+        "2023-10-07（周六）：内置日历为上班，本次录入为休息"
+    )
+    assert workdays.differences(OFFICIAL, OFFICIAL, 2024) == []
+
+
+def test_counting_every_day_is_never_later_than_working_days():
+    every = workdays.every_day({2024, 2025})
+    for start in (date(2024, 2, 7), date(2024, 9, 27), date(2024, 12, 2)):
+        for count in (1, 5, 20):
+            assert every.add_working_days(start, count) <= OFFICIAL.add_working_days(start, count)
+    assert workdays.uncovered_years(OFFICIAL, date(2026, 12, 20), date(2027, 2, 1)) == [2027]

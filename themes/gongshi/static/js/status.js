@@ -31,16 +31,24 @@
     var end = container.getAttribute("data-publicity-end");
     var badge = container.querySelector(".status");
     var detail = container.querySelector(".publicity-detail");
-    var left = daysFrom(today, end);
     if (today < start) {
       setStatus(badge, "upcoming", "未开始");
       detail.textContent = "将于" + chineseDay(start) + "开始";
-    } else if (today > end) {
+      return;
+    }
+    if (!end) {
+      // No length set: the regulation states none for this kind of notice.
+      setStatus(badge, "published", "已公布");
+      detail.textContent = "未设截止日期";
+      return;
+    }
+    var left = daysFrom(today, end);
+    if (today > end) {
       setStatus(badge, "ended", "已结束");
       detail.textContent = "已于" + chineseDay(end) + "结束";
     } else {
       setStatus(badge, "open", "公示中");
-      detail.textContent = left === 0 ? "今天是公示期最后一天" : "距公示截止还有" + left + "天";
+      detail.textContent = left === 0 ? "今天是公示期最后一天" : "距公示截止还有" + left + "天（日历日）";
     }
   }
 
