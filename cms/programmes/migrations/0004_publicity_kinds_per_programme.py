@@ -34,7 +34,7 @@ def kinds_from_the_programme_minimum(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0002_max_score_nullable_everywhere"),
+        ("programmes", "0003_talent_bonus_outside_the_maximum"),
     ]
 
     operations = [
