@@ -50,7 +50,10 @@ def a_notice(edition, slug, title="候选名单公示"):
 
 
 def test_approval_through_the_workflow_numbers_the_notice(client, users, edition, identity):
-    notice = a_notice(edition, "first")
+    # 自发布之日起: approved today, whatever today is (a fixed start would have passed).
+    notice = draft_notice(
+        edition, slug="first", start_rule="on_publication", start_date=None, end_date=None
+    )
     notice.save_revision(user=users["editor"])
     assert not IndexNumber.objects.exists()  # a draft has none
     notice.get_workflow().start(notice, users["editor"])
