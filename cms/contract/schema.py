@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .attachments import EXTENSIONS
+
 SCHEMA_VERSION = 1
 
 # Field types. A field is required and not null unless it says otherwise; "text" may be
@@ -14,7 +16,12 @@ STR, TEXT, INT, BOOL, DATE, DATETIME = "str", "text", "int", "bool", "date", "da
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_ATTACHMENT_FILE = re.compile(r"^attachments/[0-9]+/[^/\\]+$")
+# An attachment's name ends with an allowed type's extension (attachments.py checks the
+# content too, where the file is read).
+_ATTACHMENT_FILE = re.compile(
+    r"^attachments/[0-9]+/[^/\\]+\.(?:" + "|".join(map(re.escape, EXTENSIONS)) + r")$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
