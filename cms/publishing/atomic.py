@@ -313,6 +313,12 @@ def empty_trash(site_dir: Path) -> None:
 
 
 def _point_live_at(site_dir: Path, output_dir: Path) -> None:
+    # Checked again at the last moment: what went between the build's own check and the
+    # swap (compressing, the 410 markers) must not leave `live` pointing at nothing.
+    if not (output_dir / "index.html").is_file():
+        raise BuildFailed(
+            f"构建目录在切换前已不完整（缺少 {output_dir / 'index.html'}），未切换", transient=True
+        )
     staging = site_dir / f".live-{os.getpid()}"
     if staging.is_symlink() or staging.exists():
         staging.unlink()

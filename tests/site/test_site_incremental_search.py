@@ -52,7 +52,7 @@ QUERIES = [
     ("search", "海儿", {}),
     ("search", "許繼電源", {}),
     ("search", "质量管理", {}),
-    ('search', '"质量管理"', {}),
+    ("search", '"质量管理"', {}),
     ("search", "造假电子", {}),
     ("search", "示例市市长质量奖", {"size": "50"}),
     ("search", "示例市市长质量奖", {"kind": "award", "size": "50"}),
@@ -147,7 +147,13 @@ def new_decision(number: int):
             "示例市人民政府",
             awards,
         )
-        return [str(c.write(content, document, "决定授予下列组织示例市市长质量奖。").relative_to(content))]
+        return [
+            str(
+                c.write(content, document, "决定授予下列组织示例市市长质量奖。").relative_to(
+                    content
+                )
+            )
+        ]
 
     publish.__name__ = f"new_decision_{number}"
     return publish
@@ -156,7 +162,9 @@ def new_decision(number: int):
 def new_notice(number: int):
     def publish(content: Path) -> list[str]:
         entries = [_award(0, "示例钢管制造有限公司", c.credit_code("140800", 200 + number))]
-        document = c.notice(number, "shili", _edition(content), DAY, "示例市质量奖评审办公室", entries)
+        document = c.notice(
+            number, "shili", _edition(content), DAY, "示例市质量奖评审办公室", entries
+        )
         document["title"] += f"（第{number}批）"
         body = "公示期间如有异议，请实名反映。"
         return [str(c.write(content, document, body).relative_to(content))]
@@ -237,7 +245,10 @@ def test_the_query_table_answers_as_after_a_full_build(tmp_path, first_build):
         expected = tmp_path / "full" / str(number)
         shutil.copytree(build / "content", expected / "content")
         full_build(expected / "content", expected, BUILD_DATE)
-        full, extended = engine.SearchIndex(expected / "search"), engine.SearchIndex(build / "search")
+        full, extended = (
+            engine.SearchIndex(expected / "search"),
+            engine.SearchIndex(build / "search"),
+        )
         try:
             assert len(extended._searcher.leaf_searchers()) > 1, "the publish added a segment"
             for service, q, params in QUERIES:

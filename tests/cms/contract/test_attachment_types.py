@@ -54,7 +54,9 @@ def test_a_file_is_read_from_where_it_stands_and_left_there():
         + (b"\xfd\xff\xff\xff" + b"\x01\x00\x00\x00" + b"\xff" * 504)
         + samples.ole("WordDocument")[1024:],
         # a FAT sector number beyond the end of the file
-        samples.ole("WordDocument")[:0x4C] + b"\x00\x01\x00\x00" + samples.ole("WordDocument")[0x50:],
+        samples.ole("WordDocument")[:0x4C]
+        + b"\x00\x01\x00\x00"
+        + samples.ole("WordDocument")[0x50:],
         samples.ole("WordDocument")[:700],  # cut short
     ],
     ids=["loop", "beyond", "short"],

@@ -232,7 +232,9 @@ def test_a_remote_build_exports_the_same_tree_through_the_public_api(client, tmp
 
 
 def test_a_tampered_attachment_fails_a_remote_export(client, edition, tmp_path):
-    document = Document.objects.create(title="附件", file=ContentFile("%PDF-1.4 原件".encode(), "a.pdf"))
+    document = Document.objects.create(
+        title="附件", file=ContentFile("%PDF-1.4 原件".encode(), "a.pdf")
+    )
     draft_notice(edition, attachments=[("document", document)]).save_revision().publish()
 
     def fetch(url):

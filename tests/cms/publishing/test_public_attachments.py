@@ -46,20 +46,24 @@ def public_file(document) -> str:
 
 
 def test_the_export_leaves_out_files_outside_the_list(upgraded, tmp_path):
-    notice, pdf, refused = upgraded
+    notice, pdf, _refused = upgraded
     item = {str(item.path): item for item in export.collect()}[f"notices/{notice.pk}.md"]
     assert [a["file"] for a in item.document["attachments"]] == [public_file(pdf)]
     assert item.body == f"网页说明与[名单](</{public_file(pdf)}>)"
     export.write(export.collect(), tmp_path)
-    attached = {path.parent.name for path in (tmp_path / "attachments").rglob("*") if path.is_file()}
+    attached = {
+        path.parent.name for path in (tmp_path / "attachments").rglob("*") if path.is_file()
+    }
     assert attached == {str(pdf.pk)}
 
 
 def test_an_incremental_export_leaves_them_out_too(upgraded):
-    notice, pdf, refused = upgraded
+    notice, pdf, _refused = upgraded
     files = export.partial_export([notice.pk])
     assert {path for path in files if path.startswith("attachments/")} == {public_file(pdf)}
-    document, _ = contract.load(files[f"notices/{notice.pk}.md"].decode(), f"notices/{notice.pk}.md")
+    document, _ = contract.load(
+        files[f"notices/{notice.pk}.md"].decode(), f"notices/{notice.pk}.md"
+    )
     assert len(document["attachments"]) == 1
 
 

@@ -172,9 +172,10 @@ def test_every_attachment_is_served_as_a_download_under_a_sandbox(server):
         response = connection.getresponse()
         response.read()
         assert "Content-Disposition" not in response.headers, path
-        assert response.headers["Content-Security-Policy"] == dict(PUBLIC_HEADERS)[
-            "Content-Security-Policy"
-        ]
+        assert (
+            response.headers["Content-Security-Policy"]
+            == dict(PUBLIC_HEADERS)["Content-Security-Policy"]
+        )
         connection.close()
 
 
