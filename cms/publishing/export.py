@@ -941,12 +941,16 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     and the pages whose export depends on them (pages linking to them, revocations of a
     changed decision's awards), as collect() + write() would write them now. Raises
     NeedsFullExport for a change only a full export follows (a programme, an edition,
-    the home page, anything not a document)."""
+    the home page, anything not a document, a page deleted since)."""
     from wagtail.models import ReferenceIndex
 
     from .models import Withdrawal
 
     ids = {int(pk) for pk in page_ids}
+    # A deleted page's file and its place in every listing are the live build's to know,
+    # not the database's any more: only a full build takes them away.
+    if gone := ids - set(Page.objects.filter(pk__in=ids).values_list("pk", flat=True)):
+        raise NeedsFullExport(f"页面 {'、'.join(map(str, sorted(gone)))} 已删除，需要完整构建")
     page_type = ReferenceIndex._get_base_content_type(Page)
     referring = ReferenceIndex.objects.filter(
         to_content_type=page_type,
