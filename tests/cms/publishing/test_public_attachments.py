@@ -100,3 +100,18 @@ def test_the_cms_serves_them_to_the_staff_only_and_always_as_downloads(client, u
     assert answer["Content-Disposition"].startswith("attachment")
     assert answer["Content-Security-Policy"] == ATTACHMENT_CSP
     assert b"".join(answer.streaming_content) == samples.PDF
+
+
+def test_a_command_lists_what_to_replace_after_an_upgrade(upgraded):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _notice, pdf, refused = upgraded
+    output = StringIO()
+    call_command("check_attachments", stdout=output)
+    text = output.getvalue()
+    for document in refused:
+        assert f"#{document.pk} {document.title}：" in text
+    assert f"#{pdf.pk} " not in text
+    assert "使用它的页面：《附件公示》" in text and "共 3 个文档不发布到公开站点" in text
