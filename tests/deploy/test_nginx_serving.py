@@ -6,7 +6,6 @@ pages keep their own policy."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import socket
 import ssl
@@ -31,14 +30,8 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def nginx(tmp_path, monkeypatch):
+def nginx(tmp_path, stack):
     """(port, live output directory) of a private nginx serving the shipped server block."""
-    spec = importlib.util.spec_from_file_location(
-        "gongshi_stack", REPOSITORY / "deploy" / "stack" / "stack.py"
-    )
-    stack = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(stack)
-    monkeypatch.setattr(stack, "STACK", tmp_path)
     config = {
         "https_port": free_port(),
         "http_port": free_port(),

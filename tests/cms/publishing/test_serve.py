@@ -104,8 +104,11 @@ class RecordingCMS(BaseHTTPRequestHandler):
         pass
 
 
-def test_report_paths_are_forwarded_to_the_cms_and_nothing_else(tmp_path):
+@pytest.fixture
+def proxying_server(tmp_path):
+    """The demo's server on a one-page build, forwarding /report/ to RecordingCMS; its port."""
     make_build(tmp_path, "1", "首页")
+    RecordingCMS.received = []
     cms = ThreadingHTTPServer(("127.0.0.1", 0), RecordingCMS)
     threading.Thread(target=cms.serve_forever, daemon=True).start()
     handler = partial(
@@ -113,27 +116,29 @@ def test_report_paths_are_forwarded_to_the_cms_and_nothing_else(tmp_path):
     )
     site = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=site.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{site.server_address[1]}"
+    yield site.server_address[1]
+    site.shutdown()
+    cms.shutdown()
+    cms.server_close()
+
+
+def test_report_paths_are_forwarded_to_the_cms_and_nothing_else(proxying_server):
+    base = f"http://127.0.0.1:{proxying_server}"
+    body = "举报内容".encode() * 1000
+    request = urllib.request.Request(f"{base}/report/?programme=yuncheng", data=body)
     try:
-        body = "举报内容".encode() * 1000
-        request = urllib.request.Request(f"{base}/report/?programme=yuncheng", data=body)
-        try:
-            urllib.request.urlopen(request)
-        except urllib.error.HTTPError as error:
-            status, headers, text = error.code, error.headers, error.read().decode()
-        assert (status, text) == (403, "表单已过期")
-        assert headers.get_all("Set-Cookie") == ["csrftoken=abc; Path=/", "other=1; Path=/"]
-        assert headers["Cache-Control"] == "no-store"
-        ((method, path, forwarded, received),) = RecordingCMS.received
-        assert (method, path, received) == ("POST", "/report/?programme=yuncheng", body)
-        assert forwarded["Host"] == f"127.0.0.1:{site.server_address[1]}"  # the site's origin
-        assert not {"X-Forwarded-For", "X-Real-Ip", "Forwarded"} & set(forwarded)
-        assert get(base + "/") == (200, "首页")
-        assert get(base + "/reporting-not-proxied/")[0] == 404
-    finally:
-        site.shutdown()
-        cms.shutdown()
-        cms.server_close()
+        urllib.request.urlopen(request)
+    except urllib.error.HTTPError as error:
+        status, headers, text = error.code, error.headers, error.read().decode()
+    assert (status, text) == (403, "表单已过期")
+    assert headers.get_all("Set-Cookie") == ["csrftoken=abc; Path=/", "other=1; Path=/"]
+    assert headers["Cache-Control"] == "no-store"
+    ((method, path, forwarded, received),) = RecordingCMS.received
+    assert (method, path, received) == ("POST", "/report/?programme=yuncheng", body)
+    assert forwarded["Host"] == f"127.0.0.1:{proxying_server}"  # the site's origin
+    assert not {"X-Forwarded-For", "X-Real-Ip", "Forwarded"} & set(forwarded)
+    assert get(base + "/") == (200, "首页")
+    assert get(base + "/reporting-not-proxied/")[0] == 404
 
 
 def test_a_stopped_cms_gets_a_clear_message(tmp_path):
@@ -194,22 +199,6 @@ def raw_request(port: int, request: bytes, timeout: float = 5) -> bytes:
         return answer
 
 
-@pytest.fixture
-def proxying_server(tmp_path):
-    make_build(tmp_path, "1", "首页")
-    cms = ThreadingHTTPServer(("127.0.0.1", 0), RecordingCMS)
-    threading.Thread(target=cms.serve_forever, daemon=True).start()
-    handler = partial(
-        SiteRequestHandler, site_dir=tmp_path, cms_url=f"http://127.0.0.1:{cms.server_address[1]}"
-    )
-    site = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    yield site.server_address[1]
-    site.shutdown()
-    cms.shutdown()
-    cms.server_close()
-
-
 @pytest.mark.parametrize("segment", ["a" * 256, "名" * 200, "x" * 5000, "%00", "a%00b"])
 def test_a_path_the_file_system_cannot_hold_gets_the_404_page(proxying_server, segment):
     answer = raw_request(proxying_server, f"GET /notices/{segment}/ HTTP/1.0\r\n\r\n".encode())
@@ -219,7 +208,6 @@ def test_a_path_the_file_system_cannot_hold_gets_the_404_page(proxying_server, s
 
 @pytest.mark.parametrize("length", ["-5", "abc", "1e3", "", " ", "99999999999999999999", "+3"])
 def test_a_bad_content_length_gets_a_400_not_a_hang(proxying_server, length):
-    RecordingCMS.received.clear()
     request = f"POST /report/ HTTP/1.0\r\nContent-Length: {length}\r\n\r\nabc".encode()
     answer = raw_request(proxying_server, request)
     assert answer.startswith(b"HTTP/1.0 400") and "Content-Length 无效".encode() in answer
