@@ -18,6 +18,13 @@ from cms.base.attachments import DocumentInUse, pages_using
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Uploads into this test's own media directory, not the suite's shared one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 HOSTILE = [
     ("名单.html", samples.HTML),
     ("图.svg", samples.SVG),

@@ -20,6 +20,12 @@ from cms.security.headers import ATTACHMENT_CSP
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Uploads into this test's own media directory, not the suite's shared one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def upgraded(edition):
     """A live notice attaching and linking, beside a real PDF, files stored before the
