@@ -8,6 +8,8 @@ from cms.settings.test import *  # noqa: F403
 
 MEDIA_ROOT = os.environ["GONGSHI_INSTANCE_MEDIA_ROOT"]
 GONGSHI_SITE_DIR = Path(os.environ["GONGSHI_INSTANCE_SITE_DIR"])
+# `make demo` runs with debugging on (cms.settings.dev); so can an instance.
+DEBUG = os.environ.get("GONGSHI_INSTANCE_DEBUG") == "1"
 # The worker of an instance runs the queue as production does, in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if pelican_settings := os.environ.get("GONGSHI_INSTANCE_PELICAN_SETTINGS"):

@@ -13,6 +13,8 @@ from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Site,
@@ -45,9 +47,6 @@ PAGE_PERMISSIONS = {
 MODEL_PERMISSIONS = {
     EDITORS: [
         "wagtailadmin.access_admin",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
         "wagtailimages.add_image",
         "wagtailimages.choose_image",
         # People in award decisions and publicity lists are chosen or created by editors.
@@ -57,7 +56,6 @@ MODEL_PERMISSIONS = {
     ],
     APPROVERS: [
         "wagtailadmin.access_admin",
-        "wagtaildocs.choose_document",
         "reporting.view_reportingchannel",
         "reporting.publish_reportingchannel",
         "recipients.view_person",
@@ -82,10 +80,17 @@ MODEL_PERMISSIONS = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
     ],
+}
+
+# Documents (attachments) are permitted per collection: Wagtail asks a non-superuser's
+# groups for GroupCollectionPermission, never for the model permissions above. Given on
+# the root collection, they hold in every collection below it. Only files of the
+# attachment allow-list can be uploaded (cms/base/attachments.py).
+COLLECTION_PERMISSIONS = {
+    EDITORS: ["add_document", "change_document", "choose_document"],
+    APPROVERS: ["choose_document"],
+    ADMINISTRATORS: ["add_document", "change_document", "choose_document"],
 }
 
 
@@ -107,6 +112,14 @@ def ensure_roles_and_workflow(**kwargs):
             for code in codes:
                 GroupPagePermission.objects.get_or_create(
                     group=groups[name], page=home, permission=permission(f"wagtailcore.{code}")
+                )
+        documents = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        for name, codes in COLLECTION_PERMISSIONS.items():
+            for code in codes:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=groups[name],
+                    collection=documents,
+                    permission=permission(f"wagtaildocs.{code}"),
                 )
         ensure_workflow(home, groups[APPROVERS])
 

@@ -1,15 +1,21 @@
-"""What happens when something is published: its public change history and audit log."""
+"""What happens when something is published (its public change history and audit log),
+and what may not be deleted (a document in use)."""
 
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
 from wagtail.log_actions import log
 from wagtail.signals import page_published
 
 from cms.rules import timeliness
 
+from .attachments import refuse_deleting_a_used_document
 from .calendar import official_calendar
 from .models import ChangeNote, OfficialDocumentPage
+
+pre_delete.connect(refuse_deleting_a_used_document, sender=get_document_model())
 
 
 def went_live(page, revision) -> bool:

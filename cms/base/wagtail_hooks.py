@@ -1,10 +1,13 @@
-"""Admin wiring: snippets, audit-log actions, and the rule that only the workflow publishes."""
+"""Admin wiring: snippets, audit-log actions, the rule that only the workflow publishes, and
+documents outside the attachment allow-list kept from the public."""
 
 from django.http import HttpResponseForbidden
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.contract import attachments
 
 from .models import CalendarYear
 from .roles import ADMINISTRATORS
@@ -111,3 +114,20 @@ def only_administrators_edit_programmes(request, page):
     if _is_programme_setting(page.specific_class) and not _is_administrator(request.user):
         return HttpResponseForbidden(PROGRAMMES_ARE_ADMINISTRATORS_ONLY)
     return None
+
+
+@hooks.register("before_serve_document")
+def serve_only_allowed_documents(document, request):
+    """The CMS serves documents at /documents/ (on the public origin, for remote builds)
+    as downloads; one outside the attachment allow-list (stored before it, ADR 23) only
+    to the staff, who may need it to replace it."""
+    user = request.user
+    if user.is_authenticated and user.has_perm("wagtailadmin.access_admin"):
+        return None
+    with document.open_file() as file:
+        if attachments.is_allowed(document.file.name, file):
+            return None
+    return HttpResponseForbidden(
+        "此文件的类型不在允许公开的附件之列，不予提供。".encode(),
+        content_type="text/plain; charset=utf-8",
+    )

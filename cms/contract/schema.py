@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from cms.rules.identity import RECIPIENT_ID
 
+from .attachments import EXTENSIONS
+
 # 2: recipient_id and bonus on entries and awards (people are records, not names).
 SCHEMA_VERSION = 2
 
@@ -17,7 +19,12 @@ STR, TEXT, INT, BOOL, DATE, DATETIME = "str", "text", "int", "bool", "date", "da
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_ATTACHMENT_FILE = re.compile(r"^attachments/[0-9]+/[^/\\]+$")
+# An attachment's name ends with an allowed type's extension (attachments.py checks the
+# content too, where the file is read).
+_ATTACHMENT_FILE = re.compile(
+    r"^attachments/[0-9]+/[^/\\]+\.(?:" + "|".join(map(re.escape, EXTENSIONS)) + r")$",
+    re.IGNORECASE,
+)
 # Who a recipient is: an organisation's credit code, a person's opaque id (p-...), or for
 # an organisation without a valid code a hash of its name (o-...); cms/rules/identity.py.
 _RECIPIENT_ID = RECIPIENT_ID

@@ -119,6 +119,7 @@ def build_site(
         build_dir = site_dir / "builds" / name
         try:
             count = _build(build_dir, write_content, settings_file, timeout, environment)
+            ensure_complete(build_dir / "output")
             _point_live_at(site_dir, build_dir / "output")
         except BaseException as error:
             shutil.rmtree(build_dir, ignore_errors=True)
@@ -310,6 +311,16 @@ def empty_trash(site_dir: Path) -> None:
     if trash.is_dir():
         for dropped in trash.iterdir():
             shutil.rmtree(dropped, ignore_errors=True)
+
+
+def ensure_complete(output_dir: Path) -> None:
+    """A build's output is checked again just before the swap: what happened since its
+    own check (compressing, the 410 markers, a directory removed underneath) must not
+    leave `live` pointing at nothing."""
+    if not (output_dir / "index.html").is_file():
+        raise BuildFailed(
+            f"构建目录在切换前已不完整（缺少 {output_dir / 'index.html'}），未切换", transient=True
+        )
 
 
 def _point_live_at(site_dir: Path, output_dir: Path) -> None:

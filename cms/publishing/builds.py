@@ -110,6 +110,16 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
         transient = retries.is_transient(failure)
         build.status, build.error = SiteBuild.Status.FAILED, retries.explain(failure)
         logger.warning("构建 #%s 失败，公开站点保持不变：%s", build.pk, failure)
+    except Exception as error:  # a permission, a missing directory, a bug: never "构建中"
+        transient = True  # what the machine lacks may be back (or put right) by the retry
+        build.status, build.error = SiteBuild.Status.FAILED, retries.explain_unexpected(error)
+        logger.exception("构建 #%s 意外出错，公开站点保持不变", build.pk)
+    except BaseException:  # the worker stopped in the middle: recorded, and asked again
+        build.status, build.error = SiteBuild.Status.FAILED, INTERRUPTED
+        build.finished_at = timezone.now()
+        retries.save_when_database_answers(build)
+        request_build(f"重试：构建 #{build.pk} 被中断")
+        raise
     else:
         if failure := push.push_configured_build(build.pk, published or result):
             build.status, build.error = SiteBuild.Status.FAILED, failure
@@ -121,6 +131,8 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
         schedule_date_driven_builds()
     elif transient:
         retries.schedule_retry(build)
+    else:
+        retries.note_no_retry(build)
     return build
 
 
@@ -146,6 +158,11 @@ def _incremental_build(build: SiteBuild):
         )
     except (incremental.NeedsFullBuild, export.NeedsFullExport) as reason:
         logger.info("构建 #%s 改为完整构建：%s", build.pk, reason)
+        return None
+    except atomic.BuildFailed as failure:
+        # `live` and the old build are as they were and the state is dropped: the full
+        # build that follows says whether the fault was the incremental path's.
+        logger.warning("构建 #%s 的增量构建失败，改为完整构建：%s", build.pk, failure)
         return None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -33,6 +34,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from cms import contract
 from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
+from cms.contract import attachments
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.govsite import catalogue
 from cms.govsite.models import IndexNumber, SiteIdentity, public_site_name
@@ -51,6 +53,8 @@ from cms.rules.identity import recipient_id
 from cms.supervision.cases import yearly_counts_of
 
 from .markdown import safe_href, to_markdown
+
+logger = logging.getLogger(__name__)
 
 KIND_OF_MODEL = {
     CallForApplicationsPage: "call",
@@ -652,6 +656,7 @@ class Exporter:
         self.tree = tree
         self._documents: dict[int, object] = {}
         self._private_collections: dict[int, bool] = {}
+        self._allowed_files: dict[int, bool] = {}
         self._descriptions: dict[int, dict] = {}
         self._reads: set = set()
         self._zone = timezone.get_current_timezone()
@@ -972,10 +977,26 @@ class Exporter:
         if document.collection_id not in self._private_collections:
             restrictions = document.collection.get_view_restrictions()
             self._private_collections[document.collection_id] = restrictions.exists()
-        if self._private_collections[document.collection_id]:
+        if self._private_collections[document.collection_id] or not self._allowed(document):
             return None
         name = PurePosixPath(document.file.name).name
         return Attachment(file=f"attachments/{document.pk}/{name}", document=document)
+
+    def _allowed(self, document) -> bool:
+        """Whether a document's file is of the attachment allow-list, by name and by
+        content (ADR 23). One stored before the list existed, or by other means than the
+        admin's upload, stays off the public site: its links are left as plain text."""
+        if document.pk not in self._allowed_files:
+            with document.file.open("rb") as file:
+                allowed = attachments.is_allowed(document.file.name, file)
+            if not allowed:
+                logger.warning(
+                    "附件“%s”（文档 #%s）的文件类型不在允许之列，未发布到公开站点",
+                    document.title,
+                    document.pk,
+                )
+            self._allowed_files[document.pk] = allowed
+        return self._allowed_files[document.pk]
 
     def _describe(self, attachment: Attachment) -> dict:
         """An attachment's description, its file read once per export however many items
@@ -1026,12 +1047,16 @@ def partial_export(page_ids) -> dict[str, bytes | None]:
     and the pages whose export depends on them (pages linking to them, revocations of a
     changed decision's awards), as collect() + write() would write them now. Raises
     NeedsFullExport for a change only a full export follows (a programme, an edition,
-    the home page, anything not a document)."""
+    the home page, anything not a document, a page deleted since)."""
     from wagtail.models import ReferenceIndex
 
     from .models import Withdrawal
 
     ids = {int(pk) for pk in page_ids}
+    # A deleted page's file and its place in every listing are the live build's to know,
+    # not the database's any more: only a full build takes them away.
+    if gone := ids - set(Page.objects.filter(pk__in=ids).values_list("pk", flat=True)):
+        raise NeedsFullExport(f"页面 {'、'.join(map(str, sorted(gone)))} 已删除，需要完整构建")
     page_type = ReferenceIndex._get_base_content_type(Page)
     referring = ReferenceIndex.objects.filter(
         to_content_type=page_type,

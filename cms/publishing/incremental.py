@@ -240,6 +240,7 @@ def publish(
                     remove_file(path.with_name(path.name + ".gz"), output)
             atomic.compress_all(written)
             atomic.write_withdrawn_markers(output, build_dir / "withdrawn")
+            atomic.ensure_complete(output)
         except NeedsFullBuild:
             _drop_state()
             shutil.rmtree(build_dir, ignore_errors=True)

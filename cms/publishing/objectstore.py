@@ -81,9 +81,11 @@ class S3Store:
         content_type: str,
         cache_control: str,
         metadata: dict[str, str] | None = None,
+        content_disposition: str | None = None,
     ) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        extra = {"ContentDisposition": content_disposition} if content_disposition else {}
         try:
             self.client.put_object(
                 Bucket=self.bucket,
@@ -92,6 +94,7 @@ class S3Store:
                 ContentType=content_type,
                 CacheControl=cache_control,
                 Metadata=metadata or {},
+                **extra,
             )
         except (BotoCoreError, ClientError) as error:
             raise StoreError(f"上传 {self.key(path)} 失败：{error}") from error

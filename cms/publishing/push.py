@@ -187,6 +187,8 @@ def _push(store, generation, name, output_dir, search_dir) -> PushResult:
             content_type=content_type(path),
             cache_control=cache_control(path),
             metadata=metadata,
+            # served from the bucket as from nginx: a download (ADR 23)
+            content_disposition="attachment" if path.startswith("attachments/") else None,
         )
     if search_dir is not None and (search_dir / "READY").is_file():
         _push_search(store, generation, name, search_dir)

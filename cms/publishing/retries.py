@@ -1,7 +1,8 @@
 """Builds that failed for a passing reason (a full disk, a database restart, a killed
-process) are tried again by themselves, with growing pauses and a cap, so the public
-site never silently stops updating; each failed build says in the admin what happened
-and when the next try is due."""
+process, an error nobody foresaw: a permission, a missing directory) are tried again by
+themselves, with growing pauses and a cap, so the public site never silently stops
+updating; each failed build says in the admin what happened and when the next try is
+due, or why there is none (content the site refuses fails the same way every time)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,39 @@ def explain(failure: atomic.BuildFailed) -> str:
     if isinstance(failure.__cause__, DatabaseError):
         return f"{DATABASE_DOWN}\n{failure.__cause__}".strip()
     return str(failure)
+
+
+# What an unexpected error most likely means on the machine, by its type (the first match).
+UNEXPECTED = [
+    (
+        PermissionError,
+        "没有权限读写站点目录或其中的文件：请检查目录的所有者和权限（运行工作进程的用户须可写）。",
+    ),
+    (
+        FileNotFoundError | NotADirectoryError,
+        "站点目录或构建所需的目录、文件不存在或不是目录（可能被删除、移动或挂载失败）。",
+    ),
+    (OSError, "读写站点目录时出错。"),
+]
+
+
+def explain_unexpected(error: Exception) -> str:
+    """What went wrong, for a build that failed otherwise than as a build can (BuildFailed):
+    the likely cause in words, then the error as Python gave it."""
+    if isinstance(error, DatabaseError):
+        return f"{DATABASE_DOWN}\n{error}".strip()
+    cause = next((text for kind, text in UNEXPECTED if isinstance(error, kind)), "程序出错。")
+    return f"构建意外中止，公开站点保持不变。{cause}\n{type(error).__name__}: {error}"
+
+
+def note_no_retry(failed: SiteBuild) -> None:
+    """Say in a failed build's error that it is not tried again, and what to do: the same
+    content would fail the same way."""
+    failed.error = (
+        f"{failed.error}\n\n此类失败重试无益，不再自动进行：请查看上面的错误并修正，"
+        "然后再次发布任一内容，或由管理员运行 manage.py build_site。"
+    ).strip()
+    failed.save(update_fields=["error"])
 
 
 def delay_before(attempt: int) -> int:

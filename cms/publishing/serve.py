@@ -18,6 +18,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -27,9 +28,10 @@ from urllib.parse import unquote, urlsplit
 
 from cms.search.chinese import warm_up
 from cms.search.service import SearchService
-from cms.security.headers import PUBLIC_HEADERS
+from cms.security.headers import ATTACHMENT_HEADERS, PUBLIC_HEADERS
 
 SEARCH_PATHS = ("/search/", "/search", "/search.json", "/verify/", "/verify", "/verify.json")
+ATTACHMENTS = "/attachments/"  # served as downloads (ADR 23)
 PROXIED_PREFIX = "/report"
 MAX_PROXIED_BODY = 64 * 1024 * 1024
 HOP_BY_HOP = {
@@ -67,6 +69,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         self.search = search
         self.cms_url = cms_url
         self.proxying = False
+        self.attachment = False  # the answer is an attachment's file
         super().__init__(*args, directory=str(self.live), **kwargs)
 
     def do_GET(self):
@@ -126,7 +129,11 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         """Forward the request to the CMS and its answer back. The Host header is kept,
         so the CMS sees the site's origin; no X-Forwarded-For is added: the intake
         records no address."""
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length", "0").strip()
+        if not re.fullmatch(r"[0-9]{1,12}", declared):  # empty, negative, not a number, absurd
+            self.close_connection = True
+            return self._answer(HTTPStatus.BAD_REQUEST, "请求头 Content-Length 无效。")
+        length = int(declared)
         if length > MAX_PROXIED_BODY:
             self.close_connection = True
             return self._answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "提交的内容过大。")
@@ -165,15 +172,21 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path).rstrip("/") + "/"  # as withdrawn.json lists it
         if path in self._withdrawn():
             return self._page(HTTPStatus.GONE, self.live / path.lstrip("/") / "index.html")
-        if not Path(self.translate_path(self.path)).exists():
+        try:
+            found = Path(self.translate_path(self.path))
+            exists = found.exists()
+        except (OSError, ValueError):  # a name longer than the file system allows, a NUL
+            exists = False
+        if not exists:
             return self._page(HTTPStatus.NOT_FOUND, self.live / "404.html")
+        self.attachment = path.startswith(ATTACHMENTS) and found.is_file()
         return super().send_head()
 
     def end_headers(self):
         if not self.proxying:  # the CMS sets its own
             self.send_header("Cache-Control", "no-cache")
             # The public site's security headers, as nginx sends them in production.
-            for name, value in PUBLIC_HEADERS:
+            for name, value in ATTACHMENT_HEADERS if self.attachment else PUBLIC_HEADERS:
                 self.send_header(name, value)
         super().end_headers()
 

@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from cms.base.signals import went_live
@@ -38,8 +38,20 @@ def build_on_move(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Page)
 def build_on_delete(sender, instance, **kwargs):
-    if instance.live:
+    # Wagtail unpublishes a live page just before deleting it (so `live` is False here
+    # and page_unpublished asked for a build naming it): a page ever published may be
+    # on the site, and whatever deleted it (the admin, a shell, a command), only a full
+    # build removes it from the listings, feeds and search.
+    if instance.live or instance.first_published_at is not None:
         request_build(f"删除：{instance.title}")
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def build_on_view_restriction(sender, instance, **kwargs):
+    # A private section leaves the public site, an opened one joins it: a full build.
+    # (by number: the page may be going too, deleted with its restriction)
+    request_build(f"访问限制变更：页面 #{instance.page_id}")
 
 
 @receiver(published, sender=ReportingChannel)

@@ -1,9 +1,13 @@
 """Admin wiring of the public site: reasons for withdrawals, the build history, and what
 the dashboard says about the last build."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -90,6 +94,8 @@ class LastBuildPanel(Component):
     order = 50
 
     def render_html(self, parent_context):
+        # A build still "running" well past the build timeout has lost its worker.
+        stalled_since = timezone.now() - timedelta(seconds=2 * settings.GONGSHI_BUILD_TIMEOUT)
         return render_to_string(
             "publishing/last_build_panel.html",
             {
@@ -98,6 +104,11 @@ class LastBuildPanel(Component):
                 "pending": SiteBuild.objects.filter(
                     status__in=[SiteBuild.Status.QUEUED, SiteBuild.Status.RUNNING]
                 ).count(),
+                "stalled": SiteBuild.objects.filter(
+                    status=SiteBuild.Status.RUNNING, started_at__lt=stalled_since
+                )
+                .order_by("started_at")
+                .first(),
             },
         )
 

@@ -267,22 +267,54 @@ SCHEMA = Schema(
     # A record's names and text as indexed (documents.Record.fields), for quoted phrases.
     # (offsets written whatever the count: derived from lengths, in Python, otherwise)
     phrases=COLUMN(VarBytesColumn(write_offsets_cutoff=0)),
+    # The lengths of a record's scored fields as counted (whoosh keeps them rounded to
+    # a byte), SCORED's order: what a deleted record took from the index's statistics.
+    lengths=COLUMN(VarBytesColumn(write_offsets_cutoff=0)),
 )
+SCORED = tuple(SCHEMA.scorable_names())
+LENGTHS = "lengths"
+
+
+def _packed_lengths(lengths: dict[str, int]) -> bytes:
+    return array("I", [lengths.get(name, 0) for name in SCORED]).tobytes()
+
+
+def _unpacked_lengths(value: bytes) -> dict[str, int]:
+    counted = array("I")
+    counted.frombytes(value)
+    return dict(zip(SCORED, counted, strict=True)) if counted else {}
+
+
+def indexed_fields(record: Record) -> dict:
+    """A record's fields with its lengths column, for whoosh's own writer (an
+    incremental update); _Writer counts the lengths as it indexes."""
+    fields = record.fields()
+    fields[LENGTHS] = _packed_lengths(
+        {name: SCHEMA[name].postings(fields[name])[3] for name in SCORED if name in fields}
+    )
+    return fields
+
+
+def canonical_order(record: Record) -> tuple[int, str]:
+    """Where a record goes in an index: newest first, then by key. A full build numbers
+    its records so, an incremental update its new segment; searches break ties of score
+    or date by it (_Order), so an extended index answers as a full build's would."""
+    return -day_number(record.day), record.key
 
 
 def build(directory: Path, records: Iterable[Record], extra: dict[str, object]) -> int:
     """Write an index of `records` into `directory` (created; must not exist), with the
     JSON files in `extra` beside it, then READY. Returns the number of records.
 
-    Records are numbered newest first, so that "newest first" is the index's own order
-    and a search sorted by date can stop at the first hits it finds."""
+    Records are numbered newest first (canonical_order), so that "newest first" is the
+    index's own order and a search sorted by date can stop at the first hits it finds."""
     directory = Path(directory)
     directory.mkdir(parents=True)
     store = index.create_in(str(directory), SCHEMA, indexname=INDEX_NAME)
     writer = _Writer(store)
     count = 0
     try:
-        for record in sorted(records, key=lambda record: record.day, reverse=True):
+        for record in sorted(records, key=canonical_order):
             writer.add_document(**record.fields())
             count += 1
     except BaseException:
@@ -342,7 +374,10 @@ class _Writer(SegmentWriter):
         perdoc = self.perdocwriter
         docnum = self.docnum
         perdoc.start_doc(docnum)
+        counted = {}  # the scored fields' lengths, for the lengths column
         for fieldname in sorted(fields):
+            if fieldname == LENGTHS:
+                continue
             value = fields[fieldname]
             field = self.schema[fieldname]
             length = 0
@@ -365,6 +400,7 @@ class _Writer(SegmentWriter):
                 if not field.scorable:
                     length = 0
                 elif length:
+                    counted[fieldname] = length
                     lengths = self._lengths.get(fieldname)
                     if lengths is None:
                         lengths = self._lengths[fieldname] = array("I")
@@ -374,6 +410,7 @@ class _Writer(SegmentWriter):
             if field.column_type:
                 column_value = field.to_column_value(value)
                 perdoc.add_column_value(fieldname, field.column_type, column_value)
+        perdoc.add_column_value(LENGTHS, self.schema[LENGTHS].column_type, _packed_lengths(counted))
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
@@ -616,6 +653,129 @@ def _scores_hold(written, reader) -> bool:
     )
 
 
+class _Statistics:
+    """The collection statistics BM25F scores with, of the documents an index still has.
+
+    Whoosh counts a deleted document in the document count, in its terms' frequencies
+    and in its fields' total lengths until the segment holding it is written again: an
+    index an incremental update extended would rank otherwise than a full build of the
+    same records. Here the deleted documents are taken out again: their lengths read
+    from the lengths column, their terms' frequencies by looking for them in each
+    term's postings (once per term and open index)."""
+
+    def __init__(self, searcher, deleted: list[tuple[object, list[int]]]):
+        self._reader = searcher.reader()
+        self.documents = searcher.doc_count()
+        self._deleted = deleted  # (segment reader, its deleted document numbers, sorted)
+        taken: Counter = Counter()
+        for leaf, docnums in deleted:
+            column = leaf.column_reader(LENGTHS)
+            for docnum in docnums:
+                taken.update(_unpacked_lengths(column[docnum]))
+        self._totals = {name: self._reader.field_length(name) - taken[name] for name in SCORED}
+        self._frequencies: dict[tuple[str, bytes], int] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, searcher) -> _Statistics | None:
+        """The statistics of an index with deleted documents; None for one without (or
+        from before the lengths column), whose statistics whoosh's are."""
+        reader = searcher.reader()
+        if not reader.has_deletions() or LENGTHS not in reader.schema:
+            return None
+        deleted = []
+        for leaf, _base in reader.leaf_readers():
+            if leaf.has_deletions():
+                if not leaf.has_column(LENGTHS):
+                    return None
+                deleted.append((leaf, sorted(leaf._perdoc.deleted_docs())))
+        return cls(searcher, deleted)
+
+    def average_length(self, fieldname: str) -> float:
+        """As whoosh's Searcher.avg_field_length computes it, of the live documents."""
+        return self._totals[fieldname] / (self.documents or 1)
+
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """How many live documents have the term."""
+        key = (fieldname, self._reader._text_to_bytes(fieldname, text))
+        with self._lock:
+            found = self._frequencies.get(key)
+        if found is None:
+            found = self._reader.doc_frequency(*key)
+            for leaf, docnums in self._deleted:
+                if key in leaf:
+                    # the term's postings as written, deleted documents included
+                    written = leaf._terms.matcher(*key, leaf.schema[fieldname].format)
+                    found -= len(_postings_at(written, docnums))
+            with self._lock:
+                self._frequencies[key] = found
+        return found
+
+
+class _Weighting(scoring.BM25F):
+    """Whoosh's BM25F, with the statistics of the live documents when the index has
+    deleted ones (`statistics`, set once the searcher is open)."""
+
+    statistics: _Statistics | None = None
+
+    def idf(self, searcher, fieldname, text):
+        if self.statistics is None:
+            return super().idf(searcher, fieldname, text)
+        frequency = self.statistics.doc_frequency(fieldname, text)
+        return math.log(self.statistics.documents / (frequency + 1)) + 1  # as whoosh's
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if self.statistics is None or not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf=qf)
+        return _LiveScorer(searcher, fieldname, text, self.statistics, self.B, self.K1, qf)
+
+
+class _LiveScorer(scoring.BM25FScorer):
+    """BM25FScorer with the live documents' average field length."""
+
+    def __init__(self, searcher, fieldname, text, statistics, B, K1, qf=1):
+        self.idf = searcher.get_parent().idf(fieldname, text)
+        self.avgfl = statistics.average_length(fieldname) or 1
+        self.B, self.K1, self.qf = B, K1, qf
+        self.setup(searcher, fieldname, text)
+
+
+class _Order:
+    """Each document's place in the order a full build numbers the same records
+    (canonical_order), to break ties of score or date with, for an index an incremental
+    update extended. Its first segment is a full build's, numbered in that order; each
+    later segment is in that order within itself, and its documents are placed among
+    the first segment's by bisection on (date, key)."""
+
+    def __init__(self, searcher):
+        (first, _), *later = searcher.reader().leaf_readers()
+        first_dates = first.column_reader("date")
+
+        def first_key(docnum: int) -> tuple[int, str]:
+            return -first_dates[docnum], first.stored_fields(docnum)["key"]
+
+        added = []
+        for leaf, base in later:
+            dates = leaf.column_reader("date")
+            for docnum in leaf.all_doc_ids():  # the live ones
+                key = (-dates[docnum], leaf.stored_fields(docnum)["key"])
+                added.append((key, base + docnum))
+        added.sort()
+        everything = range(first.doc_count_all())
+        # A first-segment document d is (d, 1, 0); one placed before it, (d, 0, its rank).
+        self._places = {
+            docnum: (bisect.bisect_left(everything, key, key=first_key), 0, rank)
+            for rank, (key, docnum) in enumerate(added)
+        }
+
+    def place(self, docnum: int) -> tuple[int, int, int]:
+        return self._places.get(docnum) or (docnum, 1, 0)
+
+    def best_first(self, item: tuple[int, float]) -> tuple:
+        """_best_first with ties in a full build's order."""
+        return (-item[1], self.place(item[0]))
+
+
 def is_ready(directory: Path) -> bool:
     return (Path(directory) / READY).is_file()
 
@@ -661,7 +821,7 @@ class SearchIndex:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._index = index.open_dir(str(self.directory), indexname=INDEX_NAME)
-        self._searcher = self._index.searcher()
+        self._searcher = self._index.searcher(weighting=_Weighting())
         self.extra = {
             path.stem: json.loads(path.read_text(encoding="utf-8"))
             for path in self.directory.glob("*.json")
@@ -669,8 +829,15 @@ class SearchIndex:
         self._cache: OrderedDict[tuple, Results] = OrderedDict()
         self._filters: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_lock = threading.Lock()
-        precomputed = _TermScores(self.directory, self._searcher.reader())
-        self._bulk = _BulkScorer(self._searcher, self._allowed, precomputed)
+        reader = self._searcher.reader()
+        # An index an incremental build extended: scored without its deleted documents,
+        # ties broken in a full build's order (cms/search/incremental.py).
+        self._searcher.weighting.statistics = _Statistics.of(self._searcher)
+        self._extended = len(self._searcher.leaf_searchers()) > 1
+        self._order = _Order(self._searcher) if self._extended else None
+        best_first = self._order.best_first if self._order else _best_first
+        precomputed = _TermScores(self.directory, reader)
+        self._bulk = _BulkScorer(self._searcher, self._allowed, precomputed, best_first)
 
     def close(self) -> None:
         self._searcher.close()
@@ -712,7 +879,9 @@ class SearchIndex:
         found = None
         if sort == "date":
             found = self._newest(whoosh_query, offset, wanted)
-        elif upper > BULK_FROM or _has_positions(whoosh_query):
+        elif upper > BULK_FROM or _has_positions(whoosh_query) or self._extended:
+            # (whoosh's collector breaks ties by document number, which in an extended
+            # index is not a full build's order)
             found = self._bulk.ranked(whoosh_query, offset, wanted)
         if found is None:
             found = self._ranked(whoosh_query, offset, wanted, exact=upper <= EXACT_COUNT)
@@ -788,7 +957,8 @@ class SearchIndex:
                 if taken % 256 == 0 and time.monotonic() > deadline:
                     complete = False
                     break
-        found.sort(key=lambda hit: (-hit[0], hit[1]))
+        place = self._order.place
+        found.sort(key=lambda hit: (-hit[0], place(hit[1])))
         stored = self._searcher.stored_fields
         hits = [
             Hit(data=json.loads(stored(docnum)["data"]), score=0.0)
@@ -894,9 +1064,10 @@ class _BulkScorer:
     candidates. Term scores are remembered per open index: frequent terms recur.
     tests/cms/search/test_engine.py compares it with whoosh's scoring of every match."""
 
-    def __init__(self, searcher, allowed, precomputed=None):
+    def __init__(self, searcher, allowed, precomputed=None, best_first=None):
         self._searcher = searcher
         self._precomputed = precomputed
+        self._best_first = best_first or _best_first
         self._reader = searcher.reader()
         self._allowed = allowed
         self._weighting = searcher.weighting
@@ -913,10 +1084,10 @@ class _BulkScorer:
             return None
         total, estimated, timed_out = len(scores), False, False
         if exact is None:
-            order = _top(scores, wanted)
+            order = _top(scores, wanted, self._best_first)
         else:
             try:
-                order, total, estimated = _checked(scores, exact, wanted)
+                order, total, estimated = _checked(scores, exact, wanted, self._best_first)
             except _TimedOut as stopped:
                 order, total, estimated, timed_out = stopped.hits, stopped.total, True, True
         stored = self._searcher.stored_fields
@@ -1072,9 +1243,12 @@ class _BulkScorer:
                 found = list(map(by_byte.__getitem__, stored[:count]))
                 found += [by_byte[0]] * (count - len(found))
             else:
+                # (whoosh 2.7.4 answers None, not the default, for a document without
+                # the field; its norm is never used: it has none of the field's terms)
                 length = self._searcher.doc_field_length
                 found = [
-                    k1 * ((1 - b) + b * length(d, fieldname, 1) / average) for d in range(count)
+                    k1 * ((1 - b) + b * (length(d, fieldname, 1) or 1) / average)
+                    for d in range(count)
                 ]
             with self._lock:
                 self._norms[fieldname] = found
@@ -1124,7 +1298,7 @@ def _exact_combined(parts, intersect: bool, boost: float):
     return exact
 
 
-def _checked(scores: dict[int, float], exact, wanted: int):
+def _checked(scores: dict[int, float], exact, wanted: int, best_first=None):
     """(hits, total, estimated) of candidates `scores` (upper bounds) by their exact
     scores: candidates are checked best bound first until none left could beat the
     last hit, and counted all up to PHRASES_COUNTED, on a sample spread over them
@@ -1132,12 +1306,13 @@ def _checked(scores: dict[int, float], exact, wanted: int):
     deadline = time.monotonic() + TIME_LIMIT
     known: dict[int, float | None] = {}
     hits: list[tuple[int, float]] = []
-    for checked, (d, upper) in enumerate(_best_first_order(scores), 1):
+    best_first = best_first or _best_first
+    for checked, (d, upper) in enumerate(_best_first_order(scores, best_first), 1):
         if len(hits) >= wanted and upper < hits[-1][1]:
             break
         score = known[d] = exact(d)
         if score is not None:
-            bisect.insort(hits, (d, score), key=_best_first)
+            bisect.insort(hits, (d, score), key=best_first)
             del hits[wanted:]
         if checked % 64 == 0 and time.monotonic() > deadline:
             raise _TimedOut(hits, len(hits))
@@ -1151,12 +1326,12 @@ def _checked(scores: dict[int, float], exact, wanted: int):
     return hits, max(len(hits), round(found * len(candidates) / PHRASES_COUNTED)), True
 
 
-def _best_first_order(scores: dict[int, float]):
+def _best_first_order(scores: dict[int, float], best_first=None):
     """(docnum, score) of `scores` in _best_first order, sorting a growing share of
     them at a time: most checks stop after the first few."""
     taken, size = 0, 64
     while taken < len(scores):
-        batch = _top(scores, min(size, len(scores)))
+        batch = _top(scores, min(size, len(scores)), best_first)
         yield from batch[taken:]
         taken = len(batch)
         size *= 8
@@ -1224,15 +1399,22 @@ def _posting_values(matcher) -> dict[int, bytes]:
 
 
 def _length_bytes(reader, fieldname: str) -> bytes | None:
-    """The stored length bytes of a field, one per document, read at once from whoosh
-    2.7.4's lengths column (None if the reader is not that)."""
-    perdoc = getattr(reader, "_perdoc", None)
-    if not isinstance(perdoc, W3PerDocReader):
-        return None
-    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    if column is None or getattr(column, "_fixedlen", None) != 1:
-        return None
-    return column._dbfile.get(column._basepos, column._count)
+    """The stored length bytes of a field, one per document of every segment in the
+    reader's numbering (0: the document has no value), read at once from whoosh 2.7.4's
+    lengths columns (None if a segment's reader is not that)."""
+    parts = []
+    for leaf, _base in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if not isinstance(perdoc, W3PerDocReader):
+            return None
+        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        if column is None:  # no document of the segment has the field
+            parts.append(bytes(leaf.doc_count_all()))
+        elif getattr(column, "_fixedlen", None) != 1:
+            return None
+        else:
+            parts.append(column._dbfile.get(column._basepos, column._count))
+    return b"".join(parts)
 
 
 def _postings(matcher) -> tuple[list[int], list[float]]:
@@ -1303,17 +1485,17 @@ def _postings_at(matcher, docnums: list[int]) -> dict[int, float]:
     return found
 
 
-def _top(scores: dict[int, float], wanted: int) -> list[tuple[int, float]]:
-    """The `wanted` best of `scores`, ordered as _best_first orders them: the highest
-    scores picked in C, then those equal to the lowest of them added, so that ties are
-    broken by document number whatever order the dictionary has."""
+def _top(scores: dict[int, float], wanted: int, best_first=None) -> list[tuple[int, float]]:
+    """The `wanted` best of `scores`, ordered as `best_first` (_best_first) orders them:
+    the highest scores picked in C, then those equal to the lowest of them added, so
+    that ties are broken by document number whatever order the dictionary has."""
     best = heapq.nlargest(wanted, scores.items(), key=operator.itemgetter(1))
     if not best:
         return []
     lowest = best[-1][1]
     chosen = [item for item in best if item[1] > lowest]
     chosen += [(d, s) for d, s in scores.items() if s == lowest]
-    chosen.sort(key=_best_first)
+    chosen.sort(key=best_first or _best_first)
     return chosen[:wanted]
 
 

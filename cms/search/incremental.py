@@ -7,9 +7,11 @@ linked files are only ever read or unlinked in the new directory, and the previo
 which the search service may have open, is never modified. READY is written last, as by a
 full build, and the service switches to the new index with the site's `live` link.
 
-Documents deleted here are still counted in whoosh's term statistics until a full build
-writes the index afresh (every scheduled and date-driven build is full), so relevance
-scores may differ slightly from a full build's; the documents and their terms do not.
+Documents deleted here stay in whoosh's term statistics (document count, frequencies,
+field lengths) until a full build writes the index afresh; a search of an index with
+deletions takes them out again (engine._Statistics, from each record's lengths column),
+and breaks ties in a full build's order (engine._Order), so that it answers exactly as a
+full build of the same content would (tests/site/test_site_incremental_search.py).
 
 Every publish adds a segment, and every segment costs each query a little. Once there
 are MAX_SEGMENTS, the documents of all segments but the full build's are written again
@@ -74,9 +76,9 @@ def update(
         try:
             for key in dict.fromkeys([*deleted, *(record.key for record in added)]):
                 writer.delete_by_term("key", key)
-            # Newest first within the new segment, as a full build orders the index.
-            for record in sorted(added, key=lambda record: record.day, reverse=True):
-                writer.add_document(**record.fields())
+            # In a full build's order within the new segment (engine.canonical_order).
+            for record in sorted(added, key=engine.canonical_order):
+                writer.add_document(**engine.indexed_fields(record))
         except BaseException:
             writer.cancel()
             raise

@@ -38,6 +38,8 @@ from .query import MAX_CHARS
 logger = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 MAX_QUERY_STRING = 4096  # bytes; far more than any form of ours sends
+MAX_FIELDS = 20  # parameters; our forms send at most 9
+TOO_MANY_FIELDS = f"请求的参数过多（最多{MAX_FIELDS}个），请从搜索框或获奖核验页面重新查询。"
 ROUTES = {
     "/search/": ("search", "html"),
     "/search": ("search", "html"),
@@ -118,10 +120,14 @@ class SearchService:
             return status, [*headers, ("Allow", "GET, HEAD")], body
         action, form = ROUTES[path]
         raw_query = environ.get("QUERY_STRING", "")
+        if raw_query.count("&") >= MAX_FIELDS:  # parse_qsl's own count of fields
+            if form == "json" or "format=json" in raw_query:
+                return _json(HTTPStatus.BAD_REQUEST, {"message": TOO_MANY_FIELDS})
+            return _plain(HTTPStatus.BAD_REQUEST, TOO_MANY_FIELDS)
         if len(raw_query) > MAX_QUERY_STRING:
             params = {"q": "x" * (MAX_CHARS + 1)}  # answered as too long
         else:
-            params = dict(parse_qsl(raw_query, keep_blank_values=True, max_num_fields=20))
+            params = dict(parse_qsl(raw_query, keep_blank_values=True, max_num_fields=MAX_FIELDS))
         params = {key: _text(value) for key, value in params.items()}
         if params.get("format") == "json":
             form = "json"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 def policy(**directives: str) -> str:
     """A Content-Security-Policy header value: directive names with underscores for dashes."""
-    return "; ".join(f"{name.replace('_', '-')} {value}" for name, value in directives.items())
+    return "; ".join(
+        f"{name.replace('_', '-')} {value}".rstrip() for name, value in directives.items()
+    )
 
 
 # The public site, the search pages and the report intake: the theme has no inline script,
@@ -76,6 +78,16 @@ PUBLIC_HEADERS = (
     ("Referrer-Policy", "no-referrer"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", PERMISSIONS_POLICY),
+)
+
+# An attachment (/attachments/ on the public site, /documents/ from the CMS) is a file to
+# download, never a page of the site: whatever a file holds, nothing in it runs, and a
+# sandboxed document has no origin to act for (ADR 23).
+ATTACHMENT_CSP = policy(default_src="'none'", frame_ancestors="'none'", sandbox="")
+ATTACHMENT_HEADERS = (
+    ("Content-Disposition", "attachment"),
+    ("Content-Security-Policy", ATTACHMENT_CSP),
+    *(header for header in PUBLIC_HEADERS if header[0] != "Content-Security-Policy"),
 )
 
 # What nginx adds to every response it proxies to the CMS, replacing the CMS's own copy:

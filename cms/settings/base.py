@@ -65,10 +65,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "cms.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "cms.base.middleware.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "cms.base.middleware.RefusalMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -256,10 +256,11 @@ PASSWORD_HASHERS = [
 ]
 # Headers of every CMS response (cms/security/middleware.py; Django's SecurityMiddleware
 # and XFrameOptionsMiddleware send the rest). The report intake is on the public site's
-# origin and gets its policy. Referrer-Policy stays same-origin here, not no-referrer: with
-# no-referrer Chromium sends "Origin: null" on a form's POST, which the CSRF check refuses.
+# origin and gets its policy, as do the documents the CMS serves (downloads, ADR 23).
+# Referrer-Policy stays same-origin here, not no-referrer: with no-referrer Chromium sends
+# "Origin: null" on a form's POST, which the CSRF check refuses.
 GONGSHI_CSP = headers.ADMIN_CSP
-GONGSHI_CSP_BY_PATH = {"/report/": headers.PUBLIC_CSP}
+GONGSHI_CSP_BY_PATH = {"/report/": headers.PUBLIC_CSP, "/documents/": headers.ATTACHMENT_CSP}
 GONGSHI_PERMISSIONS_POLICY = headers.PERMISSIONS_POLICY
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -281,6 +282,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 30 * 1024 * 1024
+# Attachments: the allow-list of document types, checked by name and content at upload
+# (cms/base/attachments.py; it covers WAGTAILDOCS_EXTENSIONS, Wagtail's check by name)
+# and again by the export (ADR 23).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.base.attachments.AttachmentForm"
+# Served by the CMS (/documents/, for remote builds and the admin) always as a download,
+# under the attachments' sandbox policy (GONGSHI_CSP_BY_PATH) rather than Wagtail's own.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Staff logins: a username failing 5 times from one address is locked for 15 minutes
 # (django-axes, counted in the database so every application server sees the same count).

@@ -1,7 +1,6 @@
 """deploy/stack renders the shipped files by substituting paths, ports and addresses only,
 and the result is a configuration nginx accepts."""
 
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -18,17 +17,6 @@ CONFIG = {
     "database_url": "postgres://postgres@127.0.0.1:5432/gongshi_stack_test",
     "redis_url": "redis://127.0.0.1:6379/1",
 }
-
-
-@pytest.fixture
-def stack(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location(
-        "gongshi_stack", REPOSITORY / "deploy" / "stack" / "stack.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    monkeypatch.setattr(module, "STACK", tmp_path)
-    return module
 
 
 def test_only_paths_ports_and_addresses_change(stack, tmp_path):

@@ -52,6 +52,31 @@ def missing_attachment(content):
     next((content / "attachments/7").iterdir()).unlink()
 
 
+def _replace_attachment(content, name: str, data: bytes) -> None:
+    """Give notice 33's attachment another name and content, its record kept consistent
+    (size and hash): only the allow-list can refuse it."""
+    import hashlib
+
+    [old] = (content / "attachments/7").iterdir()
+    notice = content / "notices/33.md"
+    text = notice.read_text(encoding="utf-8")
+    record = json.loads(text[: text.index("\n}\n") + 2])["attachments"][0]
+    text = text.replace(record["file"], f"attachments/7/{name}")
+    text = text.replace(f'"size": {record["size"]}', f'"size": {len(data)}')
+    text = text.replace(record["sha256"], hashlib.sha256(data).hexdigest())
+    notice.write_text(text, encoding="utf-8")
+    old.unlink()
+    (content / "attachments/7" / name).write_bytes(data)
+
+
+def page_behind_a_pdf_name(content):
+    _replace_attachment(content, "名单.pdf", b"<!DOCTYPE html><script>alert(1)</script>")
+
+
+def script_attachment(content):
+    _replace_attachment(content, "名单.js", b"%PDF-1.4\n%%EOF\n")
+
+
 def unknown_programme(content):
     _edit(content / "calls/31.md", '"programme": "shili-city"', '"programme": "nowhere"')
 
@@ -67,6 +92,8 @@ def unknown_programme(content):
         (wrong_attachment_hash, "notices/33.md", "attachments[0].sha256"),
         (changed_attachment, "notices/33.md", "attachments[0].sha256"),
         (missing_attachment, "notices/33.md", "attachments[0].file"),
+        (page_behind_a_pdf_name, "notices/33.md", "attachments[0].file"),
+        (script_attachment, "notices/33.md", "attachments[0].file"),
         (unknown_programme, "calls/31.md", "programme"),
     ],
 )

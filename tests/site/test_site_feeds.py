@@ -8,7 +8,7 @@ import feedparser
 import pytest
 from feedcheck import history_links, is_archive, problems
 from gongshi_site.feed_entries import Category, FeedEntry
-from gongshi_site.feeds import FeedInvalid, prepare, xml_text
+from gongshi_site.feeds import FeedInvalid, plain_text, prepare, xml_text
 from gongshi_site.model import Attachment
 from sitebuild import build
 
@@ -220,11 +220,56 @@ def test_hostile_text_gives_well_formed_feeds(content, tmp_path):
         assert problems(path.read_bytes()) == [], path
     for path in ("/feeds/all.atom", "/feeds/notices.rss"):
         notice = entry(output, path, uuid_urn(41))
-        assert notice.title == title
+        assert notice.title == plain_text(title)
         html = notice.content[0].value
         assert "公示期为2024年6月10日" in html and "😀 𪚥" in html
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe]", html)
         assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+HOSTILE = "<img src=x onerror=alert(1)>&lt;script&gt;alert(2)&lt;/script&gt;<b>公示</b>"
+# Where a feed carries text, not HTML: Atom (no namespace prefix in feedgen's output) and
+# RSS elements, and the attributes holding text.
+TEXT_ELEMENTS = {"title", "subtitle", "summary", "description", "name", "author",
+                 "{http://purl.org/dc/elements/1.1/}identifier"}  # fmt: skip
+TEXT_ATTRIBUTES = {"label", "title"}
+
+
+def test_titles_and_summaries_are_plain_text_no_reader_renders(content, tmp_path):
+    """Editor text that looks like HTML (a title, a summary, the issuing body, an
+    attachment's title, a programme's name) reaches every feed's text elements as text a
+    reader shows and never renders, in Atom and in RSS; the content (HTML) is sanitised."""
+    import xml.etree.ElementTree as ET
+
+    _edit(content / "notices/41.md", '"title": "2024年度', f'"title": "{HOSTILE}2024年度')
+    _edit(content / "notices/41.md", '"summary": "', f'"summary": "{HOSTILE}')
+    _edit(content / "notices/41.md", '"issuing_body": "', f'"issuing_body": "{HOSTILE}')
+    _edit(
+        content / "notices/33.md",
+        '{"title": "2023年度获奖建议名单（PDF）"',
+        f'{{"title": "{HOSTILE}"',
+    )
+    _edit(content / "programmes/2.md", '"title": "', f'"title": "{HOSTILE}')
+    output = built(content, tmp_path)
+    checked = 0
+    for path in sorted((output / "feeds").rglob("*")):
+        if path.suffix not in (".atom", ".rss"):
+            continue
+        for element in ET.parse(path).iter():
+            local = element.tag.rsplit("}", 1)[-1]
+            is_text = element.tag in TEXT_ELEMENTS or local in TEXT_ELEMENTS
+            texts = [element.text or ""] if is_text else []
+            texts += [element.get(name, "") for name in TEXT_ATTRIBUTES]
+            for text in texts:
+                assert not set(text) & set("<>&"), (path.name, element.tag, text)
+                checked += "onerror" in text
+    assert checked > 10
+    for path in ("/feeds/all.atom", "/feeds/all.rss"):
+        notice = entry(output, path, uuid_urn(41))
+        assert notice.title.startswith("＜img src=x onerror=alert(1)＞＆lt;script＆gt;")
+        html = notice.content[0].value  # HTML: the same text, escaped
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "<img" not in html and "<script" not in html and "<b>" not in html
 
 
 def test_xml_text_keeps_what_xml_allows():

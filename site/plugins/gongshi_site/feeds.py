@@ -16,7 +16,10 @@ feedgen's traps, each handled here and tested in tests/site/test_site_feeds.py:
   it just made): enclosures are written by the extension below.
 
 Text reaches feedgen only after characters XML 1.0 forbids are taken out, and HTML only
-after it is sanitised again with every link made absolute.
+after it is sanitised again with every link made absolute. What goes where a feed carries
+text (titles, summaries and RSS descriptions, authors, categories, 文号) is plain text
+that no reader can take for markup (plain_text): many readers render an RSS <title> or
+<description> as HTML whatever it holds.
 """
 
 from __future__ import annotations
@@ -59,6 +62,16 @@ class FeedInvalid(Exception):
 
 def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
+
+
+# Markup's characters as the full-width forms Chinese text uses anyway: shown as typed,
+# parsed as nothing, however many times a reader decodes entities before rendering.
+_MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def plain_text(text: str) -> str:
+    """Editor text for a feed's text elements: XML-safe, and never HTML to a reader."""
+    return xml_text(text).translate(_MARKUP)
 
 
 @dataclass(frozen=True)
@@ -151,14 +164,14 @@ def prepare(entries: list[FeedEntry], base_url: str) -> list[ReadyEntry]:
                     url,
                     attachment.size,
                     kind or "application/octet-stream",
-                    xml_text(attachment.title),
+                    plain_text(attachment.title),
                 )
             )
         content, broken = sanitise_with_absolute_links(entry.content_html, link or base_url)
         problems += [f"正文链接无法转为绝对地址：{href!r}" for href in broken]
         errors += [f"{entry.source}：{problem}" for problem in problems]
         if not problems:
-            ready.append(ReadyEntry(_xml_safe(entry), link, xml_text(content), tuple(enclosures)))
+            ready.append(ReadyEntry(_plain(entry), link, xml_text(content), tuple(enclosures)))
     if errors:
         raise FeedInvalid(errors)
     return ready
@@ -215,9 +228,9 @@ def _document(
     generator.register_extension("gongshi", _FeedExtension, _EntryExtension)
     generator.id(absolute(feed.url("atom")))  # one id for the feed and its archives
     title = feed.title if archive is None else f"{feed.title}（历史存档第{archive}部分）"
-    generator.title(xml_text(title))
-    generator.subtitle(xml_text(feed.description))  # also the RSS <description>
-    generator.author(name=xml_text(feed.author))
+    generator.title(plain_text(title))
+    generator.subtitle(plain_text(feed.description))  # also the RSS <description>
+    generator.author(name=plain_text(feed.author))
     generator.language("zh-CN")
     generator.generator(GENERATOR)
     generator.updated(max((item.entry.updated for item in items), default=empty_updated))
@@ -267,15 +280,15 @@ def _add_entry(generator: FeedGenerator, item: ReadyEntry, base_url: str) -> Non
     feed_entry.gongshi.updated = entry.updated
 
 
-def _xml_safe(entry: FeedEntry) -> FeedEntry:
+def _plain(entry: FeedEntry) -> FeedEntry:
     return replace(
         entry,
-        title=xml_text(entry.title),
-        author=xml_text(entry.author),
-        summary=xml_text(entry.summary),
-        document_number=xml_text(entry.document_number),
+        title=plain_text(entry.title),
+        author=plain_text(entry.author),
+        summary=plain_text(entry.summary),
+        document_number=plain_text(entry.document_number),
         categories=tuple(
-            Category(xml_text(c.term), xml_text(c.label), c.scheme) for c in entry.categories
+            Category(plain_text(c.term), plain_text(c.label), c.scheme) for c in entry.categories
         ),
     )
 

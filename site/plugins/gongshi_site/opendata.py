@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import partial
 
 from . import labels
@@ -81,8 +82,23 @@ def _winner_rows(winner: Winner, config: SiteSettings) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, WINNERS_CSV_COLUMNS, lineterminator="\r\n")
     for award in winner.awards:
-        writer.writerow(_csv_row(winner, award, config))
+        row = _csv_row(winner, award, config)
+        writer.writerow({column: spreadsheet_cell(value) for column, value in row.items()})
     return buffer.getvalue()
+
+
+# What makes a spreadsheet read a cell as a formula (= + - @), also behind the tab,
+# carriage return or spaces some programs skip first; and a cell starting with a tab or
+# a carriage return itself (OWASP's list).
+_FORMULA = re.compile(r"^[=+\-@\t\r]|^[\s]+[=+\-@]")
+
+
+def spreadsheet_cell(value):
+    """A value of winners.csv as data: text a spreadsheet would run as a formula gets a
+    leading apostrophe, which spreadsheets show as text and do not run."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
 
 
 def notices_json(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cms.contract import ContractError, load
+from cms.contract import ContractError, attachments, load
 from cms.contract.schema import DIRECTORIES
 
 from . import markup
@@ -244,6 +244,10 @@ def attachment_problem(content_path: Path, attachment: dict) -> tuple[str, str] 
         return "size", f"附件大小为 {len(data)} 字节，与记录的 {attachment['size']} 不符"
     if hashlib.sha256(data).hexdigest() != attachment["sha256"]:
         return "sha256", "附件内容的 SHA-256 与记录不符"
+    try:
+        attachments.check(attachment["file"], data)
+    except attachments.AttachmentRefused as refused:
+        return "file", str(refused)
     return None
 
 

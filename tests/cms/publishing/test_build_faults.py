@@ -401,3 +401,28 @@ def test_editors_see_the_failure_and_the_retry_in_the_admin(settings, db, tmp_pa
     dashboard = client.get("/admin/").content.decode()
     assert f"最近一次构建（#{failed.pk}" in dashboard
     assert "磁盘空间不足" in dashboard and "自动重试（第 1 次，最多 5 次）" in dashboard
+
+
+# --- The demo's worker ----------------------------------------------------------------------
+
+
+def test_killing_the_demo_workers_child_processes_leaves_it_working(instance):
+    """`make demo` runs the worker with debugging on, where the queue's worker would
+    restart itself in a child process on code changes; killed, that child took the demo's
+    only worker with it. The worker keeps no child of its own while it waits (the state
+    of incremental builds lives in its process, ADR 9)."""
+    worker = instance.start("site_worker", GONGSHI_INSTANCE_DEBUG="1")
+    try:
+        time.sleep(8)  # started, waiting for work
+        assert worker.poll() is None
+        for pid in children(worker.pid):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(3)
+        assert worker.poll() is None, "the worker is still there"
+        before = instance.live.resolve()
+        instance.manage("build_site", "--reason", "发布：公示")
+        wait_for(lambda: instance.last_status() == SiteBuild.Status.SUCCEEDED, timeout=120)
+        assert instance.live.resolve() != before
+        assert children(worker.pid) == []
+    finally:
+        stop(worker)

@@ -175,7 +175,7 @@ def test_rich_text_reaches_content_harmless(edition):
 
 
 def test_attachments_travel_with_their_checksum(edition, tmp_path):
-    data = "公示附件内容".encode()
+    data = b"%PDF-1.4\n" + "公示附件内容".encode()
     document = Document.objects.create(title="公示名单（PDF）", file=ContentFile(data, "list.pdf"))
     notice = draft_notice(edition, attachments=[("document", document)])
     notice.save_revision().publish()
@@ -253,7 +253,9 @@ def test_a_remote_build_exports_the_same_tree_through_the_public_api(client, tmp
 
 
 def test_a_tampered_attachment_fails_a_remote_export(client, edition, tmp_path):
-    document = Document.objects.create(title="附件", file=ContentFile(b"original", "a.pdf"))
+    document = Document.objects.create(
+        title="附件", file=ContentFile("%PDF-1.4 原件".encode(), "a.pdf")
+    )
     draft_notice(edition, attachments=[("document", document)]).save_revision().publish()
 
     def fetch(url):

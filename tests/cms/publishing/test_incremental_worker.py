@@ -102,3 +102,88 @@ def test_a_change_to_a_programme_gets_a_full_build(
     )
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     assert not build.incremental
+
+
+# --- Pages that leave the site by other means than the workflow ---------------------------
+# A published document's change history protects its revisions: whoever deletes the page
+# outside the admin (a shell, a command) deletes its change notes first.
+
+
+def delete_in_a_shell(notice):
+    from cms.base.models import ChangeNote
+
+    ChangeNote.objects.filter(page=notice).delete()
+    notice.delete()
+
+
+def delete_as_a_query(notice):
+    from wagtail.models import Page
+
+    from cms.base.models import ChangeNote
+
+    ChangeNote.objects.filter(page=notice).delete()
+    Page.objects.filter(pk=notice.pk).delete()
+
+
+def delete_by_a_command(notice):
+    from django.core.management import call_command
+
+    call_command(
+        "shell",
+        "-c",
+        "from cms.base.models import ChangeNote; from wagtail.models import Page; "
+        f"ChangeNote.objects.filter(page_id={notice.pk}).delete(); "
+        f"Page.objects.get(pk={notice.pk}).delete()",
+    )
+
+
+def restrict_in_a_shell(notice):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=notice, restriction_type="login")
+
+
+@pytest.mark.parametrize(
+    "remove", [delete_in_a_shell, delete_as_a_query, delete_by_a_command, restrict_in_a_shell]
+)
+def test_a_live_page_removed_anyhow_leaves_the_site_at_the_next_build(
+    incremental_builds, demo_site_dir, tmp_path, django_capture_on_commit_callbacks, remove
+):
+    """Whatever removes a live page (the admin refuses it; a shell, a command or a query
+    does not), the next build leaves no stale copy: a change the incremental build cannot
+    express is a full build."""
+    from cms.notices.models import PublicityNoticePage
+
+    notice = PublicityNoticePage.objects.live().first()
+    page = atomic.live_output(demo_site_dir) / "notices" / str(notice.pk) / "index.html"
+    assert page.is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        remove(notice)
+    build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    assert build.status == SiteBuild.Status.SUCCEEDED, build.error
+    live = atomic.live_output(demo_site_dir)
+    assert not (live / "notices" / str(notice.pk)).exists()
+    assert f"/notices/{notice.pk}/" not in (live / "notices" / "index.html").read_text()
+    assert f"/notices/{notice.pk}/" not in (live / "feeds" / "all.atom").read_text()
+    assert_same_as_a_full_build(demo_site_dir, tmp_path / "full")
+
+
+def test_a_deleted_page_in_a_build_with_other_publishes_makes_it_full(
+    incremental_builds, demo_site_dir, tmp_path, django_capture_on_commit_callbacks
+):
+    """Requests join one queued build: a publish and a deletion together are a full build
+    (and the export of a page that no longer exists is refused, not skipped)."""
+    from cms.notices.models import PublicityNoticePage
+
+    first, second = PublicityNoticePage.objects.live()[:2]
+    with django_capture_on_commit_callbacks(execute=True):
+        second.title += "（更正）"
+        second.change_note = "更正标题"
+        second.save_revision().publish()
+        delete_in_a_shell(first)
+    with pytest.raises(export.NeedsFullExport):
+        export.partial_export([first.pk, second.pk])
+    build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    assert build.status == SiteBuild.Status.SUCCEEDED and not build.incremental
+    assert not (atomic.live_output(demo_site_dir) / "notices" / str(first.pk)).exists()
+    assert_same_as_a_full_build(demo_site_dir, tmp_path / "full")

@@ -201,3 +201,17 @@ def test_an_older_build_never_replaces_a_newer_one(bucket, tmp_path):
 )
 def test_upload_tiers(path, tier):
     assert push.upload_tier(path) == tier
+
+
+def test_attachments_are_pushed_as_downloads(bucket, tmp_path):
+    """The bucket serves them as nginx does: a download whatever the file holds (ADR 23)."""
+    import attachment_samples as samples
+
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("首页", encoding="utf-8")
+    samples.write_served(output)
+    push.push_build(push.configured_store(), 1, "b1", output, None)
+    for path in samples.SERVED:
+        assert remote(bucket, path)["ContentDisposition"] == "attachment", path
+    assert "ContentDisposition" not in remote(bucket, "index.html")

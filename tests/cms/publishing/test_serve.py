@@ -1,15 +1,20 @@
 """The demo's web server for the built site: the newest build, 404 and 410 pages."""
 
 import json
+import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from functools import partial
+from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import attachment_samples as samples
 import pytest
 
 from cms.publishing.serve import SiteRequestHandler
+from cms.security.headers import ATTACHMENT_HEADERS, PUBLIC_HEADERS
 
 
 def make_build(site_dir, name, home_text, withdrawn=()):
@@ -99,8 +104,11 @@ class RecordingCMS(BaseHTTPRequestHandler):
         pass
 
 
-def test_report_paths_are_forwarded_to_the_cms_and_nothing_else(tmp_path):
+@pytest.fixture
+def proxying_server(tmp_path):
+    """The demo's server on a one-page build, forwarding /report/ to RecordingCMS; its port."""
     make_build(tmp_path, "1", "首页")
+    RecordingCMS.received = []
     cms = ThreadingHTTPServer(("127.0.0.1", 0), RecordingCMS)
     threading.Thread(target=cms.serve_forever, daemon=True).start()
     handler = partial(
@@ -108,27 +116,29 @@ def test_report_paths_are_forwarded_to_the_cms_and_nothing_else(tmp_path):
     )
     site = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=site.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{site.server_address[1]}"
+    yield site.server_address[1]
+    site.shutdown()
+    cms.shutdown()
+    cms.server_close()
+
+
+def test_report_paths_are_forwarded_to_the_cms_and_nothing_else(proxying_server):
+    base = f"http://127.0.0.1:{proxying_server}"
+    body = "举报内容".encode() * 1000
+    request = urllib.request.Request(f"{base}/report/?programme=yuncheng", data=body)
     try:
-        body = "举报内容".encode() * 1000
-        request = urllib.request.Request(f"{base}/report/?programme=yuncheng", data=body)
-        try:
-            urllib.request.urlopen(request)
-        except urllib.error.HTTPError as error:
-            status, headers, text = error.code, error.headers, error.read().decode()
-        assert (status, text) == (403, "表单已过期")
-        assert headers.get_all("Set-Cookie") == ["csrftoken=abc; Path=/", "other=1; Path=/"]
-        assert headers["Cache-Control"] == "no-store"
-        ((method, path, forwarded, received),) = RecordingCMS.received
-        assert (method, path, received) == ("POST", "/report/?programme=yuncheng", body)
-        assert forwarded["Host"] == f"127.0.0.1:{site.server_address[1]}"  # the site's origin
-        assert not {"X-Forwarded-For", "X-Real-Ip", "Forwarded"} & set(forwarded)
-        assert get(base + "/") == (200, "首页")
-        assert get(base + "/reporting-not-proxied/")[0] == 404
-    finally:
-        site.shutdown()
-        cms.shutdown()
-        cms.server_close()
+        urllib.request.urlopen(request)
+    except urllib.error.HTTPError as error:
+        status, headers, text = error.code, error.headers, error.read().decode()
+    assert (status, text) == (403, "表单已过期")
+    assert headers.get_all("Set-Cookie") == ["csrftoken=abc; Path=/", "other=1; Path=/"]
+    assert headers["Cache-Control"] == "no-store"
+    ((method, path, forwarded, received),) = RecordingCMS.received
+    assert (method, path, received) == ("POST", "/report/?programme=yuncheng", body)
+    assert forwarded["Host"] == f"127.0.0.1:{proxying_server}"  # the site's origin
+    assert not {"X-Forwarded-For", "X-Real-Ip", "Forwarded"} & set(forwarded)
+    assert get(base + "/") == (200, "首页")
+    assert get(base + "/reporting-not-proxied/")[0] == 404
 
 
 def test_a_stopped_cms_gets_a_clear_message(tmp_path):
@@ -144,3 +154,62 @@ def test_a_stopped_cms_gets_a_clear_message(tmp_path):
     finally:
         site.shutdown()
     assert status == 502 and "在线举报暂时无法访问" in text
+
+
+# --- Attachments: downloads, whatever they hold (ADR 23) ---------------------------------
+
+
+def test_every_attachment_is_served_as_a_download_under_a_sandbox(server):
+    site_dir, base = server
+    port = int(base.rsplit(":", 1)[1])
+    for path, content in samples.write_served(site_dir / "live").items():
+        connection = HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == content, path
+        for name, value in ATTACHMENT_HEADERS:
+            assert response.headers.get_all(name) == [value], (path, name)
+        connection.close()
+    # the site's pages keep the site's policy; a missing attachment gets the 404 page
+    for path in ("/", "/attachments/404/missing.pdf"):
+        connection = HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        assert "Content-Disposition" not in response.headers, path
+        assert (
+            response.headers["Content-Security-Policy"]
+            == dict(PUBLIC_HEADERS)["Content-Security-Policy"]
+        )
+        connection.close()
+
+
+# --- Requests the demo server must survive -----------------------------------------------
+
+
+def raw_request(port: int, request: bytes, timeout: float = 5) -> bytes:
+    """Send `request` as it is and read the answer until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(request)
+        answer = b""
+        started = time.monotonic()
+        while chunk := connection.recv(65536):
+            answer += chunk
+            assert time.monotonic() - started < timeout, "the server is still reading"
+        return answer
+
+
+@pytest.mark.parametrize("segment", ["a" * 256, "名" * 200, "x" * 5000, "%00", "a%00b"])
+def test_a_path_the_file_system_cannot_hold_gets_the_404_page(proxying_server, segment):
+    answer = raw_request(proxying_server, f"GET /notices/{segment}/ HTTP/1.0\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 404") and "页面不存在".encode() in answer
+    assert raw_request(proxying_server, b"GET / HTTP/1.0\r\n\r\n").endswith("首页".encode())
+
+
+@pytest.mark.parametrize("length", ["-5", "abc", "1e3", "", " ", "99999999999999999999", "+3"])
+def test_a_bad_content_length_gets_a_400_not_a_hang(proxying_server, length):
+    request = f"POST /report/ HTTP/1.0\r\nContent-Length: {length}\r\n\r\nabc".encode()
+    answer = raw_request(proxying_server, request)
+    assert answer.startswith(b"HTTP/1.0 400") and "Content-Length 无效".encode() in answer
+    assert RecordingCMS.received == []  # nothing reached the CMS
+    assert raw_request(proxying_server, b"GET / HTTP/1.0\r\n\r\n").endswith("首页".encode())

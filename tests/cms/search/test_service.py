@@ -161,6 +161,20 @@ def test_what_the_service_refuses(app):
     assert status == 200 and "过长" in json.loads(body)["message"]
 
 
+@pytest.mark.parametrize("path", ["/search/", "/search.json", "/verify/", "/verify.json"])
+@pytest.mark.parametrize("count", [21, 50, 1000])
+def test_more_than_twenty_parameters_get_a_400_in_chinese(app, path, count):
+    raw = "&".join(f"p{n}=x" for n in range(count - 1)) + "&q=%E8%AE%B8%E7%BB%A7"
+    status, _headers, body = call(app, path, raw_query=raw)
+    assert status == 400, body
+    message = json.loads(body)["message"] if path.endswith(".json") else body
+    assert "请求的参数过多（最多20个）" in message
+    status, _, body = call(app, path, raw_query=raw + "&format=json")
+    assert status == 400 and "参数过多" in json.loads(body)["message"]
+    status, _, _ = call(app, path, raw_query="&".join(f"p{n}=x" for n in range(19)) + "&q=x")
+    assert status == 200  # twenty are answered
+
+
 def test_before_any_build_it_says_search_is_not_ready(tmp_path):
     status, _, body = call(SearchService(tmp_path), "/search/", {"q": "许继"})
     assert status == 503 and "尚未生成" in body

@@ -41,6 +41,16 @@ def test_the_public_nginx_snippet_says_what_headers_py_says():
     assert set(hidden) == {name for name, _ in headers.PUBLIC_HEADERS}
 
 
+def test_the_attachment_nginx_snippet_says_what_headers_py_says():
+    assert added_headers("attachment-headers.conf") == {
+        **dict(headers.ATTACHMENT_HEADERS),
+        "Strict-Transport-Security": headers.HSTS,
+    }
+    assert headers.ATTACHMENT_HEADERS[0] == ("Content-Disposition", "attachment")
+    directives = dict(part.partition(" ")[::2] for part in headers.ATTACHMENT_CSP.split("; "))
+    assert directives == {"default-src": "'none'", "frame-ancestors": "'none'", "sandbox": ""}
+
+
 def test_the_cms_nginx_snippet_adds_only_what_is_the_same_on_every_cms_page():
     snippet = (SNIPPETS / "admin-headers.conf").read_text(encoding="utf-8")
     assert added_headers("admin-headers.conf") == dict(headers.CMS_EDGE_HEADERS)
@@ -54,7 +64,7 @@ def test_the_production_hsts_is_the_one_nginx_sends():
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
-def test_nginx_accepts_both_snippets(tmp_path):
+def test_nginx_accepts_the_snippets(tmp_path):
     config = tmp_path / "nginx.conf"
     config.write_text(
         f"""
@@ -70,6 +80,7 @@ http {{
         location / {{ root {tmp_path}; include {SNIPPETS}/public-headers.conf; }}
         location /search/ {{ proxy_pass http://127.0.0.1:9698; include {SNIPPETS}/public-headers.conf; }}
         location /admin/ {{ proxy_pass http://127.0.0.1:9697; include {SNIPPETS}/admin-headers.conf; }}
+        location /attachments/ {{ root {tmp_path}; include {SNIPPETS}/attachment-headers.conf; }}
     }}
 }}
 """

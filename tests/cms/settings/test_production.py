@@ -116,7 +116,10 @@ def test_security_headers_and_their_middleware(production_settings):
     from cms.security import headers
 
     assert production_settings["GONGSHI_CSP"] == headers.ADMIN_CSP
-    assert production_settings["GONGSHI_CSP_BY_PATH"] == {"/report/": headers.PUBLIC_CSP}
+    assert production_settings["GONGSHI_CSP_BY_PATH"] == {
+        "/report/": headers.PUBLIC_CSP,
+        "/documents/": headers.ATTACHMENT_CSP,  # downloads (ADR 23)
+    }
     assert production_settings["GONGSHI_PERMISSIONS_POLICY"] == headers.PERMISSIONS_POLICY
     # same-origin: with no-referrer Chromium posts "Origin: null" and CSRF refuses it
     assert production_settings["SECURE_REFERRER_POLICY"] == "same-origin"

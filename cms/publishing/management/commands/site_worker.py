@@ -31,6 +31,10 @@ class Command(BaseCommand):
 
     def _run_queue(self, batch, verbosity):
         arguments = ["--batch"] if batch else []
+        # Never db_worker's reloader (its default with DEBUG, as in `make demo`): it runs
+        # the tasks in a child process, whose death ends the worker, and the state an
+        # incremental build starts from lives in the worker's own process (ADR 9).
+        arguments.append("--no-reload")
         call_command(
             "db_worker", *arguments, "--no-startup-delay", "--interval", "1", verbosity=verbosity
         )
