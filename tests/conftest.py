@@ -97,7 +97,14 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     import os
+    import shutil
 
+    from django.conf import settings
+
+    # The per-process media and site folders of cms.settings.test, never anything else.
+    for folder in (settings.MEDIA_ROOT, settings.GONGSHI_SITE_DIR):
+        if Path(folder).name.endswith(f"-{os.getpid()}") and "gongshi-test-" in str(folder):
+            shutil.rmtree(folder, ignore_errors=True)
     if os.environ.get("GONGSHI_REQUIRE_BROWSER") == "1" and _skipped_browser_tests:
         print(f"\n{len(_skipped_browser_tests)} browser tests skipped but Chromium is required:")
         for nodeid in _skipped_browser_tests:

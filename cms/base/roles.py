@@ -53,12 +53,14 @@ MODEL_PERMISSIONS = {
         "recipients.add_person",
         "recipients.change_person",
         "recipients.view_person",
+        "govsite.view_indexnumber",
     ],
     APPROVERS: [
         "wagtailadmin.access_admin",
         "reporting.view_reportingchannel",
         "reporting.publish_reportingchannel",
         "recipients.view_person",
+        "govsite.view_indexnumber",
     ],
     SUPERVISORS: [
         "wagtailadmin.access_admin",
@@ -77,6 +79,7 @@ MODEL_PERMISSIONS = {
         "recipients.delete_person",
         "recipients.view_person",
         "reporting.view_reportingchannel",
+        "govsite.view_indexnumber",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",

@@ -11,8 +11,9 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["*"]
 # Hashing passwords slowly buys nothing in tests and costs seconds per user.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Tests never write into the developer's var/ folder.
-MEDIA_ROOT = "/tmp/gongshi-test-media"
+# Tests never write into the developer's var/ folder, nor into another checkout's or
+# another run's: two suites at once on one machine must not see each other's uploads.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"gongshi-test-media-{os.getpid()}"
 # With SQLite, pytest-django gives an in-memory database; with DATABASE_URL it creates
 # test_<name> on that server, so CI runs the same suite on PostgreSQL.
 DATABASES["default"].pop("CONN_MAX_AGE", None)

@@ -219,6 +219,11 @@ def test_concurrent_publishes_through_two_servers_coalesce_into_ordered_builds(
             slug=f"accepted-{number}",
             kind="accepted",
             date_signed=date(2023, 9, 1),
+            # These servers run on the real clock: a fixed start in 2023 would be refused
+            # at approval (ADR 18), so each period runs from going live.
+            start_rule="on_publication",
+            start_date=None,
+            end_date=None,
         )
         notice.save_revision(user=users["editor"])
         notice.get_workflow().start(notice, users["editor"])
@@ -242,6 +247,10 @@ def test_concurrent_publishes_through_two_servers_coalesce_into_ordered_builds(
         statuses = list(pool.map(lambda job: approve_over_http(*job), jobs))
     publishing_seconds = time.monotonic() - started
     assert statuses == [302] * NOTICES, statuses
+    # A refused approval redirects too: every notice must be live before builds are awaited.
+    assert PublicityNoticePage.objects.live().filter(pk__in=[n.pk for n in notices]).count() == (
+        NOTICES
+    )
 
     def drained():
         pending = SiteBuild.objects.filter(
@@ -252,9 +261,6 @@ def test_concurrent_publishes_through_two_servers_coalesce_into_ordered_builds(
     wait_for(drained, 300, "the queue did not drain")
     drained_seconds = time.monotonic() - started
 
-    assert PublicityNoticePage.objects.live().filter(pk__in=[n.pk for n in notices]).count() == (
-        NOTICES
-    )
     runs = list(SiteBuild.objects.order_by("started_at"))
     assert all(run.status == SiteBuild.Status.SUCCEEDED for run in runs), [
         (run.pk, run.error) for run in runs
