@@ -103,6 +103,7 @@ def write_corpus(content: Path) -> None:
         "withdrawn_kind": "notice",
         "programme": "shili",
         "document_number": "",
+        "index_number": None,
         "withdrawn_at": "2023-08-02T10:00:00+08:00",
         "reason": "误发",
     }

@@ -279,6 +279,8 @@ KINDS: dict[str, dict[str, Field]] = {
         Field("withdrawn_kind", STR, choices=("call", "notice", "decision", "revocation")),
         Field("programme", STR, nullable=True, pattern=_SLUG),
         Field("document_number", TEXT),
+        # The number it had while live: a 索引号 stays with its item in the catalogue.
+        Field("index_number", STR, nullable=True, pattern=_INDEX_NUMBER),
         Field("withdrawn_at", DATETIME),
         Field("reason", STR),
     ),

@@ -136,6 +136,17 @@ class Withdrawal(models.Model):
     def __str__(self):
         return f"{self.title}（{timezone.localtime(self.withdrawn_at):%Y-%m-%d}）"
 
+    def index_number(self) -> str | None:
+        from cms.govsite.models import IndexNumber
+
+        if self.page_id is None:
+            return None
+        return (
+            IndexNumber.objects.filter(page_id=self.page_id)
+            .values_list("number", flat=True)
+            .first()
+        )
+
     def as_document(self) -> dict:
         from cms import contract
 
@@ -152,6 +163,7 @@ class Withdrawal(models.Model):
             "withdrawn_kind": self.kind,
             "programme": self.programme or None,
             "document_number": self.document_number,
+            "index_number": self.index_number(),
             "withdrawn_at": timestamp(self.withdrawn_at),
             "reason": self.reason,
         }

@@ -353,6 +353,7 @@ def _withdrawn(source: Source, programmes) -> Withdrawn:
         section=labels.SECTIONS[kind],
         programme=programmes.get(document["programme"] or ""),
         document_number=document["document_number"],
+        index_number=document["index_number"],
         first_published_at=_moment(document["first_published_at"]),
         withdrawn_at=_moment(document["withdrawn_at"]),
         reason=document["reason"],

@@ -332,6 +332,7 @@ class Withdrawn:
     section: str
     programme: Programme | None
     document_number: str
+    index_number: str | None
     first_published_at: datetime
     withdrawn_at: datetime
     reason: str

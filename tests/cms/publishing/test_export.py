@@ -17,6 +17,7 @@ from wagtail.models import PageViewRestriction
 
 from cms import contract
 from cms.base.demo import load_demo
+from cms.govsite.models import IndexNumber
 from cms.programmes.models import EditionPage
 from cms.publishing import export, remote
 from cms.publishing.models import Withdrawal
@@ -224,6 +225,8 @@ def test_an_unpublished_item_leaves_a_public_reason(client, users, edition):
 
     document = exported()[f"withdrawn/{notice.pk}.md"].document
     assert document["withdrawn_kind"] == "notice"
+    # Its 索引号 stays with it in the catalogue, on the 410 page too.
+    assert document["index_number"] == IndexNumber.objects.get(page_id=notice.pk).number
     assert document["reason"] == "误发了未经审定的名单，已撤回核实。"
     assert document["title"] == "误发的公示"
     assert f"notices/{notice.pk}.md" not in exported()
