@@ -8,7 +8,7 @@ chinese.py     normalisation, character pairs, jieba words, pinyin (no whoosh)
 creditcode.py  reading a 统一社会信用代码 and its check character
 query.py       what a person typed, as the parts a search must match
 documents.py   the index's records
-engine.py      the one module that imports whoosh: schema, build, open, search
+engine/        the one package that imports whoosh: analysis, writer, scoring, search
 snippets.py    highlighted passages
 answers.py     the service's answers, as data: search and verification
 render.py      its HTML pages, in the site's theme

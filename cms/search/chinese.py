@@ -1,6 +1,6 @@
 """Chinese text as the search index and its queries see it.
 
-Plain functions, no whoosh: engine.py wraps them as analyzers, query.py applies the same
+Plain functions, no whoosh: engine/analysis.py wraps them as analyzers, query.py applies the same
 ones to what people type, so a document and a query are always cut the same way.
 
 - normalise: NFKC (full-width letters and digits, （）), lower case, traditional

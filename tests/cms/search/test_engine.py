@@ -8,6 +8,8 @@ import pytest
 from search_corpus import TODAY, c
 
 from cms.search import engine
+from cms.search.engine import analysis, limits, postings, writer
+from cms.search.engine._whoosh import TEXT
 from cms.search.query import parse
 
 
@@ -79,10 +81,10 @@ def generated(tmp_path_factory):
 
 def test_the_index_is_what_whooshs_own_writer_writes(generated, tmp_path, monkeypatch):
     records, root = generated
-    monkeypatch.setattr(engine, "_Writer", lambda store: store.writer())
+    monkeypatch.setattr(writer, "_Writer", lambda store: store.writer())
     # whoosh's own analysis too: its tokens from chinese.py's (term, position)
     # functions, rather than the lists the index's writer cuts text into.
-    monkeypatch.setattr(engine._Text, "index", engine.TEXT.index)
+    monkeypatch.setattr(analysis._Text, "index", TEXT.index)
     engine.build(tmp_path / "whooshs", records, {})
     ours, whooshs = _contents(root / "search"), _contents(tmp_path / "whooshs")
     assert max(len(postings[-2]) for postings in ours[0].values()) > 2 * 128
@@ -103,7 +105,7 @@ FILTERS = [
 def test_skipping_and_filters_find_what_scoring_every_match_finds(generated, monkeypatch, q):
     _, root = generated
     everything = engine.SearchIndex(root / "search")
-    monkeypatch.setattr(engine, "EXACT_COUNT", 0)  # skip whatever whoosh can
+    monkeypatch.setattr(limits, "EXACT_COUNT", 0)  # skip whatever whoosh can
     skipping = engine.SearchIndex(root / "search")
     for filters in FILTERS:
         for sort in ("relevance", "date"):
@@ -137,7 +139,7 @@ def test_a_total_beyond_the_exact_count_is_an_estimate(generated, monkeypatch):
     _, root = generated
     counted = engine.SearchIndex(root / "search").search(parse("公示"), engine.Filters(), TODAY)
     assert not counted.estimated and counted.total > 200
-    monkeypatch.setattr(engine, "EXACT_COUNT", 100)
+    monkeypatch.setattr(limits, "EXACT_COUNT", 100)
     estimated = engine.SearchIndex(root / "search").search(parse("公示"), engine.Filters(), TODAY)
     assert estimated.estimated
     assert 0.8 * counted.total <= estimated.total <= 1.2 * counted.total
@@ -153,7 +155,7 @@ def precomputed(generated):
     at build time (at scale: 2,000)."""
     records, root = generated
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "PRECOMPUTED_FROM", 30)
+        patch.setattr(limits, "PRECOMPUTED_FROM", 30)
         engine.build(root / "precomputed", records, {})
     assert (root / "precomputed" / engine.TERM_SCORES).stat().st_size > 10_000
     return root / "precomputed"
@@ -168,10 +170,10 @@ def test_bulk_scoring_ranks_and_counts_as_whoosh_scoring_every_match(
     the bulk scorer, which answers queries with many matches at scale, with term scores
     computed as it searches or read from those computed when the index was built."""
     _, root = generated
-    monkeypatch.setattr(engine, "BULK_FROM", 10**9)
-    monkeypatch.setattr(engine, "EXACT_COUNT", 10**9)
+    monkeypatch.setattr(limits, "BULK_FROM", 10**9)
+    monkeypatch.setattr(limits, "EXACT_COUNT", 10**9)
     whooshs = engine.SearchIndex(root / "search")
-    monkeypatch.setattr(engine, "BULK_FROM", 0)
+    monkeypatch.setattr(limits, "BULK_FROM", 0)
     bulk = engine.SearchIndex(root / "search" if scores == "at search time" else precomputed)
     for filters in FILTERS:
         wanted = whooshs.search(parse(q), filters, TODAY, limit=1000)
@@ -194,8 +196,8 @@ def test_bulk_scoring_estimates_a_phrase_with_many_candidates(generated, monkeyp
     counted = engine.SearchIndex(root / "search").search(
         parse('"质量管理体系"'), engine.Filters(), TODAY
     )
-    monkeypatch.setattr(engine, "BULK_FROM", 0)
-    monkeypatch.setattr(engine, "PHRASES_COUNTED", 40)
+    monkeypatch.setattr(limits, "BULK_FROM", 0)
+    monkeypatch.setattr(limits, "PHRASES_COUNTED", 40)
     estimated = engine.SearchIndex(root / "search").search(
         parse('"质量管理体系"'), engine.Filters(), TODAY
     )
@@ -221,12 +223,12 @@ def test_precomputed_scores_are_left_aside_once_an_index_is_extended(
     incremental.update(
         precomputed, extended, deleted=[records[1].key], added=[added], extra={}, shells={}
     )
-    monkeypatch.setattr(engine, "EXACT_COUNT", 10**9)
-    monkeypatch.setattr(engine, "BULK_FROM", 10**9)
+    monkeypatch.setattr(limits, "EXACT_COUNT", 10**9)
+    monkeypatch.setattr(limits, "BULK_FROM", 10**9)
     whooshs = engine.SearchIndex(extended).search(
         parse("公示"), engine.Filters(), TODAY, limit=1000
     )
-    monkeypatch.setattr(engine, "BULK_FROM", 0)
+    monkeypatch.setattr(limits, "BULK_FROM", 0)
     bulk = engine.SearchIndex(extended).search(parse("公示"), engine.Filters(), TODAY, limit=1000)
     assert "/new/" in [hit.data["url"] for hit in bulk.hits]
     assert bulk.total == whooshs.total
@@ -248,16 +250,16 @@ def test_postings_read_at_some_documents_are_those_of_a_full_read(generated):
         for fieldname in ("text", "name", "words", "pinyin", "code"):
             for _frequency, term in reader.most_frequent_terms(fieldname, 3):
                 everything = dict(
-                    zip(*engine._postings(reader.postings(fieldname, term)), strict=True)
+                    zip(*postings._postings(reader.postings(fieldname, term)), strict=True)
                 )
                 for share in (0.01, 0.2, 1.0):
                     wanted = sorted(rng.sample(range(count), int(share * count)))
-                    found = engine._postings_at(reader.postings(fieldname, term), wanted)
+                    found = postings._postings_at(reader.postings(fieldname, term), wanted)
                     assert found == {d: w for d, w in everything.items() if d in set(wanted)}
                 if fieldname == "pinyin":
                     matcher = reader.postings(fieldname, term)
                     expected = dict(matcher.all_items())
-                    found = engine._posting_values(reader.postings(fieldname, term))
+                    found = postings._posting_values(reader.postings(fieldname, term))
                     assert found == expected
         assert max(f for f, _ in reader.most_frequent_terms("text", 1)) > 2 * 128
     store.close()
@@ -270,7 +272,7 @@ def test_an_index_of_an_older_format_is_rebuilt_not_extended():
     without_column.remove("phrases")
     with_positions = engine.SCHEMA.copy()
     with_positions.remove("text")
-    with_positions.add("text", engine._Text(engine._pairs, lists=engine._pair_lists))
+    with_positions.add("text", analysis._Text(analysis._pairs, lists=analysis._pair_lists))
     assert _same_fields(engine.SCHEMA.copy(), engine.SCHEMA)
     assert not _same_fields(without_column, engine.SCHEMA)
     assert not _same_fields(with_positions, engine.SCHEMA)
@@ -288,19 +290,19 @@ def test_an_index_from_before_the_phrases_column_finds_phrases_by_position(
     older = engine.SCHEMA.copy()
     older.remove("phrases")
     for name, function, lists, boost in [
-        ("name", engine._grams_and_singles, engine._gram_lists_and_singles, 3.0),
-        ("text", engine._pairs, engine._pair_lists, 1.0),
+        ("name", analysis._grams_and_singles, analysis._gram_lists_and_singles, 3.0),
+        ("text", analysis._pairs, analysis._pair_lists, 1.0),
     ]:
         older.remove(name)
-        older.add(name, engine._Text(function, field_boost=boost, lists=lists))
+        older.add(name, analysis._Text(function, field_boost=boost, lists=lists))
     fields = Record.fields
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "SCHEMA", older)
+        patch.setattr(writer, "SCHEMA", older)  # what build() writes
         patch.setattr(
             Record, "fields", lambda self: {k: v for k, v in fields(self).items() if k != "phrases"}
         )
         engine.build(tmp_path / "older", records, {})
-    monkeypatch.setattr(engine, "BULK_FROM", bulk_from)
+    monkeypatch.setattr(limits, "BULK_FROM", bulk_from)
     for q in ['"质量管理体系"', '"获奖建议名单"', '"精密机械" 公示']:
         found = engine.SearchIndex(tmp_path / "older").search(parse(q), engine.Filters(), TODAY)
         wanted = engine.SearchIndex(root / "search").search(parse(q), engine.Filters(), TODAY)

@@ -181,6 +181,7 @@ def test_legal_forms_do_not_drown_the_ranking(search_index):
 
 def test_a_total_is_exact_or_says_it_is_an_estimate(search_fixture, search_index, monkeypatch):
     from cms.search import engine, render
+    from cms.search.engine import limits
 
     request = answers.Request.from_params({"q": "示例市市长质量奖"})
     exact = answers.search(search_index, request, TODAY)
@@ -188,7 +189,7 @@ def test_a_total_is_exact_or_says_it_is_an_estimate(search_fixture, search_index
     page = render.search_page(render.FALLBACK_SHELL, exact, request, [])
     assert f"找到{exact['total']}条结果" in page
 
-    monkeypatch.setattr(engine, "EXACT_COUNT", 2)
+    monkeypatch.setattr(limits, "EXACT_COUNT", 2)
     # A fresh index: answers are remembered per open index.
     estimated = answers.search(engine.SearchIndex(search_fixture.index_dir), request, TODAY)
     assert estimated["total_estimated"] is True and estimated["total"] > 2
