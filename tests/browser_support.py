@@ -39,7 +39,7 @@ def type_two_factor_code(page, key: str | None = None) -> None:
     once, so if this step's code was used already, the next step's (still accepted)."""
     from two_factor import code_for
 
-    from cms.base.demo import TWO_FACTOR_KEY
+    from cms.demo.loader import TWO_FACTOR_KEY
 
     for steps_ahead in (0, 1):
         page.get_by_label("验证码").fill(code_for(key or TWO_FACTOR_KEY, steps_ahead))

@@ -116,7 +116,7 @@ def pytest_sessionfinish(session, exitstatus):
 def demo_site_dir(db, settings, tmp_path):
     """The demo content, built by the worker's code path with the real Pelican project into
     a site directory of this test's own; returns that directory (its `live` is served)."""
-    from cms.base.demo import load_demo
+    from cms.demo.loader import load_demo
     from cms.publishing import builds
     from cms.publishing.models import SiteBuild
 

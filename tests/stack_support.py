@@ -87,7 +87,7 @@ def new_draft_notice() -> dict:
     return stack_shell(
         """
 import json, secrets
-from cms.base.demo import DRAFT_MARK
+from cms.demo.loader import DRAFT_MARK
 from cms.notices.models import PublicityNoticePage
 draft = PublicityNoticePage.objects.filter(title__contains=DRAFT_MARK).order_by("pk").first()
 token = secrets.token_hex(3)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "cms.ops",
+    "cms.demo",
     "django_tasks",
     "django_tasks_db",
     "wagtail.api.v2",

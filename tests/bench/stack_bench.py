@@ -93,7 +93,7 @@ def shell(code: str, background: bool = False):
 PUBLISH = """
 import secrets
 from django.db import transaction
-from cms.base.demo import DRAFT_MARK
+from cms.demo.loader import DRAFT_MARK
 from cms.notices.models import PublicityNoticePage
 from cms.publishing.models import SiteBuild
 draft = PublicityNoticePage.objects.filter(title__contains=DRAFT_MARK).order_by("pk").first()

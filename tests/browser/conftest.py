@@ -203,7 +203,7 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoSite:
     (衡阳 2026 候选名单), so what the page says as built does not depend on the day."""
     from django.db import transaction
 
-    from cms.base.demo import load_demo
+    from cms.demo.loader import load_demo
     from cms.notices.models import PublicityNoticePage
     from cms.programmes.models import ProgrammePage
     from cms.revocations.models import RevocationPage

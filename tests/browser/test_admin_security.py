@@ -13,7 +13,7 @@ from browser_support import DEMO_PASSWORD, log_in, shot
 from django.conf import settings as django_settings
 from two_factor import code_for
 
-from cms.base.demo import DRAFT_MARK, load_demo
+from cms.demo.loader import DRAFT_MARK, load_demo
 from cms.notices.models import PublicityNoticePage
 
 expect = pytest.importorskip("playwright.sync_api").expect

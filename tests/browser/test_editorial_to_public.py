@@ -10,7 +10,7 @@ from browser_support import log_in, shot
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from cms.base.demo import DRAFT_MARK, load_demo
+from cms.demo.loader import DRAFT_MARK, load_demo
 from cms.notices.models import PublicityNoticePage
 from cms.publishing.models import SiteBuild
 from cms.publishing.tasks import run_site_build

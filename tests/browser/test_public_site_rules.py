@@ -252,7 +252,7 @@ def test_a_new_notice_its_index_number_and_the_report_form_in_care_mode(
     """A notice published now gets the next 索引号, shown in its catalogue block and found
     by the site's search; 关怀版 switched on there holds on the report form and its status
     page, which the CMS serves inside the same header, navigation and footer."""
-    from cms.base.demo import load_demo
+    from cms.demo.loader import load_demo
     from cms.govsite.models import IndexNumber
     from cms.notices.models import PublicityNoticePage
     from cms.rules.website import parse_index_number

@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from PIL import Image
 
-from cms.base.demo import load_demo
+from cms.demo.loader import load_demo
 from cms.notices.models import PublicityNoticePage
 from cms.supervision.models import Case, GroupKey
 

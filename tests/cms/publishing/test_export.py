@@ -16,7 +16,7 @@ from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 
 from cms import contract
-from cms.base.demo import load_demo
+from cms.demo.loader import load_demo
 from cms.govsite.models import IndexNumber
 from cms.programmes.models import EditionPage
 from cms.publishing import export, remote

@@ -1,9 +1,9 @@
 """The current two-factor code of the demo accounts, for trying `make demo` without an
-authenticator app. It knows only the demo key (cms.base.demo.TWO_FACTOR_KEY)."""
+authenticator app. It knows only the demo key (cms.demo.loader.TWO_FACTOR_KEY)."""
 
 from django.core.management.base import BaseCommand
 
-from cms.base.demo import two_factor_code
+from cms.demo.loader import two_factor_code
 
 
 class Command(BaseCommand):

@@ -34,9 +34,9 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
     from wagtail.models import Page
 
     from cms.base.calendar import official_calendar
-    from cms.base.demo import load_demo
     from cms.base.models import ChangeNote
     from cms.decisions.models import Award, AwardDecisionPage
+    from cms.demo.loader import load_demo
     from cms.notices.models import CallForApplicationsPage, PublicityNoticePage
     from cms.programmes.models import EditionPage, ProgrammeIndexPage, ProgrammePage
     from cms.reporting.models import ReportingChannel
@@ -167,7 +167,7 @@ def test_load_demo_command_prints_the_accounts():
     admin = authenticate(request, username="admin", password="gongshi-demo")
     assert admin.is_superuser
     assert admin.get_full_name() == "周建国"
-    from cms.base.demo import two_factor_secret
+    from cms.demo.loader import two_factor_secret
     from cms.security import twofactor
 
     # Approvers and the supervision group must use two-factor authentication: the demo

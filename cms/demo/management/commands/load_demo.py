@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.base.demo import PASSWORD, DemoDataError, load_demo, two_factor_secret
+from cms.demo.loader import PASSWORD, DemoDataError, load_demo, two_factor_secret
 
 
 class Command(BaseCommand):

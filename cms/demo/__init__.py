@@ -1,0 +1,2 @@
+"""The demo: fictitious content (data.py) and its loader (loader.py), for `make demo` and
+the tests. An app of its own, so that the kernel (cms.base) never imports the apps."""
