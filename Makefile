@@ -81,9 +81,12 @@ test: $(BIN)/.installed
 test-postgres: $(BIN)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gongshi} $(BIN)/python -m pytest
 
+# ruff, then the layers (import-linter's contracts in pyproject.toml, ADR 0034); the site
+# plugin is found on PYTHONPATH until the site build is a package of its own.
 lint: $(BIN)/.installed
 	$(BIN)/ruff check cms site tests tools deploy
 	$(BIN)/ruff format --check cms site tests tools deploy
+	PYTHONPATH=site/plugins $(BIN)/lint-imports
 
 # Known vulnerabilities in requirements.lock (pip-audit): fails naming the package, its
 # version and the advisory, and fails too when no vulnerability service could check every

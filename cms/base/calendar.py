@@ -7,6 +7,7 @@ package has one, else a missing year that refuses every period reaching it (ADR 
 
 from functools import lru_cache
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from cms.rules import workdays
@@ -20,11 +21,13 @@ def bundled() -> workdays.WorkdayCalendar:
 
 def official_calendar() -> workdays.WorkdayCalendar:
     """Confirmed years entered by an administrator override the bundled data."""
-    from .models import CalendarYear
-
+    # By name: models.py asks this module for the calendar (a late publication's warning).
+    calendar_years = apps.get_model("base", "CalendarYear")
     entered = [
         year.entered().as_calendar()
-        for year in CalendarYear.objects.filter(completed_at__isnull=False).prefetch_related("days")
+        for year in calendar_years.objects.filter(completed_at__isnull=False).prefetch_related(
+            "days"
+        )
         if year.counts
     ]
     return workdays.merge(bundled(), *entered)

@@ -1,6 +1,7 @@
 """The shared kernel: the home page, what every public document has, its public change
 history, the working-day calendar, and the approval tasks of the workflow."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -128,9 +129,8 @@ class OfficialDocumentPage(PreviewOnly, Page):
 
     @property
     def programme(self):
-        from cms.programmes.models import ProgrammePage
-
-        return ProgrammePage.containing(self)
+        # By name: the kernel does not import the apps built on it.
+        return apps.get_model("programmes", "ProgrammePage").containing(self)
 
     def publication_refusal(self, moment) -> str | None:
         """Why this version must not go live at `moment`, or None (see publication.py)."""

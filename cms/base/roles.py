@@ -25,8 +25,6 @@ from wagtail.models import (
 )
 from wagtail.snippets.models import create_extra_permissions
 
-from cms.reporting.models import ReportingChannel
-
 from .models import HomePage, IndependentApprovalTask, SecondApprovalTask
 
 EDITORS = "编辑"
@@ -192,6 +190,9 @@ def ensure_workflow(home, approvers: Group):
         WorkflowTask.objects.create(workflow=workflow, task=second, sort_order=1)
     WorkflowPage.objects.get_or_create(page=home, defaults={"workflow": workflow})
     WorkflowContentType.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(ReportingChannel),
+        # By name: the kernel does not import the apps built on it.
+        content_type=ContentType.objects.get_for_model(
+            apps.get_model("reporting", "ReportingChannel")
+        ),
         defaults={"workflow": workflow},
     )

@@ -10,7 +10,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.contract import attachments
 
 from .models import CalendarYear
-from .roles import ADMINISTRATORS
 
 PUBLISH_ACTIONS = {"action-publish"}
 
@@ -86,33 +85,6 @@ for _hook in (
 def refuse_bulk_publish(request, action_type, objects, action_class_instance):
     if action_type == "publish":
         return HttpResponseForbidden("发布须经审核流程，不能批量直接发布。".encode())
-    return None
-
-
-def _is_administrator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
-
-
-def _is_programme_setting(page_class) -> bool:
-    from cms.programmes.models import ProgrammeIndexPage, ProgrammePage
-
-    return issubclass(page_class, ProgrammePage | ProgrammeIndexPage)
-
-
-PROGRAMMES_ARE_ADMINISTRATORS_ONLY = "奖项设置只能由管理员新建或修改。".encode()
-
-
-@hooks.register("before_create_page")
-def only_administrators_create_programmes(request, parent_page, page_class):
-    if _is_programme_setting(page_class) and not _is_administrator(request.user):
-        return HttpResponseForbidden(PROGRAMMES_ARE_ADMINISTRATORS_ONLY)
-    return None
-
-
-@hooks.register("before_edit_page")
-def only_administrators_edit_programmes(request, page):
-    if _is_programme_setting(page.specific_class) and not _is_administrator(request.user):
-        return HttpResponseForbidden(PROGRAMMES_ARE_ADMINISTRATORS_ONLY)
     return None
 
 

@@ -57,15 +57,9 @@ class AwardDecisionForm(RecipientRowsMixin, OfficialDocumentForm):
         return cleaned_data
 
     def refuse_deleting_revoked_awards(self):
-        from cms.revocations.models import RevocationPage
-
         for form in self.validated_rows():
             award = form.instance
-            if (
-                form.cleaned_data.get("DELETE")
-                and award.pk
-                and RevocationPage.objects.filter(award=award).exists()
-            ):
+            if form.cleaned_data.get("DELETE") and award.pk and award.revocations.exists():
                 self.add_error(
                     None,
                     _("%(name)s 的奖项已有撤销公告，不能从表彰决定中删除；撤销不删除原奖项。")

@@ -6,9 +6,17 @@ derives (repeat status, validity) and refuses (bans) is decided in one place.
 
 from datetime import date
 
+from django.apps import apps
+
 from cms.rules import awards as award_rules
 from cms.rules.awards import PastAward, ProposedAward
 from cms.rules.programme import Category, ProgrammeRules
+
+
+def _models():
+    """The decision models, by name: their form (models.py's base_form_class) uses this
+    module, so it cannot import them."""
+    return apps.get_model("decisions", "Award"), apps.get_model("decisions", "AwardDecisionPage")
 
 
 def past_awards(programme, recipient, before: date, exclude_decision=None) -> list[PastAward]:
@@ -16,9 +24,9 @@ def past_awards(programme, recipient, before: date, exclude_decision=None) -> li
     decided before `before` (and revocations signed by then): a document is judged by the
     history as it stood on its own date, never by what came later. The recipient is the
     organisation of the credit code, or the person chosen: never whoever bears the name."""
-    from cms.revocations.models import RevocationPage
-
-    from .models import Award, AwardDecisionPage
+    Award, AwardDecisionPage = _models()
+    # Revocations point at awards (Award.revocations); their app imports this one.
+    revocation_pages = Award._meta.get_field("revocations").related_model
 
     recipient_key = recipient.recipient_key()
     decisions = AwardDecisionPage.objects.live().descendant_of(programme)
@@ -33,7 +41,7 @@ def past_awards(programme, recipient, before: date, exclude_decision=None) -> li
     matches = list(matches.select_related("decision"))
     revocations = {
         revocation.award_id: revocation
-        for revocation in RevocationPage.objects.live()
+        for revocation in revocation_pages.objects.live()
         .filter(award__in=matches, date_signed__lte=before)
         .prefetch_related("grounds")
     }
@@ -74,7 +82,7 @@ def assess_award(
 def edition_awards(edition, exclude_decision=None) -> list[ProposedAward]:
     """The awards of the edition's live decisions but `exclude_decision`: with the
     decision being edited, they make up the edition's quota."""
-    from .models import Award, AwardDecisionPage
+    Award, AwardDecisionPage = _models()
 
     decisions = AwardDecisionPage.objects.live().child_of(edition)
     if exclude_decision is not None and exclude_decision.pk:

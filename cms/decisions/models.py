@@ -146,9 +146,7 @@ class Award(Orderable, RecipientRow):
     @cached_property
     def revocation(self):
         """The live revocation of this award, if any: drafts revoke nothing."""
-        from cms.revocations.models import RevocationPage
-
-        return RevocationPage.objects.live().filter(award=self).first()
+        return self.revocations.live().first()
 
     @property
     def status(self) -> str:

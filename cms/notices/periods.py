@@ -194,11 +194,8 @@ class PublishNoticeAction(PublishPageRevisionAction):
     def _after_publish(self):
         # Recorded before page_published: the change history it writes states the correction.
         if self.correction is not None:
-            from .models import PeriodCorrection
-
             previous, corrected = self.correction
-            PeriodCorrection.objects.create(
-                notice_id=self.object.pk,
+            self.object.period_corrections.create(
                 revision=self.revision,
                 published_at=self.object.last_published_at,
                 previous_start_date=previous.start,

@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.base.forms import GongshiPageForm
 
+from .kinds import NoticeKind
+
 
 class EditionForm(GongshiPageForm):
     def clean(self):
         cleaned_data = super().clean()
-        from .models import EditionPage
-
-        siblings = EditionPage.objects.child_of(self.parent_page).exclude(pk=self.instance.pk)
+        siblings = self._meta.model.objects.child_of(self.parent_page).exclude(pk=self.instance.pk)
         if "number" in cleaned_data and siblings.filter(number=cleaned_data["number"]).exists():
             self.add_error("number", _("本奖项已有这一届。"))
         if "year" in cleaned_data and siblings.filter(year=cleaned_data["year"]).exists():
@@ -37,8 +37,6 @@ class ProgrammeForm(GongshiPageForm):
         )
         used = set(notices.values_list("kind", flat=True)) - kept
         if used:
-            from .models import NoticeKind
-
             labels = "、".join(str(NoticeKind(kind).label) for kind in sorted(used))
             self.add_error(
                 None, _("本奖项已有%(kinds)s，不能删除这些公示类型。") % {"kinds": labels}

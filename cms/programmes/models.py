@@ -31,6 +31,7 @@ from cms.rules.publicity import NoticeKindRule
 from cms.rules.text import visible
 
 from .forms import EditionForm, ProgrammeForm
+from .kinds import NoticeKind
 
 ARTICLE_HELP = _("条款出处，例如：第十九条、第十条第六项。")
 
@@ -51,16 +52,6 @@ def validate_bonus_steps(text: str) -> None:
 
 def article_field(verbose_name):
     return models.CharField(verbose_name, max_length=64, blank=True, help_text=ARTICLE_HELP)
-
-
-class NoticeKind(models.TextChoices):
-    """The kinds of publicity notice (公示) the programmes' regulations know; each
-    programme says which of them it has, and their rules (PublicityKind)."""
-
-    INTERNAL = "internal", _("申报单位内部公示")
-    ACCEPTED_APPLICANTS = "accepted", _("受理名单公示")
-    CANDIDATES = "candidates", _("候选名单公示")
-    RECOMMENDED_WINNERS = "recommended", _("获奖建议名单公示")
 
 
 class ProgrammeIndexPage(PreviewOnly, Page):

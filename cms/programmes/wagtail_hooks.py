@@ -1,9 +1,12 @@
-"""The programmes in the admin's page explorer."""
+"""The programmes in the admin: their page explorer, and who may set them up."""
 
+from django.http import HttpResponseForbidden
 from wagtail import hooks
 from wagtail.admin.viewsets.pages import PageViewSet
 
-from .models import ProgrammePage
+from cms.base.roles import ADMINISTRATORS
+
+from .models import ProgrammeIndexPage, ProgrammePage
 
 
 class ProgrammePageViewSet(PageViewSet):
@@ -19,3 +22,28 @@ class ProgrammePageViewSet(PageViewSet):
 @hooks.register("register_admin_viewset")
 def register_programme_page_viewset():
     return ProgrammePageViewSet()
+
+
+def _is_administrator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+
+
+def _is_programme_setting(page_class) -> bool:
+    return issubclass(page_class, ProgrammePage | ProgrammeIndexPage)
+
+
+PROGRAMMES_ARE_ADMINISTRATORS_ONLY = "奖项设置只能由管理员新建或修改。".encode()
+
+
+@hooks.register("before_create_page")
+def only_administrators_create_programmes(request, parent_page, page_class):
+    if _is_programme_setting(page_class) and not _is_administrator(request.user):
+        return HttpResponseForbidden(PROGRAMMES_ARE_ADMINISTRATORS_ONLY)
+    return None
+
+
+@hooks.register("before_edit_page")
+def only_administrators_edit_programmes(request, page):
+    if _is_programme_setting(page.specific_class) and not _is_administrator(request.user):
+        return HttpResponseForbidden(PROGRAMMES_ARE_ADMINISTRATORS_ONLY)
+    return None

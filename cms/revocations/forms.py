@@ -21,17 +21,16 @@ class RevocationForm(OfficialDocumentForm):
     def clean(self):
         cleaned_data = super().clean()
         award, signed = cleaned_data.get("award"), cleaned_data.get("date_signed")
-        from .models import RevocationPage
-
+        revocation_pages = self._meta.model
         if (
             award
-            and RevocationPage.objects.filter(award=award).exclude(pk=self.instance.pk).exists()
+            and revocation_pages.objects.filter(award=award).exclude(pk=self.instance.pk).exists()
         ):
             self.add_error("award", _("该奖项已有撤销公告（含草稿），不能重复撤销。"))
         if not cleaned_data.get("grounds"):
             self.add_error("grounds", _("请选择至少一项撤销情形。"))
         if award and signed and cleaned_data.get("grounds"):
-            self.instance.barred_until = RevocationPage.ban_until(
+            self.instance.barred_until = revocation_pages.ban_until(
                 self.programme, signed, cleaned_data["grounds"]
             )
         return cleaned_data
