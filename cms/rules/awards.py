@@ -5,9 +5,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.translation import gettext as _
-
 from .errors import RuleViolation
+from .messages import _
 from .programme import Category, Ground, ProgrammeRules
 
 # Re-exported: the rule lives in validity.py, which the search service imports without Django.

@@ -4,8 +4,6 @@ Eighteen characters from a 31-character alphabet (digits and capitals without I,
 V, Z); the last one is a check character computed from the first seventeen.
 """
 
-from django.utils.translation import gettext as _
-
 from .errors import RuleViolation
 
 # The check character lives in gb32100.py, which the search service imports without Django.
@@ -13,6 +11,7 @@ from .gb32100 import ALPHABET as ALPHABET
 from .gb32100 import LENGTH as LENGTH
 from .gb32100 import VALUES as _VALUE
 from .gb32100 import check_character as check_character
+from .messages import _
 from .text import is_invisible, nfkc, squeeze
 
 

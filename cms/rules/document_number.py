@@ -9,11 +9,10 @@ cleaned first: they are not part of any number.
 
 import re
 
-from django.utils.translation import gettext as _
-
 from .errors import RuleViolation
 from .gbt9704 import PATTERN as PATTERN
 from .gbt9704 import read_loose
+from .messages import _
 from .text import ascii_digits, visible
 
 _LOOKALIKE = re.compile(r"[\[(（【〈<［](?P<year>\d{4})[\])）】〉>］]")

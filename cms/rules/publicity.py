@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
-
 from .errors import Citation, RuleViolation
+from .messages import _
 from .workdays import WorkdayCalendar
 
 

@@ -7,8 +7,7 @@ publication is better than none) but the approver is warned and the fact is reco
 
 from datetime import date, timedelta
 
-from django.utils.translation import gettext as _
-
+from .messages import _
 from .publicity import chinese_date
 from .workdays import CalendarYearMissing, WorkdayCalendar
 

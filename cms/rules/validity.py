@@ -1,6 +1,6 @@
 """Whether an award is valid, expired or revoked on a given day.
 
-Plain Python without Django (unlike awards.py, whose messages go through gettext), so the
+Plain Python without Django, like every rule (messages.py), so the
 public site's plugin and the search service, which never load Django, apply this very rule.
 """
 

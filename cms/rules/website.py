@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext as _
-
 from .errors import RuleViolation
+from .messages import _
 from .text import nfkc, squeeze
 
 GUIDELINES = "国办发〔2017〕47号"

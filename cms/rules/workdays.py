@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils.translation import gettext as _
-
 from .errors import RuleViolation
+from .messages import _
 
 
 class CalendarYearMissing(RuleViolation):
