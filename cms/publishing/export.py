@@ -53,6 +53,7 @@ from cms.rules.identity import recipient_id
 from cms.supervision.cases import yearly_counts_of
 
 from .markdown import safe_href, to_markdown
+from .timestamps import timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -143,14 +144,6 @@ def file_sha256(file) -> str:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def timestamp(moment, zone=None) -> str:
-    """A recorded moment in the site's time zone (`zone`: the current one, looked up once
-    by a caller that converts tens of thousands)."""
-    if moment is None:  # localtime(None) would be now: a publish time nobody recorded
-        raise ValueError("缺少服务器记录的发布时间")
-    return timezone.localtime(moment, zone).isoformat(timespec="seconds")
 
 
 # --- The page tree ------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from .timestamps import timestamp
+
 
 class SiteBuild(models.Model):
     """One build of the public site: why it ran, when, how long, and how it ended.
@@ -149,8 +151,6 @@ class Withdrawal(models.Model):
 
     def as_document(self) -> dict:
         from cms import contract
-
-        from .export import timestamp
 
         return {
             "schema": contract.SCHEMA_VERSION,

@@ -9,6 +9,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pu
 from cms.base.signals import went_live
 from cms.govsite.models import SiteIdentity
 from cms.reporting.models import ReportingChannel
+from cms.supervision.cases import case_concluded
 
 from .builds import request_build, schedule_publishing_run
 
@@ -62,6 +63,11 @@ def build_on_channel_published(sender, instance, **kwargs):
 @receiver(unpublished, sender=ReportingChannel)
 def build_on_channel_unpublished(sender, instance, **kwargs):
     request_build(f"撤下举报渠道：{instance.name}")
+
+
+@receiver(case_concluded)
+def build_on_case_concluded(sender, case, **kwargs):
+    request_build("举报案件办结（更新统计）")
 
 
 @receiver(post_save, sender=get_document_model())

@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from nacl.public import PrivateKey
 
@@ -23,6 +24,9 @@ from cms.rules.workdays import WorkdayCalendar, every_day, merge, uncovered_year
 
 from . import crypto, rules
 from .models import Case, CaseAccess, CaseMessage, DeclaredConflict, Evidence, Extension, GroupKey
+
+# Sent once a case's conclusion is committed: the public statistics count concluded cases.
+case_concluded = Signal()
 
 
 class IntakeClosed(RuleViolation):
@@ -316,10 +320,8 @@ def conclude(case: Case, private_keys, user, outcome: str, message: str) -> None
         case.concluded_at = timezone.now()
         case.save(update_fields=["state", "outcome", "concluded_at"])
         _acted(case, user, f"办结：{Case.Outcome(outcome).label}")
-        from cms.publishing.builds import request_build
-
-        # The published counts change; the build shows no more than counts.
-        transaction.on_commit(lambda: request_build("举报案件办结（更新统计）"))
+        # The published counts change (cms.publishing rebuilds; it shows no more than counts).
+        transaction.on_commit(lambda: case_concluded.send(sender=Case, case=case))
 
 
 def extend(case: Case, user, working_days: int, justification: str) -> Extension:

@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from intake_client import PASSPHRASE, submit
 
@@ -140,3 +141,27 @@ def test_years_must_increase(programmes):
     }
     document["complaint_statistics"] = [row, row]
     assert ("complaint_statistics", "年份应从小到大且不重复") in contract.check(document)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concluding_a_case_asks_for_a_build_once_committed(channel, group_key, users):
+    """The published counts change when a case is concluded: the site is rebuilt, and only
+    after the conclusion is committed (a rolled-back one changes nothing)."""
+    from cms.publishing.models import SiteBuild
+
+    assert submit(Client(), channel.programme, text="办结后重建").status_code == 200
+    keys = {group_key.pk: crypto.unlock(group_key.locked, PASSPHRASE)}
+    case = Case.objects.get()
+    cases.move(case, "acknowledged", users["supervisor"])
+
+    def asked() -> int:
+        trigger = "举报案件办结（更新统计）"
+        return sum(trigger in build.trigger_list for build in SiteBuild.objects.all())
+
+    assert asked() == 0
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cases.conclude(case, keys, users["supervisor"], "upheld", "说明")
+        raise RuntimeError("rolled back")
+    assert asked() == 0
+    cases.conclude(Case.objects.get(), keys, users["supervisor"], "upheld", "说明")
+    assert asked() == 1
