@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from cms.base.models import OfficialDocumentPage
 from cms.decisions.history import past_awards
-from cms.programmes.models import NoticeKind
+from cms.programmes.kinds import NoticeKind
 from cms.recipients.models import RecipientRow
 from cms.rules import RuleViolation
 from cms.rules import awards as award_rules
