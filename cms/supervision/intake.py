@@ -20,11 +20,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from cms.programmes.models import ProgrammePage
 from cms.rules.errors import RuleViolation
 
 from . import cases, crypto, throttle
-from .forms import ReceiptForm, ReportForm, new_form_token
+from .forms import (
+    ReceiptForm,
+    ReportForm,
+    new_form_token,
+    open_notices,
+    programmes_with_channels,
+)
 from .models import Case, GroupKey
 from .uploads import MemoryOnlyUploadHandler, clean_evidence, megabytes
 
@@ -74,7 +79,7 @@ def _form_page(request, form, problems=(), status=200):
     programme = None
     slug = form.data.get("programme") if form.is_bound else form.initial.get("programme")
     if slug:
-        programme = ProgrammePage.objects.live().filter(pk=_int(slug)).first()
+        programme = programmes_with_channels().filter(pk=_int(slug)).first()
     channel = programme.reporting_channels.filter(live=True).first() if programme else None
     return render(
         request,
@@ -92,19 +97,28 @@ def _form_page(request, form, problems=(), status=200):
 
 
 def _entries(form) -> list[str]:
-    """The names listed on the chosen notice, offered as suggestions for the subject."""
-    from cms.notices.models import PublicityNoticePage
-
+    """The names listed on the chosen notice, offered as suggestions for the subject:
+    only of a notice the form offers (public, its period open)."""
     notice_id = form.data.get("notice") if form.is_bound else form.initial.get("notice")
-    notice = PublicityNoticePage.objects.live().filter(pk=_int(notice_id)).first()
+    notice = open_notices().filter(pk=_int(notice_id)).first()
     return [entry.name for entry in notice.entries.all()] if notice else []
 
 
+# The largest id a page or a row may have (a 32-bit signed integer column).
+LARGEST_ID = 2**31 - 1
+
+
 def _int(value) -> int:
+    """An id as the database can compare it; 0 (no such row) for anything else."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 < number <= LARGEST_ID else 0
+
+
+class BadQuery(Exception):
+    """A query string no link of the site makes; answered 400 with the message."""
 
 
 @csrf_exempt  # checked in the view, after the memory-only upload handler is installed
@@ -114,7 +128,11 @@ def _int(value) -> int:
 @sensitive_variables()
 def report(request):
     if request.method != "POST":
-        return _form_page(request, ReportForm(initial=_preselected(request)))
+        try:
+            initial = _preselected(request)
+        except BadQuery as problem:
+            return _form_page(request, ReportForm(), [str(problem)], status=400)
+        return _form_page(request, ReportForm(initial=initial))
 
     length = _int(request.META.get("CONTENT_LENGTH"))
     if length > settings.GONGSHI_REPORT_MAX_REQUEST_BYTES:
@@ -204,12 +222,21 @@ def report(request):
 
 
 def _preselected(request) -> dict:
+    """The programme and notice a link from the public site names; a notice id that is
+    no number the site could have written raises BadQuery. A notice that is not public
+    (or no longer open) is simply not preselected: nothing tells it from one never made."""
     initial = {}
     slug = request.GET.get("programme", "")
-    if programme := ProgrammePage.objects.live().filter(slug=slug).first():
+    if programme := programmes_with_channels().filter(slug=slug[:255]).first():
         initial["programme"] = programme.pk
-    if notice := _int(request.GET.get("notice")):
-        initial["notice"] = notice
+    notice = request.GET.get("notice", "")
+    if notice:
+        if not notice.isascii() or not notice.isdigit() or not _int(notice):
+            raise BadQuery(
+                "链接中的公示编号无效，请从公示页面的“我要举报”链接进入，或直接填写举报。"
+            )
+        if open_notices().filter(pk=int(notice)).exists():
+            initial["notice"] = int(notice)
     return initial
 
 
