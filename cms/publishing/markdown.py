@@ -43,12 +43,25 @@ def escape(text: str) -> str:
     return _LINE_START_NUMBER.sub(r"\1\\\2", text)
 
 
+# Characters a Markdown link destination written <like this> cannot hold, percent-encoded:
+# left as they are, "<" and ">" end the destination early (a broken link, the rest of the
+# address shown as text) and a backslash escapes the character after it.
+_DESTINATION_UNSAFE = {"<": "%3C", ">": "%3E", "\\": "%5C"}
+
+
 def safe_href(href: str) -> str | None:
+    """A link's address as content/ may carry it: http(s), mailto or relative only, no
+    control characters or spaces, and the characters a Markdown destination cannot hold
+    percent-encoded. None for anything else (the link then keeps only its text)."""
     href = href.strip()
     if any(ord(char) < 33 for char in href):
         return None
     scheme = urlsplit(href).scheme.lower()
-    return href if scheme in SAFE_SCHEMES else None
+    if scheme not in SAFE_SCHEMES:
+        return None
+    for char, encoded in _DESTINATION_UNSAFE.items():
+        href = href.replace(char, encoded)
+    return href
 
 
 class _Converter(HTMLParser):
