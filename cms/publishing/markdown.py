@@ -8,10 +8,11 @@ its text, so no markup the editor could not have made reaches the public site.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
 # Characters Markdown would read as syntax inside running text.
@@ -46,6 +47,7 @@ def escape(text: str) -> str:
 # Characters a Markdown link destination written <like this> cannot hold, percent-encoded:
 # left as they are, "<" and ">" end the destination early (a broken link, the rest of the
 # address shown as text) and a backslash escapes the character after it.
+_INVISIBLE = {"Cf", "Zs", "Zl", "Zp", "Cc"}
 _DESTINATION_UNSAFE = {"<": "%3C", ">": "%3E", "\\": "%5C"}
 
 
@@ -61,7 +63,12 @@ def safe_href(href: str) -> str | None:
         return None
     for char, encoded in _DESTINATION_UNSAFE.items():
         href = href.replace(char, encoded)
-    return href
+    # Invisible characters (bidi controls, zero-width joiners, byte-order marks, odd
+    # spaces) would make an address read as another one, and no feed or URL parser
+    # takes them: percent-encoded, they stay visible in the address.
+    return "".join(
+        quote(char) if unicodedata.category(char) in _INVISIBLE else char for char in href
+    )
 
 
 class _Converter(HTMLParser):

@@ -95,3 +95,10 @@ def test_a_link_with_angle_brackets_stays_one_link(href):
     links = re.findall(r'<a href="([^"]*)">([^<]*)</a>', rendered)
     assert links == [(href.replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C"), "链接")]
     assert re.sub(r"<a [^>]*>链接</a>", "", rendered) == "<p>前文后文</p>"
+
+
+@pytest.mark.parametrize("invisible", ["\u202e", "\u200b", "\u2066", "\ufeff", "\u061c", "\u3000"])
+def test_invisible_characters_in_an_address_are_percent_encoded(invisible):
+    href = safe_href(f"https://example.gov.cn/?q=运城{invisible}示例")
+    assert href is not None and invisible not in href
+    assert href.startswith("https://example.gov.cn/?q=运城%") and href.endswith("示例")
