@@ -1,4 +1,9 @@
-"""The public read API: published, public content only, as the static site builder reads it."""
+"""The public read API: published, public content only, as the static site builder reads it.
+
+"Public" is cms/base/public.py's rule, the export's: a view restriction hides a page from
+everyone here, whoever is signed in. A query no link makes is answered 400 with a message
+in Chinese, never 500.
+"""
 
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -10,7 +15,30 @@ from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
+from cms.base.public import hidden_sections, public_pages
+from cms.programmes.models import ProgrammePage
 from cms.reporting.models import ReportingChannel
+
+# The largest id a row may have (a 32-bit signed integer column), the largest offset.
+LARGEST_ID = 2**31 - 1
+SEARCH_OPERATORS = ("and", "or")
+
+
+def _bad(message: str):
+    raise BadRequestError(message)
+
+
+def check_query(params) -> None:
+    """Refuse, in Chinese, the query parameters the API's own parsers would take badly."""
+    for name in ("offset", "limit"):
+        value = params.get(name)
+        if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9):
+            _bad(f"参数 {name} 应为不大于 999999999 的非负整数。")
+    if params.get("search_operator") not in (None, *SEARCH_OPERATORS):
+        _bad("参数 search_operator 只能是 and 或 or。")
+    for name, value in params.items():
+        if "\x00" in name or "\x00" in value:
+            _bad("查询参数中含有空字符（\\0），请删除后重试。")
 
 
 class IdsFirstPagination(WagtailPagination):
@@ -35,6 +63,14 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
     pagination_class = IdsFirstPagination
 
+    def listing_view(self, request):
+        check_query(request.GET)
+        return super().listing_view(request)
+
+    def detail_view(self, request, pk):
+        check_query(request.GET)
+        return super().detail_view(request, pk)
+
     def get_base_queryset(self):
         return self._public(Page)
 
@@ -51,18 +87,19 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
     def _public(self, model):
         try:
+            # Wagtail's: live, in the requested site, restricted pages hidden unless the
+            # request passes the restriction; then the shared rule, which hides them and
+            # every page below an unpublished one from everyone.
             pages = get_public_pages_queryset(self.request, model=model)
         except ValueError as error:
             raise BadRequestError(str(error)) from error
-        for path in self._unpublished_sections:
-            pages = pages.exclude(path__startswith=path)
-        return pages
+        hidden = self._hidden
+        return pages.exclude(hidden) if hidden else pages
 
     @cached_property
-    def _unpublished_sections(self) -> list[str]:
-        """The paths of the unpublished pages with pages below them (once per request)."""
-        hidden = Page.objects.filter(live=False, depth__gt=1, numchild__gt=0)
-        return list(hidden.values_list("path", flat=True))
+    def _hidden(self):
+        """cms.base.public's hidden sections (read once per request)."""
+        return hidden_sections()
 
 
 class ReportingChannelsAPIViewSet(BaseAPIViewSet):
@@ -73,12 +110,19 @@ class ReportingChannelsAPIViewSet(BaseAPIViewSet):
     listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "name", "programme"]
     known_query_parameters = BaseAPIViewSet.known_query_parameters.union(["programme"])
 
+    def listing_view(self, request):
+        check_query(request.GET)
+        return super().listing_view(request)
+
     def get_queryset(self):
-        channels = ReportingChannel.objects.filter(live=True).order_by("pk")
+        """Live channels of public programmes, as the export lists them."""
+        channels = ReportingChannel.objects.filter(
+            live=True, programme__in=public_pages(ProgrammePage).values("pk")
+        ).order_by("pk")
         programme = self.request.GET.get("programme")
         if programme is not None:
-            if not programme.isdigit():
-                raise BadRequest({"programme": "奖项编号应为数字。"})
+            if not (programme.isascii() and programme.isdigit()) or int(programme) > LARGEST_ID:
+                raise BadRequest({"programme": "奖项编号应为数字，且不超过10位。"})
             channels = channels.filter(programme_id=int(programme))
         return channels
 

@@ -1,7 +1,7 @@
 """What happens when something is published (its public change history and audit log),
-and what may not be deleted (a document in use)."""
+what may not be deleted (a document in use), and text cleaned as it is saved."""
 
-from django.db.models.signals import pre_delete
+from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +14,10 @@ from cms.rules import timeliness
 from .attachments import refuse_deleting_a_used_document
 from .calendar import official_calendar
 from .models import ChangeNote, OfficialDocumentPage
+from .plain_text import clean_text_fields
 
 pre_delete.connect(refuse_deleting_a_used_document, sender=get_document_model())
+pre_save.connect(clean_text_fields, dispatch_uid="gongshi-plain-text")
 
 
 def went_live(page, revision) -> bool:

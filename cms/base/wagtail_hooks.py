@@ -1,9 +1,11 @@
 """Admin wiring: snippets, audit-log actions, the rule that only the workflow publishes, and
 documents outside the attachment allow-list kept from the public."""
 
+from django.contrib import messages
 from django.http import HttpResponseForbidden
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -60,16 +62,32 @@ def _refuse_direct_publish(request, *args, **kwargs):
 
 
 @hooks.register("before_copy_page")
-def refuse_publishing_copies(request, page):
-    """A copy is a new draft that goes through the workflow; copying straight to live (or
-    as a live alias) would publish without approval."""
-    if request.method == "POST" and (
-        request.POST.get("publish_copies") or request.POST.get("alias")
-    ):
-        return HttpResponseForbidden(
-            "复制的页面须作为草稿经审核后发布，不能直接发布或创建别名。".encode()
-        )
+def copies_are_drafts(request, page):
+    """A copy is a new draft that goes through the workflow, whoever asks (the superuser
+    too): "publish copies" is dropped before the copy form reads it. An alias mirrors a
+    live page live, with no approval of its own: refused."""
+    if request.method != "POST":
+        return None
+    if request.POST.get("alias"):
+        return HttpResponseForbidden("复制的页面须作为草稿经审核后发布，不能创建别名。".encode())
+    if "publish_copies" in request.POST:
+        request.POST = request.POST.copy()
+        del request.POST["publish_copies"]
+        messages.info(request, "复制的页面已保存为草稿，须经审核流程后发布。")
     return None
+
+
+class ReadOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """The admin's own page API (the explorer reads it) without its actions: publish,
+    unpublish, delete, copy (live by default), move and revert there would bypass the
+    workflow and the withdrawal's public reason."""
+
+    actions = {}
+
+
+@hooks.register("construct_admin_api")
+def admin_api_reads_only(router):
+    router.register_endpoint("pages", ReadOnlyPagesAdminAPIViewSet)
 
 
 for _hook in (

@@ -33,6 +33,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
 
 from cms import contract
+from cms.base import public
 from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
 from cms.contract import attachments
 from cms.decisions.models import Award, AwardDecisionPage
@@ -296,14 +297,14 @@ class PageTree:
             types = self._types[content_type] = (model, _role(model))
         version = (path, content_type, revision, published)
         if depth == 1:  # the root: never exported, only its privacy counts
-            open_ = path not in self.restricted
+            open_ = public.root_open(path in self.restricted)
             node = PageNode(pk, path, *types, slug, bool(live), open_, False, None, None, version)
         else:
             parent = self.by_path.get(path[: -Page.steplen])
             if parent is None:
                 open_, programme, edition = False, None, None
             else:
-                open_ = parent.open and bool(live) and path not in self.restricted
+                open_ = public.opens_below(parent.open, bool(live), path in self.restricted)
                 programme = parent.pk if parent.role == PROGRAMME else parent.programme
                 edition = parent.pk if parent.role == EDITION else parent.edition
             node = PageNode(

@@ -8,10 +8,11 @@ its text, so no markup the editor could not have made reaches the public site.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
 # Characters Markdown would read as syntax inside running text.
@@ -43,12 +44,31 @@ def escape(text: str) -> str:
     return _LINE_START_NUMBER.sub(r"\1\\\2", text)
 
 
+# Characters a Markdown link destination written <like this> cannot hold, percent-encoded:
+# left as they are, "<" and ">" end the destination early (a broken link, the rest of the
+# address shown as text) and a backslash escapes the character after it.
+_INVISIBLE = {"Cf", "Zs", "Zl", "Zp", "Cc"}
+_DESTINATION_UNSAFE = {"<": "%3C", ">": "%3E", "\\": "%5C"}
+
+
 def safe_href(href: str) -> str | None:
+    """A link's address as content/ may carry it: http(s), mailto or relative only, no
+    control characters or spaces, and the characters a Markdown destination cannot hold
+    percent-encoded. None for anything else (the link then keeps only its text)."""
     href = href.strip()
     if any(ord(char) < 33 for char in href):
         return None
     scheme = urlsplit(href).scheme.lower()
-    return href if scheme in SAFE_SCHEMES else None
+    if scheme not in SAFE_SCHEMES:
+        return None
+    for char, encoded in _DESTINATION_UNSAFE.items():
+        href = href.replace(char, encoded)
+    # Invisible characters (bidi controls, zero-width joiners, byte-order marks, odd
+    # spaces) would make an address read as another one, and no feed or URL parser
+    # takes them: percent-encoded, they stay visible in the address.
+    return "".join(
+        quote(char) if unicodedata.category(char) in _INVISIBLE else char for char in href
+    )
 
 
 class _Converter(HTMLParser):

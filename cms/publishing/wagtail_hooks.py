@@ -10,11 +10,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from cms.base.removal import HOW_TO_WITHDRAW, deletion_refusal
 
 from .models import SiteBuild
 from .withdrawals import REASON_FIELD, withdraw
@@ -41,6 +45,45 @@ def record_withdrawal(request, page):
 def refuse_bulk_unpublish(request, action_type, objects, action_class_instance):
     if action_type == "unpublish":
         messages.error(request, "撤下须逐条填写公开的撤回原因，不能批量撤下。")
+        return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
+    return None
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_public_pages(request, page):
+    """Asked (GET) or confirmed (POST), the delete of a page with anything public at or
+    below it is refused with the way to withdraw it (removal.py)."""
+    if refusal := deletion_refusal(page):
+        messages.error(request, refusal)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+def _deletion_refusal(item) -> str | None:
+    if isinstance(item, Page):
+        return deletion_refusal(item)
+    if getattr(item, "live", False) and hasattr(item, "latest_revision"):  # a live snippet
+        return f"“{item}”已公开发布，不能删除。{HOW_TO_WITHDRAW}"
+    return None
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_live_snippets(request, instances):
+    refusals = [refusal for item in instances if (refusal := _deletion_refusal(item))]
+    if refusals:
+        messages.error(request, refusals[0])
+        edit_url = AdminURLFinder(request.user).get_edit_url(instances[0])
+        return redirect(edit_url or "wagtailadmin_home")
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_public_pages(request, action_type, objects, action_class_instance):
+    if action_type != "delete":
+        return None
+    refusals = [refusal for item in objects if (refusal := _deletion_refusal(item))]
+    if refusals:
+        messages.error(request, refusals[0])
         return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
     return None
 

@@ -7,6 +7,7 @@ from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.base.public import public_pages
 from cms.notices.models import PublicityNoticePage
 from cms.programmes.models import ProgrammePage
 
@@ -15,8 +16,9 @@ MAX_REPORT_CHARS = 20_000
 
 
 def programmes_with_channels():
+    """Public programmes with a live reporting channel: the programmes the site lists."""
     return (
-        ProgrammePage.objects.live()
+        public_pages(ProgrammePage)
         .filter(reporting_channels__live=True)
         .distinct()
         .order_by("path")
@@ -24,11 +26,12 @@ def programmes_with_channels():
 
 
 def open_notices(today=None):
-    """Notices whose publicity period is open: objections are against one of these."""
+    """Public notices whose publicity period is open: objections are against one of
+    these. Public as the site shows them (cms/base/public.py): never one below a draft
+    edition or behind a view restriction."""
     today = today or timezone.localdate()
     return (
-        PublicityNoticePage.objects.live()
-        .public()
+        public_pages(PublicityNoticePage)
         .filter(start_date__lte=today)
         .filter(Q(end_date__gte=today) | Q(end_date__isnull=True))
         .order_by("path")
@@ -98,7 +101,7 @@ class ReportForm(forms.Form):
         data = super().clean()
         programme, notice_id = data.get("programme"), data.get("notice")
         if programme and notice_id:
-            notice = PublicityNoticePage.objects.live().filter(pk=notice_id).first()
+            notice = open_notices().filter(pk=notice_id).first()
             if notice is None or not notice.is_descendant_of(programme):
                 self.add_error("notice", "所选公示不属于所选评选项目。")
             data["notice_page"] = notice

@@ -20,11 +20,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from cms.programmes.models import ProgrammePage
 from cms.rules.errors import RuleViolation
 
 from . import cases, crypto, throttle
-from .forms import ReceiptForm, ReportForm, new_form_token
+from .forms import (
+    ReceiptForm,
+    ReportForm,
+    new_form_token,
+    open_notices,
+    programmes_with_channels,
+)
 from .models import Case, GroupKey
 from .uploads import MemoryOnlyUploadHandler, clean_evidence, megabytes
 
@@ -74,7 +79,7 @@ def _form_page(request, form, problems=(), status=200):
     programme = None
     slug = form.data.get("programme") if form.is_bound else form.initial.get("programme")
     if slug:
-        programme = ProgrammePage.objects.live().filter(pk=_int(slug)).first()
+        programme = programmes_with_channels().filter(pk=_int(slug)).first()
     channel = programme.reporting_channels.filter(live=True).first() if programme else None
     return render(
         request,
@@ -92,19 +97,28 @@ def _form_page(request, form, problems=(), status=200):
 
 
 def _entries(form) -> list[str]:
-    """The names listed on the chosen notice, offered as suggestions for the subject."""
-    from cms.notices.models import PublicityNoticePage
-
+    """The names listed on the chosen notice, offered as suggestions for the subject:
+    only of a notice the form offers (public, its period open)."""
     notice_id = form.data.get("notice") if form.is_bound else form.initial.get("notice")
-    notice = PublicityNoticePage.objects.live().filter(pk=_int(notice_id)).first()
+    notice = open_notices().filter(pk=_int(notice_id)).first()
     return [entry.name for entry in notice.entries.all()] if notice else []
 
 
+# The largest id a page or a row may have (a 32-bit signed integer column).
+LARGEST_ID = 2**31 - 1
+
+
 def _int(value) -> int:
+    """An id as the database can compare it; 0 (no such row) for anything else."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 < number <= LARGEST_ID else 0
+
+
+class BadQuery(Exception):
+    """A query string no link of the site makes; answered 400 with the message."""
 
 
 @csrf_exempt  # checked in the view, after the memory-only upload handler is installed
@@ -114,7 +128,11 @@ def _int(value) -> int:
 @sensitive_variables()
 def report(request):
     if request.method != "POST":
-        return _form_page(request, ReportForm(initial=_preselected(request)))
+        try:
+            initial = _preselected(request)
+        except BadQuery as problem:
+            return _form_page(request, ReportForm(), [str(problem)], status=400)
+        return _form_page(request, ReportForm(initial=initial))
 
     length = _int(request.META.get("CONTENT_LENGTH"))
     if length > settings.GONGSHI_REPORT_MAX_REQUEST_BYTES:
@@ -150,14 +168,29 @@ def report(request):
         )
         return _form_page(request, form, [f"{reason}举报尚未提交。{KEPT}"], status=403)
 
-    client = throttle.client_tag(request)
-    if throttle.exceeded(f"submit:{client}", settings.GONGSHI_REPORT_SUBMISSIONS_PER_CLIENT):
+    # A use of the hourly limit is taken before anything is stored, in one atomic
+    # increment, and given back if nothing is stored: concurrent submissions can never
+    # store more than the limit (a check, then a count, let 15 through where 3 were left).
+    bucket = f"submit:{throttle.client_tag(request)}"
+    if not throttle.take(bucket, settings.GONGSHI_REPORT_SUBMISSIONS_PER_CLIENT):
+        throttle.give_back(bucket)
         return _form_page(
             request,
             form,
             [f"提交过于频繁，请一小时后再试，或通过电话、信函反映。{KEPT}"],
             status=429,
         )
+    stored = False
+    try:
+        response, stored = _receive(request, form, files, uploads)
+        return response
+    finally:
+        if not stored:
+            throttle.give_back(bucket)
+
+
+def _receive(request, form, files, uploads):
+    """Check and store one report; the response and whether it was stored."""
     problems = list(uploads.problems)
     evidence = []
     for upload in files.getlist("evidence"):
@@ -170,7 +203,7 @@ def report(request):
     if not form.is_valid() or problems:
         if problems:
             problems.append(f"举报尚未提交。{KEPT}")
-        return _form_page(request, form, problems, status=400)
+        return _form_page(request, form, problems, status=400), False
 
     data = form.cleaned_data
     submission = cases.Submission(
@@ -188,28 +221,36 @@ def report(request):
     try:
         case, receipt = cases.receive(submission, _receipt_cost())
     except RuleViolation as refusal:
-        return _form_page(request, form, [f"{refusal.message}{KEPT}"], status=503)
+        return _form_page(request, form, [f"{refusal.message}{KEPT}"], status=503), False
     except DatabaseError:
         # Nothing was stored (receive() is one transaction); the reporter keeps the text.
         logger.exception("an intake submission could not be stored")
-        return _form_page(
-            request, form, [f"服务器繁忙，举报未能保存，请稍后重新提交。{KEPT}"], status=503
-        )
-    throttle.hit(f"submit:{client}", settings.GONGSHI_REPORT_SUBMISSIONS_PER_CLIENT)
-    return render(
+        message = f"服务器繁忙，举报未能保存，请稍后重新提交。{KEPT}"
+        return _form_page(request, form, [message], status=503), False
+    response = render(
         request,
         "supervision/public/receipt.html",
         {"receipt": receipt.code, "case": case, "evidence_count": len(evidence)},
     )
+    return response, True
 
 
 def _preselected(request) -> dict:
+    """The programme and notice a link from the public site names; a notice id that is
+    no number the site could have written raises BadQuery. A notice that is not public
+    (or no longer open) is simply not preselected: nothing tells it from one never made."""
     initial = {}
     slug = request.GET.get("programme", "")
-    if programme := ProgrammePage.objects.live().filter(slug=slug).first():
+    if programme := programmes_with_channels().filter(slug=slug[:255]).first():
         initial["programme"] = programme.pk
-    if notice := _int(request.GET.get("notice")):
-        initial["notice"] = notice
+    notice = request.GET.get("notice", "")
+    if notice:
+        if not notice.isascii() or not notice.isdigit() or not _int(notice):
+            raise BadQuery(
+                "链接中的公示编号无效，请从公示页面的“我要举报”链接进入，或直接填写举报。"
+            )
+        if open_notices().filter(pk=int(notice)).exists():
+            initial["notice"] = int(notice)
     return initial
 
 
@@ -247,20 +288,37 @@ def status(request):
     except crypto.EnvelopeError as error:
         return _status_form(request, form, str(error), 400)
 
-    client = throttle.client_tag(request)
-    buckets = [
-        (f"receipt:{client}", settings.GONGSHI_RECEIPT_FAILURES_PER_CLIENT),
-        (f"receipt-lookup:{receipt.lookup_id}", settings.GONGSHI_RECEIPT_FAILURES_PER_LOOKUP),
-        ("receipt-all", settings.GONGSHI_RECEIPT_FAILURES_GLOBAL),
-    ]
-    if any(throttle.exceeded(bucket, limit) for bucket, limit in buckets):
-        return _status_form(
-            request, form, "回执码输入错误次数过多，请一小时后再试，或通过电话、信函询问。", 429
-        )
+    # A correct receipt always answers: guessing one is infeasible by its entropy (a
+    # 120-bit secret behind a 40-bit lookup id, each guess one argon2id run; ADR 0026),
+    # not by a lock that a stranger could trigger to keep a complainant out. Failed
+    # guesses are still counted, atomically, per address, per lookup id and in all: past
+    # a limit the answer says so, and the log warns of a guessing campaign.
     found = cases.find_by_receipt(receipt)
     if found is None:
-        for bucket, limit in buckets:
-            throttle.hit(bucket, limit)
+        client = throttle.client_tag(request)
+        buckets = [
+            ("address", f"receipt:{client}", settings.GONGSHI_RECEIPT_FAILURES_PER_CLIENT),
+            (
+                "lookup id",
+                f"receipt-lookup:{receipt.lookup_id}",
+                settings.GONGSHI_RECEIPT_FAILURES_PER_LOOKUP,
+            ),
+            ("all", "receipt-all", settings.GONGSHI_RECEIPT_FAILURES_GLOBAL),
+        ]
+        over = False
+        for kind, bucket, limit in buckets:
+            count = throttle.hit(bucket, limit)
+            if count == limit[0] + 1:
+                logger.warning("receipt guessing: failures per %s over %s", kind, limit[0])
+            over = over or count > limit[0]
+        if over:
+            return _status_form(
+                request,
+                form,
+                "回执码不正确。近期错误次数过多，请仔细核对后再试（正确的回执码始终可以查询），"
+                "或通过电话、信函询问。",
+                429,
+            )
         return _status_form(request, form, "回执码不正确，请核对后重新输入。", 404)
     case, reply_key = found
 

@@ -28,18 +28,42 @@ def client_tag(request) -> str:
     return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def exceeded(bucket: str, limit: tuple[int, int]) -> bool:
-    """True once `bucket` has been hit `limit[0]` times within its window."""
-    count, _window = limit
-    return (cache.get(f"supervision:count:{bucket}") or 0) >= count
+def take(bucket: str, limit: tuple[int, int]) -> bool:
+    """Count one use of `bucket` and say whether it is within `limit` (count, window in
+    seconds). One atomic increment that returns the count (cache.add, then cache.incr,
+    both atomic in Redis and in the local-memory cache): of N concurrent callers with
+    k uses left, exactly k are told yes. There is no separate check before the count,
+    so no window in which two callers both see the last free use."""
+    allowed, _window = limit
+    return _increment(_name(bucket), limit[1]) <= allowed
 
 
-def hit(bucket: str, limit: tuple[int, int]) -> None:
-    name = f"supervision:count:{bucket}"
-    _count, window = limit
-    if cache.add(name, 1, window):
-        return
+def give_back(bucket: str) -> None:
+    """Return a use taken by `take` that did not happen (refused, failed or over the
+    limit), so that it does not count against the client."""
     try:
-        cache.incr(name)
+        cache.decr(_name(bucket))
+    except ValueError:  # expired meanwhile: nothing to give back
+        pass
+
+
+def hit(bucket: str, limit: tuple[int, int]) -> int:
+    """Count one use of `bucket`; the count within the window."""
+    return _increment(_name(bucket), limit[1])
+
+
+def _name(bucket: str) -> str:
+    return f"supervision:count:{bucket}"
+
+
+def _increment(name: str, window: int) -> int:
+    if cache.add(name, 1, window):
+        return 1
+    try:
+        count = cache.incr(name)
     except ValueError:  # expired between add and incr
-        cache.add(name, 1, window)
+        return 1 if cache.add(name, 1, window) else cache.incr(name)
+    if count == 1:
+        # Redis's INCR made a key that expired after Django's existence check: no expiry.
+        cache.touch(name, window)
+    return count

@@ -1,5 +1,7 @@
 """Wagtail's rich text as Markdown: every editor feature kept, nothing else let through."""
 
+import re
+
 import markdown
 import pytest
 
@@ -74,3 +76,29 @@ def test_plain_markup_converts_as_html_parser_would(monkeypatch):
         with monkeypatch.context() as patched:
             patched.setattr(converter, "_feed_simple", lambda converter, html: False)
             assert to_markdown(html, external_only) == fast, html
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://example.gov.cn/a?q=<script>alert(1)</script>",
+        "https://example.gov.cn/x>y<z",
+        "https://example.gov.cn/path\\>tail",
+        "https://example.gov.cn/(括号)<b>",
+    ],
+)
+def test_a_link_with_angle_brackets_stays_one_link(href):
+    """ "<" and ">" in an address editors type are percent-encoded: the rendered page has
+    one link with the whole address and no stray text or markup."""
+    html = f'<p>前文<a href="{href.replace("<", "&lt;").replace(">", "&gt;")}">链接</a>后文</p>'
+    rendered = markdown.markdown(to_markdown(html, external_only))
+    links = re.findall(r'<a href="([^"]*)">([^<]*)</a>', rendered)
+    assert links == [(href.replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C"), "链接")]
+    assert re.sub(r"<a [^>]*>链接</a>", "", rendered) == "<p>前文后文</p>"
+
+
+@pytest.mark.parametrize("invisible", ["\u202e", "\u200b", "\u2066", "\ufeff", "\u061c", "\u3000"])
+def test_invisible_characters_in_an_address_are_percent_encoded(invisible):
+    href = safe_href(f"https://example.gov.cn/?q=运城{invisible}示例")
+    assert href is not None and invisible not in href
+    assert href.startswith("https://example.gov.cn/?q=运城%") and href.endswith("示例")
