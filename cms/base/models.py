@@ -4,7 +4,7 @@ history, the working-day calendar, and the approval tasks of the workflow."""
 from django.conf import settings
 from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -125,6 +125,13 @@ class OfficialDocumentPage(PreviewOnly, Page):
         self.document_number = clean_document_number(self.document_number, "document_number")
         if self.date_signed and self.date_signed > timezone.localdate():
             raise ValidationError({"date_signed": _("成文日期不能晚于今天。")})
+
+    def publish(self, revision, *args, **kwargs):
+        """Wagtail's publish in one transaction: the page row, its change history and its
+        entries in the publication log (cms.recordlog) are written together or not at
+        all."""
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
 
     @property
     def programme(self):

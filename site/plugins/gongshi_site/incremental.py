@@ -41,6 +41,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from cms.contract import ContractError, load
+from cms.record import heads
 
 from . import opendata, search_records
 from .feed_entries import correction_entry, corrections, document_entry
@@ -333,6 +334,8 @@ class SiteState:
         self.file_memo = Memo()  # their parts, for making them again (memo.py)
         self.attachments: set[str] = set()
         self.sources: dict[str, Source] | None = None  # content by path under content/
+        log = getattr(generator, "record_log", None)  # the publication log (record.py)
+        self.record_head: dict | None = log.head if log else None
 
     # -- Loading ---------------------------------------------------------------------------
 
@@ -429,7 +432,10 @@ class SiteState:
         clock = _Clock(report)
         output = Path(output)
         generator = self.generator
-        content, changed_keys = self._read_changes(Path(content_path), list(changed))
+        changed = list(changed)
+        record_changed = any(name.startswith("record/") for name in changed)
+        changed = [name for name in changed if not name.startswith("record/")]
+        content, changed_keys = self._read_changes(Path(content_path), changed)
         clock.lap("read")
         generator.use_content(content)
         site = generator.site
@@ -485,6 +491,10 @@ class SiteState:
                 report.files_written += 1
         self._update_attachments(output)
         clock.lap("open data, sitemap")
+        report.files_written += self._update_record(
+            Path(content_path), changed, output, record_changed
+        )
+        clock.lap("record")
         if self.search is not None:
             if search is None:
                 raise NeedsFullBuild("没有给出搜索索引的新目录")
@@ -724,6 +734,30 @@ class SiteState:
         }
         memo.next_pass()
         return files
+
+    def _update_record(self, content_path: Path, changed: list[str], output: Path, new: bool):
+        """The log's files for the new entries (record.py), and the document.md of each
+        changed document; a new signing key is on every page's record: a full build."""
+        from . import record
+
+        log = record.read_log(content_path) if new else None
+        if log is None:
+            return 0
+        if self.record_head is None or log.head["public_key"] != self.record_head["public_key"]:
+            raise NeedsFullBuild("公开记录的签名密钥已更换")
+        since = self.record_head["size"]
+        heads.check_consistency(self.record_head, log.head, log.entries)
+        documents = {
+            url: path
+            for url, path in record.documents_of(self.generator.content).items()
+            if path.is_relative_to(content_path)
+            and path.relative_to(content_path).as_posix() in changed
+        }
+        files = record.outputs(log, documents, since) | record.entry_files(content_path, since)
+        for name, data in files.items():
+            replace_file(Path(sanitised_join(str(output), name.lstrip("/"))), data)
+        self.record_head = log.head
+        return len(files)
 
     def _attachment_files(self) -> set[str]:
         return {

@@ -67,6 +67,7 @@ def all_pages(site: Site, config: SiteSettings, memo: Memo | None = None) -> Ite
     yield statistics_page(site, memo)
     yield data_page()
     yield subscribe_page()
+    yield record_page()
     yield sitemap_page(site)
     yield from withdrawn_pages(site)
     yield Page(url="/404.html", template="404", title="页面不存在", in_sitemap=False)
@@ -415,6 +416,16 @@ def subscribe_page() -> Page:
         template="subscribe",
         title="订阅更新",
         description="用 RSS 或 Atom 订阅本站的申报通知、公示、表彰决定、撤销公告和更正，有新内容时自动收到。",
+        breadcrumbs=[HOME_CRUMB],
+    )
+
+
+def record_page() -> Page:
+    return Page(
+        url=urls.RECORD,
+        template="record",
+        title="公开记录",
+        description="本站每一次发布、更正、撤下和撤销都写入一份只能追加、带签名的公开记录，任何人都可以自行核对。",
         breadcrumbs=[HOME_CRUMB],
     )
 

@@ -15,6 +15,7 @@ URLs end in a slash and never name a file.
     /reporting/  /statistics/  /data/  reporting channels, statistics, open data
     /attachments/<n>/<file name>       attachments, as content/ names them
     /subscribe/                        every feed, and what a feed is
+    /record/                           公开记录, the publication log and its files (record.py)
     /sitemap/                          网站地图, the site map for people (sitemap.xml: crawlers)
     /fonts/rare.css, /fonts/rare-<hash>.woff2   the rare characters' font (rarechars.py)
     /feeds/<name>.atom|rss             feeds: <name> is "all" or a kind (calls, notices...)
@@ -49,6 +50,7 @@ SUBSCRIBE = "/subscribe/"
 SITEMAP = "/sitemap/"
 SITEMAP_XML = "/sitemap.xml"
 FEEDS = "/feeds/"
+RECORD = "/record/"  # the publication log: head.json, entries/<n>.json (record.py)
 
 # The CMS's confidential intake, proxied on this site's origin (nginx; make demo's server).
 REPORT_FORM = "/report/"

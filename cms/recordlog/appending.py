@@ -1,0 +1,155 @@
+"""What each public event appends to the log, in the transaction that makes it public.
+
+`append` numbers the entry after the last one under a transaction-scoped lock (on
+PostgreSQL an advisory lock; SQLite serialises writers itself), so entries never fork or
+leave a gap; if anything later in the publish fails, the entry goes with it, and if the
+entry cannot be written the publish fails with it (ADR 0031).
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cms.contract.schema import DIRECTORIES
+from cms.record import heads
+
+from .models import RecordEntry
+
+LOG_LOCK_KEY = 7_302_042_020  # pg_advisory_xact_lock's key; used nowhere else
+
+
+def item_url(kind: str, page_id: int) -> str:
+    """The public URL of a document, as the site's urls.document makes it."""
+    return f"/{DIRECTORIES[kind]}/{page_id}/"
+
+
+def append(
+    *, event: str, url: str, kind: str, sha256: str, reason: str = "", revision_id=None
+) -> RecordEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("公开记录须在发布所在的事务中写入")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOG_LOCK_KEY])
+    last = RecordEntry.objects.aggregate(last=Max("index"))["last"]
+    index = 0 if last is None else last + 1
+    moment = timezone.now()
+    entry = {
+        "index": index,
+        "time": timezone.localtime(moment).isoformat(timespec="seconds"),
+        "event": event,
+        "url": url,
+        "kind": kind,
+        "sha256": sha256,
+        "reason": reason,
+    }
+    data = heads.entry_bytes(entry).decode()
+    return RecordEntry.objects.create(
+        index=index,
+        logged_at=moment,
+        event=event,
+        url=url,
+        kind=kind,
+        sha256=sha256,
+        data=data,
+        revision_id=revision_id,
+    )
+
+
+def exported_sha256(page) -> str:
+    """SHA-256 of the content/ file the export makes of `page` now (its live version)."""
+    from cms.publishing.export import Exporter, PageTree
+
+    tree = PageTree.around([page.pk])
+    node = tree.nodes.get(page.pk)
+    if node is None or not node.public:
+        raise RuntimeError(f"页面 {page.pk} 不是公开的，无法记录其内容")
+    items = dict(Exporter(tree).export([node]))
+    item = items.get(node)
+    if item is None:
+        raise RuntimeError(f"页面 {page.pk} 没有导出内容")
+    return heads.sha256_hex(item.text().encode())
+
+
+def last_entry(url: str) -> RecordEntry | None:
+    return RecordEntry.objects.filter(url=url).order_by("-index").first()
+
+
+def record_publish(page, note, revision) -> list[RecordEntry]:
+    """A document went live: first publication or a correction (`note`, its ChangeNote,
+    whose text is the public reason). A revocation also marks the decision it revokes."""
+    from cms.publishing.export import KIND_OF_MODEL
+
+    kind = KIND_OF_MODEL[type(page)]
+    url = item_url(kind, page.pk)
+    first = last_entry(url) is None or last_entry(url).event == "withdraw"
+    event = "publish" if first else ("correct_major" if note.is_major else "correct_minor")
+    digest = exported_sha256(page)
+    written = [
+        append(
+            event=event,
+            url=url,
+            kind=kind,
+            sha256=digest,
+            reason=note.note,
+            revision_id=revision.pk,
+        )
+    ]
+    if kind == "revocation" and first:
+        written.append(
+            append(
+                event="revoke",
+                url=item_url("decision", page.award.decision_id),
+                kind="decision",
+                sha256=digest,
+                reason=f"{page.award.recipient}：{page.title}（{url}）",
+            )
+        )
+    return written
+
+
+def record_withdrawal(withdrawal) -> RecordEntry:
+    """An item left the site: its last logged hash proves what was withdrawn."""
+    url = item_url(withdrawal.kind, withdrawal.page_key)
+    previous = last_entry(url)
+    return append(
+        event="withdraw",
+        url=url,
+        kind=withdrawal.kind,
+        sha256=previous.sha256 if previous else "",
+        reason=withdrawal.reason,
+    )
+
+
+def record_periods(today) -> list[RecordEntry]:
+    """The publicity periods that opened or closed by `today` and are not logged yet."""
+    from cms.notices.models import PublicityNoticePage
+
+    logged = set(
+        RecordEntry.objects.filter(event__in=["period_open", "period_close"]).values_list(
+            "url", "event"
+        )
+    )
+    written = []
+    notices = PublicityNoticePage.objects.live().filter(start_date__lte=today).order_by("pk")
+    for pk, start, end in notices.values_list("pk", "start_date", "end_date"):
+        url = item_url("notice", pk)
+        previous = None
+        for event, day in (("period_open", start), ("period_close", end)):
+            if day is None or (event == "period_close" and day >= today):
+                continue
+            if (url, event) in logged:
+                continue
+            previous = previous or last_entry(url)
+            written.append(
+                append(
+                    event=event,
+                    url=url,
+                    kind="notice",
+                    sha256=previous.sha256 if previous else "",
+                    reason=day.isoformat(),
+                )
+            )
+    return written

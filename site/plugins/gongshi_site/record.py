@@ -1,0 +1,100 @@
+"""The publication log (公开记录) on the site: the files that let anyone audit it.
+
+    /record/head.json                  the signed tree head (size, root, time, key)
+    /record/entries/<n>.json           the entries, PAGE_SIZE a file, as the CMS wrote them
+    /<kind>/<id>/record.json           beside each item: its entries, each with its
+                                       inclusion proof against the head it names
+    /<kind>/<id>/document.md           the item's content/ file, whose SHA-256 the log holds
+
+The build checks the log first (cms.record.heads.check_log) and stops if it does not
+verify: a site whose log is not the signed one is not published. An incremental build
+rewrites the files of the items with new entries only; the others keep proofs against an
+older head, which the current one extends (a consistency proof shows it).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from cms.record import heads, merkle
+
+from . import urls
+
+HEAD = "record/head.json"
+DOCUMENT_KINDS = ("call", "notice", "decision", "revocation")
+PAGE_SIZE = 1000  # entries per page, as cms.recordlog.export writes them
+
+
+@dataclass
+class Log:
+    head: dict
+    entries: list[bytes]
+
+
+def read_log(content_path: Path) -> Log | None:
+    """The log in content/record/, checked against its signed head; None without one.
+    Raises heads.RecordInvalid."""
+    head_file = Path(content_path) / HEAD
+    if not head_file.is_file():
+        return None
+    head = json.loads(head_file.read_text(encoding="utf-8"))
+    entries: list[bytes] = []
+    number = 0
+    while (page := Path(content_path) / f"record/entries/{number}.json").is_file():
+        entries.extend(text.encode() for text in json.loads(page.read_text(encoding="utf-8")))
+        number += 1
+    heads.check_log(entries, head)
+    return Log(head, entries)
+
+
+def outputs(log: Log, documents: dict[str, Path], since: int = 0) -> dict[str, bytes]:
+    """{site path: bytes} of the log's files. `documents`: {item URL: its content/ file}
+    whose document.md to write; `since`: only items with entries from this one on."""
+    tree = merkle.Tree.of_entries(log.entries)
+    files = {"/" + HEAD: _json(log.head)}
+    by_url: dict[str, list[int]] = {}
+    for index, data in enumerate(log.entries):
+        by_url.setdefault(json.loads(data)["url"], []).append(index)
+    for url, indices in by_url.items():
+        if indices[-1] < since:
+            continue
+        files[url + "record.json"] = _json(
+            {
+                "head": log.head,
+                "entries": [
+                    {
+                        "index": index,
+                        "entry": log.entries[index].decode(),
+                        "proof": [node.hex() for node in tree.inclusion_proof(index)],
+                    }
+                    for index in indices
+                ],
+            }
+        )
+    for url, path in documents.items():
+        files[url + "document.md"] = path.read_bytes()
+    return files
+
+
+def entry_files(content_path: Path, since: int = 0) -> dict[str, bytes]:
+    """The entry pages as the CMS wrote them, from the one holding entry `since` on."""
+    files = {}
+    for page in Path(content_path).glob("record/entries/*.json"):
+        if int(page.stem) >= since // PAGE_SIZE:
+            files[f"/record/entries/{page.name}"] = page.read_bytes()
+    return files
+
+
+def documents_of(content) -> dict[str, Path]:
+    """{URL: content/ file} of every document read (reader.Content)."""
+    return {
+        urls.document(kind, source.document["id"]): source.path
+        for kind in DOCUMENT_KINDS
+        for source in content.of(kind)
+    }
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1).encode()
