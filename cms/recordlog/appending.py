@@ -79,7 +79,8 @@ def last_entry(url: str) -> RecordEntry | None:
 
 def record_publish(page, note, revision) -> list[RecordEntry]:
     """A document went live: first publication or a correction (`note`, its ChangeNote,
-    whose text is the public reason). A revocation also marks the decision it revokes."""
+    whose text is the public reason). A revocation also logs the decision it revokes, as
+    its export now reads (the award marked revoked)."""
     from cms.publishing.export import KIND_OF_MODEL
 
     kind = KIND_OF_MODEL[type(page)]
@@ -103,7 +104,7 @@ def record_publish(page, note, revision) -> list[RecordEntry]:
                 event="revoke",
                 url=item_url("decision", page.award.decision_id),
                 kind="decision",
-                sha256=digest,
+                sha256=exported_sha256(page.award.decision),
                 reason=f"{page.award.recipient}：{page.title}（{url}）",
             )
         )

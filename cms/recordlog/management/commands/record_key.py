@@ -1,8 +1,8 @@
 """Create, rotate or show the publication log's signing key (ADR 0031, docs/security.md).
 
-    manage.py record_key init [--if-missing]
-    manage.py record_key rotate     # the rotation is itself a logged, signed entry
-    manage.py record_key status
+manage.py record_key init [--if-missing]
+manage.py record_key rotate     # the rotation is itself a logged, signed entry
+manage.py record_key status
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,7 +26,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"尚无签名密钥（{path}）：构建会失败，请运行 record_key init。")
                 return
             public = heads.public_key_text(keys.load())
-            self.stdout.write(f"签名密钥 {path}，公钥 {public}，指纹 {heads.key_fingerprint(public)}")
+            self.stdout.write(
+                f"签名密钥 {path}，公钥 {public}，指纹 {heads.key_fingerprint(public)}"
+            )
             return
         if action == "init":
             if path.exists():
@@ -39,7 +41,7 @@ class Command(BaseCommand):
             )
             return
         with transaction.atomic():
-            old, new = keys.rotate()
+            _old, new = keys.rotate()
         self.stdout.write(
             self.style.SUCCESS(
                 f"已更换签名密钥：新公钥 {heads.public_key_text(new)}；原密钥保留为 {path}.retired-*，更换已写入公开记录。"
