@@ -30,7 +30,7 @@ from pelican.utils import sanitised_join
 
 from cms.record.heads import RecordInvalid
 
-from . import labels, opendata, rarechars, record, urls
+from . import credentials, labels, opendata, rarechars, record, urls
 from .assemble import assemble
 from .cache import ContentCache
 from .feed_catalogue import FeedCatalogue
@@ -136,7 +136,13 @@ class PublicSiteGenerator(Generator):
             urls=urls,
             feeds=self.feeds,
             record_head=self.record_log.head if getattr(self, "record_log", None) else None,
+            record_entries=self.record_entries,
         )
+
+    def record_entries(self, url: str) -> list[dict]:
+        """The log's entries about `url`, oldest first (empty without a log)."""
+        log = getattr(self, "record_log", None)
+        return log.entries_of(url) if log is not None else []
 
     @staticmethod
     def _stop(errors: list[str]):
@@ -193,6 +199,8 @@ class PublicSiteGenerator(Generator):
             yield feed.url(), partial(self.feed_plan.documents, feed), 0.14 * entries
         for page in pages:
             yield "/" + page.save_as, partial(self.render, page), 0.75
+        for path, data in credentials.files(site.awards, config.feed_base_url).items():
+            yield path, partial(bytes, data), 0.5
         if self.record_log is not None:
             files = record.outputs(self.record_log, record.documents_of(self.content))
             files |= record.entry_files(Path(self.path))

@@ -43,7 +43,7 @@ from pelican.writers import Writer
 from cms.contract import ContractError, load
 from cms.record import heads
 
-from . import opendata, search_records
+from . import credentials, opendata, search_records
 from .feed_entries import correction_entry, corrections, document_entry
 from .feeds import feed_document, feed_document_plan, prepare
 from .memo import Memo
@@ -436,6 +436,10 @@ class SiteState:
         record_changed = any(name.startswith("record/") for name in changed)
         changed = [name for name in changed if not name.startswith("record/")]
         content, changed_keys = self._read_changes(Path(content_path), changed)
+        if record_changed:  # before rendering: credential pages show the log's entries
+            from . import record
+
+            self.generator.record_log = record.read_log(Path(content_path))
         clock.lap("read")
         generator.use_content(content)
         site = generator.site
@@ -727,6 +731,7 @@ class SiteState:
             urls.NOTICES_JSON: opendata.notices_json(site, config, memo),
             "/withdrawn.json": opendata.withdrawn_json(site),
             "/sitemap.xml": sitemap_xml(pages, config, memo),
+            **credentials.files(site.awards, config.feed_base_url),
             # A new rare character gets its glyph; the pages link the same stylesheet.
             **font_files(
                 self.generator.content.rare_characters, config.rare_fonts, config.cache_path
@@ -740,7 +745,7 @@ class SiteState:
         changed document; a new signing key is on every page's record: a full build."""
         from . import record
 
-        log = record.read_log(content_path) if new else None
+        log = self.generator.record_log if new else None
         if log is None:
             return 0
         if self.record_head is None or log.head["public_key"] != self.record_head["public_key"]:

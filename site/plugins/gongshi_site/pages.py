@@ -62,6 +62,7 @@ def all_pages(site: Site, config: SiteSettings, memo: Memo | None = None) -> Ite
     yield from document_pages(site, memo)
     yield from kind_listings(site)
     yield from winner_pages(site, memo)
+    yield from credential_pages(site, memo)
     yield from programme_pages(site, memo)
     yield reporting_page()
     yield statistics_page(site, memo)
@@ -321,6 +322,25 @@ def _winner_page(winner: Winner) -> Page:
         section="winners",
         breadcrumbs=[HOME_CRUMB, Breadcrumb("获奖名录", urls.WINNERS)],
         context={"winner": winner},
+    )
+
+
+def credential_pages(site: Site, memo: Memo) -> Iterator[Page]:
+    for award in site.awards:
+        yield memo.of(award, _credential_page)
+
+
+def _credential_page(award) -> Page:
+    from . import credentials
+
+    return Page(
+        url=credentials.page_url(award),
+        template="credential",
+        title=f"获奖核验：{award.recipient}",
+        description=f"{award.recipient} {award.year}年度{award.programme.title}：核验状态",
+        in_sitemap=False,
+        breadcrumbs=[HOME_CRUMB, Breadcrumb("获奖名录", urls.WINNERS)],
+        context={"award": award, "code": credentials.code(award)},
     )
 
 

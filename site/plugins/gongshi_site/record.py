@@ -15,7 +15,7 @@ older head, which the current one extends (a consistency proof shows it).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cms.record import heads, merkle
@@ -31,6 +31,14 @@ PAGE_SIZE = 1000  # entries per page, as cms.recordlog.export writes them
 class Log:
     head: dict
     entries: list[bytes]
+    by_url: dict[str, list[dict]] = field(default_factory=dict)
+
+    def entries_of(self, url: str) -> list[dict]:
+        if not self.by_url:
+            for data in self.entries:
+                entry = json.loads(data)
+                self.by_url.setdefault(entry["url"], []).append(entry)
+        return self.by_url.get(url, [])
 
 
 def read_log(content_path: Path) -> Log | None:
