@@ -133,6 +133,11 @@ class OfficialDocumentPage(PreviewOnly, Page):
         with transaction.atomic():
             return super().publish(revision, *args, **kwargs)
 
+    def unpublish(self, *args, **kwargs):
+        """Wagtail's unpublish in one transaction with its publication log entry."""
+        with transaction.atomic():
+            return super().unpublish(*args, **kwargs)
+
     @property
     def programme(self):
         from cms.programmes.models import ProgrammePage

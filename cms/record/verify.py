@@ -67,8 +67,9 @@ def check_page(site: Site, url: str, head: dict, entries: list[bytes]) -> str:
         if item["index"] >= len(entries) or entries[item["index"]] != data:
             raise heads.RecordInvalid(f"{url} 的第 {item['index']} 条记录与公开记录不同")
     last = json.loads(record["entries"][-1]["entry"])
-    if last["event"] == "withdraw":
-        return f"{url}：已于 {last['time']} 撤下，原因：{last['reason']}；撤下的内容摘要 {last['sha256']}"
+    if last["event"] in ("withdraw", "unpublish"):
+        reason = f"，原因：{last['reason']}" if last["reason"] else ""
+        return f"{url}：已于 {last['time']} 停止公开{reason}；当时公开的内容摘要 {last['sha256']}"
     digest = heads.sha256_hex(site.get(url + "document.md"))
     if digest != last["sha256"]:
         raise heads.RecordInvalid(

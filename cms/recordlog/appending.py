@@ -85,7 +85,7 @@ def record_publish(page, note, revision) -> list[RecordEntry]:
 
     kind = KIND_OF_MODEL[type(page)]
     url = item_url(kind, page.pk)
-    first = last_entry(url) is None or last_entry(url).event == "withdraw"
+    first = last_entry(url) is None or last_entry(url).event in ("withdraw", "unpublish")
     event = "publish" if first else ("correct_major" if note.is_major else "correct_minor")
     digest = exported_sha256(page)
     written = [
@@ -111,8 +111,20 @@ def record_publish(page, note, revision) -> list[RecordEntry]:
     return written
 
 
+def record_unpublish(page) -> RecordEntry | None:
+    """A document left the site (unpublished, expired): its last logged hash stays."""
+    from cms.publishing.export import KIND_OF_MODEL
+
+    url = item_url(KIND_OF_MODEL[type(page)], page.pk)
+    previous = last_entry(url)
+    if previous is None:
+        return None
+    return append(event="unpublish", url=url, kind=previous.kind, sha256=previous.sha256)
+
+
 def record_withdrawal(withdrawal) -> RecordEntry:
-    """An item left the site: its last logged hash proves what was withdrawn."""
+    """An item withdrawn as published in error, with the public reason: its last logged
+    hash proves what was withdrawn."""
     url = item_url(withdrawal.kind, withdrawal.page_key)
     previous = last_entry(url)
     return append(

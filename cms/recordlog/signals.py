@@ -7,7 +7,7 @@ of the publish, whose text is the public reason of a correction, is already writ
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished
 
 from cms.base.models import ChangeNote, OfficialDocumentPage
 from cms.base.signals import went_live
@@ -27,6 +27,13 @@ def log_publish(sender, instance, revision, **kwargs):
         return
     with transaction.atomic():
         appending.record_publish(instance, note, revision)
+
+
+@receiver(page_unpublished)
+def log_unpublish(sender, instance, **kwargs):
+    if isinstance(instance, OfficialDocumentPage):
+        with transaction.atomic():
+            appending.record_unpublish(instance)
 
 
 @receiver(post_save, sender=Withdrawal)

@@ -759,6 +759,11 @@ class SiteState:
             and path.relative_to(content_path).as_posix() in changed
         }
         files = record.outputs(log, documents, since) | record.entry_files(content_path, since)
+        for name in changed:  # a document gone from content/: its text goes from the site
+            if not (content_path / name).exists() and (url := record.url_of_file(name)):
+                remove_file(
+                    Path(sanitised_join(str(output), url.lstrip("/"))) / "document.md", output
+                )
         for name, data in files.items():
             replace_file(Path(sanitised_join(str(output), name.lstrip("/"))), data)
         self.record_head = log.head

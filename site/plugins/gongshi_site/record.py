@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cms.contract.schema import DIRECTORIES
 from cms.record import heads, merkle
 
 from . import urls
@@ -102,6 +103,15 @@ def documents_of(content) -> dict[str, Path]:
         for kind in DOCUMENT_KINDS
         for source in content.of(kind)
     }
+
+
+def url_of_file(name: str) -> str | None:
+    """The item URL of a document's path under content/ (notices/12.md), else None."""
+    directory, _, file = name.partition("/")
+    kinds = {DIRECTORIES[kind]: kind for kind in DOCUMENT_KINDS}
+    if directory in kinds and file.endswith(".md") and file[:-3].isdigit():
+        return urls.document(kinds[directory], int(file[:-3]))
+    return None
 
 
 def _json(value) -> bytes:
