@@ -88,10 +88,15 @@ def check_signature(head: dict, public_key: str | None = None) -> None:
         raise RecordInvalid(f"树头签名无效（大小 {head.get('size')}）") from error
 
 
-def check_log(entries: Sequence[bytes], head: dict, public_key: str | None = None) -> merkle.Tree:
-    """The entries are numbered 0, 1, ... and make the tree the signed `head` describes."""
+def check_log(
+    entries: Sequence[bytes], head: dict, public_key: str | None = None, checked: int = 0
+) -> merkle.Tree:
+    """The entries are numbered 0, 1, ... and make the tree the signed `head` describes.
+    `checked`: the entries before it were checked already, as a head this one extends
+    (check_consistency, with the tree returned): only the later ones are parsed."""
     check_signature(head, public_key)
-    for number, data in enumerate(entries):
+    for number in range(checked, len(entries)):
+        data = entries[number]
         try:
             entry = json.loads(data)
         except ValueError as error:
@@ -106,9 +111,12 @@ def check_log(entries: Sequence[bytes], head: dict, public_key: str | None = Non
     return tree
 
 
-def check_consistency(old: dict, new: dict, entries: Sequence[bytes]) -> None:
+def check_consistency(
+    old: dict, new: dict, entries: Sequence[bytes], tree: merkle.Tree | None = None
+) -> None:
     """A saved older head is a prefix of the current log: the RFC 9162 consistency proof,
-    computed from the published entries, verified against both signed roots."""
+    computed from the published entries (or the leaves of their `tree`), verified against
+    both signed roots."""
     old_size, new_size = old["size"], new["size"]
     if old_size > new_size:
         raise RecordInvalid(
@@ -116,8 +124,11 @@ def check_consistency(old: dict, new: dict, entries: Sequence[bytes]) -> None:
         )
     if old_size == 0:
         return
-    leaves = [merkle.leaf_hash(entry) for entry in entries[:new_size]]
-    proof = merkle.consistency_proof(leaves, old_size) if old_size < new_size else []
+    if tree is not None and tree.size == new_size:
+        proof = tree.consistency_proof(old_size) if old_size < new_size else []
+    else:
+        leaves = [merkle.leaf_hash(entry) for entry in entries[:new_size]]
+        proof = merkle.consistency_proof(leaves, old_size) if old_size < new_size else []
     try:
         merkle.verify_consistency(
             old_size, new_size, bytes.fromhex(old["root"]), bytes.fromhex(new["root"]), proof

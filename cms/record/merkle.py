@@ -61,6 +61,33 @@ class Tree:
             index //= 2
         return proof
 
+    def consistency_proof(self, old_size: int) -> list[bytes]:
+        """PROOF(old_size, D[n]) from the kept levels: every subtree the RFC's recursion
+        names is a node of a level here or made of a few of them."""
+        return _subproof_in(self, old_size, 0, self.size, True)
+
+    def range_root(self, start: int, end: int) -> bytes:
+        """MTH of leaves [start, end) where the range is a subtree of the RFC's split:
+        aligned, full power-of-two blocks are kept nodes; the rest is split again."""
+        size = end - start
+        if size == 1:
+            return self.levels[0][start]
+        if size & (size - 1) == 0 and start % size == 0:
+            level = size.bit_length() - 1
+            return self.levels[level][start // size]
+        k = _largest_power_of_two_below(size)
+        return node_hash(self.range_root(start, start + k), self.range_root(start + k, end))
+
+
+def _subproof_in(tree: Tree, m: int, start: int, end: int, complete: bool) -> list[bytes]:
+    n = end - start
+    if m == n:
+        return [] if complete else [tree.range_root(start, end)]
+    k = _largest_power_of_two_below(n)
+    if m <= k:
+        return [*_subproof_in(tree, m, start, start + k, complete), tree.range_root(start + k, end)]
+    return [*_subproof_in(tree, m - k, start + k, end, False), tree.range_root(start, start + k)]
+
 
 def subtree_root(leaves: Sequence[bytes]) -> bytes:
     """MTH(D[n]) of leaf hashes, by the RFC's recursion (for checks and small trees)."""

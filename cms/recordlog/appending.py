@@ -85,7 +85,7 @@ def record_publish(page, note, revision) -> list[RecordEntry]:
 
     kind = KIND_OF_MODEL[type(page)]
     url = item_url(kind, page.pk)
-    first = last_entry(url) is None or last_entry(url).event in ("withdraw", "unpublish")
+    first = last_entry(url) is None or last_entry(url).event in GONE
     event = "publish" if first else ("correct_major" if note.is_major else "correct_minor")
     digest = exported_sha256(page)
     written = [
@@ -111,15 +111,37 @@ def record_publish(page, note, revision) -> list[RecordEntry]:
     return written
 
 
-def record_unpublish(page) -> RecordEntry | None:
-    """A document left the site (unpublished, expired): its last logged hash stays."""
+GONE = ("unpublish", "withdraw")
+
+
+def record_unpublish(page, reason: str = "") -> RecordEntry | None:
+    """A document left the site (unpublished, expired, made private): its last logged
+    hash stays."""
     from cms.publishing.export import KIND_OF_MODEL
 
     url = item_url(KIND_OF_MODEL[type(page)], page.pk)
     previous = last_entry(url)
-    if previous is None:
+    if previous is None or previous.event in GONE:
         return None
-    return append(event="unpublish", url=url, kind=previous.kind, sha256=previous.sha256)
+    return append(
+        event="unpublish", url=url, kind=previous.kind, sha256=previous.sha256, reason=reason
+    )
+
+
+def record_republish(page) -> RecordEntry | None:
+    """A live document that had left the site (a private section opened) is public again."""
+    from cms.publishing.export import KIND_OF_MODEL
+
+    kind = KIND_OF_MODEL[type(page)]
+    url = item_url(kind, page.pk)
+    previous = last_entry(url)
+    if previous is None or previous.event not in GONE:
+        return None
+    try:
+        digest = exported_sha256(page)
+    except RuntimeError:  # still private under another restriction
+        return None
+    return append(event="publish", url=url, kind=kind, sha256=digest, reason="恢复公开")
 
 
 def record_withdrawal(withdrawal) -> RecordEntry:

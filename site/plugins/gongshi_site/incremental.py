@@ -439,7 +439,15 @@ class SiteState:
         if record_changed:  # before rendering: credential pages show the log's entries
             from . import record
 
-            self.generator.record_log = record.read_log(Path(content_path))
+            previous = self.generator.record_log
+            log = record.read_log(
+                Path(content_path), checked=self.record_head["size"] if self.record_head else 0
+            )
+            if log is not None and self.record_head is not None:
+                heads.check_consistency(self.record_head, log.head, log.entries, log.tree)
+                if previous is not None:
+                    log.extend(previous)
+            self.generator.record_log = log
         clock.lap("read")
         generator.use_content(content)
         site = generator.site
@@ -751,7 +759,6 @@ class SiteState:
         if self.record_head is None or log.head["public_key"] != self.record_head["public_key"]:
             raise NeedsFullBuild("公开记录的签名密钥已更换")
         since = self.record_head["size"]
-        heads.check_consistency(self.record_head, log.head, log.entries)
         documents = {
             url: path
             for url, path in record.documents_of(self.generator.content).items()

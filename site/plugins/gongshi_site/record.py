@@ -32,18 +32,34 @@ PAGE_SIZE = 1000  # entries per page, as cms.recordlog.export writes them
 class Log:
     head: dict
     entries: list[bytes]
-    by_url: dict[str, list[dict]] = field(default_factory=dict)
+    tree: merkle.Tree
+    # Each URL's entries, parsed when first asked for; an incremental build starts from
+    # the previous log's and parses only the new entries (extend()).
+    _by_url: dict[str, list[dict]] | None = field(default=None, repr=False)
+    _parsed: int = 0
+
+    def by_url(self) -> dict[str, list[dict]]:
+        if self._by_url is None:
+            self._by_url = {}
+        for data in self.entries[self._parsed :]:
+            entry = json.loads(data)
+            self._by_url.setdefault(entry["url"], []).append(entry)
+        self._parsed = len(self.entries)
+        return self._by_url
 
     def entries_of(self, url: str) -> list[dict]:
-        if not self.by_url:
-            for data in self.entries:
-                entry = json.loads(data)
-                self.by_url.setdefault(entry["url"], []).append(entry)
-        return self.by_url.get(url, [])
+        return self.by_url().get(url, [])
+
+    def extend(self, previous: Log) -> None:
+        """Take over what `previous` (a prefix of this log, checked) parsed."""
+        if previous._by_url is not None and self._by_url is None:
+            self._by_url = {url: list(items) for url, items in previous._by_url.items()}
+            self._parsed = previous._parsed
 
 
-def read_log(content_path: Path) -> Log | None:
+def read_log(content_path: Path, checked: int = 0) -> Log | None:
     """The log in content/record/, checked against its signed head; None without one.
+    `checked`: entries before it are covered by a head checked before (heads.check_log).
     Raises heads.RecordInvalid."""
     head_file = Path(content_path) / HEAD
     if not head_file.is_file():
@@ -54,21 +70,19 @@ def read_log(content_path: Path) -> Log | None:
     while (page := Path(content_path) / f"record/entries/{number}.json").is_file():
         entries.extend(text.encode() for text in json.loads(page.read_text(encoding="utf-8")))
         number += 1
-    heads.check_log(entries, head)
-    return Log(head, entries)
+    tree = heads.check_log(entries, head, checked=min(checked, len(entries)))
+    return Log(head, entries, tree)
 
 
 def outputs(log: Log, documents: dict[str, Path], since: int = 0) -> dict[str, bytes]:
     """{site path: bytes} of the log's files. `documents`: {item URL: its content/ file}
     whose document.md to write; `since`: only items with entries from this one on."""
-    tree = merkle.Tree.of_entries(log.entries)
+    tree = log.tree
     files = {"/" + HEAD: _json(log.head)}
-    by_url: dict[str, list[int]] = {}
-    for index, data in enumerate(log.entries):
-        by_url.setdefault(json.loads(data)["url"], []).append(index)
-    for url, indices in by_url.items():
-        if indices[-1] < since:
-            continue
+    by_url = log.by_url()
+    urls_now = {json.loads(data)["url"] for data in log.entries[since:]} if since else by_url
+    for url in urls_now:
+        indices = [entry["index"] for entry in by_url[url]]
         files[url + "record.json"] = _json(
             {
                 "head": log.head,
