@@ -17,11 +17,16 @@ The site may also be a directory (a mirror). Exit status 0 when everything verif
 from __future__ import annotations
 
 import argparse
+import base64
 import json
+import re
 import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
 
 from . import heads
 
@@ -78,6 +83,31 @@ def check_page(site: Site, url: str, head: dict, entries: list[bytes]) -> str:
     return f"{url}：原文与第 {last['index']} 条记录（{heads.EVENTS[last['event']]}，{last['time']}）相符"
 
 
+ROTATION = re.compile(r"新公钥 (?P<new>\S+)；原公钥 (?P<old>\S+) 的签名 (?P<signature>\S+)")
+
+
+def follow_rotations(saved_head: dict, head: dict, entries: list[bytes]) -> None:
+    """The key changed since `saved_head`: each rotation logged after it must be endorsed
+    by the key before it, from the saved head's key to the current one."""
+    key = saved_head["public_key"]
+    for data in entries[saved_head["size"] : head["size"]]:
+        entry = json.loads(data)
+        if entry["event"] != "key_rotation":
+            continue
+        found = ROTATION.fullmatch(entry["reason"])
+        if found is None or found["old"] != key:
+            raise heads.RecordInvalid(f"第 {entry['index']} 条更换密钥记录不是由原密钥发起的")
+        try:
+            VerifyKey(base64.b64decode(key)).verify(
+                found["new"].encode(), base64.b64decode(found["signature"])
+            )
+        except (BadSignatureError, ValueError) as error:
+            raise heads.RecordInvalid(f"第 {entry['index']} 条更换密钥记录的签名无效") from error
+        key = found["new"]
+    if key != head["public_key"]:
+        raise heads.RecordInvalid("签名公钥已变，但公开记录中没有原密钥签署的更换记录")
+
+
 def verify(
     base: str,
     key: str | None = None,
@@ -96,14 +126,10 @@ def verify(
         f"记录 {head['size']} 条，树根 {head['root']}，签名时间 {head['time']}",
     ]
     if saved_head is not None:
-        rotated = saved_head["public_key"] != head["public_key"]
         heads.check_signature(saved_head)
-        if rotated and not any(
-            json.loads(e)["event"] == "key_rotation"
-            and head["public_key"] in json.loads(e)["reason"]
-            for e in entries
-        ):
-            raise heads.RecordInvalid("签名公钥已变，但公开记录中没有更换密钥的记录")
+        if saved_head["public_key"] != head["public_key"]:
+            follow_rotations(saved_head, head, entries)
+            lines.append("签名密钥已更换：公开记录中有原密钥签署的更换记录")
         heads.check_consistency(saved_head, head, entries)
         lines.append(
             f"一致：保存的树头（{saved_head['size']} 条，{saved_head['time']}）是当前记录的前缀"

@@ -119,7 +119,7 @@ def test_tampering_with_a_page_an_entry_or_a_saved_head_is_detected(served, tmp_
     from nacl.signing import SigningKey
 
     other = heads.sign_head(SigningKey.generate(), 3, b"\x01" * 32, head["time"])
-    with pytest.raises(heads.RecordInvalid, match="没有更换密钥的记录"):
+    with pytest.raises(heads.RecordInvalid, match="没有原密钥签署的更换记录"):
         verify.verify(url, saved_head=other)
     assert verify.verify(url, saved_head=head)[0]["size"] == head["size"]
 
