@@ -137,6 +137,8 @@ class PublicSiteGenerator(Generator):
             feeds=self.feeds,
             record_head=self.record_log.head if getattr(self, "record_log", None) else None,
             record_entries=self.record_entries,
+            credential_url=credentials.page_url,
+            credential_code=credentials.code,
         )
 
     def record_entries(self, url: str) -> list[dict]:
