@@ -58,6 +58,10 @@ def append(
     )
 
 
+class NotPublic(RuntimeError):
+    """Live but not on the public site (a private section, an unpublished parent)."""
+
+
 def exported_sha256(page) -> str:
     """SHA-256 of the content/ file the export makes of `page` now (its live version)."""
     from cms.publishing.export import Exporter, PageTree
@@ -65,7 +69,7 @@ def exported_sha256(page) -> str:
     tree = PageTree.around([page.pk])
     node = tree.nodes.get(page.pk)
     if node is None or not node.public:
-        raise RuntimeError(f"页面 {page.pk} 不是公开的，无法记录其内容")
+        raise NotPublic(f"页面 {page.pk} 不是公开的，无法记录其内容")
     items = dict(Exporter(tree).export([node]))
     item = items.get(node)
     if item is None:
@@ -87,7 +91,10 @@ def record_publish(page, note, revision) -> list[RecordEntry]:
     url = item_url(kind, page.pk)
     first = last_entry(url) is None or last_entry(url).event in GONE
     event = "publish" if first else ("correct_major" if note.is_major else "correct_minor")
-    digest = exported_sha256(page)
+    try:
+        digest = exported_sha256(page)
+    except NotPublic:  # nothing public changed; logged when its section opens
+        return []
     written = [
         append(
             event=event,
@@ -129,19 +136,21 @@ def record_unpublish(page, reason: str = "") -> RecordEntry | None:
 
 
 def record_republish(page) -> RecordEntry | None:
-    """A live document that had left the site (a private section opened) is public again."""
+    """A live document in a private section that opened: public again (or for the first
+    time, if it was published while the section was private)."""
     from cms.publishing.export import KIND_OF_MODEL
 
     kind = KIND_OF_MODEL[type(page)]
     url = item_url(kind, page.pk)
     previous = last_entry(url)
-    if previous is None or previous.event not in GONE:
+    if previous is not None and previous.event not in GONE:
         return None
     try:
         digest = exported_sha256(page)
-    except RuntimeError:  # still private under another restriction
+    except NotPublic:  # still private under another restriction
         return None
-    return append(event="publish", url=url, kind=kind, sha256=digest, reason="恢复公开")
+    reason = "恢复公开" if previous is not None else "首次公开"
+    return append(event="publish", url=url, kind=kind, sha256=digest, reason=reason)
 
 
 def record_withdrawal(withdrawal) -> RecordEntry:

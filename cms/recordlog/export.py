@@ -3,7 +3,7 @@
     content/record/head.json            the signed tree head of every entry so far
     content/record/entries/<n>.json     entries n*PAGE_SIZE ... as a JSON list of their texts
 
-Each build signs a new head over every entry, after checking that the entries make the
+Each build signs a head over every entry (dated by its last entry), after checking that the entries make the
 tree it signs and that the previous build's head is a prefix of it: a log rewritten in
 the database (an edited or removed row) fails the build, and the public site stays as
 it was (ADR 0031).
@@ -44,9 +44,10 @@ def files(previous_head: dict | None = None, today=None) -> dict[str, bytes]:
         appending.record_periods(today or timezone.localdate())
     data = entries()
     tree = merkle.Tree.of_entries(data)
-    head = heads.sign_head(
-        keys.load(), tree.size, tree.root(), timezone.localtime().isoformat(timespec="seconds")
-    )
+    # The head's time is its last entry's: the same log always gives the same head (Ed25519
+    # signatures are deterministic), so a rebuild, or a restore, gives the same site.
+    last = json.loads(data[-1]) if data else None
+    head = heads.sign_head(keys.load(), tree.size, tree.root(), last["time"] if last else "")
     # Entries under the previous build's head were checked by that build; consistency
     # with it covers them (a changed one changes the old root).
     checked = previous_head["size"] if previous_head is not None else 0
