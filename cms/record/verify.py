@@ -123,7 +123,7 @@ def verify(
     heads.check_log(entries, head, key)
     lines = [
         f"签名有效：公钥指纹 {heads.key_fingerprint(head['public_key'])}",
-        f"记录 {head['size']} 条，树根 {head['root']}，签名时间 {head['time']}",
+        f"记录 {head['size']} 条，树根 {head['root']}，最新一条记于 {head['time']}",
     ]
     if saved_head is not None:
         heads.check_signature(saved_head)
