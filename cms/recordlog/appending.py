@@ -8,8 +8,10 @@ entry cannot be written the publish fails with it (ADR 0031).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from cms.contract.schema import DIRECTORIES
@@ -18,6 +20,9 @@ from cms.record import heads
 from .models import RecordEntry
 
 LOG_LOCK_KEY = 7_302_042_020  # pg_advisory_xact_lock's key; used nowhere else
+# A publish's build logs the periods that opened or closed within this many days (builds
+# are scheduled on those days, ADR 18); a full build catches any older one.
+RECENT_DAYS = 31
 
 
 def item_url(kind: str, page_id: int) -> str:
@@ -167,8 +172,10 @@ def record_withdrawal(withdrawal) -> RecordEntry:
     )
 
 
-def record_periods(today) -> list[RecordEntry]:
-    """The publicity periods that opened or closed by `today` and are not logged yet."""
+def record_periods(today, recent_only: bool = False) -> list[RecordEntry]:
+    """The publicity periods that opened or closed by `today` and are not logged yet;
+    `recent_only`: only periods that started or ended in the last RECENT_DAYS (a
+    publish's build; a full build looks at every notice)."""
     from cms.notices.models import PublicityNoticePage
 
     logged = set(
@@ -178,6 +185,9 @@ def record_periods(today) -> list[RecordEntry]:
     )
     written = []
     notices = PublicityNoticePage.objects.live().filter(start_date__lte=today).order_by("pk")
+    if recent_only:
+        since = today - timedelta(days=RECENT_DAYS)
+        notices = notices.filter(Q(start_date__gte=since) | Q(end_date__gte=since))
     for pk, start, end in notices.values_list("pk", "start_date", "end_date"):
         url = item_url("notice", pk)
         previous = None

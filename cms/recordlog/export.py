@@ -41,7 +41,9 @@ def files(previous_head: dict | None = None, today=None) -> dict[str, bytes]:
     """{path under content/: bytes} of the log now; with `previous_head`, only the pages
     from the one holding its last entry on (the earlier pages cannot have changed)."""
     with transaction.atomic():
-        appending.record_periods(today or timezone.localdate())
+        appending.record_periods(
+            today or timezone.localdate(), recent_only=previous_head is not None
+        )
     data = entries()
     tree = merkle.Tree.of_entries(data)
     # The head's time is its last entry's: the same log always gives the same head (Ed25519
