@@ -33,6 +33,7 @@ demo: $(BIN)/.installed
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
 	SUPERVISION_PASSPHRASE="$(DEMO_SUPERVISION_PASSPHRASE)" $(MANAGE) supervision_keys init --if-missing
+	$(MANAGE) record_key init --if-missing
 	$(MANAGE) build_site --if-missing --reason "演示站点首次构建"
 	@echo
 	@echo "Public site:          http://$(HOST):$(SITE_PORT)/"

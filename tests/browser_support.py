@@ -55,11 +55,17 @@ def build_site(site_dir: Path, build_date: date | None = None):
     from django.conf import settings
 
     from cms.publishing import atomic, export
+    from cms.recordlog import export as record_export
+
+    def write(directory: Path) -> int:
+        count = export.write(export.collect(), directory)
+        record_export.write(directory)  # the publication log, signed (no previous build)
+        return count
 
     environment = {"GONGSHI_BUILD_DATE": build_date.isoformat()} if build_date else {}
     return atomic.build_site(
         site_dir,
-        lambda directory: export.write(export.collect(), directory),
+        write,
         settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
         timeout=120,
         environment=environment,

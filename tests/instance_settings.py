@@ -8,6 +8,8 @@ from cms.settings.test import *  # noqa: F403
 
 MEDIA_ROOT = os.environ["GONGSHI_INSTANCE_MEDIA_ROOT"]
 GONGSHI_SITE_DIR = Path(os.environ["GONGSHI_INSTANCE_SITE_DIR"])
+# One publication log key per instance, not per process (the test settings' default).
+GONGSHI_RECORD_KEY_FILE = GONGSHI_SITE_DIR.parent / "record-signing.key"
 # `make demo` runs with debugging on (cms.settings.dev); so can an instance.
 DEBUG = os.environ.get("GONGSHI_INSTANCE_DEBUG") == "1"
 # The worker of an instance runs the queue as production does, in the database.

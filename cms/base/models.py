@@ -5,7 +5,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -126,6 +126,18 @@ class OfficialDocumentPage(PreviewOnly, Page):
         self.document_number = clean_document_number(self.document_number, "document_number")
         if self.date_signed and self.date_signed > timezone.localdate():
             raise ValidationError({"date_signed": _("成文日期不能晚于今天。")})
+
+    def publish(self, revision, *args, **kwargs):
+        """Wagtail's publish in one transaction: the page row, its change history and its
+        entries in the publication log (cms.recordlog) are written together or not at
+        all."""
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
+
+    def unpublish(self, *args, **kwargs):
+        """Wagtail's unpublish in one transaction with its publication log entry."""
+        with transaction.atomic():
+            return super().unpublish(*args, **kwargs)
 
     @property
     def programme(self):

@@ -1,6 +1,6 @@
 """Calls for applications and publicity notices (公示) of an edition."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -233,14 +233,16 @@ class PublicityNoticePage(OfficialDocumentPage):
         skip_permission_checks=False,
     ):
         """Publish through periods.PublishNoticeAction, which fixes the period as the
-        notice goes live and applies a correction of a live one."""
-        return periods.PublishNoticeAction(
-            revision,
-            user=user,
-            changed=changed,
-            log_action=log_action,
-            previous_revision=previous_revision,
-        ).execute(skip_permission_checks=skip_permission_checks)
+        notice goes live and applies a correction of a live one, in one transaction with
+        its change history and publication log entries (OfficialDocumentPage.publish)."""
+        with transaction.atomic():
+            return periods.PublishNoticeAction(
+                revision,
+                user=user,
+                changed=changed,
+                log_action=log_action,
+                previous_revision=previous_revision,
+            ).execute(skip_permission_checks=skip_permission_checks)
 
     @property
     def period(self) -> Period | None:

@@ -98,7 +98,7 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
         else:
             result = atomic.build_site(
                 site_dir(),
-                lambda directory: export.write(export.collect(), directory),
+                export_with_record,
                 settings_file=Path(settings.GONGSHI_PELICAN_SETTINGS),
                 timeout=settings.GONGSHI_BUILD_TIMEOUT,
                 environment=_pelican_environment(),
@@ -134,6 +134,22 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
     else:
         retries.note_no_retry(build)
     return build
+
+
+def export_with_record(directory: Path) -> int:
+    """Write the export and the publication log into a build's content/ `directory`; the
+    log must verify, and extend the live build's, or the build fails (ADR 0031)."""
+    from cms.record.heads import RecordInvalid
+    from cms.recordlog import export as record_export
+
+    count = export.write(export.collect(), directory)
+    live = atomic.live_output(site_dir())
+    try:
+        previous = record_export.previous_head(live.parent / "content" if live else None)
+        record_export.write(directory, previous)
+    except RecordInvalid as invalid:
+        raise atomic.BuildFailed(f"公开记录校验失败，站点未发布：{invalid}") from invalid
+    return count
 
 
 def _incremental_build(build: SiteBuild):

@@ -296,6 +296,15 @@ def changed_files(page_ids: list[int]) -> dict[str, bytes | None]:
     would write them now, and for the pages whose export depends on them (pages linking
     to them, revocations of a decision's awards). Raises NeedsFullBuild for changes only
     a full export follows (programmes, editions, the home page, attachments)."""
+    from cms.recordlog import export as record_export
+
+    from .builds import site_dir
     from .export import partial_export
 
-    return partial_export(page_ids)
+    files: dict[str, bytes | None] = dict(partial_export(page_ids))
+    live = atomic.live_output(site_dir())
+    previous = record_export.previous_head(live.parent / "content" if live else None)
+    if previous is None:
+        raise NeedsFullBuild("线上站点没有公开记录")
+    files.update(record_export.files(previous))
+    return files

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "cms.supervision",
     "cms.govsite",
     "cms.publishing",
+    "cms.recordlog",
     "cms.security",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -203,6 +204,10 @@ GONGSHI_WORKING_HOURS_END = time(17, 0)
 
 # The public site: builds and the `live` symlink the web server serves.
 GONGSHI_SITE_DIR = VAR_DIR / "site"
+# The publication log's Ed25519 signing key (manage.py record_key init): a file, never in
+# the database or a backup (docs/security.md, ADR 0031).
+GONGSHI_RECORD_KEY_FILE = VAR_DIR / "record" / "signing.key"
+GONGSHI_RECORD_KEY_CREATE = False  # tests only: create the key when first needed
 GONGSHI_SITE_URL = ""  # absolute base for sitemap and Open Graph links, when known
 GONGSHI_PELICAN_SETTINGS = BASE_DIR / "site" / "pelicanconf.py"
 # The public theme: the CMS's pages on the public site's origin (the report form) render

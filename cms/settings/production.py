@@ -55,6 +55,9 @@ GONGSHI_SITE_DIR = Path(os.environ.get("GONGSHI_SITE_DIR", VAR_DIR / "site"))  #
 # The public site's address: feeds, the sitemap, canonical and Open Graph links are
 # absolute, and a feed pointing at a developer's address would mislead every subscriber.
 GONGSHI_SITE_URL = os.environ.get("GONGSHI_SITE_URL", "")
+GONGSHI_RECORD_KEY_FILE = Path(
+    os.environ.get("GONGSHI_RECORD_KEY_FILE", VAR_DIR / "record" / "signing.key")  # noqa: F405
+)
 if not GONGSHI_SITE_URL.startswith(("https://", "http://")):
     raise RuntimeError(
         "GONGSHI_SITE_URL must be the public site's address, e.g. https://zlj.example.gov.cn"

@@ -22,6 +22,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # Builds go to a per-process temporary directory, never into var/.
 GONGSHI_SITE_DIR = Path(tempfile.gettempdir()) / f"gongshi-test-site-{os.getpid()}"
+# The log's signing key: one per test process, made when a build first signs a head.
+GONGSHI_RECORD_KEY_FILE = GONGSHI_SITE_DIR.with_name(f"gongshi-test-record-{os.getpid()}.key")
+GONGSHI_RECORD_KEY_CREATE = True
 # Every build full: remembering a build's state renders each page once more in memory,
 # which tests building the site would pay for nothing; tests/cms/publishing/
 # test_incremental_worker.py turns it on.

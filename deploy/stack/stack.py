@@ -138,6 +138,7 @@ def environment_file(config: dict) -> str:
         "DATABASE_URL": config["database_url"],
         "REDIS_URL": config["redis_url"],
         "GONGSHI_SITE_DIR": str(STACK / "site"),
+        "GONGSHI_RECORD_KEY_FILE": str(STACK / "record" / "signing.key"),
         "DJANGO_HSTS_SECONDS": "300",
         "GONGSHI_CMS_BIND": f"127.0.0.1:{config['cms_port']}",
         "GONGSHI_SEARCH_BIND": f"127.0.0.1:{config['search_port']}",
@@ -201,7 +202,7 @@ def up(config: dict) -> None:
     import redis
 
     redis.Redis.from_url(config["redis_url"]).flushdb()
-    step("migrate, demo data, supervision key, static files, first build")
+    step("migrate, demo data, supervision and record keys, static files, first build")
     manage("migrate", "--no-input", "-v0")
     manage("load_demo")
     manage(
@@ -210,6 +211,7 @@ def up(config: dict) -> None:
         "--if-missing",
         SUPERVISION_PASSPHRASE=DEMO_SUPERVISION_PASSPHRASE,
     )
+    manage("record_key", "init", "--if-missing")
     manage("collectstatic", "--no-input", "-v0")
     manage("build_site", "--now", "--reason", "生产栈首次构建")
 

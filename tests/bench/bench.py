@@ -409,6 +409,7 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
     state_load_seconds = time.perf_counter() - started
     edition = EditionPage.objects.live().order_by("-year", "pk").first()
     latencies, after_publish, was_incremental, checks_seen = [], [], [], {}
+    record_seconds = _time_the_log()
     for run in range(runs):
         today = timezone.localdate()
         name = f"基准测试第{run}号{os.getpid()}精密机械有限公司"
@@ -444,6 +445,9 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
             time.sleep(0.02)
             public = None
         latencies.append((public or time.perf_counter()) - started)
+        record_seconds["per_publish"].append(sum(sum(record_seconds[n]) for n in _LOG_STEPS))
+        for name in _LOG_STEPS:
+            record_seconds[name].clear()
         was_incremental.append(SiteBuild.objects.order_by("-pk").first().incremental)
         checks_seen = checks
         # What the worker does after a publish, in a thread (deleting the oldest build,
@@ -456,9 +460,49 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
         "after_publish_seconds": after_publish,
         "incremental": was_incremental,
         "state_load_seconds": state_load_seconds,
+        "record_seconds": record_seconds["per_publish"],
+        "record_entries": _log_size(),
         "checks": checks_seen,
         **_peak_mb(),
     }
+
+
+# The publication log's work in a publish (ADR 0031): the entry appended in the publish's
+# transaction (with the export of the page it hashes), the signed head and entry pages of
+# the build, and the site's proofs and files for the new entries.
+_LOG_STEPS = ("append", "sign", "site")
+
+
+def _time_the_log() -> dict[str, list[float]]:
+    from gongshi_site.incremental import SiteState
+
+    from cms.recordlog import appending
+    from cms.recordlog import export as record_export
+
+    spent: dict[str, list[float]] = {name: [] for name in (*_LOG_STEPS, "per_publish")}
+
+    def timed(owner, name, step):
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[step].append(time.perf_counter() - started)
+
+        setattr(owner, name, wrapper)
+
+    timed(appending, "record_publish", "append")
+    timed(record_export, "files", "sign")
+    timed(SiteState, "_update_record", "site")
+    return spent
+
+
+def _log_size() -> int:
+    from cms.recordlog.models import RecordEntry
+
+    return RecordEntry.objects.count()
 
 
 def _shows(live: Path | None, pk: int, name: str, engine, answers) -> dict:
@@ -778,6 +822,9 @@ def summary(result: dict) -> dict[str, float | None]:
         if publish
         else None,
         "worker state load (s)": publish["state_load_seconds"] if publish else None,
+        "publication log per publish (s)": median(publish["record_seconds"])
+        if publish and publish.get("record_seconds")
+        else None,
         "search index build (s)": median(search["index_seconds"]) if search else None,
         "search query median (ms)": median(search["query_ms"]) if search else None,
         "search query p95 (ms)": _p95(search["query_ms"]) if search else None,

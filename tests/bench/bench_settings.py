@@ -16,3 +16,6 @@ MEDIA_ROOT = os.environ.get("GONGSHI_BENCH_MEDIA_DIR", "/tmp/gongshi-bench-media
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The publish phase measures what the worker does: incremental builds (ADR 9).
 GONGSHI_INCREMENTAL_BUILDS = os.environ.get("GONGSHI_BENCH_INCREMENTAL") == "1"
+# One signing key for every process of a run (the test settings make one per process): a
+# publish's incremental build must find the key the full build signed with.
+GONGSHI_RECORD_KEY_FILE = GONGSHI_SITE_DIR.parent / "record-signing.key"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -76,6 +77,15 @@ def _our_search_form(element) -> bool:
     )
 
 
+# An award's credential page shows its own QR code and badge (site/plugins/gongshi_site/
+# credentials.py), both SVG files of the site under /v/<code>/.
+CREDENTIAL_IMAGE = re.compile(r"/v/[A-Z2-7]{5}-[A-Z2-7]{5}/(qr|badge)\.svg")
+
+
+def _our_credential_image(element) -> bool:
+    return element.tag == "img" and bool(CREDENTIAL_IMAGE.fullmatch(element.attrs.get("src") or ""))
+
+
 def executable_markup(page: ParsedPage) -> list[str]:
     """Everything in a page that could run code other than our own /theme/js files."""
     problems = []
@@ -92,7 +102,7 @@ def executable_markup(page: ParsedPage) -> list[str]:
                 if scheme.startswith(("javascript:", "data:", "vbscript:")):
                     problems.append(f"{name}={value!r} on <{element.tag}>")
         if element.tag in {"iframe", "object", "embed", "img", "form", "style", "base"}:
-            if not _our_search_form(element):
+            if not (_our_search_form(element) or _our_credential_image(element)):
                 problems.append(f"<{element.tag}> element")
     problems += [f"inline script {text[:40]!r}" for text in page.script_texts if text.strip()]
     return problems

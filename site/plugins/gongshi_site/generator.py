@@ -28,7 +28,9 @@ from pathlib import Path
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from . import labels, opendata, rarechars, urls
+from cms.record.heads import RecordInvalid
+
+from . import credentials, labels, opendata, rarechars, record, urls
 from .assemble import assemble
 from .cache import ContentCache
 from .feed_catalogue import FeedCatalogue
@@ -90,6 +92,13 @@ class PublicSiteGenerator(Generator):
                 print(f"内容格式错误：{error}", file=sys.stderr)
             print(f"构建已停止：{len(invalid.errors)} 处内容不符合格式。", file=sys.stderr)
             raise SystemExit(invalid.exitcode) from None
+        try:
+            with self._phase("record"):
+                self.record_log = record.read_log(Path(self.path))
+        except RecordInvalid as invalid:
+            print(f"公开记录校验失败：{invalid}", file=sys.stderr)
+            print("构建已停止：公开记录与签名树头不符，站点未发布。", file=sys.stderr)
+            raise SystemExit(1) from None
         self.use_content(content)
         remember(content, self.cache)
         # Written in generate_output, checked here: a feed that cannot be valid stops the
@@ -126,7 +135,16 @@ class PublicSiteGenerator(Generator):
             labels=labels,
             urls=urls,
             feeds=self.feeds,
+            record_head=self.record_log.head if getattr(self, "record_log", None) else None,
+            record_entries=self.record_entries,
+            credential_url=credentials.page_url,
+            credential_code=credentials.code,
         )
+
+    def record_entries(self, url: str) -> list[dict]:
+        """The log's entries about `url`, oldest first (empty without a log)."""
+        log = getattr(self, "record_log", None)
+        return log.entries_of(url) if log is not None else []
 
     @staticmethod
     def _stop(errors: list[str]):
@@ -183,6 +201,13 @@ class PublicSiteGenerator(Generator):
             yield feed.url(), partial(self.feed_plan.documents, feed), 0.14 * entries
         for page in pages:
             yield "/" + page.save_as, partial(self.render, page), 0.75
+        for path, data in credentials.files(site.awards, config.feed_base_url).items():
+            yield path, partial(bytes, data), 0.5
+        if self.record_log is not None:
+            files = record.outputs(self.record_log, record.documents_of(self.content))
+            files |= record.entry_files(Path(self.path))
+            for path, data in files.items():
+                yield path, partial(bytes, data), 0.01
 
     def write_page(self, writer, page: Page) -> None:
         """A page through Pelican's writer: the incremental build's way, which gives the

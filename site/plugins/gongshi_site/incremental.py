@@ -41,8 +41,9 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from cms.contract import ContractError, load
+from cms.record import heads
 
-from . import opendata, search_records
+from . import credentials, opendata, search_records
 from .feed_entries import correction_entry, corrections, document_entry
 from .feeds import feed_document, feed_document_plan, prepare
 from .memo import Memo
@@ -333,6 +334,8 @@ class SiteState:
         self.file_memo = Memo()  # their parts, for making them again (memo.py)
         self.attachments: set[str] = set()
         self.sources: dict[str, Source] | None = None  # content by path under content/
+        log = getattr(generator, "record_log", None)  # the publication log (record.py)
+        self.record_head: dict | None = log.head if log else None
 
     # -- Loading ---------------------------------------------------------------------------
 
@@ -429,7 +432,22 @@ class SiteState:
         clock = _Clock(report)
         output = Path(output)
         generator = self.generator
-        content, changed_keys = self._read_changes(Path(content_path), list(changed))
+        changed = list(changed)
+        record_changed = any(name.startswith("record/") for name in changed)
+        changed = [name for name in changed if not name.startswith("record/")]
+        content, changed_keys = self._read_changes(Path(content_path), changed)
+        if record_changed:  # before rendering: credential pages show the log's entries
+            from . import record
+
+            previous = self.generator.record_log
+            log = record.read_log(
+                Path(content_path), checked=self.record_head["size"] if self.record_head else 0
+            )
+            if log is not None and self.record_head is not None:
+                heads.check_consistency(self.record_head, log.head, log.entries, log.tree)
+                if previous is not None:
+                    log.extend(previous)
+            self.generator.record_log = log
         clock.lap("read")
         generator.use_content(content)
         site = generator.site
@@ -485,6 +503,10 @@ class SiteState:
                 report.files_written += 1
         self._update_attachments(output)
         clock.lap("open data, sitemap")
+        report.files_written += self._update_record(
+            Path(content_path), changed, output, record_changed
+        )
+        clock.lap("record")
         if self.search is not None:
             if search is None:
                 raise NeedsFullBuild("没有给出搜索索引的新目录")
@@ -717,6 +739,7 @@ class SiteState:
             urls.NOTICES_JSON: opendata.notices_json(site, config, memo),
             "/withdrawn.json": opendata.withdrawn_json(site),
             "/sitemap.xml": sitemap_xml(pages, config, memo),
+            **credentials.files(site.awards, config.feed_base_url),
             # A new rare character gets its glyph; the pages link the same stylesheet.
             **font_files(
                 self.generator.content.rare_characters, config.rare_fonts, config.cache_path
@@ -724,6 +747,34 @@ class SiteState:
         }
         memo.next_pass()
         return files
+
+    def _update_record(self, content_path: Path, changed: list[str], output: Path, new: bool):
+        """The log's files for the new entries (record.py), and the document.md of each
+        changed document; a new signing key is on every page's record: a full build."""
+        from . import record
+
+        log = self.generator.record_log if new else None
+        if log is None:
+            return 0
+        if self.record_head is None or log.head["public_key"] != self.record_head["public_key"]:
+            raise NeedsFullBuild("公开记录的签名密钥已更换")
+        since = self.record_head["size"]
+        documents = {
+            url: path
+            for url, path in record.documents_of(self.generator.content).items()
+            if path.is_relative_to(content_path)
+            and path.relative_to(content_path).as_posix() in changed
+        }
+        files = record.outputs(log, documents, since) | record.entry_files(content_path, since)
+        for name in changed:  # a document gone from content/: its text goes from the site
+            if not (content_path / name).exists() and (url := record.url_of_file(name)):
+                remove_file(
+                    Path(sanitised_join(str(output), url.lstrip("/"))) / "document.md", output
+                )
+        for name, data in files.items():
+            replace_file(Path(sanitised_join(str(output), name.lstrip("/"))), data)
+        self.record_head = log.head
+        return len(files)
 
     def _attachment_files(self) -> set[str]:
         return {

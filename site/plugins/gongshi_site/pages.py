@@ -62,11 +62,13 @@ def all_pages(site: Site, config: SiteSettings, memo: Memo | None = None) -> Ite
     yield from document_pages(site, memo)
     yield from kind_listings(site)
     yield from winner_pages(site, memo)
+    yield from credential_pages(site, memo)
     yield from programme_pages(site, memo)
     yield reporting_page()
     yield statistics_page(site, memo)
     yield data_page()
     yield subscribe_page()
+    yield record_page()
     yield sitemap_page(site)
     yield from withdrawn_pages(site)
     yield Page(url="/404.html", template="404", title="页面不存在", in_sitemap=False)
@@ -323,6 +325,25 @@ def _winner_page(winner: Winner) -> Page:
     )
 
 
+def credential_pages(site: Site, memo: Memo) -> Iterator[Page]:
+    for award in site.awards:
+        yield memo.of(award, _credential_page)
+
+
+def _credential_page(award) -> Page:
+    from . import credentials
+
+    return Page(
+        url=credentials.page_url(award),
+        template="credential",
+        title=f"获奖核验：{award.recipient}",
+        description=f"{award.recipient} {award.year}年度{award.programme.title}：核验状态",
+        in_sitemap=False,
+        breadcrumbs=[HOME_CRUMB, Breadcrumb("获奖名录", urls.WINNERS)],
+        context={"award": award, "code": credentials.code(award)},
+    )
+
+
 def _register(site: Site) -> list:
     """[(programme, [(year, awards), ...newest year first]), ...]"""
     register = []
@@ -415,6 +436,16 @@ def subscribe_page() -> Page:
         template="subscribe",
         title="订阅更新",
         description="用 RSS 或 Atom 订阅本站的申报通知、公示、表彰决定、撤销公告和更正，有新内容时自动收到。",
+        breadcrumbs=[HOME_CRUMB],
+    )
+
+
+def record_page() -> Page:
+    return Page(
+        url=urls.RECORD,
+        template="record",
+        title="公开记录",
+        description="本站每一次发布、更正、撤下和撤销都写入一份只能追加、带签名的公开记录，任何人都可以自行核对。",
         breadcrumbs=[HOME_CRUMB],
     )
 

@@ -15,6 +15,8 @@ URLs end in a slash and never name a file.
     /reporting/  /statistics/  /data/  reporting channels, statistics, open data
     /attachments/<n>/<file name>       attachments, as content/ names them
     /subscribe/                        every feed, and what a feed is
+    /v/<code>/ [qr.svg, badge.svg]     an award's credential: its page, QR code and badge
+    /record/                           公开记录, the publication log and its files (record.py)
     /sitemap/                          网站地图, the site map for people (sitemap.xml: crawlers)
     /fonts/rare.css, /fonts/rare-<hash>.woff2   the rare characters' font (rarechars.py)
     /feeds/<name>.atom|rss             feeds: <name> is "all" or a kind (calls, notices...)
@@ -49,6 +51,8 @@ SUBSCRIBE = "/subscribe/"
 SITEMAP = "/sitemap/"
 SITEMAP_XML = "/sitemap.xml"
 FEEDS = "/feeds/"
+CREDENTIALS = "/v/"  # short: it is printed as a QR code on certificates and plaques
+RECORD = "/record/"  # the publication log: head.json, entries/<n>.json (record.py)
 
 # The CMS's confidential intake, proxied on this site's origin (nginx; make demo's server).
 REPORT_FORM = "/report/"
@@ -57,6 +61,11 @@ REPORT_STATUS = "/report/status/"
 
 def document(kind: str, item_id: int) -> str:
     return f"/{DIRECTORIES[kind]}/{item_id}/"
+
+
+def credential(code: str) -> str:
+    """An award's verification page (credentials.py); qr.svg and badge.svg beside it."""
+    return f"{CREDENTIALS}{code}/"
 
 
 def programme(slug: str) -> str:

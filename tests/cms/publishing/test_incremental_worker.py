@@ -12,6 +12,8 @@ from factories import draft_notice
 from cms.programmes.models import EditionPage
 from cms.publishing import atomic, builds, export, incremental
 from cms.publishing.models import SiteBuild
+from cms.record import verify
+from cms.recordlog import export as record_export
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +25,31 @@ def incremental_builds(settings):
     incremental.forget_state()
 
 
+def signed_now(path: str) -> bool:
+    """The log's files that name the head they were signed or proved against: a full build
+    signs a new head and proves every item against it, an incremental one only the items
+    with new entries (the others keep older heads, which the verifier checks)."""
+    return path.endswith(("record/head.json", "record.json", "record.json.gz", "head.json.gz"))
+
+
 def digests(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and not signed_now(path.relative_to(root).as_posix())
     }
+
+
+def with_record(content: Path) -> int:
+    count = export.write(export.collect(), content)
+    record_export.write(content)
+    return count
 
 
 def full_build_of_the_database(directory: Path) -> Path:
     result = atomic.build_site(
         directory,
-        lambda content: export.write(export.collect(), content),
+        with_record,
         environment=builds._pelican_environment(),
     )
     return result.output.parent
@@ -52,6 +67,13 @@ def assert_same_as_a_full_build(site_dir: Path, tmp_path: Path) -> None:
     full = full_build_of_the_database(tmp_path / "full")
     assert digests(incremental_build / "content") == digests(full / "content")
     assert digests(incremental_build / "output") == digests(full / "output")
+    # and its log, proofs of unchanged items included, verifies as the full build's does
+    items = sorted(
+        "/" + path.parent.relative_to(full / "output").as_posix() + "/"
+        for path in (full / "output").rglob("record.json")
+    )
+    head, _ = verify.verify(str(incremental_build / "output"), pages=items)
+    assert head["size"] == verify.verify(str(full / "output"), pages=items)[0]["size"]
 
 
 def test_publishing_and_unpublishing_a_notice_are_incremental_and_exact(
@@ -81,7 +103,9 @@ def test_publishing_and_unpublishing_a_notice_are_incremental_and_exact(
     build = run_requested_build(django_capture_on_commit_callbacks, notice.unpublish)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     assert build.incremental
-    assert not (atomic.live_output(demo_site_dir) / "notices" / str(notice.pk)).exists()
+    gone = atomic.live_output(demo_site_dir) / "notices" / str(notice.pk)
+    # only its log stays: the entries, and the last, that it stopped being public
+    assert {path.name.removesuffix(".gz") for path in gone.iterdir()} == {"record.json"}
     assert_same_as_a_full_build(demo_site_dir, tmp_path / "2")
 
 
@@ -162,7 +186,9 @@ def test_a_live_page_removed_anyhow_leaves_the_site_at_the_next_build(
     build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     live = atomic.live_output(demo_site_dir)
-    assert not (live / "notices" / str(notice.pk)).exists()
+    gone = live / "notices" / str(notice.pk)
+    # its entries in the publication log stay public (record.json), nothing else
+    assert {path.name.removesuffix(".gz") for path in gone.iterdir()} == {"record.json"}
     assert f"/notices/{notice.pk}/" not in (live / "notices" / "index.html").read_text()
     assert f"/notices/{notice.pk}/" not in (live / "feeds" / "all.atom").read_text()
     assert_same_as_a_full_build(demo_site_dir, tmp_path / "full")
@@ -185,5 +211,6 @@ def test_a_deleted_page_in_a_build_with_other_publishes_makes_it_full(
         export.partial_export([first.pk, second.pk])
     build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
     assert build.status == SiteBuild.Status.SUCCEEDED and not build.incremental
-    assert not (atomic.live_output(demo_site_dir) / "notices" / str(first.pk)).exists()
+    gone = atomic.live_output(demo_site_dir) / "notices" / str(first.pk)
+    assert {path.name.removesuffix(".gz") for path in gone.iterdir()} == {"record.json"}
     assert_same_as_a_full_build(demo_site_dir, tmp_path / "full")

@@ -1,0 +1,102 @@
+"""Award credentials (获奖证书核验码): a stable code per award, its page, QR code and badge.
+
+    /v/<code>/            the credential page, small enough for a phone that scanned the QR
+    /v/<code>/qr.svg      the QR code of that page's address, for the certificate or plaque
+    /v/<code>/badge.svg   a badge for the winner's own website (an image, no script), which
+                          says 已撤销 or 已过期 once that is so
+
+The code is derived from the award's permanent identity (its decision's uuid and its own
+id), so it never changes and needs no table: SHA-256, the first 50 bits in base32, as
+XXXXX-XXXXX. A code is no secret; what makes a certificate unforgeable is that its code
+opens, on this site, the page of that very award, with its live status. A revoked award's
+code keeps working and says so (docs/adr/0033-award-credentials.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+
+import qrcode
+import qrcode.image.svg
+
+from . import urls
+from .model import Award
+
+SVG = "http://www.w3.org/2000/svg"
+COLOURS = {"valid": "#1a7f37", "expired": "#6e6e6e", "revoked": "#b42318"}
+
+
+def code(award: Award) -> str:
+    digest = hashlib.sha256(f"{award.decision.uuid}/{award.id}".encode()).digest()
+    letters = base64.b32encode(digest).decode()[:10]
+    return f"{letters[:5]}-{letters[5:]}"
+
+
+def page_url(award: Award) -> str:
+    return urls.credential(code(award))
+
+
+@lru_cache(maxsize=4096)
+def qr_svg(address: str) -> bytes:
+    """The QR code of `address` as SVG paths (the qrcode library; made once per address in
+    a worker, since it never changes)."""
+    image = qrcode.make(
+        address,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=10,
+        border=2,
+    )
+    output = io.BytesIO()
+    image.save(output)
+    return output.getvalue()
+
+
+def badge_svg(award: Award) -> bytes:
+    """A 220×56 badge: the programme and year, and the status in its colour."""
+    ET.register_namespace("", SVG)
+    status = award.status
+    label = f"{award.programme.title} {award.year}年度"
+    svg = ET.Element(
+        f"{{{SVG}}}svg",
+        {"width": "220", "height": "56", "viewBox": "0 0 220 56", "role": "img"},
+    )
+    ET.SubElement(svg, f"{{{SVG}}}title").text = f"{label}：{award.recipient}（{status.label}）"
+    ET.SubElement(
+        svg,
+        f"{{{SVG}}}rect",
+        {"width": "220", "height": "56", "rx": "6", "fill": "#fff", "stroke": "#c9c9c9"},
+    )
+    ET.SubElement(
+        svg,
+        f"{{{SVG}}}rect",
+        {"x": "150", "width": "70", "height": "56", "rx": "6", "fill": COLOURS[status.key]},
+    )
+    text = {"font-family": "sans-serif", "font-size": "12", "fill": "#1b1b1b"}
+    ET.SubElement(svg, f"{{{SVG}}}text", {"x": "10", "y": "23", **text}).text = _fit(
+        award.programme.title, 11
+    )
+    ET.SubElement(
+        svg, f"{{{SVG}}}text", {"x": "10", "y": "42", **text}
+    ).text = f"{award.year}年度 · {award.level}"[:12]
+    status_text = {**text, "fill": "#fff", "font-size": "14", "text-anchor": "middle"}
+    ET.SubElement(svg, f"{{{SVG}}}text", {"x": "185", "y": "33", **status_text}).text = status.label
+    return ET.tostring(svg, encoding="utf-8", xml_declaration=True)
+
+
+def _fit(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def files(awards: list[Award], base_url: str) -> dict[str, bytes]:
+    """{site path: bytes} of every award's QR code and badge."""
+    written = {}
+    for award in awards:
+        url = page_url(award)
+        written[url + "qr.svg"] = qr_svg(urls.absolute(base_url, url) or url)
+        written[url + "badge.svg"] = badge_svg(award)
+    return written
