@@ -30,7 +30,7 @@ import types
 from functools import cache
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import Case, F, When
 from modelsearch.query import And, Or, Phrase, PlainText
 
 from cms.search.chinese import normalise, phrase_terms, units
@@ -139,15 +139,49 @@ def _sqlite_backend():
     class Index(sqlite.SQLiteIndex):
         add_items = with_indexer(sqlite.SQLiteIndex.add_items, Indexer)
 
-    class SearchCompiler(sqlite.SQLiteSearchQueryCompiler):
+    class TitlesFirst:
+        """Relevance on SQLite as titles first, then newest first. The library ranks by
+        BM25 in a subquery per result row, which repeats the FTS match for each: 36 s
+        for 候选名单 over 10,000 notices (ADR 0029). Matching the title column once more
+        and ordering on that costs one extra FTS query."""
+
         def build_search_query_content(self, query, config=None):
             return super().build_search_query_content(cut_query(query), config=config)
 
-    class AutocompleteCompiler(_EveryColumn, sqlite.SQLiteAutocompleteQueryCompiler):
+        def search(self, config, start, stop, score_field=None):
+            query = sqlite.normalize(self.query)
+            if (
+                not self.order_by_relevance
+                or score_field is not None
+                or isinstance(query, (sqlite.MatchAll, sqlite.Not))
+            ):
+                return super().search(config, start, stop, score_field=score_field)
+            self.order_by_relevance = False
+            try:
+                queryset = super().search(config, None, None)
+            finally:
+                self.order_by_relevance = True
+            in_titles = (
+                sqlite.SQLiteFTSIndexEntry.objects.filter(
+                    sqlite.MatchExpression(["title"], self.build_search_query(query, config))
+                )
+                .filter(
+                    index_entry__content_type__in=sqlite.get_descendants_content_types_pks(
+                        self.queryset.model
+                    )
+                )
+                .values("index_entry__object_id")
+            )
+            queryset = queryset.annotate(
+                _title_hit=Case(When(pk__in=in_titles, then=1), default=0)
+            ).order_by("-_title_hit", "-pk")
+            return queryset[start:stop]
+
+    class SearchCompiler(TitlesFirst, sqlite.SQLiteSearchQueryCompiler):
+        pass
+
+    class AutocompleteCompiler(TitlesFirst, _EveryColumn, sqlite.SQLiteAutocompleteQueryCompiler):
         FTS_TABLE_FIELDS = ["title", "body", "autocomplete"]
-
-        def build_search_query_content(self, query, config=None):
-            return super().build_search_query_content(cut_query(query), config=config)
 
         def get_index_vectors(self):
             return [

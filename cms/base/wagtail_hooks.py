@@ -2,13 +2,16 @@
 documents outside the attachment allow-list kept from the public."""
 
 from django.http import HttpResponseForbidden
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.contract import attachments
 
+from . import guide
 from .models import CalendarYear
 from .roles import ADMINISTRATORS
 
@@ -131,3 +134,30 @@ def serve_only_allowed_documents(document, request):
         "此文件的类型不在允许公开的附件之列，不予提供。".encode(),
         content_type="text/plain; charset=utf-8",
     )
+
+
+# --- 帮助: the platform's own guide, not Wagtail's English guide and release notes ---------
+
+WAGTAIL_HELP_ITEMS = {"editor-guide"}
+
+
+@hooks.register("register_admin_urls")
+def register_guide_urls():
+    return [
+        path("guide/", guide.guide, name="gongshi_editor_guide"),
+        path("guide/editor-guide/<str:name>", guide.guide_image, name="gongshi_editor_guide_image"),
+    ]
+
+
+@hooks.register("register_help_menu_item")
+def register_guide_menu_item():
+    return MenuItem(_("编辑指南"), reverse("gongshi_editor_guide"), icon_name="help", order=1000)
+
+
+@hooks.register("construct_help_menu")
+def keep_only_our_help(request, menu_items):
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name not in WAGTAIL_HELP_ITEMS and not item.name.startswith("whats-new-in-wagtail")
+    ]
