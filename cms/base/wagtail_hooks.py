@@ -11,7 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.contract import attachments
 
-from . import guide
+from . import dashboard, guide
 from .models import CalendarYear
 from .roles import ADMINISTRATORS
 
@@ -161,3 +161,6 @@ def keep_only_our_help(request, menu_items):
         for item in menu_items
         if item.name not in WAGTAIL_HELP_ITEMS and not item.name.startswith("whats-new-in-wagtail")
     ]
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panels)

@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from . import admin_urls, cases, rules
+from . import admin_urls, cases
 from .inbox import is_member
 from .models import Case
 
@@ -31,7 +31,7 @@ def register_inbox_menu_item():
 
 
 class DeadlinesPanel(Component):
-    """Cases whose next deadline is near or past, for members of the group."""
+    """Open cases by their next deadline, for members of the group (metadata only)."""
 
     name = "supervision_deadlines"
     order = 40
@@ -50,9 +50,9 @@ def add_deadlines_panel(request, panels):
     calendar = cases.deadline_calendar()
     today = timezone.localdate()
     rows = []
+    # Every open case, by its next deadline: the ones near or past it first by date.
     for case in Case.objects.exclude(state=Case.State.CONCLUDED).select_related("programme"):
         urgency = cases.urgency_of(case, today, calendar)
-        if urgency != rules.ON_TIME:
-            name, due = case.pending_deadline()
-            rows.append({"case": case, "name": name, "due": due, "urgency": urgency})
+        name, due = case.pending_deadline()
+        rows.append({"case": case, "name": name, "due": due, "urgency": urgency})
     panels.append(DeadlinesPanel(sorted(rows, key=lambda row: row["due"])))
