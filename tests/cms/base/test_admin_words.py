@@ -61,3 +61,21 @@ def test_the_help_menu_leads_to_the_platforms_guide(users, client):
     for name in ("..%2F..%2FREADME.md", "README.md", "missing.png"):
         response = client.get(f"{reverse('gongshi_editor_guide')}editor-guide/{name}")
         assert response.status_code in (301, 404)  # never the file
+
+
+def test_the_guide_shows_its_screenshots_and_they_stay_small(users, client):
+    from django.conf import settings
+
+    guide = (settings.BASE_DIR / "docs" / "editor-guide.md").read_text(encoding="utf-8")
+    names = re.findall(r"\]\(editor-guide/([a-z0-9-]+\.png)\)", guide)
+    assert len(names) >= 10
+    for name in names:
+        path = settings.BASE_DIR / "docs" / "editor-guide" / name
+        assert path.stat().st_size < 60_000, name
+    for step in ("发布一则公示", "发布一份表彰决定", "更正", "撤回", "撤销一个奖项"):
+        assert step in guide
+    log_in(client, users["editor"])
+    html = client.get(reverse("gongshi_editor_guide")).content.decode()
+    assert f'src="editor-guide/{names[0]}"' in html
+    image = client.get(f"{reverse('gongshi_editor_guide')}editor-guide/{names[0]}")
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
