@@ -2,7 +2,9 @@
 documents outside the attachment allow-list kept from the public."""
 
 from django.http import HttpResponseForbidden
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -164,3 +166,9 @@ def keep_only_our_help(request, menu_items):
 
 
 hooks.register("construct_homepage_panels", dashboard.add_panels)
+
+
+@hooks.register("insert_editor_js")
+def accessible_names_js():
+    """A name for the rich-text editor's editable area (axe-core)."""
+    return format_html('<script src="{}" defer></script>', static("base/admin_names.js"))
