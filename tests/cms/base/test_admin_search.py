@@ -54,6 +54,14 @@ def pages(edition, users, client, clock):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _no_earlier_index_tasks():
+    """The dummy task backend keeps what earlier tests enqueued; their objects are gone."""
+    from django_tasks import default_task_backend
+
+    default_task_backend.results.clear()
+
+
 def run_index_tasks():
     """What the task worker does after a save: index the objects saved (the test settings
     enqueue tasks without running them)."""
