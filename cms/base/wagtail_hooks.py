@@ -3,14 +3,19 @@ documents outside the attachment allow-list kept from the public."""
 
 from django.contrib import messages
 from django.http import HttpResponseForbidden
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.contract import attachments
 
+from . import dashboard, guide
 from .models import CalendarYear
 
 PUBLISH_ACTIONS = {"action-publish"}
@@ -121,3 +126,39 @@ def serve_only_allowed_documents(document, request):
         "此文件的类型不在允许公开的附件之列，不予提供。".encode(),
         content_type="text/plain; charset=utf-8",
     )
+
+
+# --- 帮助: the platform's own guide, not Wagtail's English guide and release notes ---------
+
+WAGTAIL_HELP_ITEMS = {"editor-guide"}
+
+
+@hooks.register("register_admin_urls")
+def register_guide_urls():
+    return [
+        path("guide/", guide.guide, name="gongshi_editor_guide"),
+        path("guide/editor-guide/<str:name>", guide.guide_image, name="gongshi_editor_guide_image"),
+    ]
+
+
+@hooks.register("register_help_menu_item")
+def register_guide_menu_item():
+    return MenuItem(_("编辑指南"), reverse("gongshi_editor_guide"), icon_name="help", order=1000)
+
+
+@hooks.register("construct_help_menu")
+def keep_only_our_help(request, menu_items):
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name not in WAGTAIL_HELP_ITEMS and not item.name.startswith("whats-new-in-wagtail")
+    ]
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panels)
+
+
+@hooks.register("insert_editor_js")
+def accessible_names_js():
+    """A name for the rich-text editor's editable area (axe-core)."""
+    return format_html('<script src="{}" defer></script>', static("base/admin_names.js"))

@@ -29,6 +29,14 @@ Usage (rerun after every Wagtail upgrade)::
         --with cms/locale_wagtail/zh_Hans/LC_MESSAGES/django.po      # remaining
     .venv/bin/python cms/locale_wagtail/find_gaps.py --domain djangojs
 
+With ``--templates``, it counts instead the English an editor sees that no catalogue can
+translate: words written into Wagtail's templates outside ``{% trans %}`` (an attribute
+such as ``aria-label="Actions"``, or text between tags) and into its JavaScript bundles
+(``aria-label``/``title``/``placeholder`` given as a plain string). Templates the project
+overrides (same path under ``cms/*/templates/``) are left out: Django renders ours.
+
+    .venv/bin/python cms/locale_wagtail/find_gaps.py --templates [--list]
+
 Standard library only: a small PO reader is included (``read_po``) so the
 script needs neither polib nor the gettext tools.
 """
@@ -37,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,6 +196,52 @@ def find_gaps(source: Path, target: Path, overlay: dict) -> list[tuple[str, Entr
     return gaps
 
 
+# --- English written into templates and JavaScript -------------------------------------------
+
+_TEMPLATE_NOISE = re.compile(
+    r"{%\s*comment\b.*?{%\s*endcomment\s*%}|&\w+;|\w+://\S+"
+    r"|{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}"
+    r"|{#.*?#}|{%.*?%}|{{.*?}}|<script.*?</script>"
+    r"|<style.*?</style>|<svg.*?</svg>",
+    re.S,
+)
+_SEEN_ATTRIBUTE = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"')
+_TEXT_NODE = re.compile(r">([^<>]+)<")
+_JS_NAME = re.compile(
+    r"""["']?(?:aria-label|ariaLabel|title|placeholder)["']?\s*[:=,]\s*["']([A-Z][A-Za-z]*(?: [A-Za-z]+)*)["']"""
+)
+_ENGLISH = re.compile(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*")
+
+
+def overridden_templates(project: Path) -> set[str]:
+    """Template paths (wagtailadmin/...) the project's apps override."""
+    return {
+        str(path.relative_to(folder))
+        for folder in project.glob("*/templates")
+        for path in folder.rglob("*.html")
+    }
+
+
+def hardcoded_english(root: Path, project: Path) -> list[tuple[str, str]]:
+    """(file, text) for English written into Wagtail's admin templates and JavaScript."""
+    skip = overridden_templates(project)
+    found = []
+    for template in sorted(root.glob("*/templates/**/*.html")):
+        folder = next(parent for parent in template.parents if parent.name == "templates")
+        relative = str(template.relative_to(folder))
+        if relative in skip or "/styleguide/" in str(template) or "/tests/" in str(template):
+            continue
+        text = _TEMPLATE_NOISE.sub(" ", template.read_text(encoding="utf-8"))
+        pieces = _SEEN_ATTRIBUTE.findall(text) + _TEXT_NODE.findall(text)
+        for piece in pieces:
+            for words in _ENGLISH.findall(piece):
+                found.append((str(template.relative_to(root.parent)), words))
+    for script in sorted(root.glob("admin/static/wagtailadmin/js/*.js")):
+        for words in _JS_NAME.findall(script.read_text(encoding="utf-8", errors="replace")):
+            found.append((str(script.relative_to(root.parent)), words))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--domain", default="django", help="django (default) or djangojs")
@@ -201,7 +256,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--list", action="store_true", help="print every gap's msgid")
     parser.add_argument("--root", type=Path, help="Wagtail package dir (default: installed)")
+    parser.add_argument(
+        "--templates", action="store_true", help="English written into templates and JS"
+    )
     args = parser.parse_args(argv)
+
+    if args.templates:
+        project = Path(__file__).resolve().parent.parent
+        found = hardcoded_english(args.root or wagtail_dir(), project)
+        files = sorted({name for name, _ in found})
+        for name in files:
+            words = [text for file, text in found if file == name]
+            print(f"{name:<90} {len(words):>4}")
+            if args.list:
+                for text in words:
+                    print(f"    {text!r}")
+        print(f"TOTAL {len(found)} pieces of English in {len(files)} files")
+        return 0
 
     overlay = {}
     for po in args.overlays:

@@ -137,7 +137,9 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.base.forms.LoginForm"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend with Chinese cut into character pairs on both sides, so
+# the admin's searches find words and fragments (ADR 0029).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.base.search_backend"}}
 
 # Accountability: an edit made while an item awaits approval sends it back through
 # every approval step, and publishing never happens outside a workflow (see ADR 0003).

@@ -213,6 +213,24 @@ def test_the_dashboard_shows_near_deadlines_to_members(member, case):
     assert "举报案件期限" in page and case.number in page
 
 
+def test_the_dashboard_lists_every_open_case_by_its_next_deadline(
+    member, case, channel, open_notice
+):
+    later = submit(Client(), channel.programme, notice=open_notice.pk, text="第二件 INBOX")
+    assert later.status_code == 200
+    second = Case.objects.exclude(pk=case.pk).get()
+    case.acknowledge_by = timezone.localdate() + timedelta(days=30)  # on time
+    case.conclude_by = timezone.localdate() + timedelta(days=60)
+    case.save()
+    second.acknowledge_by = timezone.localdate() - timedelta(days=1)  # overdue
+    second.save()
+    page = member.get("/admin/").content.decode()
+    panel = page.split('id="supervision-deadlines-content"')[1].split("</section>")[0]
+    assert panel.index(second.number) < panel.index(case.number)
+    assert "已超期" in panel and "未到期" in panel
+    assert "INBOX" not in page
+
+
 def test_members_declare_their_own_conflicts(member, users):
     member.post("/admin/supervision/conflicts/", {"organisation": "示例机械", "reason": "亲属任职"})
     member.post("/admin/supervision/conflicts/", {"organisation": "示例机械"})
