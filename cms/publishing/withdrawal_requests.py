@@ -137,8 +137,15 @@ def confirm_withdrawal(request: WithdrawalRequest, user) -> WithdrawalRequest:
             UnpublishPageAction(
                 item, user=user, include_descendants=request.include_descendants
             ).execute(skip_permission_checks=True)
+            # Wagtail leaves live a page below that the confirmer may not unpublish.
+            gone = set(
+                Page.objects.filter(
+                    pk__in=[item.pk, *(page.pk for page in below)], live=False
+                ).values_list("pk", flat=True)
+            )
             for page in [item, *below]:
-                withdraw(page, request.reason, **names)
+                if page.pk in gone:
+                    withdraw(page, request.reason, **names)
         else:
             UnpublishAction(item, user=user).execute(skip_permission_checks=True)
             log(

@@ -108,8 +108,15 @@ def test_the_asker_cannot_confirm(users, live_notice):
     # The list shows no confirm button to the asker, and one to a second approver.
     listing = client.get(reverse("withdrawal_requests")).content.decode()
     assert "误发的公示" in listing and "确认撤回</button>" not in listing
-    listing = signed_in(users["approver2"]).get(reverse("withdrawal_requests")).content.decode()
+    second = signed_in(users["approver2"])
+    listing = second.get(reverse("withdrawal_requests")).content.decode()
     assert "确认撤回</button>" in listing
+    # The dashboard tells approvers; editors see neither the panel nor the menu item.
+    dashboard = second.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'id="pending-withdrawals-section"' in dashboard and "误发的公示" in dashboard
+    dashboard = signed_in(users["editor"]).get(reverse("wagtailadmin_home")).content.decode()
+    assert "pending-withdrawals" not in dashboard
+    assert reverse("withdrawal_requests") not in dashboard  # the sidebar's menu item
 
 
 def test_a_second_approver_confirms_and_the_build_shows_the_withdrawal(
