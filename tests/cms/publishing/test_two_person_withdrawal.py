@@ -145,6 +145,9 @@ def test_a_second_approver_confirms_and_the_build_shows_the_withdrawal(
     withdrawn = (content / "withdrawn" / f"{live_notice.pk}.md").read_text()
     assert REASON in withdrawn and "误发的公示" in withdrawn
     assert not (content / "notices" / f"{live_notice.pk}.md").exists()
+    # Its old address now says it was withdrawn, and why (served as 410).
+    page = atomic.live_output(settings.GONGSHI_SITE_DIR) / "notices" / str(live_notice.pk)
+    assert REASON in (page / "index.html").read_text()
 
 
 def test_a_rejection_keeps_the_item_live_and_says_why(users, live_notice):
