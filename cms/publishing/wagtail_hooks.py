@@ -48,8 +48,8 @@ def _ask_for_withdrawal(request, item, back_to):
         )
     except WithdrawalRefused as refused:
         messages.error(request, str(refused))
-    else:
-        messages.success(request, SUBMITTED)
+        return redirect(request.get_full_path())  # back to the form, to put it right
+    messages.success(request, SUBMITTED)
     return redirect(back_to)
 
 

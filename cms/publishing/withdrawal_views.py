@@ -51,6 +51,7 @@ def index(request):
         "publishing/withdrawal_requests.html",
         {
             "page_title": "待确认撤回",
+            "header_title": "待确认撤回",
             "header_icon": "warning",
             "pending": list(_rows(pending, request.user)),
             "decided": decided,
