@@ -16,6 +16,7 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -79,7 +80,7 @@ def _say_withdrawal_pending(request, item):
     if request.method == "GET" and (pending := pending_request(item)):
         messages.warning(
             request,
-            f"“{pending.title}”有一项待确认的撤回申请（{pending.requested_by or '已删除的用户'}，"
+            f"“{pending.title}”有一项待确认的撤回申请（{get_user_display_name(pending.requested_by) or '已删除的用户'}，"
             f"{timezone.localtime(pending.requested_at):%Y-%m-%d %H:%M}，"
             f"原因：{pending.reason}）。另一名审核人确认前它仍在公开网站上；"
             "请在“待确认撤回”中确认或驳回。",

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.actions.unpublish import UnpublishAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.admin.utils import get_user_display_name
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -63,7 +64,7 @@ def request_refusal(item, reason: str, include_descendants: bool) -> str | None:
         return f"“{item}”不在公开网站上，无需撤回。"
     if existing := pending_request(item):
         return (
-            f"“{item}”已有一项待确认的撤回申请（{existing.requested_by or '已删除的用户'}，"
+            f"“{item}”已有一项待确认的撤回申请（{get_user_display_name(existing.requested_by) or '已删除的用户'}，"
             f"{timezone.localtime(existing.requested_at):%Y-%m-%d %H:%M}），"
             "请由另一名审核人确认或驳回，不必重复提交。"
         )
