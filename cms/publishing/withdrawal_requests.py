@@ -12,7 +12,7 @@ item stays live. Each refusal is a sentence (`*_refusal`), None when allowed.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.actions.unpublish import UnpublishAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
@@ -84,14 +84,19 @@ def request_withdrawal(item, reason: str, user, include_descendants=False) -> Wi
     if refusal := request_refusal(item, reason, include_descendants):
         raise WithdrawalRefused(refusal)
     is_page = isinstance(item, Page)
-    request = WithdrawalRequest.objects.create(
-        page=item if is_page else None,
-        channel=None if is_page else item,
-        title=item.title if is_page else str(item),
-        include_descendants=bool(include_descendants) and is_page,
-        reason=reason.strip(),
-        requested_by=user,
-    )
+    try:
+        with transaction.atomic():
+            request = WithdrawalRequest.objects.create(
+                page=item if is_page else None,
+                channel=None if is_page else item,
+                title=item.title if is_page else str(item),
+                include_descendants=bool(include_descendants) and is_page,
+                reason=reason.strip(),
+                requested_by=user,
+            )
+    except IntegrityError:  # another approver asked meanwhile (one pending per item)
+        refusal = request_refusal(item, reason, include_descendants)
+        raise WithdrawalRefused(refusal or "已有一项待确认的撤回申请，请勿重复提交。") from None
     log(
         item,
         "gongshi.withdrawal_requested",

@@ -169,6 +169,19 @@ def test_a_rejection_keeps_the_item_live_and_says_why(users, live_notice):
     assert not Withdrawal.objects.exists()
 
 
+def test_the_asker_may_take_a_request_back(users, live_notice):
+    client = signed_in(users["approver"])
+    ask(client, live_notice)
+    request = WithdrawalRequest.objects.get()
+    assert "已驳回" in said(reject(client, request, reason="选错了页面。"))
+    request.refresh_from_db()
+    assert request.status == "rejected" and request.decided_by == users["approver"]
+    assert is_live(live_notice)
+    # A later request is a new one, and still needs a second person.
+    ask(client, live_notice)
+    assert WithdrawalRequest.objects.filter(status="pending").count() == 1
+
+
 def test_the_superuser_alone_cannot_withdraw(users, live_notice):
     admin = signed_in(users["admin"])
     response = ask(admin, live_notice)
