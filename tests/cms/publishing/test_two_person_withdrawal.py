@@ -169,6 +169,28 @@ def test_a_rejection_keeps_the_item_live_and_says_why(users, live_notice):
     assert not Withdrawal.objects.exists()
 
 
+def test_an_administrator_sees_the_requests_but_cannot_decide_them(users, live_notice):
+    """管理员 keep the accounts, not the content: the list is theirs to see, the decision
+    is an approver's (the permission Wagtail asks for unpublishing)."""
+    from django.contrib.auth.models import Group, User
+
+    from cms.base import roles
+
+    administrator = User.objects.create_user("administrator", "a@example.com", "pw")
+    administrator.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    ask(signed_in(users["approver"]), live_notice)
+    request = WithdrawalRequest.objects.get()
+    client = signed_in(administrator)
+    listing = client.get(reverse("withdrawal_requests"))
+    assert listing.status_code == 200 and "误发的公示" in listing.content.decode()
+    assert "确认撤回</button>" not in listing.content.decode()
+    assert "没有撤下" in said(confirm(client, request))
+    assert "没有撤下" in said(reject(client, request))
+    assert is_live(live_notice)
+    request.refresh_from_db()
+    assert request.status == "pending"
+
+
 def test_the_asker_may_take_a_request_back(users, live_notice):
     client = signed_in(users["approver"])
     ask(client, live_notice)
