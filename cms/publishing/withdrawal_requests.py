@@ -116,6 +116,13 @@ def confirmation_refusal(request: WithdrawalRequest, user) -> str | None:
         return f"您没有撤下“{request.title}”的权限，不能确认这项撤回申请。"
     if not item.live:
         return f"“{request.title}”已不在公开网站上，无需确认；请驳回这项申请并说明情况。"
+    if item.last_published_at and item.last_published_at > request.requested_at:
+        # What is confirmed is what the asker saw: not a later version, nor the item
+        # published again after leaving the site some other way.
+        return (
+            f"“{request.title}”在撤回申请提交后又发布过新的版本，不能按原申请撤回："
+            "请驳回这项申请，如仍需撤回，重新提交。"
+        )
     return None
 
 

@@ -191,6 +191,17 @@ def test_an_administrator_sees_the_requests_but_cannot_decide_them(users, live_n
     assert request.status == "pending"
 
 
+def test_a_request_is_for_the_version_asked_about(users, live_notice):
+    ask(signed_in(users["approver"]), live_notice)
+    request = WithdrawalRequest.objects.get()
+    live_notice.refresh_from_db()
+    live_notice.title = "误发的公示（更正）"
+    live_notice.save_revision().publish()  # a new version went live meanwhile
+    response = confirm(signed_in(users["approver2"]), request)
+    assert "又发布过新的版本" in said(response)
+    assert is_live(live_notice) and not Withdrawal.objects.exists()
+
+
 def test_the_asker_may_take_a_request_back(users, live_notice):
     client = signed_in(users["approver"])
     ask(client, live_notice)
