@@ -1,8 +1,9 @@
 """What may leave the public site, and how (docs/adr/0026-live-items-leave-only-through-withdrawal.md).
 
-Something public leaves the public site only through withdrawal: an approver (the editor
-who wrote it being another person) unpublishes it with a reason that the site shows at
-its old address (410 Gone, cms/publishing/withdrawals.py). Every other way out of the admin is refused
+Something public leaves the public site only through withdrawal: an approver asks for it
+with a reason that the site shows at its old address, a second approver confirms it
+(cms/publishing/withdrawal_requests.py, ADR 0035), and its address answers 410 Gone
+(cms/publishing/withdrawals.py). Every other way out of the admin is refused
 with a sentence saying so: deleting a page that is, or has below it, anything live or
 ever published; a view restriction on a page with public content at or below it. Copies
 are made as drafts, whoever asks, and go through the workflow like any new page.
@@ -16,7 +17,8 @@ from cms.base.public import public_pages
 
 HOW_TO_WITHDRAW = (
     "已公开的内容只能撤回：由审核人在该页面的“更多”菜单中选择“取消发布”，"
-    "填写将在原网址公开显示的撤回原因；撤回后原网址显示撤回说明，不会悄悄消失。"
+    "填写将在原网址公开显示的撤回原因，再由另一名审核人在“待确认撤回”中确认；"
+    "撤回后原网址显示撤回说明，不会悄悄消失。"
 )
 
 

@@ -57,6 +57,8 @@ MODEL_PERMISSIONS = {
         "wagtailadmin.access_admin",
         "reporting.view_reportingchannel",
         "reporting.publish_reportingchannel",
+        # The withdrawals awaiting a second approver (待确认撤回, ADR 0035).
+        "publishing.view_withdrawalrequest",
         "recipients.view_person",
         "govsite.view_indexnumber",
     ],
@@ -77,6 +79,7 @@ MODEL_PERMISSIONS = {
         "recipients.delete_person",
         "recipients.view_person",
         "reporting.view_reportingchannel",
+        "publishing.view_withdrawalrequest",
         "govsite.view_indexnumber",
         "auth.add_user",
         "auth.change_user",

@@ -1,4 +1,5 @@
-"""Builds of the public site, and items withdrawn from it as published in error."""
+"""Builds of the public site, items withdrawn from it as published in error, and the
+withdrawals asked for and awaiting a second approver."""
 
 from django.conf import settings
 from django.db import models
@@ -124,8 +125,20 @@ class Withdrawal(models.Model):
     last_published_at = models.DateTimeField(_("最后发布时间"))
     withdrawn_at = models.DateTimeField(_("撤回时间"), default=timezone.now)
     reason = models.TextField(_("撤回原因"))
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    # Two people (docs/adr/0035-two-person-withdrawal.md): one asked, another confirmed.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("确认人"),
     )
 
     objects = WithdrawalQuerySet.as_manager()
@@ -167,3 +180,106 @@ class Withdrawal(models.Model):
             "withdrawn_at": timestamp(self.withdrawn_at),
             "reason": self.reason,
         }
+
+
+class WithdrawalRequest(models.Model):
+    """A withdrawal asked for by one approver, in effect only once a second confirms it
+    (两人原则, docs/adr/0035-two-person-withdrawal.md).
+
+    Until it is confirmed the item stays on the public site unchanged; a rejection keeps
+    it there for good, with the reason in the audit log. One item, a page or a reporting
+    channel, has at most one request pending.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认撤回")
+        REJECTED = "rejected", _("已驳回")
+
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("页面"),
+    )
+    channel = models.ForeignKey(
+        "reporting.ReportingChannel",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("举报渠道"),
+    )
+    title = models.CharField(_("标题"), max_length=255)
+    include_descendants = models.BooleanField(_("同时撤下子页面"), default=False)
+    reason = models.TextField(_("撤回原因"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认或驳回人"),
+    )
+    decided_at = models.DateTimeField(_("确认或驳回时间"), null=True, blank=True)
+    rejection_reason = models.TextField(_("驳回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("撤回申请")
+        verbose_name_plural = _("撤回申请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(page__isnull=False, channel__isnull=True)
+                | models.Q(page__isnull=True, channel__isnull=False),
+                name="withdrawal_request_names_one_item",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="confirmed")
+                | ~models.Q(decided_by=models.F("requested_by")),
+                name="withdrawal_confirmed_by_a_second_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="withdrawal_request_decided_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="withdrawal_rejected_with_a_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["page"],
+                condition=models.Q(status="pending"),
+                name="one_pending_withdrawal_per_page",
+            ),
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=models.Q(status="pending"),
+                name="one_pending_withdrawal_per_channel",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def item(self):
+        """The page (specific) or the channel to withdraw."""
+        return self.page.specific if self.page_id else self.channel
+
+    @property
+    def kind_label(self) -> str:
+        return "举报渠道" if self.channel_id else "页面"

@@ -1,5 +1,6 @@
 """Withdrawing a published item as published in error: it leaves the public site, and its
-URL says so, when and why (410 Gone)."""
+URL says so, when and why (410 Gone). One approver asks, another confirms
+(withdrawal_requests.py); only then is it unpublished and recorded here."""
 
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from .models import Withdrawal
 REASON_FIELD = "withdrawal_reason"
 
 
-def withdraw(page, reason: str, user=None) -> Withdrawal | None:
+def withdraw(page, reason: str, requested_by=None, confirmed_by=None) -> Withdrawal | None:
     """Record the withdrawal of a document page that was just unpublished."""
     page = page.specific
     if not isinstance(page, OfficialDocumentPage) or page.first_published_at is None:
@@ -29,5 +30,6 @@ def withdraw(page, reason: str, user=None) -> Withdrawal | None:
         last_published_at=page.last_published_at or page.first_published_at,
         withdrawn_at=timezone.now(),
         reason=reason.strip(),
-        withdrawn_by=user,
+        requested_by=requested_by,
+        confirmed_by=confirmed_by,
     )

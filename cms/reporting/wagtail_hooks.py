@@ -1,28 +1,14 @@
-from django.contrib import messages
-from django.shortcuts import redirect
+"""A channel leaves the public site as a page does: one approver asks, with a reason,
+another confirms (cms/publishing/withdrawal_requests.py, ADR 0035); the audit log keeps
+the reason (`gongshi.channel_withdrawn`). Its unpublish form asks for the reason
+(templates/wagtailsnippets/snippets/reporting/reportingchannel/unpublish.html)."""
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, UnpublishView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import ReportingChannel
-
-REASON_FIELD = "withdrawal_reason"
-
-
-class ChannelUnpublishView(UnpublishView):
-    """A channel leaves the public site as a page does: with a reason given, which the
-    audit log keeps (docs/adr/0026-live-items-leave-only-through-withdrawal.md)."""
-
-    def post(self, request, *args, **kwargs):
-        reason = request.POST.get(REASON_FIELD, "").strip()
-        if not reason:
-            messages.error(request, "请填写撤回原因：举报渠道撤下后，公众需要知道原因和替代渠道。")
-            return redirect(self.get_unpublish_url())
-        response = super().post(request, *args, **kwargs)
-        log(self.object, "gongshi.channel_withdrawn", user=request.user, data={"reason": reason})
-        return response
 
 
 class ReportingChannelViewSet(SnippetViewSet):
@@ -33,7 +19,6 @@ class ReportingChannelViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "programme", "phone", "email"]
     list_filter = ["programme"]
-    unpublish_view_class = ChannelUnpublishView
 
 
 register_snippet(ReportingChannelViewSet)

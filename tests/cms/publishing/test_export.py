@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from factories import draft_notice, published_awards, published_decision, published_revocation
@@ -20,7 +21,7 @@ from cms.demo.loader import load_demo
 from cms.govsite.models import IndexNumber
 from cms.programmes.models import EditionPage
 from cms.publishing import export, remote
-from cms.publishing.models import Withdrawal
+from cms.publishing.models import Withdrawal, WithdrawalRequest
 from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
 
@@ -219,9 +220,16 @@ def test_an_unpublished_item_leaves_a_public_reason(client, users, edition):
 
     client.post(url, {"withdrawal_reason": "误发了未经审定的名单，已撤回核实。"})
     notice.refresh_from_db()
+    assert notice.live, "one approver only asks"
+    request = WithdrawalRequest.objects.get(page=notice)
+    second = Client()
+    log_in(second, users["approver2"])
+    second.post(reverse("withdrawal_request_confirm", args=(request.pk,)))
+    notice.refresh_from_db()
     assert not notice.live
     withdrawal = Withdrawal.objects.get(page=notice)
-    assert withdrawal.withdrawn_by == users["approver"]
+    assert withdrawal.requested_by == users["approver"]
+    assert withdrawal.confirmed_by == users["approver2"]
 
     document = exported()[f"withdrawn/{notice.pk}.md"].document
     assert document["withdrawn_kind"] == "notice"

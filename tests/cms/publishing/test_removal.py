@@ -1,7 +1,8 @@
 """Nothing public disappears without a public reason (cms/base/removal.py, ADR 0026),
 tried through the real admin views by an approver and by the superuser: deleting a live
 page or a section with live pages, a view restriction on public content, copies made
-live, the admin API's actions, a channel unpublished or deleted without a reason."""
+live, the admin API's actions, a channel unpublished or deleted without a reason. (Two
+people for a withdrawal: test_two_person_withdrawal.py.)"""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from two_factor import log_in
 from wagtail.models import ModelLogEntry, Page, PageViewRestriction
 
 from cms.programmes.models import EditionPage
+from cms.publishing.models import WithdrawalRequest
 from cms.reporting.models import ReportingChannel
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,9 @@ def test_a_draft_is_deleted_and_a_withdrawn_page_is_refused_never_a_500(users, e
         {"withdrawal_reason": "误发，已撤回核实。"},
     )
     assert response.status_code == 302
+    request = WithdrawalRequest.objects.get(page=withdrawn)  # a second approver confirms
+    signed_in(users["approver2"]).post(reverse("withdrawal_request_confirm", args=(request.pk,)))
+    assert not Page.objects.get(pk=withdrawn.pk).live
     admin = signed_in(users["admin"])
     response = admin.post(reverse("wagtailadmin_pages:delete", args=(draft.pk,)))
     assert response.status_code == 302
@@ -169,6 +174,9 @@ def test_a_channel_leaves_only_with_a_reason(users, programmes):
     assert "已公开发布，不能删除" in said(response)
     assert ReportingChannel.objects.filter(pk=channel.pk).exists()
     client.post(unpublish, {"withdrawal_reason": "电话号码变更，新号码已另行公布。"})
+    assert ReportingChannel.objects.get(pk=channel.pk).live  # until a second person confirms
+    request = WithdrawalRequest.objects.get(channel=channel)
+    signed_in(users["approver"]).post(reverse("withdrawal_request_confirm", args=(request.pk,)))
     assert not ReportingChannel.objects.get(pk=channel.pk).live
     entry = ModelLogEntry.objects.get(action="gongshi.channel_withdrawn")
     assert entry.data["reason"] == "电话号码变更，新号码已另行公布。"
