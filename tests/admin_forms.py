@@ -1,9 +1,23 @@
 """Building admin form submissions the way the Wagtail editor posts them."""
 
+from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 from two_factor import log_in
 from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as `user`, with the second step where the role needs it."""
+    client = Client()
+    log_in(client, user)
+    return client
+
+
+def said(response) -> str:
+    """The admin's messages to the user after `response`, as one string."""
+    return " ".join(str(message) for message in get_messages(response.wsgi_request))
 
 
 def valid_code(body17):

@@ -33,13 +33,13 @@ from django.db import connection
 from django.db.models import Case, F, When
 from modelsearch.query import And, Or, Phrase, PlainText
 
-from cms.search.chinese import normalise, phrase_terms, units
+from cms.search.chinese import normalise, phrase_terms, unit_runs
 
 
 def index_text(text: str) -> str:
     """What is stored for `text`: per run of adjacent units, its pairs then its units."""
     out: list[str] = []
-    for run in _runs(normalise(text)):
+    for run in unit_runs(normalise(text)):
         out += map(str.__add__, run, run[1:])
         out += run
     return " ".join(out)
@@ -71,19 +71,6 @@ def cut_query(query):
         phrases = [Phrase(" ".join(run)) if len(run) > 1 else PlainText(run[0]) for run in runs]
         return phrases[0] if len(phrases) == 1 else And(phrases)
     return query
-
-
-def _runs(text: str) -> list[list[str]]:
-    runs, current, previous_end = [], [], None
-    for unit, start, end in units(text):
-        if previous_end is not None and start != previous_end:
-            runs.append(current)
-            current = []
-        current.append(unit)
-        previous_end = end
-    if current:
-        runs.append(current)
-    return runs
 
 
 def with_indexer(add_items, indexer):

@@ -132,9 +132,8 @@ def _runs(text: str) -> Iterator[tuple[str, list[str], int]]:
         offset += len(found)
 
 
-def phrase_terms(text: str) -> list[list[str]]:
-    """What a query phrase must match, as runs of consecutive pair terms: ["许继", "继电",
-    "电源"] for 许继电源; a single unit stays as is. Punctuation splits runs."""
+def unit_runs(text: str) -> list[list[str]]:
+    """The units of `text` in runs of adjacent ones: punctuation and spaces split runs."""
     runs, current, previous_end = [], [], None
     for unit, start, end in units(text):
         if previous_end is not None and start != previous_end:
@@ -144,7 +143,13 @@ def phrase_terms(text: str) -> list[list[str]]:
         previous_end = end
     if current:
         runs.append(current)
-    return [[a + b for a, b in pairwise(run)] or run for run in runs]
+    return runs
+
+
+def phrase_terms(text: str) -> list[list[str]]:
+    """What a query phrase must match, as runs of consecutive pair terms: ["许继", "继电",
+    "电源"] for 许继电源; a single unit stays as is. Punctuation splits runs."""
+    return [[a + b for a, b in pairwise(run)] or run for run in unit_runs(text)]
 
 
 def phrase_pattern(pairs: list[str]) -> re.Pattern[bytes]:

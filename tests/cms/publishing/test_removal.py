@@ -7,12 +7,10 @@ people for a withdrawal: test_two_person_withdrawal.py.)"""
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
+from admin_forms import said, signed_in
 from django.urls import reverse
 from factories import draft_notice
 from intake_client import publish_channel
-from two_factor import log_in
 from wagtail.models import ModelLogEntry, Page, PageViewRestriction
 
 from cms.programmes.models import EditionPage
@@ -20,16 +18,6 @@ from cms.publishing.models import WithdrawalRequest
 from cms.reporting.models import ReportingChannel
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    log_in(client, user)
-    return client
-
-
-def said(response) -> str:
-    return " ".join(str(message) for message in get_messages(response.wsgi_request))
 
 
 @pytest.fixture

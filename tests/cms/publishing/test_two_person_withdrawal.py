@@ -6,13 +6,11 @@ withdrawal, a rejection keeps the item live, and a reporting channel likewise.""
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
+from admin_forms import said, signed_in
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.urls import reverse
 from factories import draft_notice
 from intake_client import publish_channel
-from two_factor import log_in
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
 from cms.publishing import atomic, builds, export
@@ -22,16 +20,6 @@ from cms.reporting.models import ReportingChannel
 pytestmark = pytest.mark.django_db
 
 REASON = "误发了未经审定的名单，已撤回核实。"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    log_in(client, user)
-    return client
-
-
-def said(response) -> str:
-    return " ".join(str(message) for message in get_messages(response.wsgi_request))
 
 
 def exported() -> dict[str, dict]:
