@@ -230,6 +230,7 @@ class PageTree:
     MOST_PAGES_READ_AGAIN = 2000
 
     def __init__(self, *, whole: bool = True):
+        self.whole = whole
         self.restricted = set(PageViewRestriction.objects.values_list("page__path", flat=True))
         self.nodes: dict[int, PageNode] = {} if whole else _NodesReadWhenAsked(self)
         self.by_path: dict[str, PageNode] = {}
