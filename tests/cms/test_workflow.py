@@ -183,6 +183,8 @@ def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, us
     assert approve(client, users["approver2"], revocation) is True
     revocation.refresh_from_db()
     assert revocation.live
+    # Its history names both steps, with the second approver.
+    assert "撤销复核" in workflow_history(client, users["approver"], revocation)
 
     decision.refresh_from_db()
     assert decision.live
@@ -198,3 +200,33 @@ def test_a_revocation_needs_two_different_approvers_and_never_deletes(client, us
         workflow_state__object_id=str(revocation.pk), status="approved"
     )
     assert {s.finished_by.username for s in states} == {"approver", "approver2"}
+
+
+def workflow_history(client, user, page) -> str:
+    """The page's workflow history, as its approver reads it: the listing and each run."""
+    log_in(client, user)
+    pages = [client.get(reverse("wagtailadmin_pages:workflow_history", args=(page.pk,)))]
+    for state in WorkflowState.objects.filter(
+        object_id=str(page.pk), base_content_type__isnull=False
+    ):
+        detail = reverse("wagtailadmin_pages:workflow_history_detail", args=(page.pk, state.pk))
+        pages.append(client.get(detail))
+    assert [response.status_code for response in pages] == [200] * len(pages)
+    return "".join(response.content.decode() for response in pages)
+
+
+def test_a_notices_history_never_mentions_the_revocations_second_step(
+    client, users, edition, clock
+):
+    """One workflow serves every item; a notice skips the second approval automatically and
+    its history shows one step, the one that was taken."""
+    clock.set("2023-09-26 10:00")  # before the draft's fixed start
+    notice = draft_notice(edition)
+    notice.save_revision(user=users["editor"])
+    notice.get_workflow().start(notice, users["editor"])
+    assert approve(client, users["approver"], notice) is True
+    notice.refresh_from_db()
+    assert notice.live
+    history = workflow_history(client, users["approver"], notice)
+    assert "审核" in history and "撤销复核" not in history
+    assert TaskState.objects.filter(status=TaskState.STATUS_SKIPPED).exists()  # still skipped
