@@ -75,6 +75,17 @@ def pytest_collection_modifyitems(config, items):
 # --- The browser ----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Each browser test starts with the intake's limits untouched: they are counted in the
+    cache (cms/supervision/throttle.py), which outlives a test's database, and a test that
+    submits many reports (the hostile corpus) must not leave the next one "too frequent"."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Chromium, launched once for the session."""
