@@ -9,6 +9,7 @@ from log records (logs.py), and every page is no-store.
 from __future__ import annotations
 
 import logging
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -241,6 +242,10 @@ def _preselected(request) -> dict:
     (or no longer open) is simply not preselected: nothing tells it from one never made."""
     initial = {}
     slug = request.GET.get("programme", "")
+    if slug and not re.fullmatch(r"[-\w]{1,255}", slug):  # a NUL would reach the database
+        raise BadQuery(
+            "链接中的评选项目无效，请从评选项目页面的“我要举报”链接进入，或直接填写举报。"
+        )
     if programme := programmes_with_channels().filter(slug=slug[:255]).first():
         initial["programme"] = programme.pk
     notice = request.GET.get("notice", "")

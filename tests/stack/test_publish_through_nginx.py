@@ -37,8 +37,12 @@ def test_an_approved_notice_reaches_site_feed_and_search_through_nginx(site, new
     awaiting = approver.locator("section", has=approver.get_by_role("heading", name="等待你的审查"))
     row = awaiting.get_by_role("row").filter(has=approver.get_by_role("link", name=title))
     row.get_by_role("button", name="动作").click()
+    row.get_by_role("button", name="批准", exact=True).click()
+    # The approval dialog says what approving now does (the period), then posts it.
+    dialog = approver.get_by_role("dialog")
+    expect(dialog.get_by_text(re.compile(r"公示期为\d{4}年\d+月\d+日至"))).to_be_visible()
     with approver.expect_navigation():
-        row.get_by_role("button", name="批准", exact=True).click()
+        dialog.get_by_role("button", name="批准").click()
     expect(awaiting.get_by_role("link", name=title)).to_have_count(0)
     shot(approver, "stack-2-approver-approved")
 

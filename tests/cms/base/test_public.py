@@ -146,6 +146,8 @@ def test_a_channel_of_a_hidden_programme_is_not_served(programmes):
         "/report/?notice=" + "9" * 50,
         "/report/?notice=-1",
         "/report/?notice=１２",
+        "/report/?programme=%E7%A9%BA%00%E5%AD%97",  # a NUL PostgreSQL refuses to compare
+        "/report/?programme=yuncheng%3Cscript%3E",
         "/api/v2/pages/?offset=1e23",
         "/api/v2/pages/?offset=" + "9" * 30,
         "/api/v2/pages/?limit=-5",

@@ -38,6 +38,7 @@ from cms.notices.models import PublicityNoticePage
 from cms.publishing import push
 from cms.publishing.atomic import REPOSITORY
 from cms.publishing.models import SiteBuild
+from cms.recordlog import keys
 
 pytestmark = [
     pytest.mark.postgres,
@@ -81,6 +82,8 @@ def empty_queue():
 def stack(s3_endpoint, tmp_path):
     """Two gunicorn servers and two rqworkers; yields the servers' base URLs."""
     empty_queue()
+    signing_key = tmp_path / "record" / "signing.key"
+    keys.write_new(signing_key)
     environment = {
         **os.environ,
         **CREDENTIALS,
@@ -95,6 +98,8 @@ def stack(s3_endpoint, tmp_path):
         "GONGSHI_SITE_PUSH_ENDPOINT_URL": s3_endpoint,
         # Redis outlives this test database: a cache left by an earlier run names its sites.
         "GONGSHI_CACHE_KEY_PREFIX": f"gongshi-scale-{secrets.token_hex(4)}",
+        # One site, one signing key for its publication log, whichever worker builds.
+        "GONGSHI_RECORD_KEY_FILE": str(signing_key),
     }
     processes = []
 
