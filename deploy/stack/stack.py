@@ -30,6 +30,7 @@ import os
 import re
 import secrets
 import shlex
+import shutil
 import signal
 import ssl
 import subprocess
@@ -197,8 +198,15 @@ def up(config: dict) -> None:
     (STACK / "nginx" / "gongshi.conf").write_text(conf)
     (STACK / "nginx" / "nginx.conf").write_text(nginx_main_config(config))
 
-    step("fresh database, empty queue")
+    step("fresh database, empty queue, no site")
     recreate_database(config["database_url"])
+    # The site an earlier run built belongs to that database: its publication log is
+    # longer than the new one's, and the first build would rightly refuse it (ADR 31).
+    for built in (STACK / "site").iterdir():
+        if built.is_symlink() or not built.is_dir():
+            built.unlink()
+        else:
+            shutil.rmtree(built)
     import redis
 
     redis.Redis.from_url(config["redis_url"]).flushdb()
