@@ -21,10 +21,6 @@ from wagtail.models import Page, TaskState, WorkflowState
 from . import roles
 
 
-def in_group(user, name: str) -> bool:
-    return user.groups.filter(name=name).exists()
-
-
 class _Panel(Component):
     template_name = ""
 
@@ -153,7 +149,7 @@ def approver_context(user) -> dict:
 
 def add_panels(request, panels):
     user = request.user
-    if in_group(user, roles.EDITORS):
+    if roles.in_group(user, roles.EDITORS):
         panels.append(EditorPanel(**editor_context(user)))
-    if in_group(user, roles.APPROVERS):
+    if roles.in_group(user, roles.APPROVERS):
         panels.append(ApproverPanel(**approver_context(user)))

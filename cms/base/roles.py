@@ -128,6 +128,11 @@ def ensure_roles_and_workflow(**kwargs):
         ensure_workflow(home, groups[APPROVERS])
 
 
+def in_group(user, name: str) -> bool:
+    """Whether `user` belongs to the role `name` (EDITORS, APPROVERS, ...)."""
+    return user.groups.filter(name=name).exists()
+
+
 def remove_wagtail_default_roles():
     """Wagtail installs English "Editors"/"Moderators" groups (moderators may publish) and
     a "Moderators approval" workflow; while unused they are removed, so that the roles

@@ -4,7 +4,7 @@ from django.http import HttpResponseForbidden
 from wagtail import hooks
 from wagtail.admin.viewsets.pages import PageViewSet
 
-from cms.base.roles import ADMINISTRATORS
+from cms.base.roles import ADMINISTRATORS, in_group
 
 from .models import ProgrammeIndexPage, ProgrammePage
 
@@ -25,7 +25,7 @@ def register_programme_page_viewset():
 
 
 def _is_administrator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+    return user.is_superuser or in_group(user, ADMINISTRATORS)
 
 
 def _is_programme_setting(page_class) -> bool:
