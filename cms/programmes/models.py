@@ -23,8 +23,8 @@ from wagtail.search import index
 
 from cms.base.models import PreviewOnly
 from cms.base.validators import clean_document_number
-from cms.rules import programme as rules
-from cms.rules.text import visible
+from gongshi.rules import programme as rules
+from gongshi.rules.text import visible
 
 from .fields import article_field, parse_bonus_steps, validate_bonus_steps
 from .forms import EditionForm, ProgrammeForm
@@ -402,7 +402,7 @@ class ProgrammePage(PreviewOnly, Page):
         return self.regulation_number or f"《{self.regulation_title}》"
 
     def rules(self) -> rules.ProgrammeRules:
-        """This programme's rules as plain values for cms.rules."""
+        """This programme's rules as plain values for gongshi.rules."""
         return rules.ProgrammeRules(
             name=self.title,
             regulation=self.regulation_reference,
@@ -479,6 +479,6 @@ class EditionPage(PreviewOnly, Page):
         return ProgrammePage.objects.parent_of(self).get()
 
     def citation(self, level_name: str) -> str:
-        from cms.rules.awards import citation
+        from gongshi.rules.awards import citation
 
         return citation(self.year, level_name)

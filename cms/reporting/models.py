@@ -129,7 +129,7 @@ class ReportingChannel(
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from cms.rules.text import ascii_digits
+        from gongshi.rules.text import ascii_digits
 
         self.postcode = ascii_digits(self.postcode.strip())
         if self.postcode and not (len(self.postcode) == 6 and self.postcode.isdigit()):

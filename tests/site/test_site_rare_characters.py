@@ -175,7 +175,6 @@ def test_the_same_characters_give_the_same_bytes_in_every_process(tmp_path, font
             env={
                 **os.environ,
                 "PYTHONHASHSEED": seed,
-                "PYTHONPATH": f"{REPOSITORY / 'site' / 'plugins'}:{REPOSITORY}",
             },
             capture_output=True,
             check=True,

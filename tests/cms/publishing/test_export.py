@@ -16,7 +16,6 @@ from two_factor import log_in
 from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 
-from cms import contract
 from cms.demo.loader import load_demo
 from cms.govsite.models import IndexNumber
 from cms.programmes.models import EditionPage
@@ -24,6 +23,7 @@ from cms.publishing import export, remote
 from cms.publishing.models import Withdrawal, WithdrawalRequest
 from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
+from gongshi import contract
 
 pytestmark = pytest.mark.django_db
 

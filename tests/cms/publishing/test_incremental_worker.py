@@ -12,8 +12,8 @@ from factories import draft_notice
 from cms.programmes.models import EditionPage
 from cms.publishing import atomic, builds, export, incremental
 from cms.publishing.models import SiteBuild
-from cms.record import verify
 from cms.recordlog import export as record_export
+from gongshi.record import verify
 
 pytestmark = pytest.mark.django_db
 
