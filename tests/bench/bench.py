@@ -388,10 +388,11 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
     """Publish a new notice `runs` times; time until the public files show each one."""
     _django()
     from django.utils import timezone
-    from gongshi_site import atomic, builds, incremental
+    from gongshi_site import atomic
 
     from cms.notices.models import PublicityEntry, PublicityNoticePage
     from cms.programmes.models import EditionPage
+    from cms.publishing import builds, incremental
     from cms.publishing.models import SiteBuild
     from gongshi.search import answers, engine
 

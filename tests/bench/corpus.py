@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from gongshi.contract import SCHEMA_VERSION, dump, relative_path
+from gongshi.rules.gb32100 import check_character
+from gongshi.rules.identity import recipient_id
+
 REPOSITORY = Path(__file__).resolve().parents[2]
-from gongshi.contract import SCHEMA_VERSION, dump, relative_path  # noqa: E402
-from gongshi.rules.gb32100 import check_character  # noqa: E402
-from gongshi.rules.identity import recipient_id  # noqa: E402
 
 PUBLISHED = "T09:30:00+08:00"
 # Bump when generate() writes anything different: archives cached by `make bench`

@@ -24,10 +24,12 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-from gongshi_site import atomic, incremental  # noqa: E402
+from gongshi_site import atomic
 
-from gongshi.contract import dump, load, relative_path  # noqa: E402
+from cms.publishing import incremental
+from gongshi.contract import dump, load, relative_path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 FIRST_ID = 90_000_000
 

@@ -16,8 +16,9 @@ import pytest
 from django.utils import timezone
 from django_tasks import default_task_backend
 from factories import draft_notice
-from gongshi_site import atomic, builds, export, tasks
+from gongshi_site import atomic
 
+from cms.publishing import builds, export, tasks
 from cms.publishing.models import ScheduledBuild, SiteBuild
 from gongshi import contract
 
