@@ -135,11 +135,24 @@ def _why_closed(destination: Page) -> str:
 def move_refusal(page: Page, destination: Page) -> str | None:
     """Why `page` may not move below `destination`, or None: public content at or below it
     would leave the public site, with no reason at its address, below a section that is
-    unpublished or restricted (public.py). A page's public address does not depend on
-    where it sits (docs/content-format.md: documents by number, programmes by slug),
-    so a move between public sections keeps every address answering."""
+    unpublished or restricted (public.py); or it would change programme, whose rules
+    its notices were published under. A page's public address does not depend on where
+    it sits (docs/content-format.md: documents by number, programmes by slug), so a move
+    between public editions of one programme keeps every address answering."""
     public = public_pages().filter(path__startswith=page.path)
-    if not (count := public.count()) or _opens(destination):
+    if not (count := public.count()):
+        return None
+    # By name: the kernel does not import the apps built on it.
+    programmes = apps.get_model("programmes", "ProgrammePage")
+    before, after = programmes.containing(page), programmes.containing(destination)
+    if before is not None and page.pk != before.pk and (after is None or after.pk != before.pk):
+        return (
+            f"{_named(public[:3], count)}已在《{before.title}》下公开发布，不能移到其他奖项之下："
+            "公示的规则、决定的依据都是本奖项的，换到别的奖项就不再是同一份公开记录。"
+            "放错了奖项的，请在正确的奖项下重新起草发布，原内容撤回。"
+            f"{HOW_TO_WITHDRAW}"
+        )
+    if _opens(destination):
         return None
     return (
         f"{_named(public[:3], count)}已公开发布，不能移到“{destination.title}”之下："
