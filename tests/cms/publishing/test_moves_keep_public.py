@@ -107,7 +107,9 @@ def test_drafts_move_freely_and_a_published_section_receives(
     draft = draft_notice(edition, slug="draft", title="草稿")
     draft.save_revision()
     client = signed_in(users["admin"])
-    response = client.post(reverse("wagtailadmin_pages:move_confirm", args=(draft.pk, draft_edition.pk)))
+    response = client.post(
+        reverse("wagtailadmin_pages:move_confirm", args=(draft.pk, draft_edition.pk))
+    )
     assert response.status_code == 302 and "不能移到" not in said(response)
     assert parent_of(draft) == draft_edition.pk
     # Once the section is published, the live notice may follow it there.

@@ -7,7 +7,7 @@ each followed by the export: the item is still on the site."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from admin_forms import add_url, approve, form_errors, notice_form, said, signed_in
@@ -150,9 +150,7 @@ def test_the_scheduler_never_takes_an_item_off_the_site(users, live_notice, prog
     them live, cancels the expiry and says so in the audit log."""
     channel = publish_channel(programmes["yuncheng"])
     past = timezone.now() - timedelta(minutes=5)
-    Page.objects.filter(pk__in=[live_notice.pk, live_notice.get_parent().pk]).update(
-        expire_at=past
-    )
+    Page.objects.filter(pk__in=[live_notice.pk, live_notice.get_parent().pk]).update(expire_at=past)
     ReportingChannel.objects.filter(pk=channel.pk).update(expire_at=past)
     before = exported_paths()
     assert f"notices/{live_notice.pk}.md" in before
@@ -165,9 +163,7 @@ def test_the_scheduler_never_takes_an_item_off_the_site(users, live_notice, prog
     assert ReportingChannel.objects.get(pk=channel.pk).live
     assert not Page.objects.filter(expire_at__isnull=False).exists()
     assert not ReportingChannel.objects.filter(expire_at__isnull=False).exists()
-    assert PageLogEntry.objects.filter(
-        page=live_notice, action="gongshi.expiry_cancelled"
-    ).exists()
+    assert PageLogEntry.objects.filter(page=live_notice, action="gongshi.expiry_cancelled").exists()
     assert ModelLogEntry.objects.filter(action="gongshi.expiry_cancelled").exists()
     assert not PageLogEntry.objects.filter(action="wagtail.unpublish.scheduled").exists()
     assert exported_paths() == before

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         )
         if dryrun:
             for revision in due:
-                self.stdout.write(f"将发布：{revision.object_str}（{revision.approved_go_live_at}）")
+                self.stdout.write(
+                    f"将发布：{revision.object_str}（{revision.approved_go_live_at}）"
+                )
             return
         for item in cancel_expiries():
             self.stdout.write(f"到期时间已取消，仍保持公开：{item}")
