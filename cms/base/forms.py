@@ -8,9 +8,30 @@ from gongshi.rules import RuleViolation
 from gongshi.rules import credit_code as credit_codes
 from gongshi.rules.text import visible
 
+from .removal import NO_EXPIRY
 
-class GongshiPageForm(WagtailAdminPageForm):
-    """Page form for every page type: publish times are the server's, never the editor's."""
+
+class NoExpiryFormMixin:
+    """Nothing public expires (removal.NO_EXPIRY): the scheduling dialog offers no expiry
+    (panels.GoLivePanel); one posted all the same is refused, and one an earlier version
+    held is not carried into the version saved."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "expire_at" not in self.fields:
+            if self.data.get("expire_at"):
+                self.add_error(None, NO_EXPIRY)
+            self.instance.expire_at = None
+        return cleaned_data
+
+
+class NoExpiryModelForm(NoExpiryFormMixin, WagtailAdminModelForm):
+    """The form of a snippet that goes live through the workflow (a reporting channel)."""
+
+
+class GongshiPageForm(NoExpiryFormMixin, WagtailAdminPageForm):
+    """Page form for every page type: publish times are the server's, never the editor's,
+    and nothing expires."""
 
     def clean(self):
         cleaned_data = super().clean()

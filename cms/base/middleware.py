@@ -1,9 +1,10 @@
 """Refusals raised below the admin's views, answered with their reason instead of a 500:
 an approval an item refuses (publication.ApprovalRefused), shown on the item's edit page
 whichever admin view the approval came through, the delete of a document in use
-(attachments.DocumentInUse) and any delete the database protects (ProtectedError). And one
-refusal before a view that has no hook of its own: a view restriction on a page with
-public content (cms/base/removal.py)."""
+(attachments.DocumentInUse), any delete the database protects (ProtectedError), and a
+move that would hide public content (removal.MoveRefused). And one refusal before a view
+that has no hook of its own: a view restriction on a page with public content
+(cms/base/removal.py)."""
 
 from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
@@ -16,7 +17,7 @@ from wagtail.models import Page
 
 from .attachments import DocumentInUse
 from .publication import ApprovalRefused
-from .removal import restriction_refusal
+from .removal import MoveRefused, restriction_refusal
 
 PROTECTED = (
     "无法删除：它仍被其他记录引用（例如已发布版本的更新记录或撤回记录），删除会破坏公开记录。"
@@ -46,6 +47,8 @@ class RefusalMiddleware:
             return self._document_in_use(request, exception)
         if isinstance(exception, ProtectedError | RestrictedError):
             return self._back_with(request, PROTECTED)
+        if isinstance(exception, MoveRefused):
+            return self._back_with(request, str(exception), "wagtailadmin_explore_root")
         return None
 
     @staticmethod
@@ -85,9 +88,9 @@ class RefusalMiddleware:
         return cls._back_with(request, str(refusal))
 
     @staticmethod
-    def _back_with(request, message: str):
-        """A single or a bulk delete comes back to the page it came from with the reason;
-        the multiple upload's scripted delete gets it as the JSON error it shows."""
+    def _back_with(request, message: str, fallback: str = "wagtaildocs:index"):
+        """A single or a bulk delete (or move) comes back to the page it came from with the
+        reason; the multiple upload's scripted delete gets it as the JSON error it shows."""
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
             return JsonResponse({"success": False, "error_message": message}, status=409)
         messages.error(request, message)
@@ -95,5 +98,5 @@ class RefusalMiddleware:
         if not url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            back = reverse("wagtaildocs:index")
+            back = reverse(fallback)
         return redirect(back)

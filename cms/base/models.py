@@ -20,8 +20,9 @@ from wagtail.search import index
 from gongshi.rules import timeliness, workdays
 from gongshi.rules.text import visible
 
-from . import publication
-from .forms import CalendarYearForm, OfficialDocumentForm
+from . import publication, removal
+from .forms import CalendarYearForm, GongshiPageForm, NoExpiryModelForm, OfficialDocumentForm
+from .panels import PAGE_SETTINGS_PANELS
 from .publication import ApprovalRefused, Note, approving, going_live_moment
 from .validators import clean_document_number
 
@@ -35,7 +36,37 @@ class PreviewOnly:
         return "preview.html"
 
 
-class HomePage(PreviewOnly, Page):
+class NoExpiry:
+    """Nothing public on this site expires (removal.NO_EXPIRY, ADR 36), page or snippet:
+    the scheduling dialog offers no expiry, the form refuses one posted all the same, a
+    copy never carries one, the model refuses to take one on and the approval refuses a
+    version holding one (publication.refusal). One stored before this rule is not
+    obeyed: the scheduler cancels it (cms/publishing/management/commands/
+    publish_scheduled.py)."""
+
+    base_form_class = NoExpiryModelForm
+    exclude_fields_in_copy = ["expire_at"]
+
+    def clean(self):
+        super().clean()
+        if removal.expiry_refusal(self) and not self._holds_expiry(self.expire_at):
+            raise ValidationError(removal.NO_EXPIRY)
+
+    def _holds_expiry(self, expire_at) -> bool:
+        """Whether the stored row already has this expiry (saved again as it was, by an
+        unpublish say): refused when taken on, not when found."""
+        stored = type(self)._default_manager.filter(pk=self.pk, expire_at=expire_at)
+        return self.pk is not None and stored.exists()
+
+
+class NoExpiryPage(NoExpiry):
+    """NoExpiry for a page type: its 设置 tab and its form."""
+
+    settings_panels = PAGE_SETTINGS_PANELS
+    base_form_class = GongshiPageForm
+
+
+class HomePage(NoExpiryPage, PreviewOnly, Page):
     """Root of the public tree: programmes, their editions and documents live below it."""
 
     introduction = models.TextField(_("简介"), blank=True)
@@ -51,7 +82,7 @@ class HomePage(PreviewOnly, Page):
         verbose_name = _("首页")
 
 
-class OfficialDocumentPage(PreviewOnly, Page):
+class OfficialDocumentPage(NoExpiryPage, PreviewOnly, Page):
     """What every published document shares: its 文号, issuer, date signed, body,
     attachments, and the change note that feeds its public change history."""
 

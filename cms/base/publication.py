@@ -16,6 +16,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from . import removal
+
 _approved_at: ContextVar[datetime | None] = ContextVar("approved_at", default=None)
 
 
@@ -64,6 +66,10 @@ def going_live_moment(item) -> datetime:
 
 
 def refusal(item, moment: datetime) -> str | None:
+    """Why the version `item` must not go live at `moment`, or None: it holds an expiry,
+    which nothing public may (removal.NO_EXPIRY), or the item's own rule refuses it."""
+    if expiry := removal.expiry_refusal(item):
+        return expiry
     check = getattr(item, "publication_refusal", None)
     return check(moment) if check else None
 

@@ -1,5 +1,6 @@
 """What happens when something is published (its public change history and audit log),
-what may not be deleted (a document in use), and text cleaned as it is saved."""
+what may not be deleted (a document in use) or moved (public content below a section that
+is not public), and text cleaned as it is saved."""
 
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.log_actions import log
-from wagtail.signals import page_published
+from wagtail.signals import page_published, pre_page_move
 
 from gongshi.rules import timeliness
 
@@ -15,9 +16,18 @@ from .attachments import refuse_deleting_a_used_document
 from .calendar import official_calendar
 from .models import ChangeNote, OfficialDocumentPage
 from .plain_text import clean_text_fields
+from .removal import MoveRefused, move_refusal
 
 pre_delete.connect(refuse_deleting_a_used_document, sender=get_document_model())
 pre_save.connect(clean_text_fields, dispatch_uid="gongshi-plain-text")
+
+
+@receiver(pre_page_move)
+def refuse_moves_that_hide_public_pages(sender, instance, parent_page_after, **kwargs):
+    """The last line behind the admin's move views (cms/publishing/wagtail_hooks.py): any
+    move, whatever asks for it, that would hide public content without a reason."""
+    if refusal := move_refusal(instance, parent_page_after):
+        raise MoveRefused(refusal)
 
 
 def went_live(page, revision) -> bool:

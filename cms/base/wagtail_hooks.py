@@ -46,6 +46,9 @@ def register_gongshi_log_actions(actions):
         "gongshi.calendar_replaced", _("替换工作日历"), _("确认以录入数据替换该年日历")
     )
     actions.register_action(
+        "gongshi.expiry_cancelled", _("到期时间已取消"), _("本站不设到期下线，到期时间已取消")
+    )
+    actions.register_action(
         "gongshi.schedule_refused", _("定时发布被拒绝"), _("定时发布时公示开始日期已过，未发布")
     )
 

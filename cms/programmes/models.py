@@ -21,7 +21,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.base.models import PreviewOnly
+from cms.base.models import NoExpiryPage, PreviewOnly
+from cms.base.panels import PAGE_SETTINGS_PANELS
 from cms.base.validators import clean_document_number
 from gongshi.rules import programme as rules
 from gongshi.rules.text import visible
@@ -33,7 +34,7 @@ from .forms import EditionForm, ProgrammeForm
 from .rows import AwardLevel, PublicityKind, RevocationGround  # noqa: F401
 
 
-class ProgrammeIndexPage(PreviewOnly, Page):
+class ProgrammeIndexPage(NoExpiryPage, PreviewOnly, Page):
     """The list of award programmes (评选项目)."""
 
     introduction = models.TextField(_("简介"), blank=True)
@@ -49,7 +50,7 @@ class ProgrammeIndexPage(PreviewOnly, Page):
         verbose_name = _("评选项目列表")
 
 
-class ProgrammePage(PreviewOnly, Page):
+class ProgrammePage(NoExpiryPage, PreviewOnly, Page):
     """One award programme (e.g. 运城市市长质量奖) and the regulation that governs it."""
 
     class Level(models.TextChoices):
@@ -281,7 +282,7 @@ class ProgrammePage(PreviewOnly, Page):
             ObjectList(regulation_panels, heading=_("管理办法")),
             ObjectList(rules_panels, heading=_("评选规则")),
             ObjectList(Page.promote_panels, heading=_("推广")),
-            ObjectList(Page.settings_panels, heading=_("设置")),
+            ObjectList(PAGE_SETTINGS_PANELS, heading=_("设置")),
         ]
     )
 
@@ -438,7 +439,7 @@ class ProgrammePage(PreviewOnly, Page):
         )
 
 
-class EditionPage(PreviewOnly, Page):
+class EditionPage(NoExpiryPage, PreviewOnly, Page):
     """One edition (届) of a programme; its notices and decision live below it."""
 
     number = models.PositiveSmallIntegerField(_("届次"), help_text=_("第几届"))

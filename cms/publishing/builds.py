@@ -278,7 +278,7 @@ def schedule_date_driven_builds(today: date | None = None) -> list[ScheduledBuil
 
 
 def schedule_publishing_run(when: datetime) -> None:
-    """Run Wagtail's scheduled publishing when a page is due to go live or expire."""
+    """Run the scheduled publishing (publish_scheduled) when a version is due to go live."""
     from .tasks import publish_scheduled_pages
 
     transaction.on_commit(lambda: publish_scheduled_pages.using(run_after=when).enqueue())

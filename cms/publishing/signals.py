@@ -20,8 +20,6 @@ def build_on_publish(sender, instance, revision, **kwargs):
     # goes live, which the queue brings about at the scheduled time.
     if went_live(instance, revision):
         request_build(f"发布：{instance.title}", page_id=instance.pk)
-        if instance.expire_at:
-            schedule_publishing_run(instance.expire_at)
     elif revision.approved_go_live_at:
         schedule_publishing_run(revision.approved_go_live_at)
 

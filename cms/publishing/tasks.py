@@ -34,7 +34,8 @@ def run_scheduled_build(scheduled_id: int) -> str:
 
 @task()
 def publish_scheduled_pages() -> str:
-    """Wagtail's scheduled publishing and expiry, run by the queue when one falls due
-    instead of by a cron job; each page it publishes asks for a build as usual."""
+    """The scheduled publishing (this app's publish_scheduled, which obeys no expiry), run
+    by the queue when a version falls due instead of by a cron job; each page it
+    publishes asks for a build as usual."""
     call_command("publish_scheduled")
     return "done"

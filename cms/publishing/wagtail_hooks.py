@@ -22,7 +22,7 @@ from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cms.base.removal import HOW_TO_WITHDRAW, deletion_refusal
+from cms.base.removal import HOW_TO_WITHDRAW, deletion_refusal, move_refusal
 
 from . import withdrawal_views
 from .models import SiteBuild, WithdrawalRequest
@@ -166,6 +166,28 @@ def refuse_bulk_deleting_public_pages(request, action_type, objects, action_clas
     if action_type != "delete":
         return None
     refusals = [refusal for item in objects if (refusal := _deletion_refusal(item))]
+    if refusals:
+        messages.error(request, refusals[0])
+        return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
+    return None
+
+
+@hooks.register("before_move_page")
+def refuse_moves_that_hide_public_pages(request, page, destination):
+    """Asked (GET) or confirmed (POST), a move that would put public content below a
+    section that is not public is refused with what to do instead (removal.py)."""
+    if refusal := move_refusal(page, destination):
+        messages.error(request, refusal)
+        return redirect("wagtailadmin_pages:move", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_moves_that_hide_public_pages(request, action_type, objects, action_class_instance):
+    if action_type != "move":
+        return None
+    destination = action_class_instance.cleaned_form.cleaned_data["chooser"]
+    refusals = [refusal for page in objects if (refusal := move_refusal(page, destination))]
     if refusals:
         messages.error(request, refusals[0])
         return redirect(request.GET.get("next") or "wagtailadmin_explore_root")

@@ -116,12 +116,33 @@ def confirmation_refusal(request: WithdrawalRequest, user) -> str | None:
         return f"您没有撤下“{request.title}”的权限，不能确认这项撤回申请。"
     if not item.live:
         return f"“{request.title}”已不在公开网站上，无需确认；请驳回这项申请并说明情况。"
+    if isinstance(item, Page) and (refusal := _below_refusal(request, item, user)):
+        return refusal
     if item.last_published_at and item.last_published_at > request.requested_at:
         # What is confirmed is what the asker saw: not a later version, nor the item
         # published again after leaving the site some other way.
         return (
             f"“{request.title}”在撤回申请提交后又发布过新的版本，不能按原申请撤回："
             "请驳回这项申请，如仍需撤回，重新提交。"
+        )
+    return None
+
+
+def _below_refusal(request: WithdrawalRequest, page: Page, user) -> str | None:
+    """A section leaves the site with every page below it (cms/base/public.py): each live
+    one must leave with its own withdrawal, which the confirmer may give."""
+    live = page.get_descendants().live()
+    if not request.include_descendants:
+        if count := live.count():
+            return (
+                f"《{request.title}》之下现有{count}个已公开的页面，按这项申请撤下会使它们从公开网站"
+                "消失而不留说明：请驳回这项申请，重新提交并勾选“同时撤下子页面”。"
+            )
+        return None
+    if kept := [below for below in live if not may_unpublish(user, below)]:
+        return (
+            f"您没有撤下《{kept[0].title}》的权限，它会随《{request.title}》从公开网站消失而不留说明，"
+            "不能确认这项申请；请由有权撤下全部子页面的审核人确认。"
         )
     return None
 

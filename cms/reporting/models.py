@@ -6,7 +6,7 @@ through the approval workflow.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.models import (
     DraftStateMixin,
@@ -17,8 +17,12 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from cms.base.models import NoExpiry
+from cms.base.panels import GoLivePanel
+
 
 class ReportingChannel(
+    NoExpiry,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -87,7 +91,7 @@ class ReportingChannel(
         ),
         FieldPanel("confidentiality_promise"),
         FieldPanel("legal_basis"),
-        PublishingPanel(),
+        GoLivePanel(),  # nothing public expires (cms/base/removal.py)
     ]
     search_fields = [index.SearchField("name"), index.FilterField("live")]
     api_fields = [
@@ -130,6 +134,8 @@ class ReportingChannel(
         from django.core.exceptions import ValidationError
 
         from gongshi.rules.text import ascii_digits
+
+        super().clean()  # NoExpiry
 
         self.postcode = ascii_digits(self.postcode.strip())
         if self.postcode and not (len(self.postcode) == 6 and self.postcode.isdigit()):
