@@ -20,9 +20,10 @@ export GONGSHI_FEED_BASE_URL ?= http://$(HOST):$(SITE_PORT)
 .PHONY: backup restore
 .PHONY: bench
 
-$(BIN)/.installed: requirements.lock
+$(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
 # The CMS, the worker that builds the public site after every publish, and the public
@@ -45,7 +46,7 @@ demo: $(BIN)/.installed
 	@echo
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	$(MANAGE) site_worker -v0 & \
-	$(BIN)/python -m cms.publishing.serve --site-dir var/site --host $(HOST) --port $(SITE_PORT) \
+	$(BIN)/python -m gongshi_site.serve --site-dir var/site --host $(HOST) --port $(SITE_PORT) \
 		--cms-url http://$(HOST):$(PORT) & \
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
@@ -58,7 +59,7 @@ demo-code: $(BIN)/.installed
 # CMS_URL=https://cms.example from a CMS elsewhere through its public read API.
 site: $(BIN)/.installed
 ifdef CMS_URL
-	$(BIN)/python -m cms.publishing.remote --cms-url "$(CMS_URL)" --site-dir var/site
+	$(BIN)/python -m gongshi_site.remote --cms-url "$(CMS_URL)" --site-dir var/site
 else
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
@@ -82,12 +83,11 @@ test: $(BIN)/.installed
 test-postgres: $(BIN)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gongshi} $(BIN)/python -m pytest
 
-# ruff, then the layers (import-linter's contracts in pyproject.toml, ADR 0034); the site
-# plugin is found on PYTHONPATH until the site build is a package of its own.
+# ruff, then the layers (import-linter's contracts in pyproject.toml, ADR 0034).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check cms site tests tools deploy
 	$(BIN)/ruff format --check cms site tests tools deploy
-	PYTHONPATH=site/plugins $(BIN)/lint-imports
+	$(BIN)/lint-imports
 
 # Known vulnerabilities in requirements.lock (pip-audit): fails naming the package, its
 # version and the advisory, and fails too when no vulnerability service could check every
@@ -135,7 +135,7 @@ test-stack: $(BIN)/.installed
 
 bench-stack: $(BIN)/.installed
 	GONGSHI_STACK_URL=$${GONGSHI_STACK_URL:-https://127.0.0.1:$${GONGSHI_STACK_HTTPS_PORT:-9543}} \
-		$(BIN)/python tests/bench/stack_bench.py $(STACK_BENCH_ARGS)
+		PYTHONPATH=tests $(BIN)/python tests/bench/stack_bench.py $(STACK_BENCH_ARGS)
 
 # The speed benchmark: full build, publish latency, search, CMS admin and API at 1,000,
 # 10,000 and 50,000 generated notices (BENCH_SIZES=1000,10000 for a quicker run); prints

@@ -6,12 +6,8 @@ which the sitemap and Open Graph tags need as absolute URLs.
 """
 
 import os
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from pelicanconf import *  # noqa: F403
+from gongshi_site.pelican_settings import *  # noqa: F403
 
 SITEURL = os.environ.get("GONGSHI_SITE_URL", "").strip().rstrip("/")
 if not SITEURL.startswith(("https://", "http://")):

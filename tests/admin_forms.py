@@ -21,7 +21,7 @@ def said(response) -> str:
 
 
 def valid_code(body17):
-    from cms.rules.credit_code import check_character
+    from gongshi.rules.credit_code import check_character
 
     return body17 + check_character(body17)
 

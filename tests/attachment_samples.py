@@ -1,5 +1,5 @@
 """Small real files of every attachment type, and hostile ones, for the tests of the
-attachment allow-list (cms/contract/attachments.py), its upload form and its serving."""
+attachment allow-list (gongshi/contract/attachments.py), its upload form and its serving."""
 
 from __future__ import annotations
 

@@ -1,21 +1,15 @@
 """A small corpus with the names search must get right, built into a real index with the
-site's own reader, model and index builder (no Pelican run: tests/cms/search/
+site's own reader, model and index builder (no Pelican run: tests/gongshi/search/
 test_site_search.py and the browser tests do the whole build). Importable by name from
-the search tests; tests/cms/search/conftest.py turns it into fixtures."""
+the search tests; tests/gongshi/search/conftest.py turns it into fixtures."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-for path in (str(REPOSITORY / "site" / "plugins"), str(REPOSITORY / "tests" / "bench")):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-import corpus as c  # noqa: E402
+import corpus as c
 
 TODAY = date(2024, 6, 12)
 XUJI = c.credit_code("411000", 1)
@@ -115,7 +109,7 @@ def build_fixture_index(content: Path, index_dir: Path) -> None:
     from gongshi_site.reader import read_content
     from gongshi_site.search_records import all_records, coverage
 
-    from cms.search import documents, engine
+    from gongshi.search import documents, engine
 
     site = assemble(read_content(content), TODAY, "测试")
     records = list(all_records(site))

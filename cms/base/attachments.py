@@ -1,5 +1,5 @@
 """Documents in the admin: only files of the attachment allow-list are accepted
-(cms/contract/attachments.py, ADR 23), however they are uploaded, and a document that a
+(gongshi/contract/attachments.py, ADR 23), however they are uploaded, and a document that a
 page or the public record uses cannot be deleted, whoever deletes it.
 
 Wagtail builds every document form it shows from WAGTAILDOCS_DOCUMENT_FORM_BASE: the
@@ -16,8 +16,8 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Revision, get_page_models
 
-from cms.contract import attachments
-from cms.rules.errors import RuleViolation
+from gongshi.contract import attachments
+from gongshi.rules.errors import RuleViolation
 
 
 class AttachmentForm(BaseDocumentForm):

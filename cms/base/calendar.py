@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from cms.rules import workdays
+from gongshi.rules import workdays
 
 
 @lru_cache(maxsize=1)

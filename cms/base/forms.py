@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
-from cms.rules import RuleViolation
-from cms.rules import credit_code as credit_codes
-from cms.rules.text import visible
+from gongshi.rules import RuleViolation
+from gongshi.rules import credit_code as credit_codes
+from gongshi.rules.text import visible
 
 from .removal import NO_EXPIRY
 
@@ -177,7 +177,7 @@ class CalendarYearForm(WagtailAdminModelForm):
         self.replaced = None  # (what it was called, its differences) once confirmed
 
     def clean(self):
-        from cms.rules import workdays
+        from gongshi.rules import workdays
 
         cleaned_data = super().clean()
         year = cleaned_data.get("year")
@@ -230,7 +230,7 @@ class CalendarYearForm(WagtailAdminModelForm):
         ]
 
     def _confirm_replacement(self, year, entered, cleaned_data):
-        from cms.rules import workdays
+        from gongshi.rules import workdays
 
         from .calendar import in_force_for
 

@@ -17,8 +17,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, TaskState
 from wagtail.search import index
 
-from cms.rules import timeliness, workdays
-from cms.rules.text import visible
+from gongshi.rules import timeliness, workdays
+from gongshi.rules.text import visible
 
 from . import publication, removal
 from .forms import CalendarYearForm, GongshiPageForm, NoExpiryModelForm, OfficialDocumentForm

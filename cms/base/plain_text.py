@@ -1,7 +1,7 @@
 """Text fields as content/ may carry them: line breaks as "\\n", no other control character.
 
 A browser submits a textarea's line breaks as "\\r\\n", and a crafted request can carry any
-C0 control character; content/'s contract refuses both (cms/contract/schema.py), so one
+C0 control character; content/'s contract refuses both (gongshi/contract/schema.py), so one
 such field would fail every build of the public site. Every text field of the content
 models is cleaned as it is saved (`clean_text_fields`, a pre_save receiver), whatever
 wrote it: the admin, a revision being published, a command.

@@ -4,7 +4,7 @@ SQLite's FTS5 (unicode61) and PostgreSQL's text-search parser both take a run of
 characters as one word: 候选名单公示 is one token, and neither 候选名单 nor 公示 nor a
 fragment of a company name finds it. This backend keeps Wagtail's database backend (its
 tables, its triggers, its ranking) and changes only the text on both sides, cut the way
-the public index cuts it (cms.search.chinese: NFKC, lower case, simplified characters):
+the public index cuts it (gongshi.search.chinese: NFKC, lower case, simplified characters):
 
 - stored text: each run of adjacent units (a Chinese character, or an ASCII run such as
   2023) is written as its adjacent pairs, then its units, separated by spaces:
@@ -33,7 +33,7 @@ from django.db import connection
 from django.db.models import Case, F, When
 from modelsearch.query import And, Or, Phrase, PlainText
 
-from cms.search.chinese import normalise, phrase_terms, unit_runs
+from gongshi.search.chinese import normalise, phrase_terms, unit_runs
 
 
 def index_text(text: str) -> str:

@@ -10,7 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.log_actions import log
 from wagtail.signals import page_published, pre_page_move
 
-from cms.rules import timeliness
+from gongshi.rules import timeliness
 
 from .attachments import refuse_deleting_a_used_document
 from .calendar import official_calendar

@@ -1,8 +1,8 @@
-"""Model-level wrappers of cms.rules: a refusal becomes a ValidationError on its field."""
+"""Model-level wrappers of gongshi.rules: a refusal becomes a ValidationError on its field."""
 
 from django.core.exceptions import ValidationError
 
-from cms.rules import RuleViolation, document_number
+from gongshi.rules import RuleViolation, document_number
 
 
 def clean_document_number(value: str, field: str) -> str:

@@ -13,7 +13,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.contract import attachments
+from gongshi.contract import attachments
 
 from . import dashboard, guide
 from .models import CalendarYear

@@ -2,8 +2,8 @@ from django.utils.translation import gettext as _
 
 from cms.base.forms import OfficialDocumentForm, RecipientRowsMixin
 from cms.programmes.models import ProgrammePage
-from cms.rules import awards as award_rules
-from cms.rules.programme import Category
+from gongshi.rules import awards as award_rules
+from gongshi.rules.programme import Category
 
 from .history import as_proposed, assess_award, edition_awards
 

@@ -8,9 +8,9 @@ from datetime import date
 
 from django.apps import apps
 
-from cms.rules import awards as award_rules
-from cms.rules.awards import PastAward, ProposedAward
-from cms.rules.programme import Category, ProgrammeRules
+from gongshi.rules import awards as award_rules
+from gongshi.rules.awards import PastAward, ProposedAward
+from gongshi.rules.programme import Category, ProgrammeRules
 
 
 def _models():

@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from cms.base.models import OfficialDocumentPage
 from cms.recipients.models import RecipientRow
-from cms.rules import awards as award_rules
+from gongshi.rules import awards as award_rules
 
 from .forms import AwardDecisionForm
 
@@ -134,7 +134,7 @@ class Award(Orderable, RecipientRow):
     @property
     def recipient_id(self) -> str:
         """The public identity of the recipient (docs/content-format.md)."""
-        from cms.rules.identity import recipient_id
+        from gongshi.rules.identity import recipient_id
 
         public_id = self.person.public_id if self.person_id else None
         return recipient_id(self.category, self.credit_code, public_id, self.recipient)

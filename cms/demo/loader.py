@@ -38,11 +38,11 @@ from cms.programmes.models import EditionPage, ProgrammeIndexPage, ProgrammePage
 from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
-from cms.rules import RuleViolation, publicity
-from cms.rules import awards as award_rules
-from cms.rules import credit_code as credit_codes
-from cms.rules.workdays import CalendarYearMissing
 from cms.security import twofactor
+from gongshi.rules import RuleViolation, publicity
+from gongshi.rules import awards as award_rules
+from gongshi.rules import credit_code as credit_codes
+from gongshi.rules.workdays import CalendarYearMissing
 
 from .data import (
     ACCEPTED,

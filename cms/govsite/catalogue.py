@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms.rules.website import index_number
+from gongshi.rules.website import index_number
 
 from .models import IndexNumber, SiteIdentity
 

@@ -10,10 +10,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
-from cms.rules import website
-from cms.rules.errors import RuleViolation
+from gongshi.rules import website
+from gongshi.rules.errors import RuleViolation
 
-# The fields the public site shows, in the order of the export (cms/contract: home.identity).
+# The fields the public site shows, in the order of the export (gongshi/contract: home.identity).
 PUBLIC_FIELDS = (
     "sponsor",
     "organiser",
@@ -139,7 +139,7 @@ class SiteIdentity(BaseSiteSetting):
         return found or cls()
 
     def public(self) -> dict:
-        """The export's `identity` object (cms/contract): what the footer and meta tags show."""
+        """The export's `identity` object (gongshi/contract): what the footer and meta tags show."""
         values = {name: getattr(self, name) for name in PUBLIC_FIELDS}
         values["police_url"] = website.police_link(self.police_number)
         return values

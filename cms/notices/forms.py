@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy
 from cms.base.calendar import official_calendar
 from cms.base.forms import OfficialDocumentForm, RecipientRowsMixin
 from cms.programmes.models import ProgrammePage
-from cms.rules import RuleViolation
-from cms.rules import awards as award_rules
-from cms.rules import publicity as rules
-from cms.rules.publicity import StartRule
+from gongshi.rules import RuleViolation
+from gongshi.rules import awards as award_rules
+from gongshi.rules import publicity as rules
+from gongshi.rules.publicity import StartRule
 
 from .periods import corrected_period, working_hours_end
 

@@ -14,9 +14,9 @@ from cms.base.models import OfficialDocumentPage
 from cms.decisions.history import past_awards
 from cms.programmes.kinds import NoticeKind
 from cms.recipients.models import RecipientRow
-from cms.rules import RuleViolation
-from cms.rules import awards as award_rules
-from cms.rules.publicity import NoticeKindRule, Period, StartRule, publicity_status
+from gongshi.rules import RuleViolation
+from gongshi.rules import awards as award_rules
+from gongshi.rules.publicity import NoticeKindRule, Period, StartRule, publicity_status
 
 from . import periods
 from .forms import PublicityNoticeForm
@@ -351,7 +351,7 @@ class PublicityEntry(Orderable, RecipientRow):
     @property
     def recipient_id(self) -> str:
         """The public identity of the recipient (docs/content-format.md)."""
-        from cms.rules.identity import recipient_id
+        from gongshi.rules.identity import recipient_id
 
         public_id = self.person.public_id if self.person_id else None
         return recipient_id(self.category, self.credit_code, public_id, self.name)

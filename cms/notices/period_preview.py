@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cms.base.calendar import official_calendar
-from cms.rules import RuleViolation
-from cms.rules import publicity as rules
-from cms.rules.publicity import StartRule
+from gongshi.rules import RuleViolation
+from gongshi.rules import publicity as rules
+from gongshi.rules.publicity import StartRule
 
 from .periods import working_hours_end
 

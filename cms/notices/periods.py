@@ -1,6 +1,6 @@
 """A notice's publicity period as it goes live, and the only way it changes afterwards.
 
-The rules are plain Python (cms.rules.publicity); this module applies them where Wagtail
+The rules are plain Python (gongshi.rules.publicity); this module applies them where Wagtail
 makes a version live (ADR 0018):
 
 - Before the first publication the period is a plan: "from going live" (the usual case)
@@ -28,9 +28,9 @@ from wagtail.log_actions import log
 from cms.base import publication
 from cms.base.calendar import official_calendar
 from cms.base.publication import Note
-from cms.rules import RuleViolation
-from cms.rules import publicity as rules
-from cms.rules.publicity import Period, StartRule
+from gongshi.rules import RuleViolation
+from gongshi.rules import publicity as rules
+from gongshi.rules.publicity import Period, StartRule
 
 
 def working_hours_end():

@@ -24,8 +24,8 @@ from wagtail.search import index
 from cms.base.models import NoExpiryPage, PreviewOnly
 from cms.base.panels import PAGE_SETTINGS_PANELS
 from cms.base.validators import clean_document_number
-from cms.rules import programme as rules
-from cms.rules.text import visible
+from gongshi.rules import programme as rules
+from gongshi.rules.text import visible
 
 from .fields import article_field, parse_bonus_steps, validate_bonus_steps
 from .forms import EditionForm, ProgrammeForm
@@ -403,7 +403,7 @@ class ProgrammePage(NoExpiryPage, PreviewOnly, Page):
         return self.regulation_number or f"《{self.regulation_title}》"
 
     def rules(self) -> rules.ProgrammeRules:
-        """This programme's rules as plain values for cms.rules."""
+        """This programme's rules as plain values for gongshi.rules."""
         return rules.ProgrammeRules(
             name=self.title,
             regulation=self.regulation_reference,
@@ -480,6 +480,6 @@ class EditionPage(NoExpiryPage, PreviewOnly, Page):
         return ProgrammePage.objects.parent_of(self).get()
 
     def citation(self, level_name: str) -> str:
-        from cms.rules.awards import citation
+        from gongshi.rules.awards import citation
 
         return citation(self.year, level_name)

@@ -15,8 +15,8 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.models import Orderable
 
-from cms.rules import programme as rules
-from cms.rules.publicity import NoticeKindRule
+from gongshi.rules import programme as rules
+from gongshi.rules.publicity import NoticeKindRule
 
 from .fields import ARTICLE_HELP
 from .kinds import NoticeKind

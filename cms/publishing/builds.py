@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from gongshi_site import atomic
 
-from . import atomic, export, locks, push, retries
+from . import export, locks, push, retries
 from .models import ScheduledBuild, SiteBuild
 
 logger = logging.getLogger(__name__)
@@ -139,8 +140,8 @@ def _claim_and_run(build_id: int) -> SiteBuild | None:
 def export_with_record(directory: Path) -> int:
     """Write the export and the publication log into a build's content/ `directory`; the
     log must verify, and extend the live build's, or the build fails (ADR 0031)."""
-    from cms.record.heads import RecordInvalid
     from cms.recordlog import export as record_export
+    from gongshi.record.heads import RecordInvalid
 
     count = export.write(export.collect(), directory)
     live = atomic.live_output(site_dir())

@@ -32,10 +32,8 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
 
-from cms import contract
 from cms.base import public
 from cms.base.models import ChangeNote, HomePage, OfficialDocumentPage
-from cms.contract import attachments
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.govsite import catalogue
 from cms.govsite.models import IndexNumber, SiteIdentity, public_site_name
@@ -49,9 +47,11 @@ from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage, Public
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
-from cms.rules.awards import citation
-from cms.rules.identity import recipient_id
 from cms.supervision.cases import yearly_counts_of
+from gongshi import contract
+from gongshi.contract import attachments
+from gongshi.rules.awards import citation
+from gongshi.rules.identity import recipient_id
 
 from .markdown import safe_href, to_markdown
 from .timestamps import timestamp

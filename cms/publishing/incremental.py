@@ -1,11 +1,11 @@
 """Publishing in under a second: a build that exports and writes only what changed.
 
 The worker keeps, in its own process, the state of the live build (the Pelican
-generator with the model, what every page read: site/plugins/gongshi_site/incremental.py).
+generator with the model, what every page read: site/gongshi_site/incremental.py).
 A build whose triggers name the pages that changed exports just those pages (and the
 pages whose export depends on them), writes them into a new build directory whose other
 files are hard links to the live build's, updates the site and the search index there,
-and swaps `live` exactly as a full build does (cms/publishing/atomic.py).
+and swaps `live` exactly as a full build does (site/gongshi_site/atomic.py).
 
 Anything inconsistent (no state for the live build, code, theme or settings changed, a
 new day, a change to a programme, a channel or the home page) raises NeedsFullBuild, and
@@ -20,21 +20,14 @@ import hashlib
 import logging
 import os
 import shutil
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import atomic
-
-REPOSITORY = atomic.REPOSITORY
-PLUGINS = REPOSITORY / "site" / "plugins"
-if str(PLUGINS) not in sys.path:
-    sys.path.insert(0, str(PLUGINS))
-
-from gongshi_site.incremental import (  # noqa: E402
+from gongshi_site import atomic
+from gongshi_site.incremental import (
     NeedsFullBuild,
     Report,
     SiteState,
@@ -43,17 +36,17 @@ from gongshi_site.incremental import (  # noqa: E402
     remove_file,
     replace_file,
 )
-from gongshi_site.settings import parse_build_date  # noqa: E402
+from gongshi_site.settings import parse_build_date
 
 logger = logging.getLogger(__name__)
 
 # What an incremental build's output depends on besides content: a change to any of
 # these files (a deployment) makes the remembered state stale.
+REPOSITORY = atomic.REPOSITORY
 CODE = [
     REPOSITORY / "site",
     REPOSITORY / "themes",
-    REPOSITORY / "cms" / "contract",
-    REPOSITORY / "cms" / "search",
+    REPOSITORY / "gongshi",
 ]
 
 __all__ = ["NeedsFullBuild", "Published", "forget_state", "load_state", "publish"]

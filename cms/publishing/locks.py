@@ -15,8 +15,7 @@ import time
 from contextlib import contextmanager
 
 from django.db import connections
-
-from .atomic import BuildBusy
+from gongshi_site.atomic import BuildBusy
 
 # pg_advisory_lock takes a bigint; any constant the project does not use elsewhere.
 BUILD_LOCK_KEY = 0x67_6F_6E_67_73_68_69  # "gongshi"

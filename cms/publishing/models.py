@@ -163,7 +163,7 @@ class Withdrawal(models.Model):
         )
 
     def as_document(self) -> dict:
-        from cms import contract
+        from gongshi import contract
 
         return {
             "schema": contract.SCHEMA_VERSION,

@@ -9,7 +9,7 @@ pushes after a build went live locally, still holding the build lock. In the buc
     <prefix>/.gongshi/withdrawn.map          an nginx `map` of withdrawn paths (410 Gone)
     <prefix>/.gongshi/search/<gen>-<build>/… that build's search index (never overwritten)
     <prefix>/.gongshi/search/latest.json     which index is current, every file's SHA-256;
-                                             what search servers pull (cms.search.pull)
+                                             what search servers pull (gongshi_site.pull)
 
 Only files whose content changed since the pushed manifest are uploaded, in an order
 that never lets a reader follow a link to a missing file: attachments and theme files
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .objectstore import S3Store, StoreError
+from gongshi_site.objectstore import S3Store, StoreError
 
 logger = logging.getLogger(__name__)
 

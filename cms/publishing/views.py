@@ -4,7 +4,7 @@ another machine (`make site CMS_URL=...`)."""
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from cms import contract
+from gongshi import contract
 
 from .published_content import published_slice
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
-from cms.rules.text import visible
+from gongshi.rules.text import visible
 
 PUBLIC_ID_PREFIX = "p-"
 
@@ -186,7 +186,7 @@ class RecipientRow(models.Model):
         return None if self.score is None else self.score + (self.bonus or 0)
 
     def recipient_key(self) -> str:
-        from cms.rules.awards import recipient_key
+        from gongshi.rules.awards import recipient_key
 
         return recipient_key(self.category, self.credit_code, self.person_id)
 

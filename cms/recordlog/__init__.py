@@ -6,5 +6,5 @@ appending.py  what each public event appends (called from signals.py)
 keys.py       the Ed25519 signing key, a file outside the database and the backups
 export.py     content/record/: the entries in pages and the signed tree head
 
-The hashing, signing and checking are cms.record's, which needs no Django.
+The hashing, signing and checking are gongshi.record's, which needs no Django.
 """

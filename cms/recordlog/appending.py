@@ -14,8 +14,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from cms.contract.schema import DIRECTORIES
-from cms.record import heads
+from gongshi.contract.schema import DIRECTORIES
+from gongshi.record import heads
 
 from .models import RecordEntry
 

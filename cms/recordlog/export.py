@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from cms.record import heads, merkle
+from gongshi.record import heads, merkle
 
 from . import appending, keys
 from .models import RecordEntry

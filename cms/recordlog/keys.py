@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from nacl.signing import SigningKey
 
-from cms.record import heads
+from gongshi.record import heads
 
 
 class KeyMissing(Exception):

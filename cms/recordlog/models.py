@@ -15,9 +15,9 @@ class RecordEntryQuerySet(models.QuerySet):
 
 
 class RecordEntry(models.Model):
-    """One entry of the publication log (公开记录): a Merkle leaf (cms.record.merkle).
+    """One entry of the publication log (公开记录): a Merkle leaf (gongshi.record.merkle).
 
-    `data` holds the leaf's exact bytes as text (cms.record.heads.entry_bytes); the
+    `data` holds the leaf's exact bytes as text (gongshi.record.heads.entry_bytes); the
     other fields repeat parts of it for queries. Numbered from 0 without gaps: `index` is
     the primary key, so two writers cannot both append entry n.
     """

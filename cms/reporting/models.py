@@ -133,7 +133,7 @@ class ReportingChannel(
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from cms.rules.text import ascii_digits
+        from gongshi.rules.text import ascii_digits
 
         super().clean()  # NoExpiry
 

@@ -12,7 +12,7 @@ from wagtail.api import APIField
 from wagtail.search import index
 
 from cms.base.models import OfficialDocumentPage
-from cms.rules import awards as award_rules
+from gongshi.rules import awards as award_rules
 
 from .forms import RevocationForm
 

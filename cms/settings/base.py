@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cms.security import headers
+from gongshi import headers
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # cms/
 BASE_DIR = PROJECT_DIR.parent  # repository root

@@ -19,8 +19,8 @@ from django.utils import timezone
 from nacl.public import PrivateKey
 
 from cms.base.calendar import official_calendar
-from cms.rules.errors import RuleViolation
-from cms.rules.workdays import WorkdayCalendar, every_day, merge, uncovered_years
+from gongshi.rules.errors import RuleViolation
+from gongshi.rules.workdays import WorkdayCalendar, every_day, merge, uncovered_years
 
 from . import crypto, rules
 from .models import Case, CaseAccess, CaseMessage, DeclaredConflict, Evidence, Extension, GroupKey

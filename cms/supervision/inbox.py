@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from cms.base.roles import SUPERVISORS
-from cms.rules.errors import RuleViolation
+from gongshi.rules.errors import RuleViolation
 
 from . import cases, keyring, rules
 from .models import Case, DeclaredConflict, Evidence

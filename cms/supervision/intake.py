@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from cms.rules.errors import RuleViolation
+from gongshi.rules.errors import RuleViolation
 
 from . import cases, crypto, throttle
 from .forms import (

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cms.rules.errors import RuleViolation
-from cms.rules.workdays import WorkdayCalendar
+from gongshi.rules.errors import RuleViolation
+from gongshi.rules.workdays import WorkdayCalendar
 
 RECUSAL_ARTICLE = "运政发〔2023〕14号 第三十二条"
 

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from cms.rules.errors import RuleViolation
+from gongshi.rules.errors import RuleViolation
 
 from .cases import EvidenceFile
 

@@ -1,6 +1,6 @@
-"""gunicorn settings of the search service (cms.search.service:application).
+"""gunicorn settings of the search service (gongshi.search.service:application).
 
-    gunicorn -c deploy/gunicorn/search.py cms.search.service:application
+    gunicorn -c deploy/gunicorn/search.py gongshi.search.service:application
 
 It reads the live build's index (GONGSHI_SITE_DIR) and never the CMS's database.
 GONGSHI_SEARCH_BIND and GONGSHI_SEARCH_WORKERS override the address and process count.
@@ -29,7 +29,7 @@ preload_app = True
 
 
 def on_starting(server):
-    from cms.search.chinese import warm_up
+    from gongshi.search.chinese import warm_up
 
     warm_up()
 

@@ -12,7 +12,7 @@ checked through the export), and measures through the product's own entry points
   build), the queued tasks run as the worker runs them, until its page, the listing, the
   home page, the feeds and the search index on disk all show it;
 - search: index build time; query median and p95; queries per second from concurrent
-  clients against cms.search.service:application under gunicorn on loopback;
+  clients against gongshi.search.service:application under gunicorn on loopback;
 - CMS: the admin's page explorer (the biggest parent) and search, the public read API
   (the content endpoint's first answer after a publish too); and export.collect() (the
   database side of the build) with its query count;
@@ -53,10 +53,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parents[1]
-for _path in (str(REPOSITORY), str(REPOSITORY / "site" / "plugins"), str(HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
 import corpus as corpus_module  # noqa: E402
 
 VAR = REPOSITORY / "var" / "bench"
@@ -392,12 +388,13 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
     """Publish a new notice `runs` times; time until the public files show each one."""
     _django()
     from django.utils import timezone
+    from gongshi_site import atomic
 
     from cms.notices.models import PublicityEntry, PublicityNoticePage
     from cms.programmes.models import EditionPage
-    from cms.publishing import atomic, builds, incremental
+    from cms.publishing import builds, incremental
     from cms.publishing.models import SiteBuild
-    from cms.search import answers, engine
+    from gongshi.search import answers, engine
 
     builds.requeue_waiting_builds()  # as the worker does when it starts
     _run_queued_tasks()
@@ -532,12 +529,12 @@ def phase_search(notices: int, corpus_dir: Path, site_dir: Path, runs: int, meta
     import random
 
     import search_bench
+    from gongshi_site import atomic
     from gongshi_site.assemble import assemble
     from gongshi_site.reader import read_content
     from gongshi_site.search_records import all_records
 
-    from cms.publishing import atomic
-    from cms.search import answers, chinese, documents, engine
+    from gongshi.search import answers, chinese, documents, engine
 
     chinese.warm_up()
     site = assemble(read_content(corpus_dir), TODAY, "bench")
@@ -591,7 +588,7 @@ def measure_qps(site_dir: Path, queries: list[str], workers: int) -> dict:
             str(workers),
             "--log-level",
             "warning",
-            "cms.search.service:application",
+            "gongshi.search.service:application",
         ],
         cwd=REPOSITORY,
         env=environment,
@@ -690,7 +687,7 @@ def measure_hugo(corpus_dir: Path, notices: int, runs: int, var: Path) -> dict |
     site = var / f"hugo-{notices}"
     marker = site / ".made-from"
     if not marker.is_file() or marker.read_text() != str(corpus_dir):
-        from cms import contract
+        from gongshi import contract
 
         shutil.rmtree(site, ignore_errors=True)
         (site / "content" / "notices").mkdir(parents=True)

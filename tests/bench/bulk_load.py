@@ -27,7 +27,6 @@ from django.utils.html import escape
 from wagtail.models import Locale, Page, PageLogEntry, Revision
 from wagtail.search.backends import get_search_backend
 
-from cms import contract
 from cms.base.models import ChangeNote, HomePage
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.notices.models import PublicityEntry, PublicityNoticePage
@@ -40,6 +39,7 @@ from cms.programmes.models import (
     RevocationGround,
 )
 from cms.revocations.models import RevocationPage
+from gongshi import contract
 
 
 def read_corpus(content_dir: Path) -> dict[str, list[tuple[dict, str]]]:
@@ -113,9 +113,9 @@ def _log_publications() -> None:
     """The publication log's entry of each document's first publish (cms.recordlog), in
     order of publication, as the publish path appends them."""
     from cms.publishing.export import collect
-    from cms.record import heads
     from cms.recordlog.appending import item_url
     from cms.recordlog.models import RecordEntry
+    from gongshi.record import heads
 
     start = RecordEntry.objects.count()
     documents = [
@@ -340,7 +340,7 @@ def _insert_index_numbers(by_kind) -> None:
     """The corpus's 索引号, as the server gave them when each item first went live; a
     number the register keeps from a deleted page goes back to the page the corpus names."""
     from cms.govsite.models import IndexNumber
-    from cms.rules.website import parse_index_number
+    from gongshi.rules.website import parse_index_number
 
     rows = []
     for kind in ("call", "notice", "decision", "revocation"):

@@ -1,12 +1,12 @@
 """A synthetic content/ directory: contract-valid files, made up but realistic Chinese.
 
 Reproducible (seeded) and sized by parameters, for benchmarks of the site build and of
-search, and for tests that need a particular corpus (tests/cms/search/). The builders
+search, and for tests that need a particular corpus (tests/gongshi/search/). The builders
 below write one document each; `generate()` writes a whole corpus:
 
     python tests/bench/corpus.py /tmp/corpus --notices 20000 --winners 5000
 
-Every file goes through cms.contract.dump, so a generated corpus is one the CMS could
+Every file goes through gongshi.contract.dump, so a generated corpus is one the CMS could
 have exported.
 """
 
@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-if str(REPOSITORY) not in sys.path:
-    sys.path.insert(0, str(REPOSITORY))
+from gongshi.contract import SCHEMA_VERSION, dump, relative_path
+from gongshi.rules.gb32100 import check_character
+from gongshi.rules.identity import recipient_id
 
-from cms.contract import SCHEMA_VERSION, dump, relative_path  # noqa: E402
-from cms.rules.gb32100 import check_character  # noqa: E402
-from cms.rules.identity import recipient_id  # noqa: E402
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 PUBLISHED = "T09:30:00+08:00"
 # Bump when generate() writes anything different: archives cached by `make bench`

@@ -2,7 +2,7 @@
 
     python tests/bench/publish_latency.py <site dir> --runs 10 --build-date 2024-06-12
 
-<site dir> holds a full build (cms/publishing/atomic.py's layout, `live` included), e.g.
+<site dir> holds a full build (site/gongshi_site/atomic.py's layout, `live` included), e.g.
 of a corpus from tests/bench/corpus.py. The state is loaded once (timed apart, as the
 worker does after a full build); then each run publishes one new notice, a copy of the
 newest with a new id, signed and published as the newest of the archive (with
@@ -20,17 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-if str(REPOSITORY) not in sys.path:
-    sys.path.insert(0, str(REPOSITORY))
+from gongshi_site import atomic
 
-from cms.contract import dump, load, relative_path  # noqa: E402
-from cms.publishing import atomic, incremental  # noqa: E402
+from cms.publishing import incremental
+from gongshi.contract import dump, load, relative_path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 FIRST_ID = 90_000_000
 

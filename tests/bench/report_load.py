@@ -35,7 +35,6 @@ def main() -> int:
     arguments = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="gongshi-bench-"))
-    sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     import django

@@ -40,13 +40,9 @@ from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parents[1]
-for path in (str(REPOSITORY), str(REPOSITORY / "site" / "plugins"), str(HERE)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
 import corpus as corpus_module  # noqa: E402
 
-from cms.search import answers, chinese, documents, engine  # noqa: E402
+from gongshi.search import answers, chinese, documents, engine  # noqa: E402
 
 TODAY = date(2024, 6, 12)
 LOAD_PORT = 9231  # loopback port of the gunicorn the load test starts
@@ -259,7 +255,7 @@ def measure_load(
             "gthread",
             "--log-level",
             "warning",
-            "cms.search.service:application",
+            "gongshi.search.service:application",
         ],
         cwd=REPOSITORY,
         env={**os.environ, "GONGSHI_SITE_DIR": str(site)},

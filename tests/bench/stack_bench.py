@@ -17,11 +17,7 @@ import argparse
 import re
 import statistics
 import subprocess
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stack_support import REPOSITORY, STACK, fetch, stack_url, wait_for
 

@@ -2,23 +2,16 @@
 export: a generated archive exports file for file, and what the real workflow published
 exports the same after a round trip through the loader."""
 
-import sys
 from datetime import date
-from pathlib import Path
 
+import bulk_load
+import corpus
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from factories import published_decision, published_revocation
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-import bulk_load  # noqa: E402
-import corpus  # noqa: E402
-from factories import published_decision, published_revocation  # noqa: E402
-
-from cms.publishing import export  # noqa: E402
+from cms.publishing import export
 
 pytestmark = pytest.mark.django_db
 

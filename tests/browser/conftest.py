@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright, against the CMS's admin (served by
 pytest-django's live_server) and the public site as the real Pelican builds it and
-cms.publishing.serve serves it.
+gongshi_site.serve serves it.
 
 Where /usr/bin/chromium or the playwright package is missing (a laptop) every test here is
 skipped with the reason; CI installs Chromium and runs them. Nothing here downloads a
@@ -175,8 +175,9 @@ def serve_site() -> Iterator[Callable[..., str]]:
     """Serve `<site dir>/live` with the demo's server (404, 410, /search and /verify through
     the search service) in a thread, forwarding /report/ to `cms_url` when given; returns
     its base URL."""
-    from cms.publishing.serve import SiteRequestHandler
-    from cms.search.service import SearchService
+    from gongshi_site.serve import SiteRequestHandler
+
+    from gongshi.search.service import SearchService
 
     servers = []
 

@@ -209,7 +209,7 @@ def test_the_statistics_tables_fit_their_column_at_1366_pixels(
     if source == "demo":
         base = demo_url
     else:  # the golden test's fixture has the complaint figures the demo lacks
-        from cms.publishing import atomic
+        from gongshi_site import atomic
 
         fixture = Path(__file__).resolve().parents[1] / "site" / "fixture_content"
         output = tmp_path / "site" / "build" / "output"
@@ -255,7 +255,7 @@ def test_a_new_notice_its_index_number_and_the_report_form_in_care_mode(
     from cms.demo.loader import load_demo
     from cms.govsite.models import IndexNumber
     from cms.notices.models import PublicityNoticePage
-    from cms.rules.website import parse_index_number
+    from gongshi.rules.website import parse_index_number
 
     settings.GONGSHI_SITE_DIR = tmp_path / "site"
     load_demo()

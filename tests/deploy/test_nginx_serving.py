@@ -17,7 +17,7 @@ from pathlib import Path
 import attachment_samples as samples
 import pytest
 
-from cms.security import headers
+from gongshi import headers
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")

@@ -1,13 +1,7 @@
 import shutil
-import sys
 
 import pytest
-from sitebuild import FIXTURE_CONTENT, REPOSITORY, build
-
-# The plugin's modules, and cms.contract they import, for the tests that call them directly.
-for path in (str(REPOSITORY / "site" / "plugins"), str(REPOSITORY)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
+from sitebuild import FIXTURE_CONTENT, build
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ def _our_search_form(element) -> bool:
     )
 
 
-# An award's credential page shows its own QR code and badge (site/plugins/gongshi_site/
+# An award's credential page shows its own QR code and badge (site/gongshi_site/
 # credentials.py), both SVG files of the site under /v/<code>/.
 CREDENTIAL_IMAGE = re.compile(r"/v/[A-Z2-7]{5}-[A-Z2-7]{5}/(qr|badge)\.svg")
 

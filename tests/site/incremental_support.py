@@ -8,10 +8,10 @@ import json
 import os
 from pathlib import Path
 
+from gongshi_site import atomic
 from sitebuild import BUILD_DATE, PELICANCONF, tree_differences
 
-from cms.contract import dump, load
-from cms.publishing import atomic
+from gongshi.contract import dump, load
 
 
 def full_build(content: Path, build_dir: Path, build_date: str = BUILD_DATE) -> Path:
@@ -66,7 +66,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def index_differences(expected: Path, actual: Path) -> list[str]:
     """The live documents of two indexes compared by stored fields and by terms."""
-    from cms.search.incremental import indexed_terms, stored_documents
+    from gongshi.search.incremental import indexed_terms, stored_documents
 
     problems = []
     documents_expected, documents_actual = stored_documents(expected), stored_documents(actual)

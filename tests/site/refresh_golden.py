@@ -9,8 +9,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from sitebuild import BUILD_DATE, EXPECTED_OUTPUT, FIXTURE_CONTENT, THEME_OUTPUT, build
 
 

@@ -1,6 +1,6 @@
 """The content cache saves work and never changes output: cold and warm builds give the
 same tree, a changed file is read again, and a damaged or outdated cache is ignored
-(site/plugins/gongshi_site/cache.py)."""
+(site/gongshi_site/cache.py)."""
 
 import json
 import marshal

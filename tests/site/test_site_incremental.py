@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from gongshi_site import atomic
 from incremental_support import (
     as_json,
     differences,
@@ -27,8 +28,6 @@ from incremental_support import (
     write,
 )
 from sitebuild import BUILD_DATE, FIXTURE_CONTENT
-
-from cms.publishing import atomic
 
 DAY = "2024-06-11"
 MOMENT = f"{DAY}T09:00:00+08:00"
@@ -255,8 +254,8 @@ def assert_newest_first(expected: Path, actual: Path) -> None:
     hits, newest first, as over a full build's single segment."""
     from datetime import date
 
-    from cms.search import engine
-    from cms.search.query import parse
+    from gongshi.search import engine
+    from gongshi.search.query import parse
 
     full, extended = engine.SearchIndex(expected), engine.SearchIndex(actual)
     try:
@@ -282,7 +281,7 @@ def test_an_index_with_too_many_segments_is_compacted(tmp_path, first_build, mon
     build's again in one: the index keeps two segments and equals a full build's."""
     from gongshi_site.incremental import link_tree
 
-    from cms.search import engine, incremental
+    from gongshi.search import engine, incremental
 
     monkeypatch.setattr(incremental, "MAX_SEGMENTS", 3)
     state = open_state(first_build / "content", first_build)

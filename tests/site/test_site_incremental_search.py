@@ -32,8 +32,8 @@ from search_corpus import (
     write_corpus,
 )
 
-from cms.search import answers, engine
-from cms.search import incremental as search_incremental
+from gongshi.search import answers, engine
+from gongshi.search import incremental as search_incremental
 
 BUILD_DATE = TODAY.isoformat()
 DAY = date(2024, 6, 11)

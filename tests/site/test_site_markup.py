@@ -1,6 +1,6 @@
 """Bodies convert exactly as a fresh Markdown parser converts them, whether they take the
 shortcut for plain paragraphs or the one parser reset between bodies
-(site/plugins/gongshi_site/markup.py, docs/adr/0008-build-performance.md)."""
+(site/gongshi_site/markup.py, docs/adr/0008-build-performance.md)."""
 
 import random
 

@@ -63,7 +63,7 @@ def test_internal_links_lead_somewhere(pages, built_site):
                 continue
             path = unquote(urlsplit(href).path)
             if path in SEARCH_FORM_ACTIONS:
-                continue  # the search service's pages (tests/cms/search/test_service.py)
+                continue  # the search service's pages (tests/gongshi/search/test_service.py)
             if path in ("/report/", "/report/status/"):
                 continue
             target = built_site / path.lstrip("/")

@@ -1,14 +1,13 @@
 """Pages and feeds written by forked processes beside the search index give exactly the
 tree one process gives; a process that fails fails the build, saying which
-(site/plugins/gongshi_site/parallel.py, docs/adr/0008-build-performance.md)."""
+(site/gongshi_site/parallel.py, docs/adr/0008-build-performance.md)."""
 
 import shutil
 
 import pytest
+from gongshi_site import atomic
 from gongshi_site.parallel import Job, JobFailed, run_jobs
 from sitebuild import FIXTURE_CONTENT, REPOSITORY, build, tree_differences
-
-from cms.publishing import atomic
 
 SEARCH_SHELLS = ("shell-search.html", "shell-verify.html")
 
@@ -49,10 +48,7 @@ def broken_theme_settings(tmp_path):
     )
     settings = tmp_path / "brokenconf.py"
     settings.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(REPOSITORY / 'site')!r})\n"
-        "from pelicanconf import *  # noqa: F403\n"
-        f"THEME = {str(theme)!r}\n",
+        f"from gongshi_site.pelican_settings import *  # noqa: F403\nTHEME = {str(theme)!r}\n",
         encoding="utf-8",
     )
     return settings

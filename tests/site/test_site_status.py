@@ -8,7 +8,7 @@ from gongshi_site.reader import read_content
 from gongshi_site.status import award_status, call_status, days_left, publicity_status
 from sitebuild import FIXTURE_CONTENT
 
-from cms import contract
+from gongshi import contract
 
 START, END = date(2024, 6, 10), date(2024, 6, 14)
 

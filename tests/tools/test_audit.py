@@ -6,17 +6,15 @@ PyPA advisory snapshot (tools/advisories) when the online service cannot check."
 from __future__ import annotations
 
 import json
-import sys
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+import advisories
+import audit
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPOSITORY / "tools"))
-import advisories  # noqa: E402
-import audit  # noqa: E402
 
 CLOSED = "http://127.0.0.1:9/v1/query"  # the discard port: nothing listens
 SNAPSHOT_DATE = advisories.describe()["commit_date"][:10]

@@ -26,13 +26,13 @@ import hashlib
 import secrets
 from datetime import date
 
-from cms.rules.text import visible
+from gongshi.rules.text import visible
 
 STEP = 4  # treebeard's path step for Wagtail pages
 
 
 def years_after(day: date, years: int) -> date:
-    # 民法典 第二百零一、二百零二条, as cms.rules.awards.years_after (copied: a migration
+    # 民法典 第二百零一、二百零二条, as gongshi.rules.awards.years_after (copied: a migration
     # must not change when the application's code does).
     try:
         return day.replace(year=day.year + years)

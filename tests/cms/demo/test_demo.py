@@ -41,10 +41,10 @@ def test_demo_loads_twice_without_change_and_follows_the_rules():
     from cms.programmes.models import EditionPage, ProgrammeIndexPage, ProgrammePage
     from cms.reporting.models import ReportingChannel
     from cms.revocations.models import RevocationPage
-    from cms.rules import awards as award_rules
-    from cms.rules import credit_code
-    from cms.rules.programme import Category
-    from cms.rules.publicity import period_from
+    from gongshi.rules import awards as award_rules
+    from gongshi.rules import credit_code
+    from gongshi.rules.programme import Category
+    from gongshi.rules.publicity import period_from
 
     assert load_demo().created > 0
     before = snapshot()

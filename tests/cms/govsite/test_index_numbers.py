@@ -16,7 +16,7 @@ from cms.govsite import catalogue
 from cms.govsite.models import IndexNumber, SiteIdentity
 from cms.notices.models import PublicityNoticePage
 from cms.publishing import export
-from cms.rules.website import parse_index_number
+from gongshi.rules.website import parse_index_number
 
 CODE = "11140800MB0000000H"
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cms.rules import website
-from cms.rules.errors import RuleViolation
+from gongshi.rules import website
+from gongshi.rules.errors import RuleViolation
 
 
 @pytest.mark.parametrize(

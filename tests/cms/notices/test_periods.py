@@ -21,7 +21,7 @@ from wagtail.test.utils.form_data import inline_formset
 from cms.base.models import ChangeNote
 from cms.notices.models import PeriodCorrection, PublicityNoticePage
 from cms.publishing import export
-from cms.rules import RuleViolation
+from gongshi.rules import RuleViolation
 
 pytestmark = pytest.mark.django_db
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from cms.rules import RuleViolation, workdays
-from cms.rules import awards as A
-from cms.rules.programme import Category
-from cms.rules.publicity import Period, check_length, period_from
+from gongshi.rules import RuleViolation, workdays
+from gongshi.rules import awards as A
+from gongshi.rules.programme import Category
+from gongshi.rules.publicity import Period, check_length, period_from
 
 ORG, IND = Category.ORGANISATION, Category.INDIVIDUAL
 CALENDAR = workdays.from_chinese_calendar()

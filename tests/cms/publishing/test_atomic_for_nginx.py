@@ -4,8 +4,7 @@ empty `410` file each), and compressed copies of the text files."""
 import json
 
 import pytest
-
-from cms.publishing import atomic
+from gongshi_site import atomic
 
 
 def write_output(tmp_path, items):

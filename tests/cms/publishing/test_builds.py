@@ -16,10 +16,11 @@ import pytest
 from django.utils import timezone
 from django_tasks import default_task_backend
 from factories import draft_notice
+from gongshi_site import atomic
 
-from cms import contract
-from cms.publishing import atomic, builds, export, tasks
+from cms.publishing import builds, export, tasks
 from cms.publishing.models import ScheduledBuild, SiteBuild
+from gongshi import contract
 
 pytestmark = pytest.mark.django_db
 STUB = Path(__file__).with_name("stub_pelicanconf.py")
@@ -120,7 +121,7 @@ def test_a_killed_build_leaves_the_old_site_serving(stub_site, tmp_path):
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from cms.publishing import atomic
+        from gongshi_site import atomic
         atomic.build_site(Path({str(stub_site)!r}), lambda d: 0, settings_file=Path({str(STUB)!r}))
         """
     )

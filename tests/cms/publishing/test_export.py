@@ -12,18 +12,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from factories import draft_notice, published_awards, published_decision, published_revocation
+from gongshi_site import remote
 from two_factor import log_in
 from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 
-from cms import contract
 from cms.demo.loader import load_demo
 from cms.govsite.models import IndexNumber
 from cms.programmes.models import EditionPage
-from cms.publishing import export, remote
+from cms.publishing import export
 from cms.publishing.models import Withdrawal, WithdrawalRequest
 from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
+from gongshi import contract
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.core.files.base import ContentFile
 from factories import draft_notice
 from wagtail.documents.models import Document
 
-from cms import contract
 from cms.publishing import builds, export
 from cms.publishing.models import SiteBuild
-from cms.security.headers import ATTACHMENT_CSP
+from gongshi import contract
+from gongshi.headers import ATTACHMENT_CSP
 
 pytestmark = pytest.mark.django_db
 

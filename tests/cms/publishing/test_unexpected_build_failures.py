@@ -84,7 +84,7 @@ def test_a_site_directory_that_cannot_exist(settings, db, tmp_path, client, user
 
 
 def test_a_directory_removed_under_the_build(site, monkeypatch, client, users):
-    from cms.publishing import atomic
+    from gongshi_site import atomic
 
     live = (site / "live").resolve()
     precompress = atomic.precompress

@@ -3,7 +3,7 @@ size up to 70 and every leaf and prefix, and proofs that must not verify."""
 
 import pytest
 
-from cms.record import merkle
+from gongshi.record import merkle
 
 SIZES = range(1, 71)
 

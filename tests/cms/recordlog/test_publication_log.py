@@ -14,9 +14,9 @@ from cms.decisions.models import Award
 from cms.notices.models import PublicityNoticePage
 from cms.publishing import builds, withdrawals
 from cms.publishing.models import SiteBuild
-from cms.record import heads, verify
 from cms.recordlog import appending
 from cms.recordlog.models import AppendOnly, RecordEntry
+from gongshi.record import heads, verify
 
 pytestmark = pytest.mark.django_db
 PORT = 9941

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from cms.publishing import builds
 from cms.publishing.models import SiteBuild
-from cms.record import heads, verify
 from cms.recordlog.models import RecordEntry
+from gongshi.record import heads, verify
 
 pytestmark = pytest.mark.django_db
 

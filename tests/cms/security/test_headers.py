@@ -1,6 +1,6 @@
 """Security headers on every response: the CMS's (by path), the demo's site server's and
 the search service's, and the nginx snippets that must say the same as
-cms/security/headers.py."""
+gongshi/headers.py."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
-from cms.security import headers
 from cms.security.middleware import policy_for
+from gongshi import headers
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 SNIPPETS = REPOSITORY / "deploy" / "nginx" / "snippets"
@@ -146,10 +146,11 @@ def test_every_cms_response_carries_the_headers(client, path, policy, referrer):
 
 @pytest.fixture
 def demo_server(tmp_path):
-    """cms.publishing.serve on a tiny built site (no search index: the search pages answer
+    """gongshi_site.serve on a tiny built site (no search index: the search pages answer
     503, with the same headers)."""
-    from cms.publishing.serve import SiteRequestHandler
-    from cms.search.service import SearchService
+    from gongshi_site.serve import SiteRequestHandler
+
+    from gongshi.search.service import SearchService
 
     output = tmp_path / "builds" / "one" / "output"
     output.mkdir(parents=True)
@@ -184,7 +185,7 @@ INLINE = re.compile(
 )
 PUBLIC_TEMPLATES = [
     *sorted((REPOSITORY / "themes" / "gongshi" / "templates").glob("*.html")),
-    *sorted((REPOSITORY / "cms" / "search" / "templates").glob("*.html")),
+    *sorted((REPOSITORY / "gongshi" / "search" / "templates").glob("*.html")),
     *sorted(
         (REPOSITORY / "cms" / "supervision" / "templates" / "supervision" / "public").glob("*.html")
     ),
@@ -201,7 +202,7 @@ def test_public_pages_have_no_inline_script_style_or_handler(path):
 
 
 def test_the_search_fallback_shell_has_nothing_inline():
-    from cms.search import render
+    from gongshi.search import render
 
     assert not INLINE.search(render.FALLBACK_SHELL)
     assert not INLINE.search(render.unavailable_page(None, "x"))

@@ -113,7 +113,7 @@ def test_passwords_are_hashed_with_argon2(production_settings):
 
 
 def test_security_headers_and_their_middleware(production_settings):
-    from cms.security import headers
+    from gongshi import headers
 
     assert production_settings["GONGSHI_CSP"] == headers.ADMIN_CSP
     assert production_settings["GONGSHI_CSP_BY_PATH"] == {

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from cms.rules.errors import RuleViolation
-from cms.rules.workdays import WorkdayCalendar, from_chinese_calendar
 from cms.supervision import rules
+from gongshi.rules.errors import RuleViolation
+from gongshi.rules.workdays import WorkdayCalendar, from_chinese_calendar
 
 CALENDAR = from_chinese_calendar()
 
@@ -109,7 +109,7 @@ def test_yearly_counts():
 
 
 def test_a_calendar_without_next_year_still_gives_deadlines():
-    from cms.rules.workdays import merge
+    from gongshi.rules.workdays import merge
 
     official = WorkdayCalendar(frozenset({2026}))
     weekdays = WorkdayCalendar(frozenset(range(2000, 2200)))

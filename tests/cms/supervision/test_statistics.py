@@ -9,10 +9,10 @@ from django.db import transaction
 from django.test import Client
 from intake_client import PASSPHRASE, submit
 
-from cms import contract
 from cms.publishing import export
 from cms.supervision import cases, crypto
 from cms.supervision.models import Case
+from gongshi import contract
 
 pytestmark = pytest.mark.django_db
 BEIJING = ZoneInfo("Asia/Shanghai")

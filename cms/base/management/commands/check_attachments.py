@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from wagtail.documents import get_document_model
 
 from cms.base.attachments import pages_using
-from cms.contract import attachments
+from gongshi.contract import attachments
 
 
 class Command(BaseCommand):

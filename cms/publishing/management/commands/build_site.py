@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms.publishing import builds
 from cms.publishing.models import SiteBuild
-from cms.search import engine
+from gongshi.search import engine
 
 
 class Command(BaseCommand):

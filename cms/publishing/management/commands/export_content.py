@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.contract import ContractError
 from cms.publishing import export
+from gongshi.contract import ContractError
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ manage.py record_key status
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cms.record import heads
 from cms.recordlog import keys
+from gongshi.record import heads
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 // Day-dependent statuses, recomputed in the browser with the rules of
-// site/plugins/gongshi_site/status.py, so a page built days ago still tells the truth:
+// site/gongshi_site/status.py, so a page built days ago still tells the truth:
 // a publicity period opens and closes, a call closes, an award expires. The page as
 // built shows the same text for the build date, and is what readers without scripts see.
 (function () {

@@ -1,0 +1,234 @@
+"""Scoring: BM25F as whoosh ranks, the precomputed scores of frequent terms, the
+collection statistics an extended index keeps exact, and the order that breaks ties."""
+
+from __future__ import annotations
+
+import bisect
+import marshal
+import math
+import mmap
+import operator
+import threading
+from array import array
+from collections import Counter
+from itertools import repeat
+from pathlib import Path
+
+from ._whoosh import scoring
+from .analysis import LENGTHS, SCORED, _unpacked_lengths
+from .postings import _postings_at
+
+_BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
+TERM_SCORES = "term-scores.bin"  # precomputed scores of frequent terms, and their places:
+TERM_SCORES_INDEX = "term-scores.idx"  # {"segment": id, "documents": count, "places":
+# {(field, term): (offset, count)}}, marshal
+
+
+def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
+    """BM25F's score of a term in each of its documents, computed as whoosh's
+    BM25FScorer computes it at search time (the same idf, average length and stored
+    lengths, the same operations in the same order: the same doubles)."""
+    idf = math.log(doc_count / (len(docnums) + 1)) + 1
+    top = _BM25F.K1 + 1
+    numerators = map(operator.mul, weights, repeat(top))  # w * top
+    denominators = map(operator.add, weights, map(norms.__getitem__, docnums))  # w + norm
+    return array(
+        "d", map(operator.mul, repeat(idf), map(operator.truediv, numerators, denominators))
+    )
+
+
+def _write_term_scores(directory: Path, scores: dict, segment: str, documents: int) -> None:
+    places = {}
+    with open(directory / TERM_SCORES, "wb") as file:
+        for key in sorted(scores):
+            docnums, values = scores[key]
+            places[key] = (file.tell(), len(docnums))
+            file.write(array("I", docnums).tobytes())
+            file.write(values.tobytes())
+    written = {"segment": segment, "documents": documents, "places": places}
+    (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(written))
+
+
+class _TermScores:
+    """The precomputed scores of an index's frequent terms, read from a mapped file.
+
+    They hold for the segment the full build wrote, as it was written: an index an
+    incremental build extended (gongshi/search/incremental.py: another segment, deleted
+    documents) is scored at search time, since its terms' frequencies, documents and so
+    scores are no longer those."""
+
+    def __init__(self, directory: Path, reader):
+        self._places: dict = {}
+        self._data = b""
+        try:
+            written = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
+            with open(directory / TERM_SCORES, "rb") as file:
+                if _scores_hold(written, reader) and written["places"]:
+                    self._places = written["places"]
+                    self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except FileNotFoundError:  # an index from before they were written
+            pass
+
+    def _arrays(self, fieldname: str, text: str) -> tuple[array, array] | None:
+        place = self._places.get((fieldname, text))
+        if place is None:
+            return None
+        offset, count = place
+        docnums, values = array("I"), array("d")
+        docnums.frombytes(self._data[offset : offset + 4 * count])
+        values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
+        return docnums, values
+
+    def get(self, fieldname: str, text: str) -> dict[int, float] | None:
+        """{docnum: score} of a frequent term, None for another."""
+        found = self._arrays(fieldname, text)
+        return None if found is None else dict(zip(*found, strict=True))
+
+    def get_at(self, fieldname: str, text: str, wanted: list[int]) -> dict[int, float] | None:
+        """get() at the documents `wanted` (sorted) only, each looked up by bisection."""
+        found = self._arrays(fieldname, text)
+        if found is None:
+            return None
+        docnums, values = found
+        count, scores = len(docnums), {}
+        for d in wanted:
+            i = bisect.bisect_left(docnums, d)
+            if i < count and docnums[i] == d:
+                scores[d] = values[i]
+        return scores
+
+
+def _scores_hold(written, reader) -> bool:
+    """Whether precomputed scores were written for the one segment `reader` reads,
+    with the documents it has."""
+    return (
+        isinstance(written, dict)
+        and "segment" in written
+        and reader.is_atomic()
+        and not reader.has_deletions()
+        and getattr(reader, "_segid", None) == written["segment"]
+        and reader.doc_count_all() == written["documents"]
+    )
+
+
+class _Statistics:
+    """The collection statistics BM25F scores with, of the documents an index still has.
+
+    Whoosh counts a deleted document in the document count, in its terms' frequencies
+    and in its fields' total lengths until the segment holding it is written again: an
+    index an incremental update extended would rank otherwise than a full build of the
+    same records. Here the deleted documents are taken out again: their lengths read
+    from the lengths column, their terms' frequencies by looking for them in each
+    term's postings (once per term and open index)."""
+
+    def __init__(self, searcher, deleted: list[tuple[object, list[int]]]):
+        self._reader = searcher.reader()
+        self.documents = searcher.doc_count()
+        self._deleted = deleted  # (segment reader, its deleted document numbers, sorted)
+        taken: Counter = Counter()
+        for leaf, docnums in deleted:
+            column = leaf.column_reader(LENGTHS)
+            for docnum in docnums:
+                taken.update(_unpacked_lengths(column[docnum]))
+        self._totals = {name: self._reader.field_length(name) - taken[name] for name in SCORED}
+        self._frequencies: dict[tuple[str, bytes], int] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, searcher) -> _Statistics | None:
+        """The statistics of an index with deleted documents; None for one without (or
+        from before the lengths column), whose statistics whoosh's are."""
+        reader = searcher.reader()
+        if not reader.has_deletions() or LENGTHS not in reader.schema:
+            return None
+        deleted = []
+        for leaf, _base in reader.leaf_readers():
+            if leaf.has_deletions():
+                if not leaf.has_column(LENGTHS):
+                    return None
+                deleted.append((leaf, sorted(leaf._perdoc.deleted_docs())))
+        return cls(searcher, deleted)
+
+    def average_length(self, fieldname: str) -> float:
+        """As whoosh's Searcher.avg_field_length computes it, of the live documents."""
+        return self._totals[fieldname] / (self.documents or 1)
+
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """How many live documents have the term."""
+        key = (fieldname, self._reader._text_to_bytes(fieldname, text))
+        with self._lock:
+            found = self._frequencies.get(key)
+        if found is None:
+            found = self._reader.doc_frequency(*key)
+            for leaf, docnums in self._deleted:
+                if key in leaf:
+                    # the term's postings as written, deleted documents included
+                    written = leaf._terms.matcher(*key, leaf.schema[fieldname].format)
+                    found -= len(_postings_at(written, docnums))
+            with self._lock:
+                self._frequencies[key] = found
+        return found
+
+
+class _Weighting(scoring.BM25F):
+    """Whoosh's BM25F, with the statistics of the live documents when the index has
+    deleted ones (`statistics`, set once the searcher is open)."""
+
+    statistics: _Statistics | None = None
+
+    def idf(self, searcher, fieldname, text):
+        if self.statistics is None:
+            return super().idf(searcher, fieldname, text)
+        frequency = self.statistics.doc_frequency(fieldname, text)
+        return math.log(self.statistics.documents / (frequency + 1)) + 1  # as whoosh's
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if self.statistics is None or not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf=qf)
+        return _LiveScorer(searcher, fieldname, text, self.statistics, self.B, self.K1, qf)
+
+
+class _LiveScorer(scoring.BM25FScorer):
+    """BM25FScorer with the live documents' average field length."""
+
+    def __init__(self, searcher, fieldname, text, statistics, B, K1, qf=1):
+        self.idf = searcher.get_parent().idf(fieldname, text)
+        self.avgfl = statistics.average_length(fieldname) or 1
+        self.B, self.K1, self.qf = B, K1, qf
+        self.setup(searcher, fieldname, text)
+
+
+class _Order:
+    """Each document's place in the order a full build numbers the same records
+    (canonical_order), to break ties of score or date with, for an index an incremental
+    update extended. Its first segment is a full build's, numbered in that order; each
+    later segment is in that order within itself, and its documents are placed among
+    the first segment's by bisection on (date, key)."""
+
+    def __init__(self, searcher):
+        (first, _), *later = searcher.reader().leaf_readers()
+        first_dates = first.column_reader("date")
+
+        def first_key(docnum: int) -> tuple[int, str]:
+            return -first_dates[docnum], first.stored_fields(docnum)["key"]
+
+        added = []
+        for leaf, base in later:
+            dates = leaf.column_reader("date")
+            for docnum in leaf.all_doc_ids():  # the live ones
+                key = (-dates[docnum], leaf.stored_fields(docnum)["key"])
+                added.append((key, base + docnum))
+        added.sort()
+        everything = range(first.doc_count_all())
+        # A first-segment document d is (d, 1, 0); one placed before it, (d, 0, its rank).
+        self._places = {
+            docnum: (bisect.bisect_left(everything, key, key=first_key), 0, rank)
+            for rank, (key, docnum) in enumerate(added)
+        }
+
+    def place(self, docnum: int) -> tuple[int, int, int]:
+        return self._places.get(docnum) or (docnum, 1, 0)
+
+    def best_first(self, item: tuple[int, float]) -> tuple:
+        """_best_first with ties in a full build's order."""
+        return (-item[1], self.place(item[0]))

@@ -1,0 +1,391 @@
+"""What the public site shows, joined up: programmes with their editions and documents,
+decisions with their awards, awards with their revocations and winners.
+
+Built from content/ by assemble.py; templates, statistics and open data read only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from operator import attrgetter
+
+from .status import Status
+
+
+@dataclass
+class Edition:
+    id: int
+    number: int
+    year: int
+    title: str
+
+
+@dataclass
+class Attachment:
+    title: str
+    file: str  # path under content/ and on the site: attachments/<n>/<name>
+    url: str
+    size: int
+    sha256: str
+
+    @property
+    def format(self) -> str:
+        """PDF, DOCX...: what a reader needs to know before opening it."""
+        _, dot, extension = self.file.rpartition(".")
+        return extension.upper() if dot and extension else "文件"
+
+
+@dataclass
+class Change:
+    published_at: datetime
+    note: str
+    is_major: bool
+    is_first_publication: bool  # the export records the first publication as a change too
+
+
+@dataclass
+class Rule:
+    topic: str
+    text: str
+    article: str
+
+
+@dataclass
+class Level:
+    name: str
+    rank: str
+    category: str
+    quota: int
+
+
+@dataclass
+class PeriodRule:
+    """What a programme's regulation says about one kind of publicity notice."""
+
+    notice_type: str
+    name: str
+    article: str
+    min_working_days: int | None  # None: the regulation states no length
+    exact: bool
+
+
+@dataclass
+class PeriodCorrection:
+    published_at: datetime
+    previous_start_date: date
+    previous_end_date: date | None
+    previous_working_days: int | None
+    start_date: date
+    end_date: date
+    working_days: int
+    reason: str
+
+
+@dataclass
+class Regulation:
+    title: str
+    number: str
+    status: str
+    issued_on: date | None
+    effective_from: date | None
+    expires_on: date | None
+    url: str  # only http(s), else ""
+    replaces: str
+
+
+@dataclass
+class Channel:
+    id: int
+    name: str
+    programme: Programme
+    phone: str
+    email: str
+    postal_address: str
+    postcode: str
+    office: str
+    office_hours: str
+    report_contents: str
+    anonymous_accepted: bool
+    real_name_encouraged: bool
+    deadline_rule: str
+    procedure: str
+    acknowledge_within_working_days: int | None
+    conclude_within_working_days: int | None
+    confidentiality_promise: str
+    legal_basis: str
+
+
+@dataclass
+class ComplaintCounts:
+    """The supervision group's cases of one year: counts only."""
+
+    year: int
+    received: int
+    concluded: int
+    upheld: int
+    median_days_to_conclude: int | None
+
+
+@dataclass
+class Programme:
+    id: int
+    slug: str
+    title: str
+    url: str
+    level: str
+    region: str
+    organiser: str
+    office: str
+    supervisor: str
+    summary: str
+    regulation: Regulation
+    cycle_years: int
+    validity_years: int | None
+    publicity_kinds: list[PeriodRule]
+    levels: list[Level]
+    rules: list[Rule]
+    editions: list[Edition]
+    complaint_statistics: list[ComplaintCounts]
+    body_html: str
+    first_published_at: datetime
+    last_published_at: datetime
+    calls: list[Call] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    revocations: list[Revocation] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+
+    @property
+    def awards(self) -> list[Award]:
+        return [award for decision in self.decisions for award in decision.awards]
+
+
+# Documents are listed newest first by this key (a C-level getter: it sorts lists of tens
+# of thousands on every publish).
+SORT_KEY = attrgetter("date_signed", "first_published_at", "id")
+
+
+@dataclass
+class Document:
+    """What calls, notices, decisions and revocations share: an official document."""
+
+    kind: str
+    id: int
+    uuid: str  # permanent identity across systems: feed entry ids come from it
+    title: str
+    url: str
+    section: str  # 公示公告, 表彰决定...: breadcrumbs and <meta name="ColumnName">
+    programme: Programme
+    edition: Edition | None
+    index_number: str  # 索引号 of the government-information catalogue, never changed
+    document_number: str
+    issuing_body: str
+    date_signed: date
+    summary: str
+    attachments: list[Attachment]
+    changes: list[Change]
+    body_html: str
+    first_published_at: datetime
+    last_published_at: datetime
+
+    @property
+    def year(self) -> int:
+        """The year it is filed under in listings: the year it was signed."""
+        return self.date_signed.year
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first, whatever the order the CMS published in."""
+        return SORT_KEY(self)
+
+
+@dataclass
+class Call(Document):
+    application_deadline: date = None
+    how_to_apply: str = ""
+    status: Status = None
+
+    @property
+    def listing_type(self) -> str:
+        return "call"
+
+
+@dataclass
+class Entry:
+    name: str
+    recipient_id: str  # who: a credit code or a person's id (gongshi/rules/identity.py)
+    credit_code: str
+    category: str
+    level: str
+    region: str
+    score: int | None
+    bonus: int | None  # points outside the maximum score (Yuncheng's talent bonus)
+
+
+@dataclass
+class Notice(Document):
+    notice_type: str = ""
+    period_rule: PeriodRule = None
+    start_rule: str = "on_publication"
+    start_date: date = None
+    end_date: date | None = None  # None: no length set (only where the regulation states none)
+    working_days: int | None = None
+    period_corrections: list[PeriodCorrection] = field(default_factory=list)
+    objection_method: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    status: Status = None
+    days_left: int | None = None
+
+    @property
+    def listing_type(self) -> str:
+        return self.notice_type
+
+
+@dataclass
+class Award:
+    id: int
+    decision: Decision
+    recipient: str
+    recipient_id: str  # who: a credit code or a person's id, never the name
+    credit_code: str
+    category: str
+    level: str
+    region: str
+    score: int | None
+    bonus: int | None
+    prize: str
+    prize_money_yuan: int | None
+    is_repeat: bool
+    valid_from: date
+    valid_until: date | None
+    citation: str
+    status: Status = None
+    revocation: Revocation | None = None
+    winner: Winner | None = None
+
+    @property
+    def programme(self) -> Programme:
+        return self.decision.programme
+
+    @property
+    def year(self) -> int:
+        """The award year: the edition's, as the citation states it."""
+        edition = self.decision.edition
+        return edition.year if edition else self.decision.date_signed.year
+
+
+@dataclass
+class Decision(Document):
+    awards: list[Award] = field(default_factory=list)
+
+    @property
+    def revoked_awards(self) -> list[Award]:
+        return [award for award in self.awards if award.revocation]
+
+
+@dataclass
+class Ground:
+    text: str
+    article: str
+
+
+@dataclass
+class Revocation(Document):
+    award: Award = None
+    grounds: list[Ground] = field(default_factory=list)
+    facts: str = ""
+    legal_basis: str = ""
+    certificate_recovered: bool = False
+    money_clawed_back: bool = False
+    money_clawed_back_yuan: int | None = None
+    barred_until: date | None = None
+
+    @property
+    def reason(self) -> str:
+        return "；".join(ground.text for ground in self.grounds)
+
+
+@dataclass
+class Winner:
+    """An organisation (by credit code) or a person (by the person's id, never the name)
+    and every award they got."""
+
+    key: str  # the recipient_id of its awards
+    url: str
+    name: str
+    category: str
+    credit_code: str
+    awards: list[Award] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Withdrawn:
+    """An item taken down as published in error; its URL says so (410 Gone)."""
+
+    id: int
+    kind: str
+    title: str
+    url: str
+    section: str
+    programme: Programme | None
+    document_number: str
+    index_number: str | None
+    first_published_at: datetime
+    withdrawn_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who runs the site and how it is registered (网站信息): "" where not set, and the
+    footer and meta tags then show nothing for it."""
+
+    sponsor: str = ""
+    organiser: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    icp_number: str = ""
+    police_number: str = ""
+    police_url: str = ""
+    site_id_code: str = ""
+    party_government: bool = False
+    conac_url: str = ""
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.email or self.address)
+
+
+@dataclass
+class Home:
+    site_name: str
+    introduction: str
+    body_html: str
+    identity: Identity = field(default_factory=Identity)
+
+
+@dataclass
+class Site:
+    home: Home
+    today: date
+    programmes: list[Programme]
+    calls: list[Call]
+    notices: list[Notice]
+    decisions: list[Decision]
+    revocations: list[Revocation]
+    channels: list[Channel]
+    winners: list[Winner]
+    withdrawn: list[Withdrawn]
+
+    @property
+    def awards(self) -> list[Award]:
+        return [award for decision in self.decisions for award in decision.awards]
+
+    @cached_property
+    def listed_documents(self) -> list[Call | Notice]:
+        """What /notices/ lists: publicity notices and calls for applications."""
+        return sorted([*self.calls, *self.notices], key=SORT_KEY, reverse=True)
