@@ -85,8 +85,8 @@ test-postgres: $(BIN)/.installed
 
 # ruff, then the layers (import-linter's contracts in pyproject.toml, ADR 0034).
 lint: $(BIN)/.installed
-	$(BIN)/ruff check cms site tests tools deploy
-	$(BIN)/ruff format --check cms site tests tools deploy
+	$(BIN)/ruff check gongshi cms site tests tools deploy
+	$(BIN)/ruff format --check gongshi cms site tests tools deploy
 	$(BIN)/lint-imports
 
 # Known vulnerabilities in requirements.lock (pip-audit): fails naming the package, its
