@@ -77,13 +77,14 @@ def robots_txt(config: SiteSettings) -> bytes:
 
 
 def sitemap_xml(pages: list[Page], config: SiteSettings, memo: Memo | None = None) -> bytes:
-    """A <urlset> of `pages`, in the order given; absolute URLs once the site's address
-    is set.
+    """A <urlset> of the `pages` worth finding, by URL; absolute URLs once the site's
+    address is set.
 
     Each <url> is serialised on its own, indented as ET.indent() indents the whole
     document, so that with the `memo` of the previous call (incremental.py) only the
     entries of new pages are serialised again."""
     memo = memo or Memo()
+    pages = sorted((page for page in pages if page.in_sitemap), key=lambda page: page.url)
     urlset = ET.Element("urlset", {"xmlns": NAMESPACE})
     if pages:
         urlset.text = "\n"  # where the entries go
