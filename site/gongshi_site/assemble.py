@@ -314,7 +314,7 @@ def _winners(decisions: list[Decision], memo: Memo) -> list[Winner]:
         awards_of.setdefault(award.recipient_id, []).append(award)
     # A winner is made of its awards: the same award objects make the same winner.
     winners = [
-        memo.keyed(("winner", key), tuple(map(id, own)), functools.partial(_winner, key, own))
+        memo.keyed(("winner", key), tuple(map(id, own)), functools.partial(winner_of, key, own))
         for key, own in awards_of.items()
     ]
     for winner in winners:
@@ -323,7 +323,8 @@ def _winners(decisions: list[Decision], memo: Memo) -> list[Winner]:
     return sorted(winners, key=lambda winner: (winner.name, winner.key))
 
 
-def _winner(key: str, awards: list[Award]) -> Winner:
+def winner_of(key: str, awards: list[Award]) -> Winner:
+    """The winner `key` as `awards` (oldest first) describe it."""
     first = awards[0]
     winner = Winner(
         key=key,

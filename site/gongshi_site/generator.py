@@ -30,7 +30,7 @@ from pelican.utils import sanitised_join
 
 from gongshi.record.heads import RecordInvalid
 
-from . import credentials, labels, opendata, rarechars, record, urls
+from . import credentials, labels, opendata, opendata_years, rarechars, record, urls
 from .assemble import assemble
 from .cache import ContentCache
 from .feed_catalogue import FeedCatalogue
@@ -42,7 +42,7 @@ from .pages import Page, all_pages
 from .parallel import Job, JobFailed, run_jobs
 from .reader import ContentInvalid, read_content, remember
 from .settings import SiteSettings
-from .sitemap import sitemap_xml
+from .sitemap import ROBOTS_TXT, robots_txt, sitemap_files
 
 logger = logging.getLogger(__name__)
 
@@ -181,15 +181,19 @@ class PublicSiteGenerator(Generator):
         order. The costs were measured at 20,000 notices."""
         site, config, pages = self.site, self.config, self.pages
         awards = len(site.awards)
+        # The open data and the sitemap are each one job: their index lists every file.
         yield (
-            urls.NOTICES_JSON,
-            partial(opendata.notices_json, site, config),
-            0.08 * len(site.notices),
+            opendata_years.INDEX,
+            partial(self._open_data_files, site, config),
+            0.08 * len(site.notices) + 0.12 * awards,
         )
-        yield urls.WINNERS_JSON, partial(opendata.winners_json, site, config), 0.1 * awards
-        yield urls.WINNERS_CSV, partial(opendata.winners_csv, site, config), 0.02 * awards
         yield "/withdrawn.json", partial(opendata.withdrawn_json, site), 1.0
-        yield "/sitemap.xml", partial(sitemap_xml, pages, config), 0.01 * len(pages)
+        yield (
+            urls.SITEMAP_XML,
+            partial(sitemap_files, pages, config, limit=config.sitemap_limit),
+            0.01 * len(pages),
+        )
+        yield ROBOTS_TXT, partial(robots_txt, config), 0.01
         fonts = rarechars.font_files(
             self.content.rare_characters, config.rare_fonts, config.cache_path
         )
@@ -209,6 +213,10 @@ class PublicSiteGenerator(Generator):
             for path, data in files.items():
                 yield path, partial(bytes, data), 0.01
 
+    @staticmethod
+    def _open_data_files(site, config) -> dict[str, bytes]:
+        return opendata_years.open_data(site, config).files
+
     def write_page(self, writer, page: Page) -> None:
         """A page through Pelican's writer: the incremental build's way, which gives the
         same bytes as the full build's direct writing (tests/site/test_site_incremental.py)."""
@@ -224,7 +232,7 @@ class PublicSiteGenerator(Generator):
     def _write_share(self, outputs: list) -> None:
         for path, make, _cost in outputs:
             made = make()
-            if isinstance(made, dict):  # a feed: its documents, in both formats
+            if isinstance(made, dict):  # a feed's documents, the open data, the sitemap
                 for url, data in made.items():
                     self._write(url, data)
             else:

@@ -16,8 +16,11 @@ data which outputs can differ:
   long as items keep changing;
 - feed entries and search records are made again for the items that changed and the
   items referring to them; a feed document is written again only if its entries did;
-- open data, the sitemap and the search side files are recomputed and written only if
-  their bytes changed.
+- open data is made again for the years of the changed items only (opendata_years.py:
+  a year's files depend on that year's documents and the revocations of its awards),
+  the other years' entries of /data/index.json are read from the previous build's;
+- the sitemap and the search side files are recomputed and written only if their bytes
+  changed; a file the new build no longer has is removed.
 
 Everything is written into a new output directory whose other files are hard links to
 the previous build's (link_tree): a file is replaced by unlinking it first, never by
@@ -43,7 +46,7 @@ from pelican.writers import Writer
 from gongshi.contract import ContractError, load
 from gongshi.record import heads
 
-from . import credentials, opendata, search_records
+from . import credentials, opendata, opendata_years, search_records
 from .feed_entries import correction_entry, corrections, document_entry
 from .feeds import feed_document, feed_document_plan, prepare
 from .memo import Memo
@@ -51,7 +54,7 @@ from .model import Award, Channel, Document, Programme, Site, Winner, Withdrawn
 from .rarechars import font_files, rare_characters
 from .reader import HOME_FILE, Content, ContentInvalid, Source, cross_file_problems
 from .settings import CHINA
-from .sitemap import sitemap_xml
+from .sitemap import ROBOTS_TXT, robots_txt, sitemap_files
 
 # Kinds whose change reshapes what every page shares (navigation, feeds, filters).
 FULL_BUILD_KINDS = {"home", "programme", "channel"}
@@ -331,6 +334,8 @@ class SiteState:
         self.records: dict[str, tuple] = {}  # search key -> (Record, digest of its fields)
         self.suggestions = None  # documents.SuggestionCounts of the records, with search
         self.digests: dict[str, bytes] = {}  # other output files -> digest of their bytes
+        self.data_digests: dict[str, bytes] = {}  # the same, of the open data files
+        self.items: dict[tuple, object] = {}  # the model's items by key (model_items)
         self.file_memo = Memo()  # their parts, for making them again (memo.py)
         self.attachments: set[str] = set()
         self.sources: dict[str, Source] | None = None  # content by path under content/
@@ -365,8 +370,15 @@ class SiteState:
             state._file_entry(ready, set())
         for feed in generator.feeds.all:
             state._plan_feed(feed)
+        state.items = items
+        # Made once here, for the memo: the next publish encodes only what it changed.
+        for name, data in opendata_years.open_data(
+            site, state.config, state.file_memo
+        ).files.items():
+            state.data_digests[name] = _digest(data)
         for name, data in state._other_files(generator.pages).items():
             state.digests[name] = _digest(data)
+        state.file_memo.next_pass()
         state.attachments = state._attachment_files()
         if state.search is not None:
             from gongshi.search.documents import SuggestionCounts
@@ -495,12 +507,13 @@ class SiteState:
         documents = self._rescan_documents(changed_items)
         report.feed_documents = self._write_feeds(documents, output, items)
         clock.lap("feeds")
-        for name, data in self._other_files(generator.pages).items():
-            digest = _digest(data)
-            if self.digests.get(name) != digest:
-                replace_file(Path(sanitised_join(str(output), name.lstrip("/"))), data)
-                self.digests[name] = digest
-                report.files_written += 1
+        report.files_written += self._update_open_data(changed_items, items, output)
+        files = self._other_files(generator.pages)
+        self.file_memo.next_pass()
+        report.files_written += self._write_changed(files, self.digests, output)
+        for name in self.digests.keys() - files.keys():
+            remove_file(Path(sanitised_join(str(output), name.lstrip("/"))), output)
+            del self.digests[name]
         self._update_attachments(output)
         clock.lap("open data, sitemap")
         report.files_written += self._update_record(
@@ -730,23 +743,56 @@ class SiteState:
     # -- Other files -------------------------------------------------------------------------
 
     def _other_files(self, pages) -> dict[str, bytes]:
-        from . import urls
-
+        """Every output file but the pages, feeds, open data, record and attachments;
+        the caller starts the memo's next pass."""
         site, config, memo = self.generator.site, self.config, self.file_memo
         files = {
-            urls.WINNERS_JSON: opendata.winners_json(site, config, memo),
-            urls.WINNERS_CSV: opendata.winners_csv(site, config, memo),
-            urls.NOTICES_JSON: opendata.notices_json(site, config, memo),
             "/withdrawn.json": opendata.withdrawn_json(site),
-            "/sitemap.xml": sitemap_xml(pages, config, memo),
+            **sitemap_files(pages, config, memo, limit=config.sitemap_limit),
+            ROBOTS_TXT: robots_txt(config),
             **credentials.files(site.awards, config.feed_base_url),
             # A new rare character gets its glyph; the pages link the same stylesheet.
             **font_files(
                 self.generator.content.rare_characters, config.rare_fonts, config.cache_path
             ),
         }
-        memo.next_pass()
         return files
+
+    @staticmethod
+    def _write_changed(files: dict[str, bytes], digests: dict[str, bytes], output: Path) -> int:
+        """Write the files whose bytes differ from those `digests` knows; how many."""
+        written = 0
+        for name, data in files.items():
+            digest = _digest(data)
+            if digests.get(name) != digest:
+                replace_file(Path(sanitised_join(str(output), name.lstrip("/"))), data)
+                digests[name] = digest
+                written += 1
+        return written
+
+    def _update_open_data(self, changed: set[tuple], items: dict, output: Path) -> int:
+        """The open data files of the years the changed items are in, before or after
+        the change, and the index, whose other entries come from the previous build's
+        (self.output, not yet replaced)."""
+        years: set[int] = set()
+        for key in changed:
+            years |= opendata_years.years_of(self.items.get(key))
+            years |= opendata_years.years_of(items.get(key))
+        self.items = items
+        index = self.output / opendata_years.INDEX.lstrip("/")
+        if not index.is_file():
+            raise NeedsFullBuild("上一次构建没有开放数据索引")
+        made = opendata_years.open_data(
+            self.generator.site,
+            self.config,
+            self.file_memo,
+            years=years,
+            previous_index=index.read_bytes(),
+        )
+        for name in made.gone:
+            remove_file(Path(sanitised_join(str(output), name.lstrip("/"))), output)
+            self.data_digests.pop(name, None)
+        return self._write_changed(made.files, self.data_digests, output)
 
     def _update_record(self, content_path: Path, changed: list[str], output: Path, new: bool):
         """The log's files for the new entries (record.py), and the document.md of each

@@ -20,9 +20,14 @@ class Memo:
         self._current: dict[Hashable, tuple[Any, Any]] = {}
 
     def of(self, source: Any, make: Callable, *arguments, valid: Callable | None = None):
-        """`make(source, *arguments)`, or what it gave for the same `source` object in
-        the previous pass, if still `valid` for this pass."""
+        """`make(source, *arguments)`, or what it gave for the same `source` object
+        earlier in this pass, or in the previous pass if still `valid` for this one (a
+        source is made into one thing per memo: opendata_years.py puts a notice in its
+        year's file and in the whole-archive file)."""
         key = id(source)
+        made = self._current.get(key)
+        if made is not None and made[0] is source:
+            return made[1]
         known = self._previous.get(key)
         if known is not None and known[0] is source and (valid is None or valid(known[1])):
             # Kept with its source: while it is kept, no new object can take its id.

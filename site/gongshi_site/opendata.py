@@ -47,24 +47,27 @@ WINNERS_CSV_COLUMNS = [
 ]
 
 
-def winners_json(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:
+def winners_json(site: Site, config: SiteSettings, memo: Memo | None = None, scope=None) -> bytes:
     """With the `memo` of the previous call (incremental.py), a winner whose awards,
-    their statuses and revocations are as they were is not encoded again."""
-    winners = [_kept(memo, "json", winner, _winner_item, config) for winner in site.winners]
+    their statuses and revocations are as they were is not encoded again. `scope`
+    tells apart the files a winner is in (the whole archive, a year: opendata_years.py)."""
+    winners = [
+        _kept(memo, ("json", scope), winner, _winner_item, config) for winner in site.winners
+    ]
     head = {"status_as_of": site.today.isoformat(), "count": len(winners)}
     return _json_with_list(head, "winners", winners)
 
 
-def winners_csv(site: Site, config: SiteSettings, memo: Memo | None = None) -> bytes:
+def winners_csv(site: Site, config: SiteSettings, memo: Memo | None = None, scope=None) -> bytes:
     """One row per award; UTF-8 with a byte order mark, which Excel needs to read Chinese.
-    The `memo` as for winners_json()."""
+    The `memo` and `scope` as for winners_json()."""
     buffer = io.StringIO(newline="")
     csv.DictWriter(buffer, WINNERS_CSV_COLUMNS, lineterminator="\r\n").writeheader()
-    rows = [_kept(memo, "csv", winner, _winner_rows, config) for winner in site.winners]
+    rows = [_kept(memo, ("csv", scope), winner, _winner_rows, config) for winner in site.winners]
     return "\ufeff".encode() + (buffer.getvalue() + "".join(rows)).encode("utf-8")
 
 
-def _kept(memo: Memo | None, form: str, winner: Winner, make, config: SiteSettings):
+def _kept(memo: Memo | None, form: tuple, winner: Winner, make, config: SiteSettings):
     """What `make(winner, config)` gave before for the same winner (the same award
     objects), if its awards' statuses and revocations are as they were then."""
     if memo is None:

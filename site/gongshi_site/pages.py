@@ -12,7 +12,7 @@ from datetime import date
 from functools import cached_property, partial
 from itertools import groupby
 
-from . import labels, statistics, urls
+from . import labels, opendata_years, statistics, urls
 from .memo import Memo
 from .model import Document, Programme, Site, Winner
 from .settings import SiteSettings
@@ -66,7 +66,7 @@ def all_pages(site: Site, config: SiteSettings, memo: Memo | None = None) -> Ite
     yield from programme_pages(site, memo)
     yield reporting_page()
     yield statistics_page(site, memo)
-    yield data_page()
+    yield data_page(site, config)
     yield subscribe_page()
     yield record_page()
     yield sitemap_page(site)
@@ -419,7 +419,8 @@ def statistics_page(site: Site, memo: Memo) -> Page:
     )
 
 
-def data_page() -> Page:
+def data_page(site: Site, config: SiteSettings) -> Page:
+    whole, years = opendata_years.listed_files(site, config)
     return Page(
         url=urls.DATA,
         template="data",
@@ -427,6 +428,12 @@ def data_page() -> Page:
         section="data",
         description="获奖名录和公示公告的机器可读数据，可自由下载使用。",
         breadcrumbs=[HOME_CRUMB],
+        context={
+            "whole_files": whole,
+            "whole_limit": config.open_data_whole_limit,
+            "years": years,
+            "index_url": opendata_years.INDEX,
+        },
     )
 
 

@@ -27,6 +27,10 @@ class SiteSettings:
     workers: int = 2  # processes rendering pages and feeds; 1: all in Pelican's own process
     timings_path: Path | None = None  # where to write the phases' durations as JSON
     rare_fonts: tuple[Path, ...] = ()  # fonts the rare characters are drawn from (rarechars.py)
+    # The whole-archive open data files are written while they list at most this many
+    # items; the files of each year always are (opendata_years.py).
+    open_data_whole_limit: int = 10_000
+    sitemap_limit: int = 50_000  # URLs per sitemap: the protocol's maximum (sitemap.py)
 
     @classmethod
     def from_pelican(cls, settings: dict) -> SiteSettings:
@@ -48,6 +52,8 @@ class SiteSettings:
             rare_fonts=tuple(
                 Path(name) for name in (settings.get("GONGSHI_RARE_FONTS") or "").split(":") if name
             ),
+            open_data_whole_limit=int(settings.get("GONGSHI_OPEN_DATA_WHOLE_LIMIT") or 10_000),
+            sitemap_limit=_sitemap_limit(settings.get("GONGSHI_SITEMAP_LIMIT")),
         )
 
     @property
@@ -62,6 +68,13 @@ class SiteSettings:
 
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def _sitemap_limit(value) -> int:
+    limit = int(value or 50_000)
+    if not 1 <= limit <= 50_000:
+        raise ValueError(f"GONGSHI_SITEMAP_LIMIT 应在 1 到 50000 之间，而不是 {value!r}")
+    return limit
 
 
 def parse_workers(value) -> int:

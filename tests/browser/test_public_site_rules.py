@@ -108,7 +108,9 @@ def test_the_site_map_is_a_page_for_people(demo_url, page):
     page.goto(f"{demo_url}/sitemap/")
     expect(page.get_by_role("link", name="sitemap.xml")).to_have_attribute("href", "/sitemap.xml")
     crawlers = page.request.get(f"{demo_url}/sitemap.xml")
-    assert crawlers.ok and "<urlset" in crawlers.text() and "/sitemap/</loc>" in crawlers.text()
+    assert crawlers.ok and "<sitemapindex" in crawlers.text()
+    undated = page.request.get(f"{demo_url}/sitemap-undated.xml")
+    assert undated.ok and "<urlset" in undated.text() and "/sitemap/</loc>" in undated.text()
 
 
 def _glyph(page, text: str, path: Path):

@@ -13,10 +13,21 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+def sitemap_entries(output) -> list:
+    """The <url> entries of every sitemap the index at /sitemap.xml lists."""
+    index = ET.parse(output / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    entries = []
+    for sitemap in index.findall(f"{SITEMAP}sitemap"):
+        root = ET.parse(output / sitemap.findtext(f"{SITEMAP}loc").lstrip("/")).getroot()
+        assert root.tag == f"{SITEMAP}urlset"
+        entries += root.findall(f"{SITEMAP}url")
+    return entries
+
+
 def test_sitemap_lists_pages_that_exist_and_not_withdrawn_ones(built_site):
-    root = ET.parse(built_site / "sitemap.xml").getroot()
-    assert root.tag == f"{SITEMAP}urlset"
-    locations = [entry.findtext(f"{SITEMAP}loc") for entry in root.findall(f"{SITEMAP}url")]
+    root = sitemap_entries(built_site)
+    locations = [entry.findtext(f"{SITEMAP}loc") for entry in root]
     assert len(locations) == len(set(locations))
     for location in locations:
         assert (built_site / location.lstrip("/") / "index.html").is_file(), location
@@ -125,8 +136,13 @@ def test_publish_settings_make_urls_absolute(tmp_path):
         extra_arguments=("--fatal", "warnings"),  # no warning either
     )
     assert finished.returncode == 0, finished.stderr + finished.stdout
-    root = ET.parse(output / "sitemap.xml").getroot()
+    index = ET.parse(output / "sitemap.xml").getroot()
+    first = index.find(f"{SITEMAP}sitemap/{SITEMAP}loc").text
+    assert first == "https://zlj.example.gov.cn/sitemap-undated.xml"
+    root = ET.parse(output / "sitemap-undated.xml").getroot()
     assert root.find(f"{SITEMAP}url/{SITEMAP}loc").text == "https://zlj.example.gov.cn/"
+    robots = (output / "robots.txt").read_text(encoding="ascii").splitlines()
+    assert "Sitemap: https://zlj.example.gov.cn/sitemap.xml" in robots
     page = (output / "notices/41/index.html").read_text(encoding="utf-8")
     assert '<meta property="og:url" content="https://zlj.example.gov.cn/notices/41/">' in page
     assert '<link rel="canonical" href="https://zlj.example.gov.cn/notices/41/">' in page
@@ -175,14 +191,16 @@ def test_winners_csv_is_data_not_formulas(content, tmp_path):
     output = tmp_path / "output"
     finished = build(content, output)
     assert finished.returncode == 0, finished.stderr + finished.stdout
-    raw = (output / "data/winners.csv").read_bytes().decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(raw)))
-    assert sorted(row["region"] for row in rows) == sorted("'" + f for f in FORMULAS[:3])
-    assert sorted(row["citation"] for row in rows) == sorted("'" + f for f in FORMULAS[4:])
-    assert {row["decision_document_number"] for row in rows} == {"'" + FORMULAS[2]}
-    assert "'" + FORMULAS[3] in {row["name"] for row in rows}
-    for row in rows:
-        for column, value in row.items():
-            assert not re.match(r"[=+\-@\t\r]|\s+[=+\-@]", value), (column, value)
-    data = json.loads((output / "data/winners.json").read_text(encoding="utf-8"))
-    assert FORMULAS[3] in {winner["name"] for winner in data["winners"]}
+    for name in ("winners.csv", "winners-2023.csv"):  # the whole archive, the year's
+        raw = (output / "data" / name).read_bytes().decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(raw)))
+        assert sorted(row["region"] for row in rows) == sorted("'" + f for f in FORMULAS[:3])
+        assert sorted(row["citation"] for row in rows) == sorted("'" + f for f in FORMULAS[4:])
+        assert {row["decision_document_number"] for row in rows} == {"'" + FORMULAS[2]}
+        assert "'" + FORMULAS[3] in {row["name"] for row in rows}
+        for row in rows:
+            for column, value in row.items():
+                assert not re.match(r"[=+\-@\t\r]|\s+[=+\-@]", value), (column, value)
+    for name in ("winners.json", "winners-2023.json"):
+        data = json.loads((output / "data" / name).read_text(encoding="utf-8"))
+        assert FORMULAS[3] in {winner["name"] for winner in data["winners"]}

@@ -188,7 +188,9 @@ def test_the_site_map_is_a_page_for_people_and_sitemap_xml_stays(site):
         assert f'href="{link}"' in html, link
     for programme in re.findall(r'href="(/programmes/[a-z0-9-]+/)"', html):
         assert (site / programme.lstrip("/") / "index.html").is_file()
-    crawlers = (site / "sitemap.xml").read_text(encoding="utf-8")
+    # sitemap.xml is an index; the page for people is among the undated pages.
+    assert "https://zlj.example.gov.cn/sitemap-undated.xml" in (site / "sitemap.xml").read_text()
+    crawlers = (site / "sitemap-undated.xml").read_text(encoding="utf-8")
     assert "https://zlj.example.gov.cn/sitemap/" in crawlers
 
 

@@ -170,6 +170,47 @@ def withdrawn_notice(content: Path) -> list[str]:
     return [remove(content, "notices/32.md"), write(content, "withdrawn/32.md", document)]
 
 
+def notice_in_a_new_year(content: Path) -> list[str]:
+    """Signed in a year the site had no document of: new open data and sitemap files."""
+    name = _new_notice(content, 52, "2022-05-10", "2022-05-16")
+    document, body = read(content, name)
+    document = as_json(document)
+    moment = "2022-05-10T09:00:00+08:00"
+    document.update(
+        date_signed="2022-05-10",
+        first_published_at=moment,
+        last_published_at=moment,
+        changes=[{"published_at": moment, "note": "首次发布", "is_major": True}],
+    )
+    return [write(content, name, document, body)]
+
+
+def date_change(content: Path) -> list[str]:
+    """The new year's only notice re-dated into another year: that year's files go."""
+
+    def change(document, body):
+        document["date_signed"] = "2023-05-10"
+        return body
+
+    return _correct(content, "notices/52.md", change, "更正成文日期", is_major=True)
+
+
+def programme_change(content: Path) -> list[str]:
+    """A notice moved to the other programme: both programmes' lists and feeds change."""
+
+    def change(document, body):
+        document["programme"] = "shili-district"
+        return body
+
+    return _correct(content, "notices/50.md", change, "更正所属评选项目", is_major=True)
+
+
+def deleted_revocation(content: Path) -> list[str]:
+    """The 2024 revocation of a 2023 award taken down: the award is valid again in the
+    files of 2023, the year its decision was signed."""
+    return [remove(content, "revocations/60.md")]
+
+
 STEPS = [
     new_open_notice,
     new_upcoming_notice,
@@ -179,6 +220,10 @@ STEPS = [
     new_decision,
     unpublished_notice,
     withdrawn_notice,
+    notice_in_a_new_year,
+    date_change,
+    programme_change,
+    deleted_revocation,
 ]
 
 
