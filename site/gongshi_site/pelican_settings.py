@@ -69,6 +69,13 @@ GONGSHI_FEED_BASE_URL = os.environ.get("GONGSHI_FEED_BASE_URL") or "http://127.0
 # are counted in chunks of this size from the oldest entry: changing it renumbers them.
 GONGSHI_FEED_SIZE = int(os.environ.get("GONGSHI_FEED_SIZE") or 50)
 
+# Open data (docs/open-data.md): the files of each year are always written, the
+# whole-archive files (winners.json, winners.csv, notices.json) while they list at most
+# this many items (awards, notices); past it a publish would rewrite them whole.
+GONGSHI_OPEN_DATA_WHOLE_LIMIT = os.environ.get("GONGSHI_OPEN_DATA_WHOLE_LIMIT") or 10_000
+# URLs per sitemap file, 50,000 by the protocol; lower only to test the split.
+GONGSHI_SITEMAP_LIMIT = os.environ.get("GONGSHI_SITEMAP_LIMIT") or 50_000
+
 # Where the build writes the search index and the search pages' shells: beside the
 # output, never inside it (site/gongshi_site/atomic.py sets it for every build; unset, no
 # index is built). It must not exist yet.
