@@ -7,3 +7,6 @@ publishconf.py shares them by name.
 """
 
 from gongshi_site.pelican_settings import *  # noqa: F403
+from gongshi_site.pelican_settings import from_environment
+
+globals().update(from_environment())

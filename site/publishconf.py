@@ -8,6 +8,9 @@ which the sitemap and Open Graph tags need as absolute URLs.
 import os
 
 from gongshi_site.pelican_settings import *  # noqa: F403
+from gongshi_site.pelican_settings import from_environment
+
+globals().update(from_environment())
 
 SITEURL = os.environ.get("GONGSHI_SITE_URL", "").strip().rstrip("/")
 if not SITEURL.startswith(("https://", "http://")):

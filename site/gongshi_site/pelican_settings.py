@@ -54,46 +54,48 @@ JINJA_ENVIRONMENT = {
     "extensions": [],
 }
 
-# The day statuses are computed for (公示中, 已过期, ...): pinned for reproducible builds
-# and the golden test, otherwise today in China. Nothing else may read the clock.
-GONGSHI_BUILD_DATE = os.environ.get("GONGSHI_BUILD_DATE") or None
-# Items on a listing page; archive pages are counted in pages of this size from the
-# oldest item (pages.Pagination): changing it renumbers them.
-GONGSHI_PAGE_SIZE = int(os.environ.get("GONGSHI_PAGE_SIZE") or 50)
 
-# Feeds (site/gongshi_site/feeds.py) need absolute links although pages link
-# root-relative. publishconf.py's SITEURL wins; otherwise this address, by default where
-# `make demo` serves the site, so a feed reader on the same machine can follow it.
-GONGSHI_FEED_BASE_URL = os.environ.get("GONGSHI_FEED_BASE_URL") or "http://127.0.0.1:8001"
-# Entries in each feed; older entries stay in its archive documents (RFC 5005), which
-# are counted in chunks of this size from the oldest entry: changing it renumbers them.
-GONGSHI_FEED_SIZE = int(os.environ.get("GONGSHI_FEED_SIZE") or 50)
+def from_environment(environ=os.environ) -> dict[str, object]:
+    """The settings a build takes from its environment. A function, not module constants:
+    Pelican runs the settings file at every build, while this module is run once per
+    process, and the worker builds many times with different environments."""
+    return {
+        # The day statuses are computed for (公示中, 已过期, ...): pinned for reproducible
+        # builds and the golden test, otherwise today in China. Nothing else may read the clock.
+        "GONGSHI_BUILD_DATE": environ.get("GONGSHI_BUILD_DATE") or None,
+        # Items on a listing page; archive pages are counted in pages of this size from the
+        # oldest item (pages.Pagination): changing it renumbers them.
+        "GONGSHI_PAGE_SIZE": int(environ.get("GONGSHI_PAGE_SIZE") or 50),
+        # Feeds (feeds.py) need absolute links although pages link root-relative.
+        # publishconf.py's SITEURL wins; otherwise this address, by default where `make demo`
+        # serves the site, so a feed reader on the same machine can follow it.
+        "GONGSHI_FEED_BASE_URL": environ.get("GONGSHI_FEED_BASE_URL") or "http://127.0.0.1:8001",
+        # Entries in each feed; older entries stay in its archive documents (RFC 5005), which
+        # are counted in chunks of this size from the oldest entry: changing it renumbers them.
+        "GONGSHI_FEED_SIZE": int(environ.get("GONGSHI_FEED_SIZE") or 50),
+        # Open data (docs/open-data.md): the files of each year are always written, the
+        # whole-archive files (winners.json, winners.csv, notices.json) while they list at
+        # most this many items (awards, notices); past it a publish would rewrite them whole.
+        "GONGSHI_OPEN_DATA_WHOLE_LIMIT": environ.get("GONGSHI_OPEN_DATA_WHOLE_LIMIT") or 10_000,
+        # URLs per sitemap file, 50,000 by the protocol; lower only to test the split.
+        "GONGSHI_SITEMAP_LIMIT": environ.get("GONGSHI_SITEMAP_LIMIT") or 50_000,
+        # Where the build writes the search index and the search pages' shells: beside the
+        # output, never inside it (atomic.py sets it for every build; unset, no index is
+        # built). It must not exist yet.
+        "GONGSHI_SEARCH_DIR": environ.get("GONGSHI_SEARCH_DIR") or None,
+        # Build speed (docs/adr/0008-build-performance.md). Where parsed and checked content
+        # is kept between builds (atomic.py: <site dir>/cache/); unset, every build reads afresh.
+        "GONGSHI_CACHE_DIR": environ.get("GONGSHI_CACHE_DIR") or None,
+        # Processes that render pages and feeds, beside the one building the search index; 1
+        # renders everything in this process, one thing after another.
+        "GONGSHI_BUILD_WORKERS": environ.get("GONGSHI_BUILD_WORKERS") or 2,
+        # A file to write each phase's duration to, as JSON (benchmarks); unset, only logged.
+        "GONGSHI_BUILD_TIMINGS": environ.get("GONGSHI_BUILD_TIMINGS") or None,
+        # Fonts the rare characters (生僻字) of names are drawn from, colon-separated, first
+        # match wins (rarechars.py): Debian's fonts-hanazono by default; "" for none (the
+        # characters are then named in the build's log).
+        "GONGSHI_RARE_FONTS": environ.get("GONGSHI_RARE_FONTS", RARE_FONTS),
+    }
 
-# Open data (docs/open-data.md): the files of each year are always written, the
-# whole-archive files (winners.json, winners.csv, notices.json) while they list at most
-# this many items (awards, notices); past it a publish would rewrite them whole.
-GONGSHI_OPEN_DATA_WHOLE_LIMIT = os.environ.get("GONGSHI_OPEN_DATA_WHOLE_LIMIT") or 10_000
-# URLs per sitemap file, 50,000 by the protocol; lower only to test the split.
-GONGSHI_SITEMAP_LIMIT = os.environ.get("GONGSHI_SITEMAP_LIMIT") or 50_000
 
-# Where the build writes the search index and the search pages' shells: beside the
-# output, never inside it (site/gongshi_site/atomic.py sets it for every build; unset, no
-# index is built). It must not exist yet.
-GONGSHI_SEARCH_DIR = os.environ.get("GONGSHI_SEARCH_DIR") or None
-
-# Build speed (docs/adr/0008-build-performance.md). Where parsed and checked content is
-# kept between builds (atomic.py: <site dir>/cache/); unset, every build reads afresh.
-GONGSHI_CACHE_DIR = os.environ.get("GONGSHI_CACHE_DIR") or None
-# Processes that render pages and feeds, beside the one building the search index; 1
-# renders everything in this process, one thing after another.
-GONGSHI_BUILD_WORKERS = os.environ.get("GONGSHI_BUILD_WORKERS") or 2
-# A file to write each phase's duration to, as JSON (benchmarks); unset, only logged.
-GONGSHI_BUILD_TIMINGS = os.environ.get("GONGSHI_BUILD_TIMINGS") or None
-
-# Fonts the rare characters (生僻字) of names are drawn from, colon-separated, first match
-# wins (site/gongshi_site/rarechars.py): Debian's fonts-hanazono by default; ""
-# for none (the characters are then named in the build's log).
-GONGSHI_RARE_FONTS = os.environ.get(
-    "GONGSHI_RARE_FONTS",
-    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf:/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
-)
+RARE_FONTS = "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf:/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
