@@ -48,7 +48,10 @@ def broken_theme_settings(tmp_path):
     )
     settings = tmp_path / "brokenconf.py"
     settings.write_text(
-        f"from gongshi_site.pelican_settings import *  # noqa: F403\nTHEME = {str(theme)!r}\n",
+        "from gongshi_site.pelican_settings import *  # noqa: F403\n"
+        "from gongshi_site.pelican_settings import from_environment\n"
+        "globals().update(from_environment())\n"
+        f"THEME = {str(theme)!r}\n",
         encoding="utf-8",
     )
     return settings
