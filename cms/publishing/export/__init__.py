@@ -35,7 +35,8 @@ from ..timestamps import timestamp
 from .documents import CASES, DOCUMENTS, SITES, Exporter, Item
 from .tree import DOCUMENT, KIND_OF_MODEL, PAGE_AGGREGATES, PageNode, PageTree
 
-# What other modules use of the export.
+# What other modules and the tests use of the export (the tests reach the notice model and
+# the timestamp format through it).
 __all__ = [
     "CASES",
     "DOCUMENTS",
@@ -82,6 +83,9 @@ def write(items, directory: Path) -> int:
                     destination.write_bytes(source.read())
         count += 1
     return count
+
+
+# --- Exporting only what changed (cms/publishing/incremental.py) ---------------------------
 
 
 class NeedsFullExport(Exception):
