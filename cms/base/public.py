@@ -4,13 +4,13 @@ A page is public when it is live, every page above it but the root is live (no d
 edition, programme or section above it), and neither it nor any page above it carries a
 view restriction, whoever is asking: a password or a login restriction makes a page
 private to the site, which the static site cannot honour. (The export further lists a
-document, a notice or a decision, only below a programme: cms/publishing/export.py.)
+document, a notice or a decision, only below a programme: cms/publishing/export/tree.py.)
 
 The rule is written twice, in the two shapes its readers need, and a test holds them
 equal (tests/cms/base/test_public.py):
 
 - `opens_below(...)`, one page given its parent, as the export's page tree walks the
-  tree in path order (cms/publishing/export.py's PageTree);
+  tree in path order (the PageTree of cms/publishing/export/tree.py);
 - `public_pages(model)`, a queryset, for the public read API and the confidential intake
   (/report/ may only offer what the public site shows).
 """
