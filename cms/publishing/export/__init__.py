@@ -25,10 +25,10 @@ from pathlib import Path
 
 from wagtail.models import Page, ReferenceIndex
 
-from gongshi import contract
 from cms.base.models import OfficialDocumentPage
 from cms.notices.models import PublicityNoticePage
 from cms.revocations.models import RevocationPage
+from gongshi import contract
 
 from ..models import Withdrawal
 from ..timestamps import timestamp

@@ -16,12 +16,12 @@ from pathlib import PurePosixPath
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
-from gongshi import contract
-from gongshi.contract import attachments
 from cms.govsite.models import SiteIdentity, public_site_name
 from cms.programmes.models import EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
+from gongshi import contract
+from gongshi.contract import attachments
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 

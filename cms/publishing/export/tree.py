@@ -20,13 +20,13 @@ from django.db.models import CharField, Count, Max, Q, Sum
 from django.db.models.functions import Cast
 from wagtail.models import Page, PageViewRestriction
 
-from gongshi import contract
 from cms.base import public
 from cms.base.models import HomePage
 from cms.decisions.models import AwardDecisionPage
 from cms.notices.models import CallForApplicationsPage, PublicityNoticePage
 from cms.programmes.models import EditionPage, ProgrammePage
 from cms.revocations.models import RevocationPage
+from gongshi import contract
 
 # The documents, each of its kind of content/ (docs/content-format.md): the pages the export
 # takes below a programme.
