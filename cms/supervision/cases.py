@@ -141,8 +141,9 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
 
 
 def find_by_receipt(receipt: crypto.Receipt) -> tuple[Case, bytes] | None:
-    """The case and its reply key, or None; costs one slow hash whether or not the
-    lookup id exists, so timing does not tell which ids are real."""
+    """The case and its reply key, or None; costs one hash at the default cost whether
+    or not the lookup id exists (a receipt stored with argon2id before ADR 0036 costs
+    that; lookup ids are not secret, the 120-bit secret is what protects a case)."""
     case = Case.objects.filter(receipt_lookup=receipt.lookup_id).first()
     if case is None:
         crypto.derive_receipt_keys(receipt, crypto.new_salt(), _default_receipt_cost())
