@@ -237,7 +237,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Confidential reports (cms/supervision, ADR 0007). argon2id work factors for the group's
 # passphrase, typed once per session. A receipt's secret is 120 random bits and needs no
-# stretching: a keyed BLAKE2b per submission and lookup (ADR 0036; older receipts keep
+# stretching: a keyed BLAKE2b per submission and lookup (ADR 0040; older receipts keep
 # the argon2id costs stored with them).
 GONGSHI_SUPERVISION_PASSPHRASE_KDF = "moderate"
 GONGSHI_SUPERVISION_RECEIPT_KDF = "unstretched"

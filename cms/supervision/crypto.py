@@ -9,7 +9,7 @@
   verifier, the second half is the reply key that encrypts what the group writes back to
   the complainant. The verifier does not reveal the reply key, and neither reveals the
   secret. The secret is not stretched: 2^120 guesses are beyond reach however fast each
-  one is (ADR 0036); receipts made earlier with argon2id keep their stored costs.
+  one is (ADR 0040); receipts made earlier with argon2id keep their stored costs.
 - While a group member works, the unlocked private key travels only wrapped under a
   random key that lives in the member's browser (see `wrap_private_key`).
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import random
 import re
 import secrets
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack_support import REPOSITORY, STACK
+
+STACK_VAR = REPOSITORY / "var" / "stack"
 
 PDF_BYTES = 1024 * 1024
 TEXT = "text only"
@@ -87,7 +90,14 @@ class Run:
     sent: dict[str, str] = field(default_factory=dict)  # marker -> receipt
     failures: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu: float = 0.0  # server CPU seconds (server_cpu)
+    load: float = 0.0  # the machine's load average at the end
+
+    @property
+    def cpu_per_submission(self) -> float:
+        return self.cpu / len(self.sent) if self.sent else float("nan")
 
     @property
     def rate(self) -> float:
@@ -185,10 +195,65 @@ def programme_of(site: str, addresses: Addresses) -> str:
     return re.findall(r'<option value="(\d+)"', select)[0]
 
 
+def _cpu_of(pid: int, children: bool = False) -> float:
+    """CPU seconds of a process (and of its reaped children), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: workers reaped
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(stat.parent.name))
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+    return found
+
+
+def server_cpu() -> dict[int, float]:
+    """CPU seconds so far of what serves the intake, per process: the CMS's gunicorn
+    (master with its reaped workers, and the live workers), nginx, and the PostgreSQL
+    backends connected to the stack's database. The bench's own client is left out: in
+    production the citizens' browsers are elsewhere."""
+    import psycopg
+
+    roots = [
+        int((STACK_VAR / "run" / "gongshi-cms.pid").read_text()),
+        int((STACK_VAR / "nginx" / "nginx.pid").read_text()),
+    ]
+    pids = {root: _cpu_of(root, children=True) for root in roots}
+    for root in roots:
+        pids.update({child: _cpu_of(child) for child in _children(root)})
+    database = json.loads((STACK_VAR / "config.json").read_text())["database_url"]
+    with psycopg.connect(database, autocommit=True) as connection:
+        backends = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    pids.update({pid: _cpu_of(pid) for (pid,) in backends})
+    return pids
+
+
+def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two server_cpu() readings (a process that ended in
+    between is counted in its parent's reaped time, or, for a backend, lost: a small
+    understatement, as connections live CONN_MAX_AGE)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def load(site, addresses, programme, kind, count, concurrency, pdf) -> Run:
     run = Run(kind)
     tag = secrets.token_hex(4)
     markers = [f"压测{tag}-{number:05d}" for number in range(count)]
+    cpu_before = server_cpu()
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         results = pool.map(
@@ -201,6 +266,8 @@ def load(site, addresses, programme, kind, count, concurrency, pdf) -> Run:
             else:
                 run.failures.append(f"{marker}: {problem}")
     run.seconds = time.perf_counter() - started
+    run.cpu = cpu_between(cpu_before, server_cpu())
+    run.load = os.getloadavg()[0]
     run.markers = markers
     return run
 
@@ -305,9 +372,17 @@ def intake(site: str, passphrase: str, runs: int, text_count: int, pdf_count: in
         p50 = statistics.median(statistics.median(run.latencies or [0]) for run in rows)
         p95 = statistics.median(percentile(run.latencies, 0.95) for run in rows)
         single = ", ".join(f"{run.rate:.1f}" for run in rows)
+        cpu = statistics.median(run.cpu_per_submission for run in rows)
+        loads = ", ".join(f"{run.load:.1f}" for run in rows)
         print(
             f"  {kind:18} {rate:8.1f} submissions/s  p50 {p50 * 1000:5.0f} ms"
-            f"  p95 {p95 * 1000:5.0f} ms  (runs: {single})",
+            f"  p95 {p95 * 1000:5.0f} ms  (runs: {single}; load average {loads})",
+            flush=True,
+        )
+        print(
+            f"  {'':18} server CPU {cpu * 1000:5.1f} ms a submission"
+            f" (gunicorn, nginx, PostgreSQL): {os.cpu_count() / cpu:6.0f} a second"
+            f" on this machine's {os.cpu_count()} cores when nothing else runs",
             flush=True,
         )
     sent = sum(len(run.markers) for run in done)

@@ -94,7 +94,7 @@ def test_receipts_made_with_argon2id_still_open_after_the_default_changed(
     channel, group_key, settings
 ):
     """A case received while receipts were stretched with argon2id keeps its costs: its
-    receipt finds it, and answers it, under today's unstretched default (ADR 0036)."""
+    receipt finds it, and answers it, under today's unstretched default (ADR 0040)."""
     from cms.supervision import cases, crypto
 
     def receive(cost):
