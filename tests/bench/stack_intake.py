@@ -19,13 +19,11 @@ its attachment of the size sent, and every receipt the citizens got finds its ow
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import random
 import re
 import secrets
-import ssl
 import statistics
 import subprocess
 import tempfile
@@ -36,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stack_support import REPOSITORY, STACK
+from stack_support import REPOSITORY, STACK, Citizen
 
 STACK_VAR = REPOSITORY / "var" / "stack"
 
@@ -104,38 +102,12 @@ class Run:
         return len(self.sent) / self.seconds if self.seconds else 0.0
 
 
-class Citizen:
-    """One browser from one address: a TLS connection kept for its two requests."""
-
-    def __init__(self, host: str, port: int, address: str):
-        context = ssl._create_unverified_context()  # the stack's own self-signed certificate
-        self.connection = http.client.HTTPSConnection(
-            host, port, context=context, timeout=120, source_address=(address, 0)
-        )
-        self.origin = f"https://{host}:{port}"
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method, path, body=None, headers=None) -> tuple[int, str]:
-        headers = {**(headers or {}), "Host": urllib.parse.urlsplit(self.origin).netloc}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.connection.request(method, path, body=body, headers=headers)
-        answer = self.connection.getresponse()
-        for value in answer.headers.get_all("Set-Cookie") or []:
-            name, _, rest = value.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return answer.status, answer.read().decode("utf-8", "replace")
-
-    def close(self):
-        self.connection.close()
-
-
 def submit(site: str, address: str, programme: str, marker: str, pdf: bytes | None):
     """Open the form, post one report; (receipt or None, seconds the post took, problem)."""
     parts = urllib.parse.urlsplit(site)
     citizen = Citizen(parts.hostname, parts.port or 443, address)
     try:
-        status, page = citizen.request("GET", "/report/")
+        status, _, page = citizen.request("GET", "/report/")
         if status != 200:
             return None, 0.0, f"form {status}"
         fields = {
@@ -149,7 +121,7 @@ def submit(site: str, address: str, programme: str, marker: str, pdf: bytes | No
         files = [("evidence", f"{marker}.pdf", pdf)] if pdf is not None else []
         body, content_type = multipart(fields, files)
         started = time.perf_counter()
-        status, answer = citizen.request(
+        status, _, answer = citizen.request(
             "POST",
             "/report/",
             body=body,
@@ -188,7 +160,7 @@ def programme_of(site: str, addresses: Addresses) -> str:
     parts = urllib.parse.urlsplit(site)
     citizen = Citizen(parts.hostname, parts.port or 443, addresses.take())
     try:
-        _, page = citizen.request("GET", "/report/")
+        _, _, page = citizen.request("GET", "/report/")
     finally:
         citizen.close()
     select = re.search(r'<select name="programme".*?</select>', page, re.S)[0]
