@@ -5,8 +5,8 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import random
 import os
+import random
 import ssl
 import subprocess
 import time

@@ -111,7 +111,9 @@ def submit(site: str, address: str, programme: str, marker: str, pdf: bytes | No
         if status != 200:
             return None, 0.0, f"form {status}"
         fields = {
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1],
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[
+                1
+            ],
             "form_token": re.search(r'name="form_token" value="([^"]+)"', page)[1],
             "programme": programme,
             "subject": f"压测单位{marker}",
@@ -245,7 +247,11 @@ def load(site, addresses, programme, kind, count, concurrency, pdf) -> Run:
 
 
 def last_case_id() -> int:
-    return int(_shell("from cms.supervision.models import Case\nprint(Case.objects.order_by('-pk').values_list('pk', flat=True).first() or 0)"))
+    return int(
+        _shell(
+            "from cms.supervision.models import Case\nprint(Case.objects.order_by('-pk').values_list('pk', flat=True).first() or 0)"
+        )
+    )
 
 
 CHECK = """
@@ -368,9 +374,8 @@ def intake(site: str, passphrase: str, runs: int, text_count: int, pdf_count: in
         f" attachments intact: {result['stored'] - result['wrong_files']};"
         f" receipts finding their case: {result['receipts_ok']}"
     )
-    whole = (
-        sent == accepted == result["stored"] == result["distinct"] == result["receipts_ok"]
-        and not (result["unreadable"] or result["wrong_files"] or result["unknown"])
-    )
+    whole = sent == accepted == result["stored"] == result["distinct"] == result[
+        "receipts_ok"
+    ] and not (result["unreadable"] or result["wrong_files"] or result["unknown"])
     print("  nothing lost" if whole else "  REPORTS LOST, DUPLICATED OR UNREADABLE", flush=True)
     return whole
