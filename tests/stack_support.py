@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import os
+import random
 import ssl
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +56,42 @@ def fetch(url: str, headers: dict | None = None, method: str = "GET") -> Answer:
 
 def _lower(headers) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
+
+
+class Citizen:
+    """One browser from one address of 127.0.0.0/8 (Linux delivers the whole block on
+    the loopback interface; nginx sees it as the client's address): one TLS connection,
+    its cookies kept. `request` answers (status, headers, text)."""
+
+    def __init__(self, host: str, port: int, address: str):
+        context = ssl._create_unverified_context()  # the stack's own self-signed certificate
+        self.connection = http.client.HTTPSConnection(
+            host, port, context=context, timeout=120, source_address=(address, 0)
+        )
+        self.origin = f"https://{host}:{port}"
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method, path, body=None, headers=None) -> tuple[int, dict, str]:
+        headers = {**(headers or {}), "Host": urllib.parse.urlsplit(self.origin).netloc}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.connection.request(method, path, body=body, headers=headers)
+        answer = self.connection.getresponse()
+        for value in answer.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        text = answer.read().decode("utf-8", "replace")
+        return answer.status, _lower(answer.headers), text
+
+    def close(self):
+        self.connection.close()
+
+
+def loopback_address() -> str:
+    """An address of 127.0.0.0/8 other than 127.0.0.1, at random: a client of its own for
+    nginx's and the CMS's per-address limits."""
+    number = random.randrange(1 << 16, 254 << 16)
+    return f"127.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
 
 
 def wait_for(check, timeout: float = 180, interval: float = 1.0, what: str = "the change"):

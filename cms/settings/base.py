@@ -235,10 +235,12 @@ GONGSHI_INCREMENTAL_BUILDS = True
 # Avatars would send a hash of each editor's email to gravatar.com; nothing leaves the CMS.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Confidential reports (cms/supervision, ADR 0007). argon2id work factors: the group's
-# passphrase is typed once per session; a receipt is checked on every visit and submission.
+# Confidential reports (cms/supervision, ADR 0007). argon2id work factors for the group's
+# passphrase, typed once per session. A receipt's secret is 120 random bits and needs no
+# stretching: a keyed BLAKE2b per submission and lookup (ADR 0040; older receipts keep
+# the argon2id costs stored with them).
 GONGSHI_SUPERVISION_PASSPHRASE_KDF = "moderate"
-GONGSHI_SUPERVISION_RECEIPT_KDF = "interactive"
+GONGSHI_SUPERVISION_RECEIPT_KDF = "unstretched"
 GONGSHI_SUPERVISION_UNLOCK_SECONDS = 30 * 60  # the unlocked key expires this long after unlock
 # Evidence: per file, count, and the whole request (the form's text included).
 GONGSHI_REPORT_MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -66,12 +66,20 @@ def deadline_calendar() -> WorkdayCalendar:
     report received in December must not be refused because next year's holidays are not
     announced. Such a deadline is in calendar days for that year, earlier than the working
     days would give, never later; the case records it and its pages say so."""
-    return merge(_every_day(), official_calendar())
+    return _beyond(official_calendar())
 
 
-def counted_in_calendar_days(received_on, due) -> bool:
+@lru_cache(maxsize=4)
+def _beyond(official: WorkdayCalendar) -> WorkdayCalendar:
+    """The official calendar over two centuries of every-day years, merged once for each
+    calendar the administrators confirm (the merge reads 70,000 days: once per report, it
+    cost more than sealing the report)."""
+    return merge(_every_day(), official)
+
+
+def counted_in_calendar_days(received_on, due, official: WorkdayCalendar | None = None) -> bool:
     """Whether a deadline from `received_on` to `due` counted calendar days somewhere."""
-    return bool(uncovered_years(official_calendar(), received_on, due))
+    return bool(uncovered_years(official or official_calendar(), received_on, due))
 
 
 def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case, crypto.Receipt]:
@@ -82,9 +90,10 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
     public_key = bytes(key.public_key)
     channel = submission.programme.reporting_channels.filter(live=True).order_by("pk").first()
     now = timezone.now()
+    official = official_calendar()
     due = rules.deadlines(
         timezone.localdate(now),
-        deadline_calendar(),
+        _beyond(official),
         channel.acknowledge_within_working_days if channel else None,
         channel.conclude_within_working_days if channel else None,
     )
@@ -111,7 +120,7 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
             acknowledge_by=due.acknowledge_by,
             conclude_by=due.conclude_by,
             deadlines_in_calendar_days=counted_in_calendar_days(
-                timezone.localdate(now), due.conclude_by
+                timezone.localdate(now), due.conclude_by, official
             ),
             receipt_lookup=receipt.lookup_id,
             receipt_verifier=receipt_keys.verifier,
@@ -141,8 +150,9 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
 
 
 def find_by_receipt(receipt: crypto.Receipt) -> tuple[Case, bytes] | None:
-    """The case and its reply key, or None; costs one slow hash whether or not the
-    lookup id exists, so timing does not tell which ids are real."""
+    """The case and its reply key, or None; costs one hash at the default cost whether
+    or not the lookup id exists (a receipt stored with argon2id before ADR 0040 costs
+    that; lookup ids are not secret, the 120-bit secret is what protects a case)."""
     case = Case.objects.filter(receipt_lookup=receipt.lookup_id).first()
     if case is None:
         crypto.derive_receipt_keys(receipt, crypto.new_salt(), _default_receipt_cost())

@@ -4,10 +4,12 @@
   to the supervision group's public key as it arrives. The server keeps the public key
   only; the private key is stored locked under a key derived with argon2id from a
   passphrase the server never stores.
-- A receipt code is a public lookup id plus a secret. One argon2id run over the secret
-  (with the case's own salt) gives 64 bytes: the first half is stored as the verifier,
-  the second half is the reply key that encrypts what the group writes back to the
-  complainant. The verifier does not reveal the reply key, and neither reveals the secret.
+- A receipt code is a public lookup id plus a 120-bit random secret. A keyed BLAKE2b of
+  the secret (with the case's own salt) gives 64 bytes: the first half is stored as the
+  verifier, the second half is the reply key that encrypts what the group writes back to
+  the complainant. The verifier does not reveal the reply key, and neither reveals the
+  secret. The secret is not stretched: 2^120 guesses are beyond reach however fast each
+  one is (ADR 0040); receipts made earlier with argon2id keep their stored costs.
 - While a group member works, the unlocked private key travels only wrapped under a
   random key that lives in the member's browser (see `wrap_private_key`).
 
@@ -52,7 +54,11 @@ KDF_COSTS = {
     "moderate": KdfCost(argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_MODERATE),
     "interactive": KdfCost(argon2id.OPSLIMIT_INTERACTIVE, argon2id.MEMLIMIT_INTERACTIVE),
     "min": KdfCost(argon2id.OPSLIMIT_MIN, argon2id.MEMLIMIT_MIN),  # tests only
+    # No stretching, for secrets of full entropy only (a receipt's 120 random bits):
+    # derive_receipt_keys() takes a keyed BLAKE2b. Never for a passphrase.
+    "unstretched": KdfCost(0, 0),
 }
+UNSTRETCHED = KDF_COSTS["unstretched"]
 
 
 # --- The group's keypair --------------------------------------------------------------------
@@ -104,6 +110,8 @@ def fingerprint(public_key: bytes) -> str:
 
 
 def _passphrase_key(passphrase: str, salt: bytes, cost: KdfCost) -> bytes:
+    if cost == UNSTRETCHED:  # a passphrase is chosen by people: always stretched
+        raise ValueError("a passphrase needs argon2id costs")
     return argon2id.kdf(
         KEY_BYTES, passphrase.encode("utf-8"), salt, opslimit=cost.opslimit, memlimit=cost.memlimit
     )
@@ -176,13 +184,21 @@ def parse_receipt(text: str) -> Receipt:
 
 
 def derive_receipt_keys(receipt: Receipt, salt: bytes, cost: KdfCost) -> ReceiptKeys:
-    material = argon2id.kdf(
-        2 * KEY_BYTES,
-        b"gongshi-receipt:" + receipt.secret.encode("ascii"),
-        salt,
-        opslimit=cost.opslimit,
-        memlimit=cost.memlimit,
-    )
+    """The verifier and the reply key of a receipt: BLAKE2b keyed with the case's salt
+    (UNSTRETCHED), or argon2id at the costs stored with an older receipt."""
+    secret = b"gongshi-receipt:" + receipt.secret.encode("ascii")
+    if cost == UNSTRETCHED:
+        material = nacl.hash.blake2b(
+            secret,
+            digest_size=2 * KEY_BYTES,
+            key=salt,
+            person=b"gongshi-receipt",
+            encoder=nacl.encoding.RawEncoder,
+        )
+    else:
+        material = argon2id.kdf(
+            2 * KEY_BYTES, secret, salt, opslimit=cost.opslimit, memlimit=cost.memlimit
+        )
     return ReceiptKeys(verifier=material[:KEY_BYTES], reply_key=material[KEY_BYTES:])
 
 

@@ -294,7 +294,7 @@ def status(request):
         return _status_form(request, form, str(error), 400)
 
     # A correct receipt always answers: guessing one is infeasible by its entropy (a
-    # 120-bit secret behind a 40-bit lookup id, each guess one argon2id run; ADR 0026),
+    # 120-bit secret behind a 40-bit lookup id; ADR 0040, nginx's limit_req in front),
     # not by a lock that a stranger could trigger to keep a complainant out. Failed
     # guesses are still counted, atomically, per address, per lookup id and in all: past
     # a limit the answer says so, and the log warns of a guessing campaign.

@@ -127,7 +127,8 @@ class Case(models.Model):
     )
     last_reminded_on = models.DateField(null=True, blank=True)
 
-    # The receipt: a public lookup id and a slow hash of the secret (crypto.py).
+    # The receipt: a public lookup id and a keyed hash of the secret, with its cost
+    # (0, 0: unstretched BLAKE2b; older receipts: argon2id) (crypto.py, ADR 0040).
     receipt_lookup = models.CharField(max_length=crypto.LOOKUP_LENGTH, unique=True)
     receipt_verifier = models.BinaryField()
     receipt_salt = models.BinaryField()

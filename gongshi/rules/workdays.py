@@ -82,8 +82,14 @@ def merge(*calendars: WorkdayCalendar) -> WorkdayCalendar:
     for calendar in calendars:
         for year in calendar.covered_years:
             years[year] = calendar
-    holidays = {d for y, c in years.items() for d in c.holidays if d.year == y}
-    makeup = {d for y, c in years.items() for d in c.makeup_workdays if d.year == y}
+    # Each calendar's days are read once, keeping those of the years it won: the cost
+    # grows with the days, not with days × years (the intake merges a 200-year calendar
+    # into the official one on every report).
+    holidays: set[date] = set()
+    makeup: set[date] = set()
+    for calendar in {id(c): c for c in years.values()}.values():
+        holidays.update(d for d in calendar.holidays if years.get(d.year) is calendar)
+        makeup.update(d for d in calendar.makeup_workdays if years.get(d.year) is calendar)
     return WorkdayCalendar(frozenset(years), frozenset(holidays), frozenset(makeup))
 
 

@@ -62,19 +62,33 @@ def test_malformed_receipts_are_refused(text):
         crypto.parse_receipt(text)
 
 
-def test_receipt_keys_verify_and_the_verifier_is_not_the_reply_key():
+@pytest.mark.parametrize("cost", [crypto.UNSTRETCHED, COST], ids=["unstretched", "argon2id"])
+def test_receipt_keys_verify_and_the_verifier_is_not_the_reply_key(cost):
     receipt, salt = crypto.new_receipt(), crypto.new_salt()
-    keys = crypto.derive_receipt_keys(receipt, salt, COST)
+    keys = crypto.derive_receipt_keys(receipt, salt, cost)
     assert keys.verifier != keys.reply_key
-    assert receipt.secret.encode() not in keys.verifier
-    again = crypto.derive_receipt_keys(crypto.parse_receipt(receipt.code), salt, COST)
+    assert len(keys.verifier) == len(keys.reply_key) == crypto.KEY_BYTES
+    assert receipt.secret.encode() not in keys.verifier + keys.reply_key
+    again = crypto.derive_receipt_keys(crypto.parse_receipt(receipt.code), salt, cost)
     assert crypto.receipt_matches(keys.verifier, again)
-    guessed = crypto.Receipt(receipt.lookup_id, "0" * crypto.SECRET_LENGTH)
+    assert again.reply_key == keys.reply_key
+    # One character off, another salt, the other scheme: nothing matches.
+    last = crypto.ALPHABET[(crypto.ALPHABET.index(receipt.secret[-1]) + 1) % 32]
+    guessed = crypto.Receipt(receipt.lookup_id, receipt.secret[:-1] + last)
     assert not crypto.receipt_matches(
-        keys.verifier, crypto.derive_receipt_keys(guessed, salt, COST)
+        keys.verifier, crypto.derive_receipt_keys(guessed, salt, cost)
     )
-    other_salt = crypto.derive_receipt_keys(receipt, crypto.new_salt(), COST)
+    other_salt = crypto.derive_receipt_keys(receipt, crypto.new_salt(), cost)
     assert not crypto.receipt_matches(keys.verifier, other_salt)
+    other = COST if cost == crypto.UNSTRETCHED else crypto.UNSTRETCHED
+    assert not crypto.receipt_matches(
+        keys.verifier, crypto.derive_receipt_keys(receipt, salt, other)
+    )
+
+
+def test_a_passphrase_is_never_unstretched():
+    with pytest.raises(ValueError):
+        crypto.create_keypair("正确的监督组口令 correct", crypto.UNSTRETCHED)
 
 
 def test_replies_open_only_with_the_reply_key():

@@ -88,3 +88,37 @@ def test_report_question_answer_conclusion(client, users, channel, open_notice, 
         r"办结：反映属实", group.get(f"/admin/supervision/{case.pk}/").content.decode()
     )
     assert PASSPHRASE not in str(group.session.items())
+
+
+def test_receipts_made_with_argon2id_still_open_after_the_default_changed(
+    channel, group_key, settings
+):
+    """A case received while receipts were stretched with argon2id keeps its costs: its
+    receipt finds it, and answers it, under today's unstretched default (ADR 0040)."""
+    from cms.supervision import cases, crypto
+
+    def receive(cost):
+        submission = cases.Submission(
+            programme=channel.programme, notice=None, subject="示例公司", text="事实经过。",
+            anonymous=True,
+        )  # fmt: skip
+        return cases.receive(submission, cost)
+
+    old_case, old_receipt = receive(crypto.KDF_COSTS["interactive"])
+    new_case, new_receipt = receive(crypto.KDF_COSTS[settings.GONGSHI_SUPERVISION_RECEIPT_KDF])
+    assert (old_case.receipt_opslimit, old_case.receipt_memlimit) == (
+        crypto.KDF_COSTS["interactive"].opslimit,
+        crypto.KDF_COSTS["interactive"].memlimit,
+    )
+    assert (new_case.receipt_opslimit, new_case.receipt_memlimit) == (0, 0)
+    for case, receipt in ((old_case, old_receipt), (new_case, new_receipt)):
+        found, reply_key = cases.find_by_receipt(receipt)
+        assert found.pk == case.pk
+        cases.answer(found, reply_key, "补充：合同编号 HT-1。")
+        boxed = found.messages.get().boxed_for_complainant
+        assert crypto.open_for_complainant(reply_key, boxed) == "补充：合同编号 HT-1。"
+    # Each receipt opens only its own case, whatever the other's scheme.
+    swapped = crypto.Receipt(old_receipt.lookup_id, new_receipt.secret)
+    assert cases.find_by_receipt(swapped) is None
+    swapped = crypto.Receipt(new_receipt.lookup_id, old_receipt.secret)
+    assert cases.find_by_receipt(swapped) is None
