@@ -20,6 +20,7 @@ import importlib.util
 import re
 import statistics
 import subprocess
+import sys
 import time
 
 from stack_intake import intake
