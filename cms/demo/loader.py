@@ -39,6 +39,7 @@ from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
 from cms.revocations.models import RevocationPage
 from cms.security import twofactor
+from gongshi.formatting import chinese_date
 from gongshi.rules import RuleViolation, publicity
 from gongshi.rules import awards as award_rules
 from gongshi.rules import credit_code as credit_codes
@@ -94,10 +95,6 @@ def credit_code(region_code: str, serial: int) -> str:
     """A fictitious but well-formed 统一社会信用代码 (GB 32100): 91 + region + MA + serial."""
     first17 = f"91{region_code}MA{serial:07d}"
     return first17 + credit_codes.check_character(first17)
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class DemoLoader:

@@ -5,6 +5,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from gongshi.formatting import chinese_date
+
 from .errors import RuleViolation
 from .messages import _
 from .programme import Category, Ground, ProgrammeRules
@@ -233,7 +235,10 @@ def barred_until(rules: ProgrammeRules, past: PastAward) -> tuple[date, str] | N
                 (
                     ban,
                     _("因奖项被撤销，至%(until)s（含当日）不得申报（%(citation)s）")
-                    % {"until": _date(ban), "citation": rules.cite(rules.revocation_ban_article)},
+                    % {
+                        "until": chinese_date(ban),
+                        "citation": rules.cite(rules.revocation_ban_article),
+                    },
                 )
             )
     else:
@@ -260,7 +265,7 @@ def barred_until(rules: ProgrammeRules, past: PastAward) -> tuple[date, str] | N
                         past.valid_until,
                         _("奖项有效期至%(until)s，期满后方可重新申报（%(citation)s）")
                         % {
-                            "until": _date(past.valid_until),
+                            "until": chinese_date(past.valid_until),
                             "citation": rules.cite(rules.reapply_article),
                         },
                     )
@@ -307,7 +312,3 @@ def is_repeat_winner(rules: ProgrammeRules, level: str, history: Iterable[PastAw
 
 def category_label(category: Category) -> str:
     return {Category.ORGANISATION: _("组织"), Category.INDIVIDUAL: _("个人")}[category]
-
-
-def _date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

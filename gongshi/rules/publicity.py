@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from gongshi.formatting import chinese_date
+
 from .errors import Citation, RuleViolation
 from .messages import _
 from .workdays import WorkdayCalendar
@@ -78,10 +80,6 @@ class Period:
             "end": chinese_date(self.end),
             "days": self.working_days,
         }
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- Length --------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ publication is better than none) but the approver is warned and the fact is reco
 
 from datetime import date, timedelta
 
+from gongshi.formatting import chinese_date
+
 from .messages import _
-from .publicity import chinese_date
 from .workdays import CalendarYearMissing, WorkdayCalendar
 
 CITATION = "《中华人民共和国政府信息公开条例》第二十六条"

@@ -10,6 +10,8 @@ from datetime import date
 # verification): its regulation sets no validity period. Never "长期有效": nobody decided
 # that it lasts for ever, the regulation is silent.
 NO_VALIDITY = "管理办法未规定有效期"
+# award_status() in words, as the site, open data and verification show it.
+AWARD_STATUS_LABELS = {"valid": "有效", "expired": "已过期", "revoked": "已撤销"}
 
 
 def award_status(valid_until_day: date | None, revoked_on: date | None, today: date) -> str:

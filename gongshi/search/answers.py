@@ -12,7 +12,8 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from gongshi.rules.validity import NO_VALIDITY, award_status
+from gongshi.formatting import chinese_date
+from gongshi.rules.validity import AWARD_STATUS_LABELS, NO_VALIDITY, award_status
 
 from . import names, snippets
 from .documents import KINDS
@@ -22,7 +23,7 @@ from .query import Query, parse
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
 MAX_PAGE = 50
-STATUSES = {"valid": "有效", "expired": "已过期", "revoked": "已撤销"}
+STATUSES = AWARD_STATUS_LABELS
 SORTS = {"relevance": "按相关度", "date": "按日期"}
 VERIFY_LIMIT = 20
 MATCHES = {
@@ -452,7 +453,5 @@ def validity_label(valid_from: str | None, valid_until: str | None) -> str:
 
 
 def chinese_day(value: str | None) -> str:
-    if not value:
-        return ""
-    day = date.fromisoformat(value)
-    return f"{day.year}年{day.month}月{day.day}日"
+    """An ISO date of a search record, in running text."""
+    return chinese_date(date.fromisoformat(value)) if value else ""

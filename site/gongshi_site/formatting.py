@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from gongshi.formatting import chinese_date
 from gongshi.rules.validity import NO_VALIDITY
 
 _PHONE = re.compile(r"^[0-9+\-() ]{3,}$")
@@ -25,7 +26,7 @@ def moment(value: datetime | None) -> str:
 
 def chinese_day(value: date | None) -> str:
     """2024年6月12日, for running text."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+    return chinese_date(value)
 
 
 def validity(valid_from: date, valid_until: date | None) -> str:

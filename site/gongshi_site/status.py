@@ -13,6 +13,7 @@ from datetime import date
 
 from gongshi.rules import awards as award_rules
 from gongshi.rules import publicity as publicity_rules
+from gongshi.rules.validity import AWARD_STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ PUBLISHED = Status("published", "已公布")  # no end date: the regulation stat
 ACCEPTING = Status("accepting", "申报中")
 CLOSED = Status("closed", "已截止")
 
-VALID = Status("valid", "有效")
-EXPIRED = Status("expired", "已过期")
-REVOKED = Status("revoked", "已撤销")
+VALID = Status("valid", AWARD_STATUS_LABELS["valid"])
+EXPIRED = Status("expired", AWARD_STATUS_LABELS["expired"])
+REVOKED = Status("revoked", AWARD_STATUS_LABELS["revoked"])
 
 
 PUBLICITY = {"upcoming": UPCOMING, "open": OPEN, "closed": ENDED, "published": PUBLISHED}
