@@ -1,0 +1,289 @@
+"""Impact scoring: the best hits of a query with many matches, without scoring them all.
+
+The bulk scorer (bulk.py) scores every match of a query, a term at a time, into
+dictionaries: a word in most records makes a dictionary of most records, and a query of
+a dozen such terms spends most of its time making them (about 1 µs a posting). Here,
+for queries made of terms whose scores were computed with the index (scoring.py: each
+frequent term's scores, its postings' places best score first, and its documents as a
+bitmap), the answer is found as follows:
+
+- **the matches are bitmaps**: a term's documents are a Python int, And and Or are `&`
+  and `|`, a filter's documents another bitmap; the total is the count of bits of the
+  query's bitmap, exact, as the bulk scorer's is;
+- **the hits are found best first** (Fagin's threshold algorithm): each term's postings
+  are read best score first, only at the documents where it can count (those matching
+  the query and every clause above the term); each document met is scored exactly,
+  with the same operations in the same order as the bulk scorer (so the same floats);
+  reading stops once the last hit wanted scores more than any document not yet met
+  could (the sum, over the terms, of the score each is at, times the boosts above it).
+
+The hits, their order (ties as `best_first` orders them) and the total are the bulk
+scorer's (tests/cms/search/test_impact_scoring.py compares them on a generated corpus,
+before and after an incremental update). Queries with a phrase, a term without
+precomputed scores in many records, or an index an incremental build extended (whose
+precomputed scores no longer hold) go to the bulk scorer."""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import json
+import operator
+
+from . import limits
+from ._whoosh import query
+from .matchers import _Within
+from .results import Hit, Results, _Unsupported
+from .scoring import _bitmap
+
+_MARGIN = 1 + 1e-9  # the bound is a sum of floats rounded otherwise than a hit's score
+
+
+class _ImpactScorer:
+    """Hits and totals of And/Or/AndMaybe/filter trees of terms, best first (above)."""
+
+    def __init__(self, searcher, bulk, precomputed, allowed, best_first):
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._bulk = bulk
+        self._precomputed = precomputed
+        self._allowed = allowed
+        self._best_first = best_first
+        self._documents = searcher.doc_count_all()
+        self._bitmaps: dict[str, int] = {}  # a filter's documents
+
+    def ranked(self, whoosh_query, offset: int, wanted: int) -> Results | None:
+        """Hits `offset` to `wanted` and the exact total, or None for a query it does
+        not answer (the bulk scorer does)."""
+        if self._precomputed is None or not self._precomputed.impacts or wanted < 1:
+            return None
+        try:
+            root = self._node(whoosh_query, 1.0)
+        except _Unsupported:
+            return None
+        matches = root.bits
+        leaves: list[_Leaf] = []
+        root.gate(matches, leaves)
+        order = self._top(root, leaves, wanted)
+        stored = self._searcher.stored_fields
+        hits = [
+            Hit(data=json.loads(stored(docnum)["data"]), score=score)
+            for docnum, score in order[offset:wanted]
+        ]
+        return Results(hits, matches.bit_count())
+
+    def _top(self, root, leaves: list[_Leaf], wanted: int) -> list[tuple[int, float]]:
+        """The `wanted` best documents of the query, in best_first order: each leaf's
+        postings read best first, in turn the leaf whose next score weighs most."""
+        best_first = self._best_first
+        heads = []  # (-weighted score of the leaf's next posting, leaf's index)
+        walks = []
+        bound = 0.0
+        for i, leaf in enumerate(leaves):
+            walk = leaf.walk()
+            walks.append(walk)
+            head = next(walk, None)
+            leaf.head = head
+            if head is not None:
+                weighted = leaf.weight * head[1]
+                bound += weighted
+                heads.append((-weighted, i))
+        heapq.heapify(heads)
+        top: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        score = root.score
+        while heads:
+            if len(top) >= wanted and top[-1][1] > bound * _MARGIN:
+                break
+            weighted, i = heapq.heappop(heads)
+            leaf = leaves[i]
+            docnum = leaf.head[0]
+            bound += weighted  # (negative: the leaf's head taken off the bound)
+            head = leaf.head = next(walks[i], None)
+            if head is not None:
+                weighted = leaf.weight * head[1]
+                bound += weighted
+                heapq.heappush(heads, (-weighted, i))
+            if docnum in seen:
+                continue
+            seen.add(docnum)
+            found = score(docnum)
+            if found is None:  # (cannot be: a leaf walks only documents that match)
+                raise AssertionError(docnum)
+            if len(top) < wanted or best_first((docnum, found)) < best_first(top[-1]):
+                bisect.insort(top, (docnum, found), key=best_first)
+                del top[wanted:]
+        return top
+
+    # The query as a tree of _Leaf, _And, _Or, _AndMaybe and _Filter nodes: each knows
+    # its documents (bits) and a document's score as the bulk scorer computes it.
+
+    def _node(self, q, weight: float):
+        if isinstance(q, query.Term):
+            return self._leaf(q, weight)
+        if isinstance(q, _Within):
+            return _Filter(self._node(q.child, weight), self._filter_bits(q))
+        if isinstance(q, query.AndMaybe):
+            inner = weight * q.boost
+            return _AndMaybe(self._node(q.a, inner), self._node(q.b, inner), q.boost)
+        if type(q) is query.And:
+            # in the order the bulk scorer sums them: the rarest first
+            subqueries = sorted(q.subqueries, key=lambda sub: sub.estimate_size(self._reader))
+            return _And([self._node(sub, weight * q.boost) for sub in subqueries], q.boost)
+        if type(q) is query.Or:
+            return _Or([self._node(sub, weight * q.boost) for sub in q.subqueries], q.boost)
+        raise _Unsupported  # phrases above all: their matches are not bitmaps
+
+    def _leaf(self, q, weight: float) -> _Leaf:
+        found = None
+        if isinstance(q.text, str):
+            found = self._precomputed.impact(q.fieldname, q.text)
+        if found is not None:
+            docnums, values, order, bits = found
+            return _Leaf(weight, q.boost, bits, docnums=docnums, values=values, order=order)
+        field = self._searcher.schema[q.fieldname]
+        btext = field.to_bytes(q.text)
+        if self._reader.doc_frequency(q.fieldname, btext) > limits.IMPACT_SCORED_UP_TO:
+            raise _Unsupported  # many postings to decode and sort: as many as bulk's
+        scores = self._bulk._term(q.fieldname, q.text, q.boost)  # boosted, as bulk's
+        return _Leaf(weight, 1.0, _bits(scores, self._documents), scores=scores)
+
+    def _filter_bits(self, q: _Within) -> int:
+        key = repr(q.allow)
+        found = self._bitmaps.get(key)
+        if found is None:
+            docnums, _allowed = self._allowed(self._searcher, q.allow)
+            found = self._bitmaps[key] = _bits(docnums, self._documents)
+            if len(self._bitmaps) > limits.FILTERS_CACHED:
+                self._bitmaps.pop(next(iter(self._bitmaps)))
+        return found
+
+
+class _Leaf:
+    """A term: its documents, a document's score (boosted as bulk's), and its postings
+    best score first among the documents where it counts (`gate`)."""
+
+    def __init__(self, weight, boost, bits, *, docnums=None, values=None, order=None, scores=None):
+        self.weight = weight  # the boosts above it: what its score weighs in the query's
+        self.bits = bits
+        self.head = None
+        self._boost = boost  # for precomputed scores (unboosted)
+        self._docnums, self._values, self._order = docnums, values, order
+        self._scores = scores  # {docnum: boosted score}, for a term read from postings
+        self._where = b""  # bitmap bytes of the documents it counts at
+
+    def gate(self, where: int, leaves: list) -> None:
+        where &= self.bits
+        if where:
+            self._where = where.to_bytes((where.bit_length() + 7) // 8, "little")
+            leaves.append(self)
+
+    def score(self, docnum: int) -> float | None:
+        if self._scores is not None:
+            return self._scores.get(docnum)
+        docnums = self._docnums
+        i = bisect.bisect_left(docnums, docnum)
+        if i == len(docnums) or docnums[i] != docnum:
+            return None
+        value = self._values[i]
+        return value * self._boost if self._boost != 1.0 else value
+
+    def walk(self):
+        """(docnum, boosted score) of its postings best first, where it counts."""
+        where, size = self._where, len(self._where)
+        if self._scores is not None:
+            postings = sorted(self._scores.items(), key=operator.itemgetter(1), reverse=True)
+        else:
+            docnums, values, boost = self._docnums, self._values, self._boost
+            postings = (
+                (docnums[i], values[i] * boost if boost != 1.0 else values[i])
+                for i in self._order
+            )
+        for docnum, value in postings:
+            byte = docnum >> 3
+            if byte < size and where[byte] >> (docnum & 7) & 1:
+                yield docnum, value
+
+
+class _And:
+    def __init__(self, children, boost):
+        self.children, self.boost = children, boost
+        self.bits = _reduce(operator.and_, [child.bits for child in children])
+
+    def gate(self, where, leaves):
+        where &= self.bits
+        for child in self.children:
+            child.gate(where, leaves)
+
+    def score(self, docnum):
+        total = None
+        for child in self.children:
+            found = child.score(docnum)
+            if found is None:
+                return None
+            total = found if total is None else total + found
+        return total * self.boost if self.boost != 1.0 else total
+
+
+class _Or(_And):
+    def __init__(self, children, boost):
+        self.children, self.boost = children, boost
+        self.bits = _reduce(operator.or_, [child.bits for child in children])
+
+    def score(self, docnum):
+        total = None
+        for child in self.children:
+            found = child.score(docnum)
+            if found is not None:
+                total = found if total is None else total + found
+        if total is None:
+            return None
+        return total * self.boost if self.boost != 1.0 else total
+
+
+class _AndMaybe:
+    def __init__(self, required, optional, boost):
+        self.required, self.optional, self.boost = required, optional, boost
+        self.bits = required.bits
+
+    def gate(self, where, leaves):
+        where &= self.bits
+        self.required.gate(where, leaves)
+        self.optional.gate(where, leaves)
+
+    def score(self, docnum):
+        found = self.required.score(docnum)
+        if found is None:
+            return None
+        extra = self.optional.score(docnum)
+        if extra is not None:
+            found = found + extra
+        return found * self.boost if self.boost != 1.0 else found
+
+
+class _Filter:
+    def __init__(self, child, allowed: int):
+        self.child = child
+        self.bits = child.bits & allowed
+        self._bytes = self.bits.to_bytes((self.bits.bit_length() + 7) // 8, "little")
+
+    def gate(self, where, leaves):
+        self.child.gate(where & self.bits, leaves)
+
+    def score(self, docnum):
+        byte = docnum >> 3
+        if byte >= len(self._bytes) or not self._bytes[byte] >> (docnum & 7) & 1:
+            return None
+        return self.child.score(docnum)
+
+
+def _reduce(combine, values: list[int]) -> int:
+    found = values[0]
+    for value in values[1:]:
+        found = combine(found, value)
+    return found
+
+
+def _bits(docnums, documents: int) -> int:
+    """The documents `docnums` as an int whose bit d is set for document d."""
+    return int.from_bytes(_bitmap(docnums, documents), "little")
