@@ -196,8 +196,7 @@ class _Leaf:
         else:
             docnums, values, boost = self._docnums, self._values, self._boost
             postings = (
-                (docnums[i], values[i] * boost if boost != 1.0 else values[i])
-                for i in self._order
+                (docnums[i], values[i] * boost if boost != 1.0 else values[i]) for i in self._order
             )
         for docnum, value in postings:
             byte = docnum >> 3

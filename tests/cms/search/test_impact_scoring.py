@@ -19,7 +19,8 @@ from cms.search.query import parse
 # not required); and queries with a phrase (quoted; pinyin initials), which go to the bulk
 # scorer.
 WITH_PHRASES = ['"质量管理体系"', "yuncheng", "ycs"]
-QUERIES = [*WITH_PHRASES,
+QUERIES = [
+    *WITH_PHRASES,
     "公示",
     "质量管理",
     "获奖建议名单",
@@ -135,9 +136,7 @@ def test_an_extended_index_answers_as_scoring_every_match(generated, tmp_path, m
     ]
     deleted = [r.key for r in changed[5:]] + [records[0].key]
     extended = tmp_path / "extended"
-    incremental.update(
-        root / "search", extended, deleted=deleted, added=added, extra={}, shells={}
-    )
+    incremental.update(root / "search", extended, deleted=deleted, added=added, extra={}, shells={})
     everything = [r for r in records if r.key not in set(deleted)] + added
     with monkeypatch.context() as patch:
         patch.setattr(limits, "PRECOMPUTED_FROM", 20)
@@ -161,7 +160,7 @@ def test_an_extended_index_answers_as_scoring_every_match(generated, tmp_path, m
 def _same_but_ties(full, extended) -> bool:
     """Equal scores may come in either order only where sums differ in the last bits:
     compare the scores, and the documents above the lowest score shown."""
-    for key, (hits, total, _e) in full.items():
+    for key, (hits, _total, _e) in full.items():
         other = extended[key][0]
         if [round(s, 6) for _u, _k, s in hits] != [round(s, 6) for _u, _k, s in other]:
             return False
