@@ -29,10 +29,12 @@ import bisect
 import heapq
 import json
 import operator
+from itertools import compress
 
 from . import limits
 from ._whoosh import query
-from .matchers import _Within
+from .bulk import _PhraseChecker, _round
+from .matchers import _Phrase, _phrase_check, _Within
 from .results import Hit, Results, _Unsupported
 from .scoring import _bitmap
 
@@ -53,24 +55,43 @@ class _ImpactScorer:
         self._bitmaps: dict[str, int] = {}  # a filter's documents
 
     def ranked(self, whoosh_query, offset: int, wanted: int) -> Results | None:
-        """Hits `offset` to `wanted` and the exact total, or None for a query it does
-        not answer (the bulk scorer does)."""
+        """Hits `offset` to `wanted` and the total (as the bulk scorer gives it: exact,
+        or for a phrase with many candidates estimated on the same sample), or None for
+        a query it does not answer (the bulk scorer does)."""
         if self._precomputed is None or not self._precomputed.impacts or wanted < 1:
             return None
         try:
             root = self._node(whoosh_query, 1.0)
+            candidates = root.bits
+            total, estimated = candidates.bit_count(), False
+            checked = _has_checks(root)
+            if checked and total > limits.PHRASES_COUNTED:
+                runs = root.order()  # (before any work: _Unsupported for another shape)
         except _Unsupported:
             return None
-        matches = root.bits
         leaves: list[_Leaf] = []
-        root.gate(matches, leaves)
+        root.gate(candidates, leaves)
         order = self._top(root, leaves, wanted)
+        if checked:
+            # As bulk._checked counts: every candidate up to PHRASES_COUNTED, or a
+            # sample spread over them in the order the bulk scorer holds them.
+            score = root.score
+            if total <= limits.PHRASES_COUNTED:
+                docnums = _docnums(candidates, self._documents)
+                total = sum(1 for d in docnums if score(d) is not None)
+            else:
+                listed = [d for run in runs for d in _docnums(run, self._documents)]
+                step = len(listed) / limits.PHRASES_COUNTED
+                sample = [listed[int(i * step)] for i in range(limits.PHRASES_COUNTED)]
+                found = sum(1 for d in sample if score(d) is not None)
+                estimate = round(found * len(listed) / limits.PHRASES_COUNTED)
+                total, estimated = _round(max(len(order), estimate)), True
         stored = self._searcher.stored_fields
         hits = [
             Hit(data=json.loads(stored(docnum)["data"]), score=score)
             for docnum, score in order[offset:wanted]
         ]
-        return Results(hits, matches.bit_count())
+        return Results(hits, total, estimated=estimated)
 
     def _top(self, root, leaves: list[_Leaf], wanted: int) -> list[tuple[int, float]]:
         """The `wanted` best documents of the query, in best_first order: each leaf's
@@ -108,15 +129,18 @@ class _ImpactScorer:
                 continue
             seen.add(docnum)
             found = score(docnum)
-            if found is None:  # (cannot be: a leaf walks only documents that match)
-                raise AssertionError(docnum)
+            if found is None:  # a phrase's candidate without the phrase
+                continue
             if len(top) < wanted or best_first((docnum, found)) < best_first(top[-1]):
                 bisect.insort(top, (docnum, found), key=best_first)
                 del top[wanted:]
         return top
 
-    # The query as a tree of _Leaf, _And, _Or, _AndMaybe and _Filter nodes: each knows
-    # its documents (bits) and a document's score as the bulk scorer computes it.
+    # The query as a tree of _Leaf, _And, _Or, _AndMaybe, _Filter, _Boost and _Check
+    # nodes: each knows its documents (bits; a phrase: its pairs' documents, the
+    # candidates), a document's score as the bulk scorer computes it (None: no match),
+    # and the order the bulk scorer holds its candidates in (order(): runs of ascending
+    # document numbers, as bitmaps), where that is simple to follow.
 
     def _node(self, q, weight: float):
         if isinstance(q, query.Term):
@@ -132,7 +156,17 @@ class _ImpactScorer:
             return _And([self._node(sub, weight * q.boost) for sub in subqueries], q.boost)
         if type(q) is query.Or:
             return _Or([self._node(sub, weight * q.boost) for sub in q.subqueries], q.boost)
-        raise _Unsupported  # phrases above all: their matches are not bitmaps
+        if isinstance(q, _Phrase):
+            contains = _phrase_check(self._reader, q.fieldname, q.pattern)
+            if contains is None:  # an index from before the phrases column
+                raise _Unsupported
+            return _Check(self._node(q.child, weight), contains)
+        if isinstance(q, query.Phrase):  # pinyin and initials, by their positions
+            pairs = query.And([query.Term(q.fieldname, word) for word in q.words])
+            checker = _PhraseChecker(self._reader, q.fieldname, list(q.words))
+            inner = _Boost(self._node(pairs, weight * q.boost), q.boost)
+            return _Check(inner, checker.contains)
+        raise _Unsupported
 
     def _leaf(self, q, weight: float) -> _Leaf:
         found = None
@@ -159,7 +193,7 @@ class _ImpactScorer:
         return found
 
 
-class _Leaf:
+class _Leaf:  # (its order(): ascending, as every term's dictionary is)
     """A term: its documents, a document's score (boosted as bulk's), and its postings
     best score first among the documents where it counts (`gate`)."""
 
@@ -171,6 +205,9 @@ class _Leaf:
         self._docnums, self._values, self._order = docnums, values, order
         self._scores = scores  # {docnum: boosted score}, for a term read from postings
         self._where = b""  # bitmap bytes of the documents it counts at
+
+    def order(self):
+        return [self.bits]
 
     def gate(self, where: int, leaves: list) -> None:
         where &= self.bits
@@ -209,6 +246,13 @@ class _And:
         self.children, self.boost = children, boost
         self.bits = _reduce(operator.and_, [child.bits for child in children])
 
+    def order(self):
+        # ascending if every part is (an intersection iterates one of its sides);
+        # otherwise it depends on the sizes of the bulk scorer's dictionaries
+        if any(len(child.order()) > 1 for child in self.children):
+            raise _Unsupported
+        return [self.bits]
+
     def gate(self, where, leaves):
         where &= self.bits
         for child in self.children:
@@ -228,6 +272,16 @@ class _Or(_And):
     def __init__(self, children, boost):
         self.children, self.boost = children, boost
         self.bits = _reduce(operator.or_, [child.bits for child in children])
+
+    def order(self):
+        # a union keeps its first part's order, then adds each next part's new ones
+        runs, covered = [], 0
+        for child in self.children:
+            for run in child.order():
+                if run & ~covered:
+                    runs.append(run & ~covered)
+                covered |= run
+        return runs
 
     def score(self, docnum):
         total = None
@@ -250,6 +304,9 @@ class _AndMaybe:
         self.required.gate(where, leaves)
         self.optional.gate(where, leaves)
 
+    def order(self):
+        return self.required.order()
+
     def score(self, docnum):
         found = self.required.score(docnum)
         if found is None:
@@ -269,11 +326,68 @@ class _Filter:
     def gate(self, where, leaves):
         self.child.gate(where & self.bits, leaves)
 
+    def order(self):
+        return [run & self.bits for run in self.child.order() if run & self.bits]
+
     def score(self, docnum):
         byte = docnum >> 3
         if byte >= len(self._bytes) or not self._bytes[byte] >> (docnum & 7) & 1:
             return None
         return self.child.score(docnum)
+
+
+class _Boost:
+    """A positional phrase's pairs, boosted as the bulk scorer boosts them."""
+
+    def __init__(self, child, boost):
+        self.child, self.boost = child, boost
+        self.bits = child.bits
+
+    def gate(self, where, leaves):
+        self.child.gate(where, leaves)
+
+    def order(self):
+        return self.child.order()
+
+    def score(self, docnum):
+        found = self.child.score(docnum)
+        if found is None or self.boost == 1.0:
+            return found
+        return found * self.boost
+
+
+class _Check(_Boost):
+    """A phrase: its pairs' score where `contains` finds it in a row."""
+
+    def __init__(self, child, contains):
+        self.child, self.contains = child, contains
+        self.bits = child.bits
+
+    def score(self, docnum):
+        found = self.child.score(docnum)
+        if found is None or not self.contains(docnum):
+            return None
+        return found
+
+
+def _has_checks(node) -> bool:
+    if isinstance(node, _Check):
+        return True
+    if isinstance(node, _Leaf):
+        return False
+    if isinstance(node, _AndMaybe):
+        return _has_checks(node.required) or _has_checks(node.optional)
+    children = node.children if isinstance(node, _And) else [node.child]
+    return any(_has_checks(child) for child in children)
+
+
+def _docnums(bits: int, documents: int) -> list[int]:
+    """The document numbers of a bitmap, ascending (selected in C)."""
+    digits = format(bits, "b")[::-1].encode().translate(_ZERO_ONE)
+    return list(compress(range(len(digits)), digits))
+
+
+_ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
 
 
 def _reduce(combine, values: list[int]) -> int:
