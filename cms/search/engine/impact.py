@@ -29,6 +29,7 @@ import bisect
 import heapq
 import json
 import operator
+import re
 from itertools import compress
 
 from . import limits
@@ -39,6 +40,7 @@ from .results import Hit, Results, _Unsupported
 from .scoring import _bitmap
 
 _MARGIN = 1 + 1e-9  # the bound is a sum of floats rounded otherwise than a hit's score
+_FEW = 8  # a term counting at fewer than 1/_FEW of its postings sorts those, unwalked
 
 
 class _ImpactScorer:
@@ -77,10 +79,10 @@ class _ImpactScorer:
             # sample spread over them in the order the bulk scorer holds them.
             score = root.score
             if total <= limits.PHRASES_COUNTED:
-                docnums = _docnums(candidates, self._documents)
+                docnums = _docnums(candidates)
                 total = sum(1 for d in docnums if score(d) is not None)
             else:
-                listed = [d for run in runs for d in _docnums(run, self._documents)]
+                listed = [d for run in runs for d in _docnums(run)]
                 step = len(listed) / limits.PHRASES_COUNTED
                 sample = [listed[int(i * step)] for i in range(limits.PHRASES_COUNTED)]
                 found = sum(1 for d in sample if score(d) is not None)
@@ -173,8 +175,8 @@ class _ImpactScorer:
         if isinstance(q.text, str):
             found = self._precomputed.impact(q.fieldname, q.text)
         if found is not None:
-            docnums, values, order, bits = found
-            return _Leaf(weight, q.boost, bits, docnums=docnums, values=values, order=order)
+            arrays, bits = found
+            return _Leaf(weight, q.boost, bits, arrays=arrays)
         field = self._searcher.schema[q.fieldname]
         btext = field.to_bytes(q.text)
         if self._reader.doc_frequency(q.fieldname, btext) > limits.IMPACT_SCORED_UP_TO:
@@ -197,12 +199,13 @@ class _Leaf:  # (its order(): ascending, as every term's dictionary is)
     """A term: its documents, a document's score (boosted as bulk's), and its postings
     best score first among the documents where it counts (`gate`)."""
 
-    def __init__(self, weight, boost, bits, *, docnums=None, values=None, order=None, scores=None):
+    def __init__(self, weight, boost, bits, *, arrays=None, scores=None):
         self.weight = weight  # the boosts above it: what its score weighs in the query's
         self.bits = bits
         self.head = None
         self._boost = boost  # for precomputed scores (unboosted)
-        self._docnums, self._values, self._order = docnums, values, order
+        self._arrays = arrays  # () -> (docnums, scores, impact order): read when needed
+        self._docnums = self._values = self._order = None
         self._scores = scores  # {docnum: boosted score}, for a term read from postings
         self._where = b""  # bitmap bytes of the documents it counts at
 
@@ -212,6 +215,8 @@ class _Leaf:  # (its order(): ascending, as every term's dictionary is)
     def gate(self, where: int, leaves: list) -> None:
         where &= self.bits
         if where:
+            if self._arrays is not None:
+                self._docnums, self._values, self._order = self._arrays()
             self._where = where.to_bytes((where.bit_length() + 7) // 8, "little")
             leaves.append(self)
 
@@ -226,16 +231,26 @@ class _Leaf:  # (its order(): ascending, as every term's dictionary is)
         return value * self._boost if self._boost != 1.0 else value
 
     def walk(self):
-        """(docnum, boosted score) of its postings best first, where it counts."""
+        """(docnum, boosted score) of its postings best first, where it counts: read in
+        impact order, or, where it counts at few of its postings, those few sorted."""
         where, size = self._where, len(self._where)
+        postings = len(self._scores) if self._scores is not None else len(self._docnums)
+        few = int.from_bytes(where, "little")
+        if few.bit_count() * _FEW < postings:
+            score = self.score
+            found = [(docnum, score(docnum)) for docnum in _docnums(few)]
+            found.sort(key=operator.itemgetter(1), reverse=True)
+            yield from found
+            return
         if self._scores is not None:
-            postings = sorted(self._scores.items(), key=operator.itemgetter(1), reverse=True)
+            ordered = sorted(self._scores.items(), key=operator.itemgetter(1), reverse=True)
         else:
             docnums, values, boost = self._docnums, self._values, self._boost
-            postings = (
-                (docnums[i], values[i] * boost if boost != 1.0 else values[i]) for i in self._order
+            ordered = (
+                (docnums[i], values[i] * boost if boost != 1.0 else values[i])
+                for i in self._order
             )
-        for docnum, value in postings:
+        for docnum, value in ordered:
             byte = docnum >> 3
             if byte < size and where[byte] >> (docnum & 7) & 1:
                 yield docnum, value
@@ -381,12 +396,24 @@ def _has_checks(node) -> bool:
     return any(_has_checks(child) for child in children)
 
 
-def _docnums(bits: int, documents: int) -> list[int]:
-    """The document numbers of a bitmap, ascending (selected in C)."""
-    digits = format(bits, "b")[::-1].encode().translate(_ZERO_ONE)
-    return list(compress(range(len(digits)), digits))
+def _docnums(bits: int) -> list[int]:
+    """The document numbers of a bitmap, ascending: a dense one selected in C, a sparse
+    one a non-zero byte at a time."""
+    length = bits.bit_length()
+    if bits.bit_count() * 16 > length:
+        digits = format(bits, "b")[::-1].encode().translate(_ZERO_ONE)
+        return list(compress(range(len(digits)), digits))
+    data = bits.to_bytes((length + 7) // 8, "little")
+    found: list[int] = []
+    for match in _NONZERO.finditer(data):
+        at = match.start()
+        base = at * 8
+        found += [base + offset for offset in _BYTE_BITS[data[at]]]
+    return found
 
 
+_NONZERO = re.compile(rb"[^\x00]")
+_BYTE_BITS = [tuple(i for i in range(8) if value >> i & 1) for value in range(256)]
 _ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
 
 

@@ -103,20 +103,25 @@ class _TermScores:
         values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
         return docnums, values
 
-    def impact(self, fieldname: str, text: str) -> tuple[array, array, array, int] | None:
-        """(document numbers, scores, places best score first, bitmap as an int) of a
-        frequent term, None for another (or an index written without them)."""
+    def impact(self, fieldname: str, text: str) -> tuple[object, int] | None:
+        """(arrays, bitmap as an int) of a frequent term, None for another (or an index
+        written without them); arrays() reads its document numbers, scores and places
+        best score first."""
         place = self._places.get((fieldname, text))
         if place is None or not self.impacts:
             return None
         offset, count = place
-        docnums, values, order = array("I"), array("d"), array("I")
-        docnums.frombytes(self._data[offset : offset + 4 * count])
-        values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
-        order.frombytes(self._data[offset + 12 * count : offset + 16 * count])
+
+        def arrays() -> tuple[array, array, array]:
+            docnums, values, order = array("I"), array("d"), array("I")
+            docnums.frombytes(self._data[offset : offset + 4 * count])
+            values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
+            order.frombytes(self._data[offset + 12 * count : offset + 16 * count])
+            return docnums, values, order
+
         start = offset + 16 * count
         bits = int.from_bytes(self._data[start : start + (self.documents + 7) // 8], "little")
-        return docnums, values, order, bits
+        return arrays, bits
 
     def get(self, fieldname: str, text: str) -> dict[int, float] | None:
         """{docnum: score} of a frequent term, None for another."""
