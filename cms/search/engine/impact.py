@@ -224,6 +224,9 @@ class _Leaf:  # (its order(): ascending, as every term's dictionary is)
         if self._scores is not None:
             return self._scores.get(docnum)
         docnums = self._docnums
+        if docnums is None:  # a term that counts nowhere the walks go: read when asked
+            docnums, self._values, self._order = self._arrays()
+            self._docnums = docnums
         i = bisect.bisect_left(docnums, docnum)
         if i == len(docnums) or docnums[i] != docnum:
             return None
@@ -247,8 +250,7 @@ class _Leaf:  # (its order(): ascending, as every term's dictionary is)
         else:
             docnums, values, boost = self._docnums, self._values, self._boost
             ordered = (
-                (docnums[i], values[i] * boost if boost != 1.0 else values[i])
-                for i in self._order
+                (docnums[i], values[i] * boost if boost != 1.0 else values[i]) for i in self._order
             )
         for docnum, value in ordered:
             byte = docnum >> 3
