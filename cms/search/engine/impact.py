@@ -63,6 +63,8 @@ class _ImpactScorer:
         if self._precomputed is None or not self._precomputed.impacts or wanted < 1:
             return None
         try:
+            if not self._worth(whoosh_query):
+                return None
             root = self._node(whoosh_query, 1.0)
             candidates = root.bits
             total, estimated = candidates.bit_count(), False
@@ -94,6 +96,56 @@ class _ImpactScorer:
             for docnum, score in order[offset:wanted]
         ]
         return Results(hits, total, estimated=estimated)
+
+    def _worth(self, whoosh_query) -> bool:
+        """Whether the query costs the bulk scorer more than it would cost here: the
+        postings of frequent terms it would make dictionaries of, whole (a term it reads
+        only at a few documents, after a rarer one, costs it little), against the terms
+        without precomputed scores that would be read whole here but only at a few
+        documents there, and the bitmaps and walks of each term."""
+        costs = _Costs()
+        self._estimate(whoosh_query, None, costs)  # (_Unsupported: neither is asked)
+        if not limits.IMPACT_FROM:
+            return True
+        saved = costs.saved
+        spent = costs.extra + costs.leaves * limits.IMPACT_LEAF_COST
+        return saved > 0 and saved >= spent * limits.IMPACT_FROM
+
+    def _estimate(self, q, within: int | None, costs: _Costs) -> int:
+        """The number of documents `q` leaves the bulk scorer with (at most), called
+        with how many it keeps (`within`, None: all) as bulk._evaluate is; the costs
+        of its terms added to `costs`."""
+        if isinstance(q, query.Term):
+            field = self._searcher.schema[q.fieldname]
+            frequency = self._reader.doc_frequency(q.fieldname, field.to_bytes(q.text))
+            restricted = within is not None and within * limits.RESTRICT_RATIO < frequency
+            costs.leaves += 1
+            if isinstance(q.text, str) and self._precomputed.has(q.fieldname, q.text):
+                costs.saved += 0 if restricted else frequency
+            elif restricted:
+                costs.extra += frequency
+            return frequency if within is None else min(within, frequency)
+        if isinstance(q, _Within):
+            docnums, _allowed = self._allowed(self._searcher, q.allow)
+            inside = len(docnums) if within is None else min(within, len(docnums))
+            return min(inside, self._estimate(q.child, inside, costs))
+        if isinstance(q, _Phrase):
+            return self._estimate(q.child, within, costs)
+        if isinstance(q, query.Phrase):
+            pairs = query.And([query.Term(q.fieldname, word) for word in q.words])
+            return self._estimate(pairs, within, costs)
+        if isinstance(q, query.AndMaybe):
+            found = self._estimate(q.a, within, costs)
+            self._estimate(q.b, found, costs)
+            return found
+        if type(q) is query.And:
+            for sub in sorted(q.subqueries, key=lambda sub: sub.estimate_size(self._reader)):
+                within = self._estimate(sub, within, costs)
+            return within or 0
+        if type(q) is query.Or:
+            found = sum(self._estimate(sub, within, costs) for sub in q.subqueries)
+            return min(found, self._documents if within is None else within)
+        raise _Unsupported
 
     def _top(self, root, leaves: list[_Leaf], wanted: int) -> list[tuple[int, float]]:
         """The `wanted` best documents of the query, in best_first order: each leaf's
@@ -193,6 +245,15 @@ class _ImpactScorer:
             if len(self._bitmaps) > limits.FILTERS_CACHED:
                 self._bitmaps.pop(next(iter(self._bitmaps)))
         return found
+
+
+class _Costs:
+    """What a query would cost the bulk scorer beyond the impact scorer (saved: postings
+    made into dictionaries) and the impact scorer beyond the bulk scorer (extra: postings
+    read whole; leaves: terms, each a bitmap and a walk)."""
+
+    def __init__(self):
+        self.saved = self.extra = self.leaves = 0
 
 
 class _Leaf:  # (its order(): ascending, as every term's dictionary is)

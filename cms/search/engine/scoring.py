@@ -123,6 +123,10 @@ class _TermScores:
         bits = int.from_bytes(self._data[start : start + (self.documents + 7) // 8], "little")
         return arrays, bits
 
+    def has(self, fieldname: str, text: str) -> bool:
+        """Whether a term's scores, impact order and bitmap were precomputed."""
+        return self.impacts and (fieldname, text) in self._places
+
     def get(self, fieldname: str, text: str) -> dict[int, float] | None:
         """{docnum: score} of a frequent term, None for another."""
         found = self._arrays(fieldname, text)

@@ -80,6 +80,7 @@ def _answers(directory, monkeypatch, *, use_impact: bool, phrases_counted=None):
     asked = [None]
     with monkeypatch.context() as patch:
         patch.setattr(limits, "BULK_FROM", 0)
+        patch.setattr(limits, "IMPACT_FROM", 0)  # every query it can answer
         if phrases_counted is not None:
             patch.setattr(limits, "PHRASES_COUNTED", phrases_counted)
         patch.setattr(impact._ImpactScorer, "ranked", counted)
@@ -134,6 +135,7 @@ def test_the_best_first_walk_stops_early_and_still_finds_the_best(generated, mon
 
     monkeypatch.setattr(impact._ImpactScorer, "_top", watched)
     monkeypatch.setattr(limits, "BULK_FROM", 0)
+    monkeypatch.setattr(limits, "IMPACT_FROM", 0)
     index = engine.SearchIndex(root / "search")
     results = index.search(parse("公示"), engine.Filters(), TODAY, limit=10)
     assert results.total > 200 and len(results.hits) == 10
@@ -188,3 +190,37 @@ def _same_but_ties(full, extended) -> bool:
             if [h[:2] for h in other[: len(above)]] != above:
                 return False
     return True
+
+
+def test_only_queries_it_saves_on_go_to_the_impact_scorer(generated, monkeypatch):
+    """A frequent word, which the bulk scorer makes a dictionary of whole, goes to the
+    impact scorer; a rare word beside a frequent one stays with the bulk scorer, which
+    reads the frequent one only where the rare one is (the impact scorer would read the
+    rare one whole and make a bitmap of it), and so does a word without frequent terms."""
+    records, root = generated
+    index = engine.SearchIndex(root / "search")
+    reader = index._searcher.reader()
+
+    def frequency(word: str) -> int:
+        return sum(reader.doc_frequency(field, word.encode()) for field in ("name", "text"))
+
+    titles = [r.data["title"] for r in records]
+    pairs = {title[i : i + 2] for title in titles for i in range(len(title) - 1)}
+    rare = min(sorted(pair for pair in pairs if frequency(pair)), key=frequency)
+    assert 0 < frequency(rare) <= 4 and frequency("公示") > 200
+    went = {}
+    ranked = impact._ImpactScorer.ranked
+
+    def watched(self, whoosh_query, *args):
+        found = ranked(self, whoosh_query, *args)
+        went[asked] = found is not None
+        return found
+
+    monkeypatch.setattr(impact._ImpactScorer, "ranked", watched)
+    monkeypatch.setattr(limits, "BULK_FROM", 0)
+    # (a term's fixed cost at the scale of this corpus, whose terms are precomputed from
+    # 20 records rather than 2,000)
+    monkeypatch.setattr(limits, "IMPACT_LEAF_COST", limits.IMPACT_LEAF_COST // 100)
+    for asked in ["公示", "获奖建议名单", f"{rare} 公示", "zzqx"]:
+        index.search(parse(asked), engine.Filters(), TODAY, limit=10)
+    assert went == {"公示": True, "获奖建议名单": True, f"{rare} 公示": False, "zzqx": False}
