@@ -11,6 +11,7 @@ from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
+from ..close_words import Vocabulary
 from ..query import Query
 from . import limits
 from ._whoosh import TimeLimit, collectors, index, query
@@ -239,12 +240,9 @@ class SearchIndex:
         return self.extra.get("suggestions", {})
 
     @functools.cached_property
-    def suggestion_keys(self) -> dict[int, list[str]]:
-        """The suggestions' pinyin keys by length, for answers.closest."""
-        found: dict[int, list[str]] = {}
-        for key in self.suggestions():
-            found.setdefault(len(key), []).append(key)
-        return found
+    def suggestion_keys(self) -> Vocabulary:
+        """The suggestions' pinyin keys, for close_words.closest."""
+        return Vocabulary(self.suggestions())
 
 
 def _has_positions(q) -> bool:
