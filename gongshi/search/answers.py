@@ -8,7 +8,6 @@ expired, and a revoked award is always shown, marked revoked, with its revocatio
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -16,6 +15,7 @@ from gongshi.formatting import chinese_date
 from gongshi.rules.validity import AWARD_STATUS_LABELS, NO_VALIDITY, award_status
 
 from . import names, snippets
+from .close_words import closest
 from .documents import KINDS
 from .engine import Filters, SearchIndex
 from .query import Query, parse
@@ -308,24 +308,6 @@ def did_you_mean(index: SearchIndex, parsed: Query, request: Request, today: dat
     if not check.total:
         return None
     return {"query": suggestion, "total": check.total, "total_estimated": check.estimated}
-
-
-def closest(word: str, keys_by_length: dict[int, list[str]], cutoff: float) -> str | None:
-    """difflib.get_close_matches(word, keys, n=1, cutoff)[0], or None, looking only at
-    keys of a length that can be close enough: difflib's first test, real_quick_ratio,
-    depends on the two lengths alone (most keys fail it, each at a Python call's cost)."""
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
-    best = None
-    for length, keys in keys_by_length.items():
-        if 2.0 * min(length, len(word)) / ((length + len(word)) or 1) < cutoff:
-            continue
-        for key in keys:
-            matcher.set_seq1(key)
-            if matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
-                found = (matcher.ratio(), key)
-                best = found if best is None or found > best else best
-    return None if best is None else best[1]
 
 
 def count(total: int, estimated: bool) -> str:

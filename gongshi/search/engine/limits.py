@@ -17,3 +17,9 @@ PRECOMPUTED_FROM = 2000  # records a term is in from which its scores are comput
 PRECOMPUTED_FIELDS = ("name", "text", "words")  # (pinyin is asked of Latin queries only)
 RESTRICT_RATIO = 10  # a term is read only at the documents still in play when they are
 # fewer than a tenth of its postings (skipping to each rather than decoding all)
+IMPACT_SCORED_UP_TO = 4000  # records a term without precomputed scores may be in for
+# the impact scorer to read it whole (beyond, the query goes to the bulk scorer)
+IMPACT_FROM = 1.0  # the impact scorer answers a query when the postings of frequent
+# terms the bulk scorer would make dictionaries of are this many times what it would
+# read instead (impact.py: _ImpactScorer._worth); 0: every query it can answer
+IMPACT_LEAF_COST = 300  # what a term's bitmap and walk cost it, counted in postings

@@ -10,7 +10,7 @@ import mmap
 import operator
 import threading
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from itertools import repeat
 from pathlib import Path
 
@@ -21,7 +21,10 @@ from .postings import _postings_at
 _BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
 TERM_SCORES = "term-scores.bin"  # precomputed scores of frequent terms, and their places:
 TERM_SCORES_INDEX = "term-scores.idx"  # {"segment": id, "documents": count, "places":
-# {(field, term): (offset, count)}}, marshal
+# {(field, term): (offset, count)}, "impacts": True}, marshal. At a term's offset: its
+# document numbers ("I"), their scores ("d"), its postings' places best score first
+# ("I": impact order, ties by document number) and its documents as a bitmap (bit d of
+# byte d // 8 for document d), for the impact scorer (impact.py).
 
 
 def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
@@ -45,8 +48,24 @@ def _write_term_scores(directory: Path, scores: dict, segment: str, documents: i
             places[key] = (file.tell(), len(docnums))
             file.write(array("I", docnums).tobytes())
             file.write(values.tobytes())
-    written = {"segment": segment, "documents": documents, "places": places}
+            # (a stable sort: equal scores keep the order of their document numbers)
+            impact = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+            file.write(array("I", impact).tobytes())
+            file.write(_bitmap(docnums, documents))
+    written = {"segment": segment, "documents": documents, "places": places, "impacts": True}
     (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(written))
+
+
+def _bitmap(docnums, documents: int) -> bytes:
+    """The documents `docnums` as (documents + 7) // 8 bytes, bit d % 8 of byte d // 8
+    set for document d: each set in C as a digit of a binary number, read by int()."""
+    digits = bytearray(b"0") * (documents or 1)
+    _consume(map(digits.__setitem__, map(operator.sub, repeat(len(digits) - 1), docnums),
+                 repeat(ord("1"))))  # fmt: skip
+    return int(digits, 2).to_bytes((documents + 7) // 8, "little")
+
+
+_consume = deque(maxlen=0).extend  # runs a map for its calls' effects
 
 
 class _TermScores:
@@ -57,6 +76,9 @@ class _TermScores:
     documents) is scored at search time, since its terms' frequencies, documents and so
     scores are no longer those."""
 
+    documents = 0
+    impacts = False  # whether each term's impact order and bitmap were written too
+
     def __init__(self, directory: Path, reader):
         self._places: dict = {}
         self._data = b""
@@ -65,6 +87,8 @@ class _TermScores:
             with open(directory / TERM_SCORES, "rb") as file:
                 if _scores_hold(written, reader) and written["places"]:
                     self._places = written["places"]
+                    self.documents = written["documents"]
+                    self.impacts = written.get("impacts", False)
                     self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         except FileNotFoundError:  # an index from before they were written
             pass
@@ -78,6 +102,30 @@ class _TermScores:
         docnums.frombytes(self._data[offset : offset + 4 * count])
         values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
         return docnums, values
+
+    def impact(self, fieldname: str, text: str) -> tuple[object, int] | None:
+        """(arrays, bitmap as an int) of a frequent term, None for another (or an index
+        written without them); arrays() reads its document numbers, scores and places
+        best score first."""
+        place = self._places.get((fieldname, text))
+        if place is None or not self.impacts:
+            return None
+        offset, count = place
+
+        def arrays() -> tuple[array, array, array]:
+            docnums, values, order = array("I"), array("d"), array("I")
+            docnums.frombytes(self._data[offset : offset + 4 * count])
+            values.frombytes(self._data[offset + 4 * count : offset + 12 * count])
+            order.frombytes(self._data[offset + 12 * count : offset + 16 * count])
+            return docnums, values, order
+
+        start = offset + 16 * count
+        bits = int.from_bytes(self._data[start : start + (self.documents + 7) // 8], "little")
+        return arrays, bits
+
+    def has(self, fieldname: str, text: str) -> bool:
+        """Whether a term's scores, impact order and bitmap were precomputed."""
+        return self.impacts and (fieldname, text) in self._places
 
     def get(self, fieldname: str, text: str) -> dict[int, float] | None:
         """{docnum: score} of a frequent term, None for another."""

@@ -11,10 +11,12 @@ from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
+from ..close_words import Vocabulary
 from ..query import Query
 from . import limits
 from ._whoosh import TimeLimit, collectors, index, query
 from .bulk import _best_first, _BulkScorer, _round
+from .impact import _ImpactScorer
 from .matchers import _TimeLimit, _Within
 from .queries import _filter, _query
 from .results import Filters, Hit, Results
@@ -49,6 +51,9 @@ class SearchIndex:
         best_first = self._order.best_first if self._order else _best_first
         precomputed = _TermScores(self.directory, reader)
         self._bulk = _BulkScorer(self._searcher, self._allowed, precomputed, best_first)
+        self._impact = _ImpactScorer(
+            self._searcher, self._bulk, precomputed, self._allowed, best_first
+        )
 
     def close(self) -> None:
         self._searcher.close()
@@ -93,7 +98,9 @@ class SearchIndex:
         elif upper > limits.BULK_FROM or _has_positions(whoosh_query) or self._extended:
             # (whoosh's collector breaks ties by document number, which in an extended
             # index is not a full build's order)
-            found = self._bulk.ranked(whoosh_query, offset, wanted)
+            found = self._impact.ranked(whoosh_query, offset, wanted)
+            if found is None:
+                found = self._bulk.ranked(whoosh_query, offset, wanted)
         if found is None:
             found = self._ranked(whoosh_query, offset, wanted, exact=upper <= limits.EXACT_COUNT)
         if found.total is None:
@@ -233,12 +240,9 @@ class SearchIndex:
         return self.extra.get("suggestions", {})
 
     @functools.cached_property
-    def suggestion_keys(self) -> dict[int, list[str]]:
-        """The suggestions' pinyin keys by length, for answers.closest."""
-        found: dict[int, list[str]] = {}
-        for key in self.suggestions():
-            found.setdefault(len(key), []).append(key)
-        return found
+    def suggestion_keys(self) -> Vocabulary:
+        """The suggestions' pinyin keys, for close_words.closest."""
+        return Vocabulary(self.suggestions())
 
 
 def _has_positions(q) -> bool:

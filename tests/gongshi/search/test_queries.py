@@ -9,6 +9,7 @@ import pytest
 from search_corpus import CHANGAN, HAIER, RENAMED, TODAY, XUJI
 
 from gongshi.search import answers
+from gongshi.search.close_words import Vocabulary
 
 XUJI_NAME = "许继电源股份有限公司"
 HAIER_NAME = "海尔集团有限公司"
@@ -203,8 +204,5 @@ def test_closest_is_difflibs_closest_match(word):
     import difflib
 
     keys = ["xujidianyuan", "haier", "yuncheng", "yunchen", "hai", "chongqing", "zz"]
-    by_length: dict[int, list[str]] = {}
-    for key in keys:
-        by_length.setdefault(len(key), []).append(key)
     expected = difflib.get_close_matches(word, keys, n=1, cutoff=0.75)
-    assert answers.closest(word, by_length, 0.75) == (expected[0] if expected else None)
+    assert answers.closest(word, Vocabulary(keys), 0.75) == (expected[0] if expected else None)
