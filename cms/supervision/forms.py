@@ -115,6 +115,10 @@ def _read_offer() -> IntakeOffer:
     )
 
 
+def new_form_token() -> str:
+    return signing.TimestampSigner(salt=FORM_TOKEN_SALT).sign("report")
+
+
 class ReportForm(forms.Form):
     programme = forms.TypedChoiceField(
         label="评选项目",
