@@ -98,7 +98,10 @@ def main() -> int:
             if profiler and not warm:
                 profiler.enable()
             answer = client.post(
-                "/report/", data, secure=True, HTTP_ORIGIN="https://127.0.0.1",
+                "/report/",
+                data,
+                secure=True,
+                HTTP_ORIGIN="https://127.0.0.1",
                 HTTP_REFERER="https://127.0.0.1/report/",
             )
             if profiler:
