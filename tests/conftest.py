@@ -135,3 +135,14 @@ def _forget_published_content():
     from cms.publishing import published_content
 
     published_content.forget()
+
+
+@pytest.fixture(autouse=True)
+def forget_remembered_public_answers():
+    """What a process remembers per publication version (cms/base/public.py) outlives a
+    test's database, which is rolled back without a signal: each test starts with none."""
+    from cms.base import public
+
+    public._remembered.clear()
+    yield
+    public._remembered.clear()

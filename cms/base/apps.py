@@ -8,6 +8,6 @@ class BaseConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import roles, signals  # noqa: F401  (connects receivers)
+        from . import public, roles, signals  # noqa: F401  (connects receivers)
 
         post_migrate.connect(roles.ensure_roles_and_workflow, sender=self)

@@ -13,12 +13,31 @@ equal (tests/cms/base/test_public.py):
   tree in path order (the PageTree of cms/publishing/export/tree.py);
 - `public_pages(model)`, a queryset, for the public read API and the confidential intake
   (/report/ may only offer what the public site shows).
+
+What the public pages the CMS itself serves show (the report form's choices, the site's
+name and identity in their header) is derived from this rule on every request, unless
+`remembered(...)`: a process keeps it until the publication version changes. The version
+is a token in the shared cache that every save or delete of a page, a view restriction,
+a site or a model registered with `shows_in_public_pages` replaces, at once and again
+when the transaction commits (so no process keeps what it read before the commit).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from wagtail.models import Page, PageViewRestriction
+import secrets
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import post_page_move
+
+T = TypeVar("T")
 
 
 def opens_below(parent_open: bool, live: bool, restricted: bool) -> bool:
@@ -57,3 +76,59 @@ def public_pages(model: type = Page) -> QuerySet:
 def is_public(page: Page) -> bool:
     """Whether one page is public, by the same rule."""
     return public_pages().filter(pk=page.pk).exists()
+
+
+# --- What public pages served by the CMS show, remembered per publication version -------
+
+VERSION_KEY = "gongshi:public-version"
+# A bound on what a missed change could cost (a raw SQL update, a restored database):
+# whatever a process remembers is read again after this long, whatever the version says.
+KEPT_AT_MOST = 300
+_WATCHED: tuple[type[Model], ...] = (Page, PageViewRestriction, Site)
+_remembered: dict[str, tuple[str, object, float, object]] = {}
+
+
+def version() -> str:
+    """The current publication version (a random token in the shared cache)."""
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        token = cache.get(VERSION_KEY) or "unset"
+    return token
+
+
+def publication_changed() -> None:
+    """Replace the version now and again when the current transaction commits: a process
+    that reads between the two may remember the data of before the commit, which the
+    second replacement makes it read again."""
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, secrets.token_hex(8), None))
+
+
+def shows_in_public_pages(*models: type[Model]) -> None:
+    """Register models whose rows the remembered answers read (a reporting channel, the
+    site's identity): saving or deleting one changes the version."""
+    global _WATCHED
+    _WATCHED = (*_WATCHED, *models)
+
+
+def remembered(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in this process while the publication version and the day (the
+    rule's dates are days) stay the same, and at most KEPT_AT_MOST seconds."""
+    current, today, now = version(), timezone.localdate(), time.monotonic()
+    kept = _remembered.get(name)
+    if kept is not None and kept[0] == current and kept[1] == today and kept[2] > now:
+        return kept[3]  # type: ignore[return-value]
+    value = compute()
+    _remembered[name] = (current, today, now + KEPT_AT_MOST, value)
+    return value
+
+
+def _on_change(sender, instance=None, **kwargs) -> None:
+    if isinstance(instance, _WATCHED):
+        publication_changed()
+
+
+post_save.connect(_on_change, dispatch_uid="gongshi-public-version-save")
+post_delete.connect(_on_change, dispatch_uid="gongshi-public-version-delete")
+post_page_move.connect(_on_change, dispatch_uid="gongshi-public-version-move")

@@ -34,11 +34,9 @@ class PublicChrome:
 
     @functools.cached_property
     def _site(self):
-        from .models import SiteIdentity, public_site_name
+        from cms.base.public import remembered
 
-        identity = SiteIdentity.of_public_site().public()
-        contact = bool(identity["phone"] or identity["email"] or identity["address"])
-        return public_site_name(), SimpleNamespace(**identity, has_contact=contact)
+        return remembered("govsite.chrome_site", _read_site)
 
     def site_name(self) -> str:
         return self._site[0]
@@ -57,3 +55,13 @@ class PublicChrome:
     def footer(self) -> str:
         name, identity = self._site
         return mark_safe(self.module.footer(name, identity))
+
+
+def _read_site():
+    """The site's name and 网站信息, as the chrome shows them; remembered per publication
+    version (cms/base/public.py): a home page, a site or a SiteIdentity saved changes it."""
+    from .models import SiteIdentity, public_site_name
+
+    identity = SiteIdentity.of_public_site().public()
+    contact = bool(identity["phone"] or identity["email"] or identity["address"])
+    return public_site_name(), SimpleNamespace(**identity, has_contact=contact)

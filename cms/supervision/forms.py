@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import Page
 
-from cms.base.public import public_pages
-from cms.notices.models import PublicityNoticePage
+from cms.base.public import public_pages, remembered
+from cms.notices.models import PublicityEntry, PublicityNoticePage
 from cms.programmes.models import ProgrammePage
 
 FORM_TOKEN_SALT = "supervision.intake.form"
@@ -38,15 +41,89 @@ def open_notices(today=None):
     )
 
 
+@dataclass(frozen=True)
+class OfferedProgramme:
+    pk: int
+    slug: str
+    title: str
+    path: str
+    channel: object  # its first live ReportingChannel (by id), as cases.receive takes it
+
+
+@dataclass(frozen=True)
+class OfferedNotice:
+    pk: int
+    label: str  # "edition · notice", as the select shows it
+    path: str
+    entries: tuple[str, ...]  # the names listed, suggested for the subject
+
+
+@dataclass(frozen=True)
+class IntakeOffer:
+    """What the form offers today, by the public rule: programmes_with_channels() and
+    open_notices(), read once per publication version (cms/base/public.py)."""
+
+    programmes: dict[int, OfferedProgramme]
+    notices: dict[int, OfferedNotice]
+
+    def programme_by_slug(self, slug: str) -> OfferedProgramme | None:
+        return next((p for p in self.programmes.values() if p.slug == slug), None)
+
+    def notice_of(self, notice_id, programme_id) -> OfferedNotice | None:
+        """The offered notice `notice_id` if it lies below the offered programme."""
+        notice, programme = self.notices.get(notice_id), self.programmes.get(programme_id)
+        if notice is None or programme is None:
+            return None
+        return notice if notice.path.startswith(programme.path) else None
+
+
+def intake_offer() -> IntakeOffer:
+    return remembered("supervision.intake_offer", _read_offer)
+
+
+def _read_offer() -> IntakeOffer:
+    from cms.reporting.models import ReportingChannel
+
+    programmes = list(programmes_with_channels())
+    channels = {}
+    for channel in ReportingChannel.objects.filter(
+        live=True, programme__in=[p.pk for p in programmes]
+    ).order_by("-pk"):
+        channels[channel.programme_id] = channel  # the lowest id wins
+    notices = list(open_notices())
+    entries: dict[int, list[str]] = {}
+    listed = PublicityEntry.objects.filter(notice__in=[n.pk for n in notices])
+    for notice_id, name in listed.order_by("sort_order", "pk").values_list("notice_id", "name"):
+        entries.setdefault(notice_id, []).append(name)
+    # The select names each notice's edition (its grandparent): one query for all.
+    editions = {n.path[: -2 * Page.steplen] for n in notices}
+    titles = dict(Page.objects.filter(path__in=editions).values_list("path", "title"))
+    return IntakeOffer(
+        programmes={
+            p.pk: OfferedProgramme(p.pk, p.slug, p.title, p.path, channels.get(p.pk))
+            for p in programmes
+        },
+        notices={
+            n.pk: OfferedNotice(
+                n.pk,
+                f"{titles.get(n.path[: -2 * Page.steplen], '')} · {n.title}",
+                n.path,
+                tuple(entries.get(n.pk, ())),
+            )
+            for n in notices
+        },
+    )
+
+
 def new_form_token() -> str:
     return signing.TimestampSigner(salt=FORM_TOKEN_SALT).sign("report")
 
 
 class ReportForm(forms.Form):
-    programme = forms.ModelChoiceField(
+    programme = forms.TypedChoiceField(
         label="评选项目",
-        queryset=ProgrammePage.objects.none(),
-        empty_label="请选择",
+        coerce=int,
+        empty_value=None,
         error_messages={
             "required": "请选择评选项目。",
             "invalid_choice": "请选择列表中的评选项目。",
@@ -89,30 +166,36 @@ class ReportForm(forms.Form):
     address = forms.CharField(label="通信地址", max_length=200, required=False)
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer: IntakeOffer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_with_channels()
+        self.offer = offer or intake_offer()
+        self.fields["programme"].choices = [("", "请选择")] + [
+            (programme.pk, programme.title) for programme in self.offer.programmes.values()
+        ]
         self.fields["notice"].choices = [("", "不涉及具体公示")] + [
-            (notice.pk, f"{notice.get_parent().get_parent().title} · {notice.title}")
-            for notice in open_notices().specific()
+            (notice.pk, notice.label) for notice in self.offer.notices.values()
         ]
 
     def clean(self):
         data = super().clean()
-        programme, notice_id = data.get("programme"), data.get("notice")
+        programme_id, notice_id = data.get("programme"), data.get("notice")
+        offered = self.offer.programmes.get(programme_id)
+        data["programme"] = programme = (
+            ProgrammePage.objects.filter(pk=programme_id).first() if offered else None
+        )
+        if programme is None and offered:
+            self.add_error("programme", "请选择列表中的评选项目。")  # deleted since
+        data["notice_page"] = None
         if programme and notice_id:
-            notice = open_notices().filter(pk=notice_id).first()
-            if notice is None or not notice.is_descendant_of(programme):
+            if self.offer.notice_of(notice_id, programme_id) is None:
                 self.add_error("notice", "所选公示不属于所选评选项目。")
-            data["notice_page"] = notice
-        else:
-            data["notice_page"] = None
+            else:
+                data["notice_page"] = PublicityNoticePage.objects.filter(pk=notice_id).first()
         if programme:
-            self._check_identity(programme, data)
+            self._check_identity(offered.channel, data)
         return data
 
-    def _check_identity(self, programme, data):
-        channel = programme.reporting_channels.filter(live=True).order_by("pk").first()
+    def _check_identity(self, channel, data):
         anonymous_allowed = channel is None or channel.anonymous_accepted
         contact = data.get("phone") or data.get("email") or data.get("address")
         if data.get("anonymous"):

@@ -24,13 +24,7 @@ from django.views.decorators.http import require_http_methods
 from gongshi.rules.errors import RuleViolation
 
 from . import cases, crypto, throttle
-from .forms import (
-    ReceiptForm,
-    ReportForm,
-    new_form_token,
-    open_notices,
-    programmes_with_channels,
-)
+from .forms import ReceiptForm, ReportForm, intake_offer, new_form_token
 from .models import Case, GroupKey
 from .uploads import MemoryOnlyUploadHandler, clean_evidence, megabytes
 
@@ -77,11 +71,9 @@ def _form_page(request, form, problems=(), status=200):
         data = form.data.copy()
         data["form_token"] = new_form_token()
         form.data = data
-    programme = None
-    slug = form.data.get("programme") if form.is_bound else form.initial.get("programme")
-    if slug:
-        programme = programmes_with_channels().filter(pk=_int(slug)).first()
-    channel = programme.reporting_channels.filter(live=True).first() if programme else None
+    chosen = form.data.get("programme") if form.is_bound else form.initial.get("programme")
+    programme = form.offer.programmes.get(_int(chosen))
+    channel = programme.channel if programme else None
     return render(
         request,
         "supervision/public/report_form.html",
@@ -101,8 +93,8 @@ def _entries(form) -> list[str]:
     """The names listed on the chosen notice, offered as suggestions for the subject:
     only of a notice the form offers (public, its period open)."""
     notice_id = form.data.get("notice") if form.is_bound else form.initial.get("notice")
-    notice = open_notices().filter(pk=_int(notice_id)).first()
-    return [entry.name for entry in notice.entries.all()] if notice else []
+    notice = form.offer.notices.get(_int(notice_id))
+    return list(notice.entries) if notice else []
 
 
 # The largest id a page or a row may have (a 32-bit signed integer column).
@@ -246,7 +238,8 @@ def _preselected(request) -> dict:
         raise BadQuery(
             "链接中的评选项目无效，请从评选项目页面的“我要举报”链接进入，或直接填写举报。"
         )
-    if programme := programmes_with_channels().filter(slug=slug[:255]).first():
+    offer = intake_offer()
+    if programme := offer.programme_by_slug(slug):
         initial["programme"] = programme.pk
     notice = request.GET.get("notice", "")
     if notice:
@@ -254,7 +247,7 @@ def _preselected(request) -> dict:
             raise BadQuery(
                 "链接中的公示编号无效，请从公示页面的“我要举报”链接进入，或直接填写举报。"
             )
-        if open_notices().filter(pk=int(notice)).exists():
+        if int(notice) in offer.notices:
             initial["notice"] = int(notice)
     return initial
 

@@ -162,3 +162,48 @@ def test_malformed_queries_answer_400_in_chinese(programmes, url):
     assert response.status_code == 400, response.content[:300]
     text = response.content.decode()
     assert any("\u4e00" <= char <= "\u9fff" for char in text), text[:300]
+
+
+def _offered(citizen, notice) -> bool:
+    return f'value="{notice.pk}"' in citizen.get("/report/").content.decode()
+
+
+def test_the_form_forgets_at_once_what_leaves_the_public_site(hidden_notices, users, programmes):
+    """The report form's offer is remembered per publication version (cms/base/public.py):
+    a withdrawal through the two approvers, a view restriction and an unpublished channel
+    each take effect on the very next request."""
+    from admin_forms import signed_in
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from cms.publishing.models import WithdrawalRequest
+
+    visible = hidden_notices[0]
+    other = open_notice_under(visible.get_parent(), "other", "另一家示例有限公司")
+    citizen = Client()
+    with CaptureQueriesContext(connection) as first:
+        assert _offered(citizen, visible) and _offered(citizen, other)
+    with CaptureQueriesContext(connection) as again:
+        assert _offered(citizen, visible)
+    assert len(again) < len(first) / 2  # remembered: the offer is not read again
+
+    url = reverse("wagtailadmin_pages:unpublish", args=(visible.pk,))
+    signed_in(users["approver"]).post(url, {"withdrawal_reason": "误发，撤回核实。"})
+    assert _offered(citizen, visible)  # only asked: still public
+    request = WithdrawalRequest.objects.get()
+    signed_in(users["approver2"]).post(reverse("withdrawal_request_confirm", args=(request.pk,)))
+    assert not Page.objects.get(pk=visible.pk).live
+    assert not _offered(citizen, visible)
+    answer = citizen.get(f"/report/?programme=yuncheng&notice={visible.pk}").content.decode()
+    assert "公开的示例机械有限公司" not in answer
+
+    assert _offered(citizen, other)
+    PageViewRestriction.objects.create(page=other, restriction_type="password", password="x")
+    assert not _offered(citizen, other)
+
+    from cms.reporting.models import ReportingChannel
+
+    assert f'value="{programmes["yuncheng"].pk}"' in citizen.get("/report/").content.decode()
+    ReportingChannel.objects.filter(programme=programmes["yuncheng"]).get().unpublish()
+    assert f'value="{programmes["yuncheng"].pk}"' not in citizen.get("/report/").content.decode()
