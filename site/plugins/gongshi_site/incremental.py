@@ -437,17 +437,7 @@ class SiteState:
         changed = [name for name in changed if not name.startswith("record/")]
         content, changed_keys = self._read_changes(Path(content_path), changed)
         if record_changed:  # before rendering: credential pages show the log's entries
-            from . import record
-
-            previous = self.generator.record_log
-            log = record.read_log(
-                Path(content_path), checked=self.record_head["size"] if self.record_head else 0
-            )
-            if log is not None and self.record_head is not None:
-                heads.check_consistency(self.record_head, log.head, log.entries, log.tree)
-                if previous is not None:
-                    log.extend(previous)
-            self.generator.record_log = log
+            self.generator.record_log = self._read_record(Path(content_path))
         clock.lap("read")
         generator.use_content(content)
         site = generator.site
@@ -747,6 +737,21 @@ class SiteState:
         }
         memo.next_pass()
         return files
+
+    def _read_record(self, content_path: Path):
+        """The log in the new content/, checked: its new entries make the signed head,
+        which extends the head this state published (a consistency proof)."""
+        from . import record
+
+        previous = self.generator.record_log
+        log = record.read_log(
+            content_path, checked=self.record_head["size"] if self.record_head else 0
+        )
+        if log is not None and self.record_head is not None:
+            heads.check_consistency(self.record_head, log.head, log.entries, log.tree)
+            if previous is not None:
+                log.extend(previous)
+        return log
 
     def _update_record(self, content_path: Path, changed: list[str], output: Path, new: bool):
         """The log's files for the new entries (record.py), and the document.md of each
