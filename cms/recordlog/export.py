@@ -45,11 +45,7 @@ def files(previous_head: dict | None = None, today=None) -> dict[str, bytes]:
             today or timezone.localdate(), recent_only=previous_head is not None
         )
     data = entries()
-    tree = merkle.Tree.of_entries(data)
-    # The head's time is its last entry's: the same log always gives the same head (Ed25519
-    # signatures are deterministic), so a rebuild, or a restore, gives the same site.
-    last = json.loads(data[-1]) if data else None
-    head = heads.sign_head(keys.load(), tree.size, tree.root(), last["time"] if last else "")
+    head = signed_head(data, merkle.Tree.of_entries(data))
     # Entries under the previous build's head were checked by that build; consistency
     # with it covers them (a changed one changes the old root).
     checked = previous_head["size"] if previous_head is not None else 0
@@ -58,11 +54,24 @@ def files(previous_head: dict | None = None, today=None) -> dict[str, bytes]:
         heads.check_signature(previous_head)
         heads.check_consistency(previous_head, head, data, tree)
     first = previous_head["size"] // PAGE_SIZE if previous_head else 0
-    written = {HEAD: _json(head)}
+    written = {HEAD: json_bytes(head)}
     for number in range(first, (len(data) + PAGE_SIZE - 1) // PAGE_SIZE):
-        chunk = data[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
-        written[entry_page(number)] = _json([entry.decode() for entry in chunk])
+        written[entry_page(number)] = page_bytes(data, number)
     return written
+
+
+def signed_head(data: list[bytes], tree: merkle.Tree) -> dict:
+    """The signed head of the entries `data`, whose tree is `tree`."""
+    # The head's time is its last entry's: the same log always gives the same head (Ed25519
+    # signatures are deterministic), so a rebuild, or a restore, gives the same site.
+    last = json.loads(data[-1]) if data else None
+    return heads.sign_head(keys.load(), tree.size, tree.root(), last["time"] if last else "")
+
+
+def page_bytes(data: list[bytes], number: int) -> bytes:
+    """Entry page `number` of the entries `data`, as content/record/entries/<n>.json."""
+    chunk = data[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+    return json_bytes([entry.decode() for entry in chunk])
 
 
 def write(directory: Path, previous_head: dict | None = None) -> int:
@@ -82,6 +91,6 @@ def previous_head(content: Path | None) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def _json(value) -> bytes:
+def json_bytes(value) -> bytes:
     # Compact: indenting would take json's pure-Python encoder, ten times slower.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
