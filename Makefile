@@ -55,10 +55,13 @@ demo-code: $(BIN)/.installed
 	@$(MANAGE) demo_code
 
 # Build the public site into var/site/live: from this CMS's database, or with
-# CMS_URL=https://cms.example from a CMS elsewhere through its public read API.
+# CMS_URL=https://cms.example from a CMS elsewhere through its public read API (its
+# publication log verified with RECORD_KEY=<base64>, the key its site prints; without
+# it, the key of the log this site published last).
 site: $(BIN)/.installed
 ifdef CMS_URL
-	$(BIN)/python -m cms.publishing.remote --cms-url "$(CMS_URL)" --site-dir var/site
+	$(BIN)/python -m cms.publishing.remote --cms-url "$(CMS_URL)" --site-dir var/site \
+		$(if $(RECORD_KEY),--record-key "$(RECORD_KEY)")
 else
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0

@@ -744,8 +744,12 @@ class SiteState:
         from . import record
 
         previous = self.generator.record_log
+        if previous is None or previous.head != self.record_head:
+            previous = None
         log = record.read_log(
-            content_path, checked=self.record_head["size"] if self.record_head else 0
+            content_path,
+            checked=self.record_head["size"] if self.record_head else 0,
+            previous=previous,
         )
         if log is not None and self.record_head is not None:
             heads.check_consistency(self.record_head, log.head, log.entries, log.tree)
@@ -765,10 +769,9 @@ class SiteState:
             raise NeedsFullBuild("公开记录的签名密钥已更换")
         since = self.record_head["size"]
         documents = {
-            url: path
-            for url, path in record.documents_of(self.generator.content).items()
-            if path.is_relative_to(content_path)
-            and path.relative_to(content_path).as_posix() in changed
+            url: content_path / name
+            for name in changed
+            if (url := record.url_of_file(name)) and (content_path / name).is_file()
         }
         files = record.outputs(log, documents, since) | record.entry_files(content_path, since)
         for name in changed:  # a document gone from content/: its text goes from the site
