@@ -13,7 +13,7 @@ from cms.record import heads
 from cms.recordlog import appending, keys
 from cms.recordlog import export as record_export
 
-from gongshi_site import record as site_record  # noqa: E402  isort: skip
+from gongshi_site import record as site_record  # isort: skip
 
 pytestmark = pytest.mark.django_db
 PAGE = 3
@@ -43,25 +43,24 @@ def write(directory, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def test_a_publish_reads_only_the_last_page_and_gives_what_a_full_read_gives(
-    small_pages, tmp_path
-):
+def test_a_publish_reads_only_the_last_page_and_gives_what_a_full_read_gives(small_pages, tmp_path):
     keys.load()
     content = tmp_path / "content"
     append(4, 0)
     write(content, record_export.files(today=None))
     head = record_export.previous_head(content)
     log = site_record.read_log(content)
+    read: list[int] = []
+    original = record_export.entries
+
+    def counted(since=0):
+        rows = original(since)
+        read.append(len(rows))
+        return rows
+
     for grow in (1, 2, 3, 5, 1):  # onto a full page, within one, across two
         append(grow, head["size"])
-        read = []
-        original = record_export.entries
-
-        def counted(since=0, original=original):
-            rows = original(since)
-            read.append(len(rows))
-            return rows
-
+        read.clear()
         record_export.entries = counted
         try:
             incremental = record_export.files(head, incremental=True)
