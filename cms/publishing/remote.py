@@ -113,7 +113,10 @@ def write_site_content(
         if head.get("size") == before.get("size"):
             break
         for child in Path(directory).iterdir():  # published meanwhile: read it all again
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
     else:
         raise atomic.BuildFailed("CMS 一直在发布新内容，内容与公开记录无法取得一致，请稍后再试")
     pages = []
