@@ -56,10 +56,13 @@ demo-code: $(BIN)/.installed
 	@$(MANAGE) demo_code
 
 # Build the public site into var/site/live: from this CMS's database, or with
-# CMS_URL=https://cms.example from a CMS elsewhere through its public read API.
+# CMS_URL=https://cms.example from a CMS elsewhere through its public read API (its
+# publication log verified with RECORD_KEY=<base64>, the key its site prints; without
+# it, the key of the log this site published last).
 site: $(BIN)/.installed
 ifdef CMS_URL
-	$(BIN)/python -m gongshi_site.remote --cms-url "$(CMS_URL)" --site-dir var/site
+	$(BIN)/python -m gongshi_site.remote --cms-url "$(CMS_URL)" --site-dir var/site \
+		$(if $(RECORD_KEY),--record-key "$(RECORD_KEY)")
 else
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v0
@@ -137,11 +140,13 @@ bench-stack: $(BIN)/.installed
 	GONGSHI_STACK_URL=$${GONGSHI_STACK_URL:-https://127.0.0.1:$${GONGSHI_STACK_HTTPS_PORT:-9543}} \
 		PYTHONPATH=tests $(BIN)/python tests/bench/stack_bench.py $(STACK_BENCH_ARGS)
 
-# The speed benchmark: full build, publish latency, search, CMS admin and API at 1,000,
-# 10,000 and 50,000 generated notices (BENCH_SIZES=1000,10000 for a quicker run); prints
-# a table and writes var/bench/results.json. PostgreSQL when DATABASE_URL is set.
+# The speed benchmark: full build, publish latency (and the publication log's share of
+# it), search, CMS admin and API at 1,000, 10,000, 20,000 and 50,000 generated notices
+# (BENCH_SIZES=1000,10000 for a quicker run; BENCH_SIZES=20000 BENCH_ARGS=--publish-only
+# for the publishes alone); prints a table and writes var/bench/results.json.
+# PostgreSQL when DATABASE_URL is set.
 bench: $(BIN)/.installed
-	nice -n 10 $(BIN)/python tests/bench/bench.py
+	nice -n 10 $(BIN)/python tests/bench/bench.py $(BENCH_ARGS)
 
 # Refresh requirements.lock after changing dependencies in pyproject.toml.
 lock: $(BIN)/.installed

@@ -6,11 +6,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api_router
 from .publishing import views as publishing_views
+from .recordlog import views as record_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/content/", publishing_views.content, name="api-content"),
+    path("api/v2/record/head.json", record_views.head, name="api-record-head"),
+    path(
+        "api/v2/record/entries/<int:number>.json", record_views.entries, name="api-record-entries"
+    ),
     path("api/v2/", api_router.urls),
     # The confidential intake; in production nginx serves it on the public site's origin.
     path("report/", include("cms.supervision.urls")),

@@ -299,5 +299,5 @@ def changed_files(page_ids: list[int]) -> dict[str, bytes | None]:
     previous = record_export.previous_head(live.parent / "content" if live else None)
     if previous is None:
         raise NeedsFullBuild("线上站点没有公开记录")
-    files.update(record_export.files(previous))
+    files.update(record_export.files(previous, incremental=True))
     return files

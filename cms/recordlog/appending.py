@@ -178,17 +178,17 @@ def record_periods(today, recent_only: bool = False) -> list[RecordEntry]:
     publish's build; a full build looks at every notice)."""
     from cms.notices.models import PublicityNoticePage
 
-    logged = set(
-        RecordEntry.objects.filter(event__in=["period_open", "period_close"]).values_list(
-            "url", "event"
-        )
-    )
-    written = []
     notices = PublicityNoticePage.objects.live().filter(start_date__lte=today).order_by("pk")
     if recent_only:
         since = today - timedelta(days=RECENT_DAYS)
         notices = notices.filter(Q(start_date__gte=since) | Q(end_date__gte=since))
-    for pk, start, end in notices.values_list("pk", "start_date", "end_date"):
+    notices = list(notices.values_list("pk", "start_date", "end_date"))
+    periods = RecordEntry.objects.filter(event__in=["period_open", "period_close"])
+    if recent_only:  # the recent notices' periods only, not every period ever logged
+        periods = periods.filter(url__in=[item_url("notice", pk) for pk, _, _ in notices])
+    logged = set(periods.values_list("url", "event"))
+    written = []
+    for pk, start, end in notices:
         url = item_url("notice", pk)
         previous = None
         for event, day in (("period_open", start), ("period_close", end)):

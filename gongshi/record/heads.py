@@ -89,11 +89,16 @@ def check_signature(head: dict, public_key: str | None = None) -> None:
 
 
 def check_log(
-    entries: Sequence[bytes], head: dict, public_key: str | None = None, checked: int = 0
+    entries: Sequence[bytes],
+    head: dict,
+    public_key: str | None = None,
+    checked: int = 0,
+    tree: merkle.Tree | None = None,
 ) -> merkle.Tree:
     """The entries are numbered 0, 1, ... and make the tree the signed `head` describes.
     `checked`: the entries before it were checked already, as a head this one extends
-    (check_consistency, with the tree returned): only the later ones are parsed."""
+    (check_consistency, with the tree returned): only the later ones are parsed. `tree`:
+    the tree of `entries`, if the caller has it (extended from a checked one)."""
     check_signature(head, public_key)
     for number in range(checked, len(entries)):
         data = entries[number]
@@ -103,7 +108,8 @@ def check_log(
             raise RecordInvalid(f"第 {number} 条记录不是 JSON") from error
         if entry.get("index") != number or entry_bytes(entry) != data:
             raise RecordInvalid(f"第 {number} 条记录的序号或格式不对")
-    tree = merkle.Tree.of_entries(entries)
+    if tree is None or tree.size != len(entries):
+        tree = merkle.Tree.of_entries(entries)
     if tree.size != head["size"] or tree.root().hex() != head["root"]:
         raise RecordInvalid(
             f"记录条目与签名树头不符：{tree.size} 条，树头称 {head['size']} 条；记录被改动"

@@ -38,6 +38,27 @@ class Tree:
                 above.append(below[-1])
             self.levels.append(above)
 
+    def extend(self, leaves: Sequence[bytes]) -> None:
+        """Append leaf hashes: only the nodes on the right edge and above the new leaves
+        are computed, so a log that grows by a few entries costs a few hashes per level,
+        whatever its size."""
+        start = len(self.levels[0])
+        self.levels[0].extend(leaves)
+        level = 0
+        while len(self.levels[level]) > 1:
+            below = self.levels[level]
+            if level + 1 == len(self.levels):
+                self.levels.append([])
+            above = self.levels[level + 1]
+            start //= 2
+            del above[start:]
+            above.extend(
+                node_hash(below[i], below[i + 1]) for i in range(2 * start, len(below) - 1, 2)
+            )
+            if len(below) % 2:
+                above.append(below[-1])
+            level += 1
+
     @classmethod
     def of_entries(cls, entries: Sequence[bytes]) -> Tree:
         return cls([leaf_hash(entry) for entry in entries])

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from gongshi.formatting import chinese_date
 from gongshi.rules.validity import AWARD_STATUS_LABELS, NO_VALIDITY, award_status
 
-from . import names, snippets
+from . import credential_codes, names, snippets
 from .close_words import closest
 from .documents import KINDS
 from .engine import Filters, SearchIndex
@@ -31,6 +31,8 @@ MATCHES = {
     "candidates": "多个获奖者，请按统一社会信用代码区分",
     "similar": "相似，请核对全称",
     "none": "未找到",
+    "credential": "核验码相符",
+    "no_credential": "没有这个核验码",
 }
 
 
@@ -328,6 +330,9 @@ def verify(index: SearchIndex, q: str, today: date) -> dict:
     only "similar", as is a name with a region added or left out in front; a name that
     several winners share (two people, two organisations over time) gives "candidates",
     to tell apart by credit code. Each winner says how its name matched."""
+    code = credential_codes.normalise(q)
+    if code is not None:
+        return verify_code(index, code, today)
     parsed = parse(q)
     answer = {
         "query": parsed.text,
@@ -385,6 +390,28 @@ def verify(index: SearchIndex, q: str, today: date) -> dict:
     answer["match_label"] = MATCHES[answer["match"]]
     for winner in [*answer["winners"], *answer["similar"]]:
         del winner["closeness"]
+    return answer
+
+
+def verify_code(index: SearchIndex, code: str, today: date) -> dict:
+    """The award whose verification code (获奖证书核验码) is `code` (normalised), from the
+    build's list of codes: exactly that award's page, or none. A code is looked up,
+    never searched: a code one letter off is another award's or nobody's."""
+    found = index.extra.get("credentials", {}).get(code)
+    answer = {
+        "query": code,
+        "as_of": today.isoformat(),
+        "message": "",
+        "notes": [],
+        "match": "credential" if found else "no_credential",
+        "winners": [],
+        "similar": [],
+        "coverage": index.extra.get("coverage", {}),
+        "credential": None,
+    }
+    answer["match_label"] = MATCHES[answer["match"]]
+    if found:
+        answer["credential"] = {"code": code, **found}
     return answer
 
 

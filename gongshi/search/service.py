@@ -3,6 +3,7 @@
     /search/?q=…[&kind=&programme=&year=&level=&status=&sort=&page=]   results page (HTML)
     /search/?…&format=json, /search.json?…                             the same, as JSON
     /verify/?q=…, /verify.json?q=…                                     award verification
+                                        (a certificate's code: /verify/ sends to /v/<code>/)
 
 It reads `<site dir>/live` (a symlink to `builds/<name>/output`) on every request, and
 opens that build's index (`builds/<name>/search/`) once, the first time it sees it: the
@@ -150,6 +151,8 @@ class SearchService:
         answer = answers.verify(index, params.get("q", ""), today)
         if form == "json":
             return _json(HTTPStatus.OK, answer)
+        if answer["match"] == "credential":  # a certificate's code: that award's own page
+            return _redirect(answer["credential"]["url"])
         return _html(HTTPStatus.OK, render.verify_page(shell, answer))
 
 
@@ -161,6 +164,14 @@ def _text(value: str) -> str:
 def _html(status: HTTPStatus, page: str):
     body = page.encode("utf-8")
     return status, [("Content-Type", "text/html; charset=utf-8"), _length(body), _no_store()], body
+
+
+def _redirect(path: str):
+    """303 to a page of this site: `path` is a site path the build made ("/v/…/")."""
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError(path)
+    body = path.encode("utf-8")
+    return HTTPStatus.SEE_OTHER, [("Location", path), _length(body), _no_store()], body
 
 
 def _json(status: HTTPStatus, data: dict):

@@ -92,8 +92,33 @@ def _fit(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+class SameCode(ValueError):
+    """Two awards would share a code: one's page would be the other's."""
+
+
+def lookup(awards: list[Award]) -> dict[str, dict]:
+    """{code: what 核验 answers for it} of every award, for the search service, which
+    looks a typed code up here (gongshi/search/credential_codes.py). Raises SameCode if two
+    awards' codes are equal (50 bits make it as likely as guessing a lottery twice, but
+    the build refuses rather than show one award's page for the other's code)."""
+    found: dict[str, dict] = {}
+    for award in awards:
+        key = code(award)
+        if key in found:
+            raise SameCode(f"两个奖项的核验码相同（{key}），站点未发布：请联系技术人员")
+        found[key] = {
+            "url": urls.credential(key),
+            "recipient": award.recipient,
+            "programme_title": award.programme.title,
+            "year": award.year,
+            "level": award.level,
+        }
+    return found
+
+
 def files(awards: list[Award], base_url: str) -> dict[str, bytes]:
     """{site path: bytes} of every award's QR code and badge."""
+    lookup(awards)  # no two awards at one address
     written = {}
     for award in awards:
         url = page_url(award)

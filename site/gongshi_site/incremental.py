@@ -449,17 +449,7 @@ class SiteState:
         changed = [name for name in changed if not name.startswith("record/")]
         content, changed_keys = self._read_changes(Path(content_path), changed)
         if record_changed:  # before rendering: credential pages show the log's entries
-            from . import record
-
-            previous = self.generator.record_log
-            log = record.read_log(
-                Path(content_path), checked=self.record_head["size"] if self.record_head else 0
-            )
-            if log is not None and self.record_head is not None:
-                heads.check_consistency(self.record_head, log.head, log.entries, log.tree)
-                if previous is not None:
-                    log.extend(previous)
-            self.generator.record_log = log
+            self.generator.record_log = self._read_record(Path(content_path))
         clock.lap("read")
         generator.use_content(content)
         site = generator.site
@@ -794,6 +784,25 @@ class SiteState:
             self.data_digests.pop(name, None)
         return self._write_changed(made.files, self.data_digests, output)
 
+    def _read_record(self, content_path: Path):
+        """The log in the new content/, checked: its new entries make the signed head,
+        which extends the head this state published (a consistency proof)."""
+        from . import record
+
+        previous = self.generator.record_log
+        if previous is None or previous.head != self.record_head:
+            previous = None
+        log = record.read_log(
+            content_path,
+            checked=self.record_head["size"] if self.record_head else 0,
+            previous=previous,
+        )
+        if log is not None and self.record_head is not None:
+            heads.check_consistency(self.record_head, log.head, log.entries, log.tree)
+            if previous is not None:
+                log.extend(previous)
+        return log
+
     def _update_record(self, content_path: Path, changed: list[str], output: Path, new: bool):
         """The log's files for the new entries (record.py), and the document.md of each
         changed document; a new signing key is on every page's record: a full build."""
@@ -806,10 +815,9 @@ class SiteState:
             raise NeedsFullBuild("公开记录的签名密钥已更换")
         since = self.record_head["size"]
         documents = {
-            url: path
-            for url, path in record.documents_of(self.generator.content).items()
-            if path.is_relative_to(content_path)
-            and path.relative_to(content_path).as_posix() in changed
+            url: content_path / name
+            for name in changed
+            if (url := record.url_of_file(name)) and (content_path / name).is_file()
         }
         files = record.outputs(log, documents, since) | record.entry_files(content_path, since)
         for name in changed:  # a document gone from content/: its text goes from the site

@@ -51,27 +51,49 @@ class Log:
         return self.by_url().get(url, [])
 
     def extend(self, previous: Log) -> None:
-        """Take over what `previous` (a prefix of this log, checked) parsed."""
+        """Take over what `previous` (a prefix of this log, checked, and dropped after
+        this) parsed."""
         if previous._by_url is not None and self._by_url is None:
-            self._by_url = {url: list(items) for url, items in previous._by_url.items()}
-            self._parsed = previous._parsed
+            self._by_url, self._parsed = previous._by_url, previous._parsed
 
 
-def read_log(content_path: Path, checked: int = 0) -> Log | None:
+def read_log(content_path: Path, checked: int = 0, previous: Log | None = None) -> Log | None:
     """The log in content/record/, checked against its signed head; None without one.
     `checked`: entries before it are covered by a head checked before (heads.check_log).
+    `previous`: that head's log, checked (an incremental build's): only the pages from
+    the one holding its last entry are read, their entries under it must be its own, and
+    its entries and tree are extended in place (it is not to be used after this).
     Raises heads.RecordInvalid."""
     head_file = Path(content_path) / HEAD
     if not head_file.is_file():
         return None
     head = json.loads(head_file.read_text(encoding="utf-8"))
+    if previous is not None and previous.tree.size == checked == len(previous.entries):
+        first = checked // PAGE_SIZE
+        entries, tree = previous.entries, previous.tree
+        read = _pages(content_path, first)
+        start = first * PAGE_SIZE
+        if read[: checked - start] != entries[start:checked]:
+            raise heads.RecordInvalid(
+                f"第 {start} 至 {checked - 1} 条记录与上次发布的不同：记录被改动"
+            )
+        new = read[checked - start :]
+        entries.extend(new)
+        tree.extend([merkle.leaf_hash(entry) for entry in new])
+    else:
+        entries, tree = _pages(content_path, 0), None
+    tree = heads.check_log(entries, head, checked=min(checked, len(entries)), tree=tree)
+    return Log(head, entries, tree)
+
+
+def _pages(content_path: Path, first: int) -> list[bytes]:
+    """The entries of the pages from number `first` on."""
     entries: list[bytes] = []
-    number = 0
+    number = first
     while (page := Path(content_path) / f"record/entries/{number}.json").is_file():
         entries.extend(text.encode() for text in json.loads(page.read_text(encoding="utf-8")))
         number += 1
-    tree = heads.check_log(entries, head, checked=min(checked, len(entries)))
-    return Log(head, entries, tree)
+    return entries
 
 
 def outputs(log: Log, documents: dict[str, Path], since: int = 0) -> dict[str, bytes]:

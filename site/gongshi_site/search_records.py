@@ -21,7 +21,7 @@ from gongshi.search import documents, engine
 from gongshi.search.documents import Record, plain_text
 from gongshi.search.render import TITLE_MARK
 
-from . import labels, urls
+from . import credentials, labels, urls
 from .model import Award, Document, Notice, Revocation, Site
 from .pages import HOME_CRUMB, Page
 
@@ -45,6 +45,7 @@ def extra_files(site: Site, suggestions: dict[str, str]) -> dict:
     documents.suggestions() makes them of the records."""
     return {
         "coverage.json": coverage(site),
+        "credentials.json": credentials.lookup(site.awards),
         "suggestions.json": suggestions,
         "programmes.json": [
             {"slug": p.slug, "title": p.title, "levels": sorted({lv.name for lv in p.levels})}

@@ -1,4 +1,4 @@
-"""`make bench`: the product's speed at 1,000, 10,000 and 50,000 notices.
+"""`make bench`: the product's speed at 1,000, 10,000, 20,000 and 50,000 notices.
 
 For each size it generates a synthetic archive once (tests/bench/corpus.py: a quarter as
 many winners as notices, 300 programmes, 15 years; cached in var/bench/ by generator
@@ -18,10 +18,11 @@ checked through the export), and measures through the product's own entry points
   database side of the build) with its query count;
 - Hugo (Debian's) on the same notices, when installed: an anchor.
 
-    make bench                                  # 1,000, 10,000 and 50,000 notices
+    make bench                                  # 1,000, 10,000, 20,000 and 50,000 notices
     BENCH_SIZES=1000,10000 make bench           # a quicker run
     .venv/bin/python tests/bench/bench.py --sizes 60 --runs 1 --out /tmp/r.json
     BENCH_SIZES=20000 .venv/bin/python tests/bench/bench.py --cms-only  # the CMS alone
+    BENCH_SIZES=20000 .venv/bin/python tests/bench/bench.py --publish-only  # the log's cost
 
 SQLite by default (var/bench/db-<n>.sqlite3); with DATABASE_URL set, PostgreSQL, in a
 database named after the one given plus `_bench_<n>`, created afresh. Prints a table and
@@ -209,9 +210,9 @@ def _run_queued_tasks(max_rounds: int = 10) -> int:
     return ran
 
 
-def phase_cms(notices: int, corpus_dir: Path, runs: int) -> dict:
-    """Migrate, load in bulk, verify through the export, time export.collect() and the
-    admin's and the API's answers."""
+def phase_cms(notices: int, corpus_dir: Path, runs: int, load_only: bool = False) -> dict:
+    """Migrate, load in bulk, verify through the export, time export.collect() and (unless
+    `load_only`) the admin's and the API's answers."""
     _django()
     import bulk_load
     from django.core.management import call_command
@@ -223,7 +224,8 @@ def phase_cms(notices: int, corpus_dir: Path, runs: int) -> dict:
     result["loaded"] = bulk_load.load(corpus_dir)
     result["load_seconds"] = time.perf_counter() - started
     result |= _measure_collect(corpus_dir, runs)
-    result |= _measure_cms()
+    if not load_only:
+        result |= _measure_cms()
     result |= _peak_mb()
     return result
 
@@ -407,6 +409,7 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
     edition = EditionPage.objects.live().order_by("-year", "pk").first()
     latencies, after_publish, was_incremental, checks_seen = [], [], [], {}
     record_seconds = _time_the_log()
+    record_steps: dict[str, list[float]] = {}
     for run in range(runs):
         today = timezone.localdate()
         name = f"基准测试第{run}号{os.getpid()}精密机械有限公司"
@@ -442,9 +445,11 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
             time.sleep(0.02)
             public = None
         latencies.append((public or time.perf_counter()) - started)
-        record_seconds["per_publish"].append(sum(sum(record_seconds[n]) for n in _LOG_STEPS))
+        steps = {name: sum(record_seconds[name]) for name in _LOG_STEPS}
+        record_seconds["per_publish"].append(sum(steps.values()))
         for name in _LOG_STEPS:
             record_seconds[name].clear()
+            record_steps.setdefault(name, []).append(steps[name])
         was_incremental.append(SiteBuild.objects.order_by("-pk").first().incremental)
         checks_seen = checks
         # What the worker does after a publish, in a thread (deleting the oldest build,
@@ -458,16 +463,22 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
         "incremental": was_incremental,
         "state_load_seconds": state_load_seconds,
         "record_seconds": record_seconds["per_publish"],
+        "record_steps": record_steps,
         "record_entries": _log_size(),
         "checks": checks_seen,
         **_peak_mb(),
     }
 
 
-# The publication log's work in a publish (ADR 0031): the entry appended in the publish's
-# transaction (with the export of the page it hashes), the signed head and entry pages of
-# the build, and the site's proofs and files for the new entries.
-_LOG_STEPS = ("append", "sign", "site")
+# The publication log's work in a publish (ADR 0031), in its four steps:
+# - append: the entry written in the publish's transaction, with the export of the page
+#   it hashes (appending.record_publish);
+# - sign: the build's signed tree head and its new entry pages (recordlog.export.files);
+# - read: the site reading the new entries and checking them against the head it had
+#   (gongshi_site.record.read_log, with the consistency check);
+# - write: the proofs (record.json) of the items with new entries, the entry pages and
+#   the changed documents' document.md (SiteState._update_record).
+_LOG_STEPS = ("append", "sign", "read", "write")
 
 
 def _time_the_log() -> dict[str, list[float]]:
@@ -492,7 +503,8 @@ def _time_the_log() -> dict[str, list[float]]:
 
     timed(appending, "record_publish", "append")
     timed(record_export, "files", "sign")
-    timed(SiteState, "_update_record", "site")
+    timed(SiteState, "_read_record", "read")
+    timed(SiteState, "_update_record", "write")
     return spent
 
 
@@ -717,7 +729,11 @@ def measure_hugo(corpus_dir: Path, notices: int, runs: int, var: Path) -> dict |
 # --- One size ---------------------------------------------------------------------------
 
 
-def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = False) -> dict:
+def measure_size(
+    notices: int, runs: int, var: Path, log, *, cms_only: bool = False, publish_only: bool = False
+) -> dict:
+    """Every measure at one size; `cms_only`: the CMS alone; `publish_only`: the load, one
+    full build and the publishes (the publication log's cost per publish)."""
     corpus_dir, meta = ensure_corpus(notices, var)
     log(
         f"[{notices}] archive: {corpus_dir} ({meta['notices_written']} notices, {meta['winners_written']} winners)"
@@ -726,7 +742,8 @@ def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = Fa
     sites = var / f"site-{notices}"
     shutil.rmtree(sites, ignore_errors=True)
     environment = child_environment(notices, sites / "cms", var)
-    cms = run_child("cms", [str(notices), str(corpus_dir), str(runs)], environment)
+    cms_arguments = [str(notices), str(corpus_dir), str(runs)]
+    cms = run_child("cms", cms_arguments + ["load-only"] * publish_only, environment)
     log(
         f"[{notices}] loaded in {cms['load_seconds']:.1f} s; export checked: {cms['verify_problem_count']} differences"
     )
@@ -740,7 +757,8 @@ def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = Fa
 
     cold, warm = [], []
     pycache = Path(tempfile.mkdtemp(prefix="gongshi-bench-pycache-"))
-    for run in range(runs):
+    builds = 1 if publish_only else runs
+    for run in range(builds):
         site_dir = sites / f"cold-{run}"
         shutil.rmtree(pycache, ignore_errors=True)
         pycache.mkdir()
@@ -748,8 +766,8 @@ def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = Fa
             "PYTHONPYCACHEPREFIX": str(pycache)
         }
         cold.append(run_child("build", [str(notices)], environment))
-        log(f"[{notices}] cold build {run + 1}/{runs}: {cold[-1]['seconds']:.1f} s")
-    for run in range(runs):
+        log(f"[{notices}] cold build {run + 1}/{builds}: {cold[-1]['seconds']:.1f} s")
+    for run in range(0 if publish_only else runs):
         warm.append(run_child("build", [str(notices)], environment))
         log(f"[{notices}] warm build {run + 1}/{runs}: {warm[-1]['seconds']:.1f} s")
     shutil.rmtree(pycache, ignore_errors=True)
@@ -764,6 +782,19 @@ def measure_size(notices: int, runs: int, var: Path, log, *, cms_only: bool = Fa
     log(
         f"[{notices}] publish latency: {statistics.median(publish['latencies']):.2f} s median; {publish['checks']}"
     )
+    log(
+        f"[{notices}] publication log per publish: {statistics.median(publish['record_seconds']) * 1000:.0f} ms median"
+    )
+    if publish_only:
+        return {
+            "notices": notices,
+            "runs": runs,
+            "corpus": corpus_summary,
+            "cms": cms,
+            "build_cold": cold,
+            "build_warm": warm,
+            "publish": publish,
+        }
     search = run_child(
         "search", [str(notices), str(corpus_dir), str(site_dir), str(runs)], environment
     )
@@ -793,13 +824,22 @@ def _p95(values: list[float]) -> float:
 
 
 def summary(result: dict) -> dict[str, float | None]:
-    """The table's figures of one size: medians (seconds, ms, MB, q/s); None for what was
-    not measured (Hugo not installed, or --cms-only)."""
+    """The table's figures of one size: medians (seconds, ms, MB, q/s, %); None for what
+    was not measured (Hugo not installed, --cms-only, --publish-only)."""
     median = statistics.median
     cms = result["cms"]
-    built = "build_cold" in result
+    built = bool(result.get("build_cold"))
     search, hugo = result.get("search"), result.get("hugo")
     publish = result.get("publish")
+    logged = bool(publish and publish.get("record_seconds"))
+
+    def step_ms(name: str) -> float | None:
+        steps = publish.get("record_steps", {}).get(name) if logged else None
+        return median(steps) * 1000 if steps else None
+
+    def answer_ms(name: str, key: str = "median_ms") -> float | None:
+        return cms[name][key] if name in cms else None
+
     return {
         "load into CMS (s)": cms["load_seconds"],
         "export.collect (s)": median(cms["collect_seconds"]),
@@ -808,7 +848,7 @@ def summary(result: dict) -> dict[str, float | None]:
         if built
         else None,
         "full build warm (s)": median(b["seconds"] for b in result["build_warm"])
-        if built
+        if result.get("build_warm")
         else None,
         "build peak memory (MB)": max(b["peak_tree_mb"] for b in result["build_cold"])
         if built
@@ -819,20 +859,32 @@ def summary(result: dict) -> dict[str, float | None]:
         if publish
         else None,
         "worker state load (s)": publish["state_load_seconds"] if publish else None,
-        "publication log per publish (s)": median(publish["record_seconds"])
-        if publish and publish.get("record_seconds")
+        "publication log per publish (s)": median(publish["record_seconds"]) if logged else None,
+        "  log: entry appended (ms)": step_ms("append"),
+        "  log: head signed, entry pages (ms)": step_ms("sign"),
+        "  log: site reads, checks it (ms)": step_ms("read"),
+        "  log: proofs, files written (ms)": step_ms("write"),
+        "  log: share of the publish (%)": median(
+            100 * logged_seconds / latency
+            for logged_seconds, latency in zip(
+                publish["record_seconds"], publish["latencies"], strict=True
+            )
+        )
+        if logged
         else None,
         "search index build (s)": median(search["index_seconds"]) if search else None,
         "search query median (ms)": median(search["query_ms"]) if search else None,
         "search query p95 (ms)": _p95(search["query_ms"]) if search else None,
         "search q/s (loopback)": search["load"]["qps"] if search else None,
-        "admin explore (ms)": cms["admin_explore"]["median_ms"],
-        "admin search (ms)": cms["admin_search"]["median_ms"],
-        "API pages (ms)": cms["api_pages_notices"]["median_ms"],
-        "API pages, last 100 (ms)": cms["api_pages_notices_last"]["median_ms"],
-        "API content warm (ms)": cms["api_content_last"]["median_ms"],
-        "API content first (ms)": cms["api_content_first"]["first_ms"],
-        "API content after a publish (ms)": cms["api_content_after_publish"]["median_ms"],
+        "admin explore (ms)": answer_ms("admin_explore"),
+        "admin search (ms)": answer_ms("admin_search"),
+        "API pages (ms)": answer_ms("api_pages_notices"),
+        "API pages, last 100 (ms)": answer_ms("api_pages_notices_last"),
+        "API content warm (ms)": answer_ms("api_content_last"),
+        "API content first (ms)": answer_ms("api_content_first", "first_ms"),
+        "API content after a publish (ms)": cms["api_content_after_publish"]["median_ms"]
+        if "api_content_after_publish" in cms
+        else None,
         "Hugo, notices only (s)": median(hugo["seconds"]) if hugo else None,
     }
 
@@ -869,7 +921,7 @@ def _growth(sizes: list[int], values: list) -> float | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1000,10000,50000"))
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1000,10000,20000,50000"))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "0")) or None)
     parser.add_argument("--var", type=Path, default=VAR)
     parser.add_argument("--out", type=Path)
@@ -878,6 +930,11 @@ def main() -> int:
         "--cms-only",
         action="store_true",
         help="only the CMS: load, export.collect, the admin and the API (no builds, search, Hugo)",
+    )
+    parser.add_argument(
+        "--publish-only",
+        action="store_true",
+        help="only the load, one full build and the publishes: the publication log's cost",
     )
     arguments = parser.parse_args()
     if arguments.quick:
@@ -894,7 +951,16 @@ def main() -> int:
     results = []
     for notices in sizes:
         runs = arguments.runs or (3 if notices <= 10_000 else 1)
-        results.append(measure_size(notices, runs, arguments.var, log, cms_only=arguments.cms_only))
+        results.append(
+            measure_size(
+                notices,
+                runs,
+                arguments.var,
+                log,
+                cms_only=arguments.cms_only,
+                publish_only=arguments.publish_only,
+            )
+        )
         out.write_text(json.dumps({"sizes": results}, ensure_ascii=False, indent=1), "utf-8")
     table = render_table(results)
     payload = {
@@ -920,7 +986,7 @@ def child_main(phase: str, argv: list[str]) -> int:
     arguments = parser.parse_args(argv)
     rest = arguments.rest
     if phase == "cms":
-        result = phase_cms(arguments.notices, Path(rest[0]), int(rest[1]))
+        result = phase_cms(arguments.notices, Path(rest[0]), int(rest[1]), "load-only" in rest)
     elif phase == "build":
         result = phase_build(arguments.notices)
     elif phase == "publish":

@@ -19,3 +19,6 @@ GONGSHI_INCREMENTAL_BUILDS = os.environ.get("GONGSHI_BENCH_INCREMENTAL") == "1"
 # One signing key for every process of a run (the test settings make one per process): a
 # publish's incremental build must find the key the full build signed with.
 GONGSHI_RECORD_KEY_FILE = GONGSHI_SITE_DIR.parent / "record-signing.key"
+# A benchmark waits for its build however long it takes: on a loaded machine a full build
+# at 20,000 notices outlasted the worker's 600 s, and the run was lost.
+GONGSHI_BUILD_TIMEOUT = 4 * 3600

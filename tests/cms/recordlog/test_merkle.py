@@ -49,3 +49,19 @@ def test_consistency_proofs(n):
             rewritten = [*hashes[: m - 1], merkle.leaf_hash(b"rewritten")]
             with pytest.raises(merkle.ProofInvalid):
                 merkle.verify_consistency(m, n, merkle.subtree_root(rewritten), root, proof)
+
+
+def test_a_tree_extended_is_the_tree_of_all_its_leaves():
+    """Every size to 70 grown from every smaller size, in one step or leaf by leaf: the
+    same levels, root and proofs as the tree built at once."""
+    hashes = leaves(70)
+    for n in range(0, 71):
+        whole = merkle.Tree(hashes[:n])
+        for m in range(0, n + 1):
+            grown = merkle.Tree(hashes[:m])
+            grown.extend(hashes[m:n])
+            assert grown.levels == whole.levels, (m, n)
+        stepped = merkle.Tree([])
+        for leaf in hashes[:n]:
+            stepped.extend([leaf])
+        assert stepped.levels == whole.levels and stepped.root() == merkle.subtree_root(hashes[:n])
