@@ -66,7 +66,7 @@ def shared_cache(environ: Mapping[str, str]) -> dict | None:
         return None
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.base.redis_cache.ReusedClientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": environ.get("GONGSHI_CACHE_KEY_PREFIX") or "gongshi",
         }

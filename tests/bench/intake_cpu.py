@@ -53,7 +53,7 @@ def main() -> int:
 
     programme = ProgrammePage.objects.live().filter(reporting_channels__live=True).first()
     pdf = sample_pdf() if options.pdf else None
-    profiler = cProfile.Profile() if options.profile else None
+    profiler = cProfile.Profile(time.process_time) if options.profile else None
     get_cpu = post_cpu = 0.0
     get_queries = post_queries = 0
     stored = 0

@@ -37,6 +37,6 @@ def test_with_object_storage_and_redis_nothing_stays_on_the_server():
     assert found["storage"]["OPTIONS"]["bucket_name"] == "gongshi-media"
     assert found["storage"]["OPTIONS"]["querystring_auth"] is True
     assert found["documents"] == "redirect"
-    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"] == "cms.base.redis_cache.ReusedClientRedisCache"
     assert found["sessions"] == "django.contrib.sessions.backends.db"
     assert found["push"] == "s3://gongshi-site/public"

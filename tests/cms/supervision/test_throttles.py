@@ -46,7 +46,7 @@ def redis_cache(settings):
                 time.sleep(0.05)
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "cms.base.redis_cache.ReusedClientRedisCache",
                 "LOCATION": f"redis://127.0.0.1:{REDIS_PORT}/0",
             }
         }
