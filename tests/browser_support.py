@@ -53,10 +53,10 @@ def build_site(site_dir: Path, build_date: date | None = None):
     """Build what is live in the database now, as the worker's build does (export, real
     Pelican, atomic swap), optionally for a pinned day."""
     from django.conf import settings
-    from gongshi_site import atomic
 
     from cms.publishing import export
     from cms.recordlog import export as record_export
+    from gongshi_site import atomic
 
     def write(directory: Path) -> int:
         count = export.write(export.collect(), directory)

@@ -105,11 +105,10 @@ def write_corpus(content: Path) -> None:
 
 
 def build_fixture_index(content: Path, index_dir: Path) -> None:
+    from gongshi.search import documents, engine
     from gongshi_site.assemble import assemble
     from gongshi_site.reader import read_content
     from gongshi_site.search_records import all_records, coverage
-
-    from gongshi.search import documents, engine
 
     site = assemble(read_content(content), TODAY, "测试")
     records = list(all_records(site))

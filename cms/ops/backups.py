@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
-from gongshi_site import atomic
 from wagtail.models import Site
 
 from cms.publishing import builds
+from gongshi_site import atomic
 
 from . import archive, database
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
 from gongshi_site import atomic
 
 from . import export, locks, push, retries

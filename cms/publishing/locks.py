@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 
 from django.db import connections
+
 from gongshi_site.atomic import BuildBusy
 
 # pg_advisory_lock takes a bigint; any constant the project does not use elsewhere.

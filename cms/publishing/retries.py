@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
+
 from gongshi_site import atomic
 
 from .models import SiteBuild

@@ -390,13 +390,13 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
     """Publish a new notice `runs` times; time until the public files show each one."""
     _django()
     from django.utils import timezone
-    from gongshi_site import atomic
 
     from cms.notices.models import PublicityEntry, PublicityNoticePage
     from cms.programmes.models import EditionPage
     from cms.publishing import builds, incremental
     from cms.publishing.models import SiteBuild
     from gongshi.search import answers, engine
+    from gongshi_site import atomic
 
     builds.requeue_waiting_builds()  # as the worker does when it starts
     _run_queued_tasks()
@@ -482,10 +482,9 @@ _LOG_STEPS = ("append", "sign", "read", "write")
 
 
 def _time_the_log() -> dict[str, list[float]]:
-    from gongshi_site.incremental import SiteState
-
     from cms.recordlog import appending
     from cms.recordlog import export as record_export
+    from gongshi_site.incremental import SiteState
 
     spent: dict[str, list[float]] = {name: [] for name in (*_LOG_STEPS, "per_publish")}
 
@@ -541,12 +540,12 @@ def phase_search(notices: int, corpus_dir: Path, site_dir: Path, runs: int, meta
     import random
 
     import search_bench
+
+    from gongshi.search import answers, chinese, documents, engine
     from gongshi_site import atomic
     from gongshi_site.assemble import assemble
     from gongshi_site.reader import read_content
     from gongshi_site.search_records import all_records
-
-    from gongshi.search import answers, chinese, documents, engine
 
     chinese.warm_up()
     site = assemble(read_content(corpus_dir), TODAY, "bench")

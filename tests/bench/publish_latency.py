@@ -24,10 +24,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from gongshi_site import atomic
-
 from cms.publishing import incremental
 from gongshi.contract import dump, load, relative_path
+from gongshi_site import atomic
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 

@@ -175,9 +175,8 @@ def serve_site() -> Iterator[Callable[..., str]]:
     """Serve `<site dir>/live` with the demo's server (404, 410, /search and /verify through
     the search service) in a thread, forwarding /report/ to `cms_url` when given; returns
     its base URL."""
-    from gongshi_site.serve import SiteRequestHandler
-
     from gongshi.search.service import SearchService
+    from gongshi_site.serve import SiteRequestHandler
 
     servers = []
 

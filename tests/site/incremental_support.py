@@ -8,10 +8,10 @@ import json
 import os
 from pathlib import Path
 
-from gongshi_site import atomic
 from sitebuild import BUILD_DATE, PELICANCONF, tree_differences
 
 from gongshi.contract import dump, load
+from gongshi_site import atomic
 
 
 def full_build(content: Path, build_dir: Path, build_date: str = BUILD_DATE) -> Path:

@@ -5,8 +5,9 @@ same tree, a changed file is read again, and a damaged or outdated cache is igno
 import json
 import marshal
 
-from gongshi_site.cache import FILE_NAME, ContentCache, file_digest
 from sitebuild import FIXTURE_CONTENT, build, tree_differences
+
+from gongshi_site.cache import FILE_NAME, ContentCache, file_digest
 
 
 def _build(tmp_path, name, content, cache):

@@ -5,8 +5,9 @@ import json
 import re
 
 import pytest
-from gongshi_site.reader import ContentInvalid, read_content
 from sitebuild import build
+
+from gongshi_site.reader import ContentInvalid, read_content
 
 
 def _edit(path, old, new):

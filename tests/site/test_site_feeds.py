@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 import feedparser
 import pytest
 from feedcheck import history_links, is_archive, problems
+from sitebuild import build
+
 from gongshi_site.feed_entries import Category, FeedEntry
 from gongshi_site.feeds import FeedInvalid, plain_text, prepare, xml_text
 from gongshi_site.model import Attachment
-from sitebuild import build
 
 BASE = "http://127.0.0.1:8001"  # pelicanconf's GONGSHI_FEED_BASE_URL by default
 CHINA = timezone(timedelta(hours=8))

@@ -16,7 +16,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from gongshi_site import atomic
 from incremental_support import (
     as_json,
     differences,
@@ -28,6 +27,8 @@ from incremental_support import (
     write,
 )
 from sitebuild import BUILD_DATE, FIXTURE_CONTENT
+
+from gongshi_site import atomic
 
 DAY = "2024-06-11"
 MOMENT = f"{DAY}T09:00:00+08:00"
@@ -324,9 +325,8 @@ def assert_newest_first(expected: Path, actual: Path) -> None:
 def test_an_index_with_too_many_segments_is_compacted(tmp_path, first_build, monkeypatch):
     """Past MAX_SEGMENTS, an update writes the documents of every segment but the full
     build's again in one: the index keeps two segments and equals a full build's."""
-    from gongshi_site.incremental import link_tree
-
     from gongshi.search import engine, incremental
+    from gongshi_site.incremental import link_tree
 
     monkeypatch.setattr(incremental, "MAX_SEGMENTS", 3)
     state = open_state(first_build / "content", first_build)
@@ -396,9 +396,8 @@ def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_
     """What the worker does after a publish, in a thread: the builds beyond the last
     three go (moved to the trash under the lock, deleted after), and a copy of the new
     build is linked for the next publish, which takes it instead of linking its own."""
-    from gongshi_site import incremental as site_incremental
-
     from cms.publishing import incremental
+    from gongshi_site import incremental as site_incremental
 
     environment = {"GONGSHI_BUILD_DATE": BUILD_DATE}
     for number in range(atomic.KEEP_BUILDS + 1):
@@ -428,9 +427,8 @@ def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_
 
 
 def test_a_crash_midway_leaves_live_and_the_old_build_as_they_were(live_site, monkeypatch):
-    from gongshi_site import incremental as site_incremental
-
     from cms.publishing import incremental
+    from gongshi_site import incremental as site_incremental
 
     old = atomic.live_output(live_site)
     before = tree_digest(old.parent)

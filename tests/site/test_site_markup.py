@@ -6,6 +6,7 @@ import random
 
 import markdown
 import pytest
+
 from gongshi_site import markup
 
 ALPHABET = list("质量奖公示评审组织。，；：、“”（）《》％") + list("aZ09 ,%/") + [

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+
 from gongshi_site import opendata, sitemap
 from gongshi_site.memo import Memo
 from gongshi_site.pages import Page

@@ -5,9 +5,10 @@ tree one process gives; a process that fails fails the build, saying which
 import shutil
 
 import pytest
+from sitebuild import FIXTURE_CONTENT, REPOSITORY, build, tree_differences
+
 from gongshi_site import atomic
 from gongshi_site.parallel import Job, JobFailed, run_jobs
-from sitebuild import FIXTURE_CONTENT, REPOSITORY, build, tree_differences
 
 SEARCH_SHELLS = ("shell-search.html", "shell-verify.html")
 

@@ -12,14 +12,14 @@ from urllib.parse import urlencode
 import pytest
 from admin_forms import valid_code
 from factories import published_decision
-from gongshi_site import pull
-from gongshi_site.atomic import REPOSITORY
 from objectstore_support import push_every_build_to, s3_server
 
 from cms.programmes.models import EditionPage
 from cms.publishing import builds, push
 from cms.publishing.models import SiteBuild
 from gongshi.search.service import SearchService
+from gongshi_site import pull
+from gongshi_site.atomic import REPOSITORY
 
 pytestmark = pytest.mark.django_db
 S3_PORT = 9811

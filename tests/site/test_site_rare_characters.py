@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from gongshi_site import atomic
 from incremental_support import read, write
 from sitebuild import FIXTURE_CONTENT, PELICANCONF, REPOSITORY
+
+from gongshi_site import atomic
 
 HAS = "堃𠀀𪚥"  # what the test font draws
 RARE_NAME = "示例堃𠀀科技有限公司"

@@ -2,9 +2,10 @@
 entries are escaped, Markdown bodies are cleaned against an allowlist."""
 
 import pytest
-from gongshi_site.markup import render
 from htmlcheck import executable_markup, html_pages, parse
 from sitebuild import build
+
+from gongshi_site.markup import render
 
 TITLE_PAYLOAD = "<script>alert(1)</script>候选名单公示"
 ENTRY_PAYLOAD = "<img src=x onerror=alert(1)>示例公司"

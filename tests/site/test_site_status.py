@@ -3,12 +3,12 @@
 from datetime import date
 
 import pytest
-from gongshi_site.assemble import assemble
-from gongshi_site.reader import read_content
-from gongshi_site.status import award_status, call_status, days_left, publicity_status
 from sitebuild import FIXTURE_CONTENT
 
 from gongshi import contract
+from gongshi_site.assemble import assemble
+from gongshi_site.reader import read_content
+from gongshi_site.status import award_status, call_status, days_left, publicity_status
 
 START, END = date(2024, 6, 10), date(2024, 6, 14)
 

@@ -4,6 +4,7 @@ empty `410` file each), and compressed copies of the text files."""
 import json
 
 import pytest
+
 from gongshi_site import atomic
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from django_tasks import default_task_backend
-from gongshi_site import atomic
 from instance import Instance, new_database_url
 
 from cms.publishing import builds, retries, tasks
 from cms.publishing.models import SiteBuild
+from gongshi_site import atomic
 
 STUB = Path(__file__).with_name("stub_pelicanconf.py")
 PG_BIN = Path("/usr/lib/postgresql/15/bin")

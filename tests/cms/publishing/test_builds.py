@@ -16,11 +16,11 @@ import pytest
 from django.utils import timezone
 from django_tasks import default_task_backend
 from factories import draft_notice
-from gongshi_site import atomic
 
 from cms.publishing import builds, export, tasks
 from cms.publishing.models import ScheduledBuild, SiteBuild
 from gongshi import contract
+from gongshi_site import atomic
 
 pytestmark = pytest.mark.django_db
 STUB = Path(__file__).with_name("stub_pelicanconf.py")

@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from factories import draft_notice, published_awards, published_decision, published_revocation
-from gongshi_site import remote
 from two_factor import log_in
 from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
@@ -25,6 +24,7 @@ from cms.publishing.models import Withdrawal, WithdrawalRequest
 from cms.recipients.models import Person
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
+from gongshi_site import remote
 
 pytestmark = pytest.mark.django_db
 

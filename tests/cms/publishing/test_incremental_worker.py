@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from factories import draft_notice
-from gongshi_site import atomic
 
 from cms.programmes.models import EditionPage
 from cms.publishing import builds, export, incremental
 from cms.publishing.models import SiteBuild
 from cms.recordlog import export as record_export
 from gongshi.record import verify
+from gongshi_site import atomic
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ that a worker's death releases."""
 import os
 
 import pytest
-from gongshi_site.atomic import BuildBusy
 
 from cms.publishing import locks
+from gongshi_site.atomic import BuildBusy
 
 pytestmark = [
     pytest.mark.postgres,

@@ -11,13 +11,13 @@ import pytest
 from admin_forms import said, signed_in
 from django.urls import reverse
 from factories import draft_notice
-from gongshi_site import atomic
 from wagtail.models import Page, PageViewRestriction
 
 from cms.base.removal import MoveRefused
 from cms.programmes.models import EditionPage
 from cms.publishing import builds, export
 from cms.publishing.models import SiteBuild, WithdrawalRequest
+from gongshi_site import atomic
 
 pytestmark = pytest.mark.django_db
 

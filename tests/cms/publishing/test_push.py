@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from factories import draft_notice
-from gongshi_site.objectstore import S3Store, StoreError
 from objectstore_support import push_every_build_to, s3_server
 
 from cms.programmes.models import EditionPage
 from cms.publishing import builds, push, withdrawals
 from cms.publishing.models import SiteBuild
+from gongshi_site.objectstore import S3Store, StoreError
 
 pytestmark = pytest.mark.django_db
 S3_PORT = 9810

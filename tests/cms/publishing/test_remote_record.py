@@ -11,10 +11,10 @@ from nacl.signing import SigningKey
 
 from cms.demo.loader import load_demo
 from cms.notices.models import PublicityNoticePage
-from gongshi_site import atomic, remote
-from gongshi.record import heads, merkle, verify
 from cms.recordlog import keys
 from cms.recordlog.models import RecordEntry
+from gongshi.record import heads, merkle, verify
+from gongshi_site import atomic, remote
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

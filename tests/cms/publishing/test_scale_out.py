@@ -30,7 +30,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from factories import draft_notice
-from gongshi_site.atomic import REPOSITORY
 from objectstore_support import CREDENTIALS, make_bucket, s3_server
 from two_factor import log_in
 from wagtail.models import WorkflowState
@@ -39,6 +38,7 @@ from cms.notices.models import PublicityNoticePage
 from cms.publishing import push
 from cms.publishing.models import SiteBuild
 from cms.recordlog import keys
+from gongshi_site.atomic import REPOSITORY
 
 pytestmark = [
     pytest.mark.postgres,

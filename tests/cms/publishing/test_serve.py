@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import attachment_samples as samples
 import pytest
-from gongshi_site.serve import SiteRequestHandler
 
 from gongshi.headers import ATTACHMENT_HEADERS, PUBLIC_HEADERS
+from gongshi_site.serve import SiteRequestHandler
 
 
 def make_build(site_dir, name, home_text, withdrawn=()):

@@ -10,13 +10,13 @@ from admin_forms import said, signed_in
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from factories import draft_notice
-from gongshi_site import atomic
 from intake_client import publish_channel
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
 from cms.publishing import builds, export
 from cms.publishing.models import SiteBuild, Withdrawal, WithdrawalRequest
 from cms.reporting.models import ReportingChannel
+from gongshi_site import atomic
 
 pytestmark = pytest.mark.django_db
 

@@ -203,9 +203,8 @@ def incremental_builds(settings):
 def test_an_exception_inside_the_incremental_pelican_falls_back_to_a_full_build(
     incremental_builds, demo_site_dir, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from gongshi_site import incremental as site_incremental
-
     from cms.notices.models import PublicityNoticePage
+    from gongshi_site import incremental as site_incremental
 
     def crash(*arguments, **keywords):
         raise RuntimeError("插件出错")

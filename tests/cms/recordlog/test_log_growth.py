@@ -8,12 +8,10 @@ import json
 import pytest
 from django.db import connection, transaction
 
-from cms.publishing import incremental  # noqa: F401  (puts the site's plugins on the path)
-from gongshi.record import heads
 from cms.recordlog import appending, keys
 from cms.recordlog import export as record_export
-
-from gongshi_site import record as site_record  # isort: skip
+from gongshi.record import heads
+from gongshi_site import record as site_record
 
 pytestmark = pytest.mark.django_db
 PAGE = 3

@@ -148,9 +148,8 @@ def test_every_cms_response_carries_the_headers(client, path, policy, referrer):
 def demo_server(tmp_path):
     """gongshi_site.serve on a tiny built site (no search index: the search pages answer
     503, with the same headers)."""
-    from gongshi_site.serve import SiteRequestHandler
-
     from gongshi.search.service import SearchService
+    from gongshi_site.serve import SiteRequestHandler
 
     output = tmp_path / "builds" / "one" / "output"
     output.mkdir(parents=True)

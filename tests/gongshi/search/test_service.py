@@ -11,10 +11,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from gongshi_site import atomic
 from search_corpus import REVOKED, XUJI, write_corpus
 
 from gongshi.search.service import SearchService
+from gongshi_site import atomic
 
 TODAY = date(2024, 6, 12)
 

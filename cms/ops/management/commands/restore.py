@@ -2,9 +2,9 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from gongshi_site.atomic import BuildFailed
 
 from cms.ops import archive, backups, database
+from gongshi_site.atomic import BuildFailed
 
 
 class Command(BaseCommand):
