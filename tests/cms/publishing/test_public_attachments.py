@@ -10,6 +10,7 @@ import attachment_samples as samples
 import pytest
 from django.core.files.base import ContentFile
 from factories import draft_notice
+from gongshi_site import shared_dirs
 from wagtail.documents.models import Document
 
 from cms.publishing import builds, export
@@ -79,9 +80,7 @@ def test_a_full_build_publishes_none_of_them(upgraded, settings, tmp_path):
     build = builds.run_build(builds.request_build("升级后首次构建").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     live = (settings.GONGSHI_SITE_DIR / "live").resolve()
-    assert sorted(p.parent.name for p in (live / "attachments").rglob("*") if p.is_file()) == [
-        str(pdf.pk)
-    ]
+    assert sorted(p.parent.name for p in shared_dirs.files(live / "attachments")) == [str(pdf.pk)]
     page = (live / "notices" / str(notice.pk) / "index.html").read_text(encoding="utf-8")
     assert "网页说明" in page
     for document in refused:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from factories import draft_notice
+from gongshi_site import shared_dirs
 from gongshi_site.objectstore import S3Store, StoreError
 from objectstore_support import push_every_build_to, s3_server
 
@@ -43,7 +44,7 @@ def manifest(client) -> dict:
 
 def local_files(site_dir: Path) -> dict[str, bytes]:
     live = (site_dir / "live").resolve()
-    return {p.relative_to(live).as_posix(): p.read_bytes() for p in live.rglob("*") if p.is_file()}
+    return {p.relative_to(live).as_posix(): p.read_bytes() for p in shared_dirs.files(live)}
 
 
 def rebuild(reason="测试") -> SiteBuild:

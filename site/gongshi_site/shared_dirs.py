@@ -1,0 +1,317 @@
+"""Builds whose unchanged directories are shared with the build before, not copied.
+
+Pelican writes a full build's output as a plain tree; before the swap, every directory
+below the output's top is moved into the site directory's store of directories and
+replaced by a relative symlink to it (share()):
+
+    <site dir>/builds/<name>/output/        a real directory: the top-level files, and a
+                                            symlink per top-level directory
+    <site dir>/builds/<name>/output.dirs    every store directory the tree uses, one
+                                            `<creator>/<n>` a line (what pruning keeps)
+    <site dir>/dirs/<creator>/<n>/          one directory of a tree, made by the build
+                                            named <creator>: its files, and a symlink per
+                                            subdirectory (`../../<creator>/<n>`)
+
+A publish forks the live tree (fork(): a new top directory, its files hard-linked and its
+symlinks copied: a few dozen entries, not tens of thousands of files). A store directory
+never changes once a build that uses it exists: before a file is written or removed in
+the new tree, every directory on the way to it that the tree still shares is
+materialised (writable()): a new store directory made by this build, with hard links to
+the old one's files and copies of its symlinks, to which the (already materialised)
+parent's entry is pointed. A publish costs the entries of the directories it changes
+(the one symlink per notice of /notices/, a notice's few files), whatever the size of the
+rest of the tree, and the previous build stays exactly as it was: rollback is a swap of
+`live` back to it.
+
+Pruning (collect()) deletes a store directory when no kept build lists it: a directory
+made by a dropped build stays as long as a kept build still shares it. Web servers and
+readers follow the symlinks (nginx does by default); code that walks a tree uses
+files() (os.walk does not descend into symlinked directories unless told to).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STORE = "dirs"  # <site dir>/dirs
+SUFFIX = ".dirs"  # <tree>.dirs beside a shared tree: the store directories it uses
+
+
+class NotShareable(Exception):
+    """A shared tree holds a real directory below its top: it was written around
+    writable(), and forking it would share a directory its build still owns."""
+
+
+@dataclass
+class _Fork:
+    """A tree being built: its top, the store, and the store directories it uses."""
+
+    root: str
+    store: str
+    creator: str
+    references: set[str]
+    numbers: Iterator[int] = field(default_factory=itertools.count)
+
+    def new_directory(self) -> tuple[str, str]:
+        """A new, empty store directory of this build: (its key, its path)."""
+        key = f"{self.creator}/{next(self.numbers)}"
+        path = os.path.join(self.store, key)
+        os.mkdir(path)
+        self.references.add(key)
+        return key, path
+
+    def key_of(self, path: str) -> str:
+        return path[len(self.store) + 1 :]
+
+
+_forks: dict[str, _Fork] = {}  # the trees being built in this process, by their top
+
+
+def is_shared(tree: Path) -> bool:
+    return Path(str(tree) + SUFFIX).is_file()
+
+
+def store_of(tree: Path) -> Path:
+    """<site dir>/dirs for <site dir>/builds/<name>/output (and spare/<name>/output)."""
+    return Path(tree).parent.parent.parent / STORE
+
+
+def share(tree: Path) -> int:
+    """Move every directory below `tree` (a plain tree, just built) into the store,
+    leaving a symlink in its place, and write `<tree>.dirs`; returns how many."""
+    tree = Path(tree)
+    store = store_of(tree)
+    creator = tree.parent.name
+    os.makedirs(os.path.join(store, creator), exist_ok=True)
+    fork = _Fork(os.path.abspath(tree), os.path.abspath(store), creator, set())
+    for key in _moved_into_store(fork, str(tree), top=True):
+        fork.references.add(key)
+    _write_references(fork)
+    return len(fork.references)
+
+
+def _moved_into_store(fork: _Fork, directory: str, top: bool) -> list[str]:
+    """Below `directory`, depth first: each subdirectory moved into the store and linked."""
+    with os.scandir(directory) as entries:
+        subdirectories = [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]
+    keys = []
+    for name in subdirectories:
+        path = os.path.join(directory, name)
+        keys += _moved_into_store(fork, path, top=False)
+        key = f"{fork.creator}/{next(fork.numbers)}"
+        target = os.path.join(fork.store, key)
+        os.rename(path, target)
+        os.symlink(_link_text(fork, key, directory if top else None), path)
+        keys.append(key)
+    return keys
+
+
+def _link_text(fork: _Fork, key: str, top: str | None) -> str:
+    """The symlink to store directory `key` from the tree's top (`top`) or from a store
+    directory (None): relative, so that the site directory can move."""
+    if top is not None:
+        return os.path.relpath(os.path.join(fork.store, key), top)
+    return os.path.join("..", "..", key)
+
+
+def fork(previous: Path, tree: Path) -> int:
+    """Start `tree` as a copy of the shared tree `previous`: its top's files hard-linked,
+    its symlinks copied. Returns the number of entries."""
+    previous, tree = Path(previous), Path(tree)
+    store = store_of(previous)
+    if store_of(tree) != store:
+        raise ValueError(f"{tree} is not beside {previous}")
+    references = set(Path(str(previous) + SUFFIX).read_text(encoding="utf-8").split())
+    os.makedirs(tree)
+    count = 0
+    with os.scandir(previous) as entries:
+        for entry in entries:
+            target = os.path.join(tree, entry.name)
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), target)
+            elif entry.is_dir():
+                raise NotShareable(entry.path)
+            else:
+                os.link(entry.path, target)
+            count += 1
+    creator = tree.parent.name
+    os.makedirs(os.path.join(store, creator), exist_ok=True)
+    _forks[os.path.abspath(tree)] = _Fork(
+        os.path.abspath(tree), os.path.abspath(store), creator, references
+    )
+    return count
+
+
+def finish(tree: Path) -> None:
+    """The tree is complete: write `<tree>.dirs` (before the swap: pruning reads it)."""
+    fork = _forks.pop(os.path.abspath(tree), None)
+    if fork is not None:
+        _write_references(fork)
+
+
+def forget(tree: Path) -> None:
+    """A failed build's tree: its store directories go with it (pruning would find them
+    unused anyway)."""
+    fork = _forks.pop(os.path.abspath(tree), None)
+    if fork is not None:
+        _remove_tree(os.path.join(fork.store, fork.creator))
+
+
+def _write_references(fork: _Fork) -> None:
+    data = "\n".join(sorted(fork.references)) + "\n"
+    partial = fork.root + SUFFIX + ".partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write(data)
+    os.replace(partial, fork.root + SUFFIX)
+
+
+def _fork_of(path: str) -> _Fork | None:
+    for root, fork in _forks.items():
+        if path.startswith(root + os.sep):
+            return fork
+    return None
+
+
+def writable(path: Path) -> None:
+    """Make the directory of `path` (a file in a tree being built) one that this build
+    owns, so that writing or removing `path` changes no other build. Nothing to do in a
+    plain tree."""
+    fork = _fork_of(os.path.abspath(path))
+    if fork is not None:
+        _materialise(fork, os.path.dirname(os.path.abspath(path)))
+
+
+def _materialise(fork: _Fork, directory: str) -> str:
+    """The store directory (or the top) that `directory` of the tree is, made by this
+    build: every shared directory on the way copied, and missing ones made."""
+    current = fork.root
+    relative = directory[len(fork.root) + 1 :] if directory != fork.root else ""
+    for part in filter(None, relative.split(os.sep)):
+        entry = os.path.join(current, part)
+        top = fork.root if current == fork.root else None
+        if os.path.islink(entry):
+            old = os.path.normpath(os.path.join(current, os.readlink(entry)))
+            old_key = fork.key_of(old)
+            if old_key.startswith(fork.creator + "/"):
+                current = old  # made by this build already
+                continue
+            key, new = fork.new_directory()
+            _copy_entries(old, new)
+            os.unlink(entry)
+            os.symlink(_link_text(fork, key, top), entry)
+            fork.references.discard(old_key)
+            current = new
+        elif os.path.isdir(entry):
+            raise NotShareable(entry)
+        else:
+            key, new = fork.new_directory()
+            os.symlink(_link_text(fork, key, top), entry)
+            current = new
+    return current
+
+
+def _copy_entries(source: str, target: str) -> None:
+    with os.scandir(source) as entries:
+        for entry in entries:
+            destination = os.path.join(target, entry.name)
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), destination)
+            elif entry.is_dir():
+                raise NotShareable(entry.path)
+            else:
+                os.link(entry.path, destination)
+
+
+def remove(path: Path, root: Path) -> bool:
+    """Remove the file `path` and the directories it leaves empty, up to `root`; False
+    if there was no such file."""
+    if not os.path.lexists(path):
+        return False
+    fork = _fork_of(os.path.abspath(path))
+    if fork is not None:
+        _materialise(fork, os.path.dirname(os.path.abspath(path)))
+    os.unlink(path)
+    parent = Path(path).parent
+    while parent != Path(root) and _empty(parent):
+        if fork is not None and parent.is_symlink():
+            directory = os.path.normpath(os.path.join(parent.parent, os.readlink(parent)))
+            parent.unlink()
+            os.rmdir(directory)
+            fork.references.discard(fork.key_of(directory))
+        else:
+            parent.rmdir()
+        parent = parent.parent
+    return True
+
+
+def _empty(directory: Path) -> bool:
+    with os.scandir(directory) as entries:
+        return next(entries, None) is None
+
+
+# --- Reading a tree ----------------------------------------------------------------------
+
+
+def files(root: Path) -> Iterator[Path]:
+    """Every file under `root`, shared directories followed, in a stable order."""
+    for directory, subdirectories, names in os.walk(root, followlinks=True):
+        subdirectories.sort()
+        for name in sorted(names):
+            yield Path(directory, name)
+
+
+def used_by(tree: Path) -> set[str]:
+    """The store directories a tree uses: its `.dirs` list, or found by walking it."""
+    listed = Path(str(tree) + SUFFIX)
+    if listed.is_file():
+        return set(listed.read_text(encoding="utf-8").split())
+    store = os.path.realpath(store_of(tree))
+    found = set()
+    for directory, _subdirectories, _names in os.walk(tree, followlinks=True):
+        real = os.path.realpath(directory)
+        if real.startswith(store + os.sep):
+            found.add(real[len(store) + 1 :])
+    return found
+
+
+# --- Pruning -----------------------------------------------------------------------------
+
+
+def collect(site_dir: Path, trash: Path) -> int:
+    """Move to `trash` every store directory no build left in <site dir>/builds uses
+    (under the site lock, after pruning); returns how many."""
+    store = Path(site_dir) / STORE
+    if not store.is_dir():
+        return 0
+    builds = [build for build in (Path(site_dir) / "builds").iterdir() if build.is_dir()]
+    kept = {build.name for build in builds}
+    used: set[str] = set()
+    for build in builds:
+        if (build / "output").is_dir():
+            used |= used_by(build / "output")
+    moved = 0
+    for creator in sorted(os.listdir(store)):
+        if creator in kept:
+            continue
+        directory = store / creator
+        names = os.listdir(directory)
+        unused = [name for name in names if f"{creator}/{name}" not in used]
+        bin_ = trash / f"{creator}{SUFFIX}"
+        if len(unused) == len(names) and not bin_.exists():
+            trash.mkdir(exist_ok=True)
+            os.rename(directory, bin_)
+        elif unused:
+            bin_.mkdir(parents=True, exist_ok=True)
+            for name in unused:
+                os.rename(directory / name, bin_ / name)
+        moved += len(unused)
+    return moved
+
+
+def _remove_tree(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)
