@@ -207,7 +207,7 @@ def publish(
             if not _take_spare(build_dir):
                 link_tree(previous / "content", build_dir / "content")
             # A shared tree is forked in milliseconds; a plain one (a build made before
-            # shared_dirs.py) is linked file by file, once.
+            # shared_dirs.py) is linked file by file, and shared by finish(), once.
             link_tree(previous / "output", build_dir / "output")
             for path, data in changes.items():
                 target = build_dir / "content" / path

@@ -352,7 +352,7 @@ def _prune(site_dir: Path, keep: Path, delete: bool = True) -> None:
     live = live_output(site_dir)
     kept = 0
     for build in reversed(builds):
-        complete = (build / "output" / "index.html").is_file()
+        complete = shared_dirs.is_complete(build / "output")
         if build == keep or (live and build == live.parent):
             kept += 1
             continue

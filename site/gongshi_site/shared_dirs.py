@@ -76,6 +76,18 @@ def is_shared(tree: Path) -> bool:
     return Path(str(tree) + SUFFIX).is_file()
 
 
+def is_complete(tree: Path) -> bool:
+    """Whether a build's output is one to keep: its home page, and for a forked tree its
+    `.dirs` list, written last (a publish killed midway leaves a forked top without it)."""
+    tree = Path(tree)
+    if not (tree / "index.html").is_file():
+        return False
+    if is_shared(tree):
+        return True
+    with os.scandir(tree) as entries:
+        return not any(entry.is_symlink() for entry in entries)
+
+
 def store_of(tree: Path) -> Path:
     """<site dir>/dirs for <site dir>/builds/<name>/output (and spare/<name>/output)."""
     return Path(tree).parent.parent.parent / STORE
@@ -148,10 +160,14 @@ def fork(previous: Path, tree: Path) -> int:
 
 
 def finish(tree: Path) -> None:
-    """The tree is complete: write `<tree>.dirs` (before the swap: pruning reads it)."""
+    """The tree is complete: write `<tree>.dirs` (before the swap: pruning reads it). A
+    tree that was not forked (a copy of a plain tree, made before shared_dirs.py) is
+    shared now, so the builds after it are forked."""
     fork = _forks.pop(os.path.abspath(tree), None)
     if fork is not None:
         _write_references(fork)
+    elif not is_shared(tree):
+        share(tree)
 
 
 def forget(tree: Path) -> None:
