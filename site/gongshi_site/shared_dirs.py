@@ -136,7 +136,7 @@ def fork(previous: Path, tree: Path) -> int:
     its symlinks copied. Returns the number of entries."""
     previous, tree = Path(previous), Path(tree)
     store = store_of(previous)
-    if store_of(tree) != store:
+    if os.path.abspath(store_of(tree)) != os.path.abspath(store):
         raise ValueError(f"{tree} is not beside {previous}")
     references = set(Path(str(previous) + SUFFIX).read_text(encoding="utf-8").split())
     os.makedirs(tree)
