@@ -73,12 +73,14 @@ class _Remembered:
 
 
 _remembered: _Remembered | None = None
-# A link_tree() copy of the live build's content/, made after each build (outside the
-# publish's critical path): content/ is a directory per kind, one file per document, so
-# it is linked file by file. The output is not in it: forking it shares its directories
-# (gongshi_site/shared_dirs.py) and takes milliseconds. (the build it copies, its directory)
+# The next publish's build, made after each build (outside the publish's critical path):
+# a link_tree() copy of content/ (a directory per kind, one file per document: linked
+# file by file), and a fork of the output (gongshi_site/shared_dirs.py) whose directories
+# the last publish wrote in are made its own already (/notices/ holds an entry per
+# notice). (the build it copies, its directory)
 _spare: tuple[Path, Path] | None = None
 _background: threading.Thread | None = None  # what runs after the last publish
+_last_made: list[str] = []  # the directories of the output the last publish wrote in
 
 
 def code_version() -> str:
@@ -123,16 +125,23 @@ def load_state(
 
 
 def prepare_spare(site_dir: Path) -> None:
-    """Link a copy of the remembered build's content/ for the next publish."""
+    """Link a copy of the remembered build's content/ for the next publish, and fork its
+    output with the directories the last publish changed made its own already."""
     global _spare
     spares = Path(site_dir) / "spare"
+    if _spare is not None:
+        shared_dirs.forget(_spare[1] / "output")
     shutil.rmtree(spares, ignore_errors=True)
     _spare = None
     remembered = _remembered  # read once: the state may be dropped meanwhile
     if remembered is None:
         return
     directory = spares / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    directory.mkdir(parents=True)  # first: pruning keeps the store directories it names
     link_tree(remembered.build / "content", directory / "content")
+    if shared_dirs.is_shared(remembered.build / "output"):
+        shared_dirs.fork(remembered.build / "output", directory / "output")
+        shared_dirs.make_own(directory / "output", _last_made)
     _spare = (remembered.build, directory)
 
 
@@ -144,6 +153,8 @@ def _take_spare(build_dir: Path) -> bool:
         return False
     build_dir.parent.mkdir(parents=True, exist_ok=True)
     os.rename(spare[1], build_dir)
+    if (build_dir / "output").is_dir():
+        shared_dirs.moved(spare[1] / "output", build_dir / "output")
     return True
 
 
@@ -151,6 +162,8 @@ def forget_state() -> None:
     global _spare
     wait_for_background()
     _drop_state()
+    if _spare is not None:
+        shared_dirs.forget(_spare[1] / "output")
     _spare = None
 
 
@@ -206,9 +219,11 @@ def publish(
         try:
             if not _take_spare(build_dir):
                 link_tree(previous / "content", build_dir / "content")
-            # A shared tree is forked in milliseconds; a plain one (a build made before
-            # shared_dirs.py) is linked file by file, and shared by finish(), once.
-            link_tree(previous / "output", build_dir / "output")
+            if not (build_dir / "output").is_dir():
+                # A shared tree is forked in milliseconds (its directories made own as
+                # the publish writes in them); a plain one (a build made before
+                # shared_dirs.py) is linked file by file, and shared by finish(), once.
+                link_tree(previous / "output", build_dir / "output")
             for path, data in changes.items():
                 target = build_dir / "content" / path
                 if data is None:
@@ -237,7 +252,7 @@ def publish(
             atomic.compress_all(written)
             atomic.write_withdrawn_markers(output, build_dir / "withdrawn")
             atomic.ensure_complete(output)
-            shared_dirs.finish(output)
+            made = shared_dirs.finish(output)
         except NeedsFullBuild:
             _drop_state()
             shared_dirs.forget(build_dir / "output")
@@ -252,6 +267,7 @@ def publish(
             raise atomic.BuildFailed(f"增量构建失败：{error}") from error
         atomic.make_live(site_dir, build_dir / "output")
         _remembered.build = build_dir
+        _last_made[:] = made
         seconds = time.monotonic() - started  # public from here on
         cpu_seconds = time.process_time() - started_cpu
         atomic.prune(site_dir, keep=build_dir)

@@ -13,7 +13,9 @@ replaced by a relative symlink to it (share()):
                                             subdirectory (`../../<creator>/<n>`)
 
 A publish forks the live tree (fork(): a new top directory, its files hard-linked and its
-symlinks copied: a few dozen entries, not tens of thousands of files). A store directory
+symlinks copied: a few dozen entries, not tens of thousands of files; the worker forks
+the next one after each publish, with the directories that publish wrote in made its own
+ahead: make_own()). A store directory
 never changes once a build that uses it exists: before a file is written or removed in
 the new tree, every directory on the way to it that the tree still shares is
 materialised (writable()): a new store directory made by this build, with hard links to
@@ -56,6 +58,7 @@ class _Fork:
     creator: str
     references: set[str]
     numbers: Iterator[int] = field(default_factory=itertools.count)
+    written: set[str] = field(default_factory=set)  # directories written in, from the top
 
     def new_directory(self) -> tuple[str, str]:
         """A new, empty store directory of this build: (its key, its path)."""
@@ -159,15 +162,34 @@ def fork(previous: Path, tree: Path) -> int:
     return count
 
 
-def finish(tree: Path) -> None:
-    """The tree is complete: write `<tree>.dirs` (before the swap: pruning reads it). A
-    tree that was not forked (a copy of a plain tree, made before shared_dirs.py) is
-    shared now, so the builds after it are forked."""
+def finish(tree: Path) -> list[str]:
+    """The tree is complete: write `<tree>.dirs` (before the swap: pruning reads it), and
+    return the directories files were written or removed in (relative to the top). A tree that was not
+    forked (a copy of a plain tree, made before shared_dirs.py) is shared now, so the
+    builds after it are forked."""
     fork = _forks.pop(os.path.abspath(tree), None)
     if fork is not None:
         _write_references(fork)
-    elif not is_shared(tree):
+        return sorted(fork.written)
+    if not is_shared(tree):
         share(tree)
+    return []
+
+
+def make_own(tree: Path, directories: list[str]) -> None:
+    """Materialise ahead those of `directories` (relative to the top of a forked tree)
+    that exist in it: the ones the last publish changed, made while no one waits, as the
+    next publish most likely changes them again (/notices/ gains every new notice)."""
+    fork = _forks[os.path.abspath(tree)]
+    for directory in directories:
+        _materialise(fork, os.path.join(fork.root, directory), create=False)
+
+
+def moved(old: Path, new: Path) -> None:
+    """A forked tree was renamed (the spare copy taken by a publish), at the same depth."""
+    fork = _forks.pop(os.path.abspath(old))
+    fork.root = os.path.abspath(new)
+    _forks[fork.root] = fork
 
 
 def forget(tree: Path) -> None:
@@ -199,16 +221,25 @@ def writable(path: Path) -> None:
     plain tree."""
     fork = _fork_of(os.path.abspath(path))
     if fork is not None:
-        _materialise(fork, os.path.dirname(os.path.abspath(path)))
+        _materialise(fork, _written_in(fork, path))
 
 
-def _materialise(fork: _Fork, directory: str) -> str:
+def _written_in(fork: _Fork, path: Path) -> str:
+    directory = os.path.dirname(os.path.abspath(path))
+    fork.written.add(directory[len(fork.root) + 1 :])
+    return directory
+
+
+def _materialise(fork: _Fork, directory: str, create: bool = True) -> str | None:
     """The store directory (or the top) that `directory` of the tree is, made by this
-    build: every shared directory on the way copied, and missing ones made."""
+    build: every shared directory on the way copied, and missing ones made (or, unless
+    `create`, None at the first one missing)."""
     current = fork.root
     relative = directory[len(fork.root) + 1 :] if directory != fork.root else ""
     for part in filter(None, relative.split(os.sep)):
         entry = os.path.join(current, part)
+        if not create and not os.path.lexists(entry):
+            return None
         top = fork.root if current == fork.root else None
         if os.path.islink(entry):
             old = os.path.normpath(os.path.join(current, os.readlink(entry)))
@@ -250,7 +281,7 @@ def remove(path: Path, root: Path) -> bool:
         return False
     fork = _fork_of(os.path.abspath(path))
     if fork is not None:
-        _materialise(fork, os.path.dirname(os.path.abspath(path)))
+        _materialise(fork, _written_in(fork, path))
     os.unlink(path)
     parent = Path(path).parent
     while parent != Path(root) and _empty(parent):
@@ -306,6 +337,10 @@ def collect(site_dir: Path, trash: Path) -> int:
         return 0
     builds = [build for build in (Path(site_dir) / "builds").iterdir() if build.is_dir()]
     kept = {build.name for build in builds}
+    # A copy being prepared for the next publish (<site dir>/spare/<name>/output), outside
+    # the site lock: its directories are not listed anywhere yet.
+    spares = Path(site_dir) / "spare"
+    kept |= set(os.listdir(spares)) if spares.is_dir() else set()
     used: set[str] = set()
     for build in builds:
         if (build / "output").is_dir():
