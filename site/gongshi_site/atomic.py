@@ -351,6 +351,7 @@ def _prune(site_dir: Path, keep: Path, delete: bool = True) -> None:
     builds = sorted((site_dir / "builds").iterdir())
     live = live_output(site_dir)
     kept = 0
+    dropped = []
     for build in reversed(builds):
         complete = shared_dirs.is_complete(build / "output")
         if build == keep or (live and build == live.parent):
@@ -361,6 +362,7 @@ def _prune(site_dir: Path, keep: Path, delete: bool = True) -> None:
             continue
         trash.mkdir(exist_ok=True)
         os.rename(build, trash / build.name)
-    shared_dirs.collect(site_dir, trash)
+        dropped.append(trash / build.name)
+    shared_dirs.collect(site_dir, trash, dropped)
     if delete:
         empty_trash(site_dir)

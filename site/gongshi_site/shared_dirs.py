@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,38 +98,35 @@ def store_of(tree: Path) -> Path:
 
 
 def share(tree: Path) -> int:
-    """Move every directory below `tree` (a plain tree, just built) into the store,
-    leaving a symlink in its place, and write `<tree>.dirs`; returns how many."""
+    """Make `tree` (a plain tree, just built) shared: the whole tree moved into the store
+    with one rename, as <store>/<creator>/, and a new top in its place with hard links to
+    its top-level files and a symlink per top-level directory; writes `<tree>.dirs`.
+    Returns the number of directories linked."""
     tree = Path(tree)
     store = store_of(tree)
     creator = tree.parent.name
-    os.makedirs(os.path.join(store, creator), exist_ok=True)
+    os.makedirs(store, exist_ok=True)
+    moved = store / creator
+    os.rename(tree, moved)
+    os.mkdir(tree)
     fork = _Fork(os.path.abspath(tree), os.path.abspath(store), creator, set())
-    for key in _moved_into_store(fork, str(tree), top=True):
-        fork.references.add(key)
+    with os.scandir(moved) as entries:
+        for entry in entries:
+            target = os.path.join(tree, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                key = f"{creator}/{entry.name}"
+                os.symlink(_link_text(fork, key, str(tree)), target)
+                fork.references.add(key)
+            else:
+                os.link(entry.path, target)
     _write_references(fork)
     return len(fork.references)
 
 
-def _moved_into_store(fork: _Fork, directory: str, top: bool) -> list[str]:
-    """Below `directory`, depth first: each subdirectory moved into the store and linked."""
-    with os.scandir(directory) as entries:
-        subdirectories = [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]
-    keys = []
-    for name in subdirectories:
-        path = os.path.join(directory, name)
-        keys += _moved_into_store(fork, path, top=False)
-        key = f"{fork.creator}/{next(fork.numbers)}"
-        target = os.path.join(fork.store, key)
-        os.rename(path, target)
-        os.symlink(_link_text(fork, key, directory if top else None), path)
-        keys.append(key)
-    return keys
-
-
 def _link_text(fork: _Fork, key: str, top: str | None) -> str:
-    """The symlink to store directory `key` from the tree's top (`top`) or from a store
-    directory (None): relative, so that the site directory can move."""
+    """The symlink to store directory `key` from the tree's top (`top`) or from a
+    directory a fork made (None, <store>/<creator>/<n>): relative, so that the site
+    directory can move."""
     if top is not None:
         return os.path.relpath(os.path.join(fork.store, key), top)
     return os.path.join("..", "..", key)
@@ -248,7 +246,7 @@ def _materialise(fork: _Fork, directory: str, create: bool = True) -> str | None
                 current = old  # made by this build already
                 continue
             key, new = fork.new_directory()
-            _copy_entries(old, new)
+            _copy_entries(fork, old_key, old, new)
             os.unlink(entry)
             os.symlink(_link_text(fork, key, top), entry)
             fork.references.discard(old_key)
@@ -262,14 +260,19 @@ def _materialise(fork: _Fork, directory: str, create: bool = True) -> str | None
     return current
 
 
-def _copy_entries(source: str, target: str) -> None:
+def _copy_entries(fork: _Fork, key: str, source: str, target: str) -> None:
+    """Fill the new directory `target` from `source` (store directory `key`): files
+    hard-linked, symlinks copied, and a symlink to each real subdirectory (a full
+    build's tree holds its directories as they were written)."""
     with os.scandir(source) as entries:
         for entry in entries:
             destination = os.path.join(target, entry.name)
             if entry.is_symlink():
                 os.symlink(os.readlink(entry.path), destination)
             elif entry.is_dir():
-                raise NotShareable(entry.path)
+                child = f"{key}/{entry.name}"
+                os.symlink(_link_text(fork, child, None), destination)
+                fork.references.add(child)
             else:
                 os.link(entry.path, destination)
 
@@ -313,10 +316,14 @@ def files(root: Path) -> Iterator[Path]:
 
 
 def used_by(tree: Path) -> set[str]:
-    """The store directories a tree uses: its `.dirs` list, or found by walking it."""
+    """The store directories a tree links (the real directories inside them are its
+    too): its `.dirs` list, or found by walking it."""
     listed = Path(str(tree) + SUFFIX)
     if listed.is_file():
         return set(listed.read_text(encoding="utf-8").split())
+    with os.scandir(tree) as entries:
+        if not any(entry.is_symlink() for entry in entries):
+            return set()  # a plain tree
     store = os.path.realpath(store_of(tree))
     found = set()
     for directory, _subdirectories, _names in os.walk(tree, followlinks=True):
@@ -329,39 +336,80 @@ def used_by(tree: Path) -> set[str]:
 # --- Pruning -----------------------------------------------------------------------------
 
 
-def collect(site_dir: Path, trash: Path) -> int:
-    """Move to `trash` every store directory no build left in <site dir>/builds uses
-    (under the site lock, after pruning); returns how many."""
+def collect(site_dir: Path, trash: Path, dropped: list[Path]) -> int:
+    """Move to `trash` the store directories the `dropped` builds (already in the trash)
+    used and no build left in <site dir>/builds uses, and everything of a creator no
+    kept build uses at all (a killed or failed build's); under the site lock, after
+    pruning. A build uses the directories its `.dirs` lists and the real directories
+    inside them (a full build's tree). Returns how many were moved."""
     store = Path(site_dir) / STORE
     if not store.is_dir():
         return 0
     builds = [build for build in (Path(site_dir) / "builds").iterdir() if build.is_dir()]
     kept = {build.name for build in builds}
     # A copy being prepared for the next publish (<site dir>/spare/<name>/output), outside
-    # the site lock: its directories are not listed anywhere yet.
+    # the site lock: it links only what the live build uses, and its own directories.
     spares = Path(site_dir) / "spare"
     kept |= set(os.listdir(spares)) if spares.is_dir() else set()
     used: set[str] = set()
     for build in builds:
         if (build / "output").is_dir():
             used |= used_by(build / "output")
+    bin_ = trash / f"{STORE}-{time.time_ns()}"
     moved = 0
-    for creator in sorted(os.listdir(store)):
-        if creator in kept:
+
+    def throw(path: Path) -> None:
+        nonlocal moved
+        bin_.mkdir(parents=True, exist_ok=True)
+        os.rename(path, bin_ / str(moved))
+        moved += 1
+
+    candidates: set[str] = set()
+    for build in dropped:  # a build without its list (killed) goes with its creator below
+        listed = build / f"output{SUFFIX}"
+        if listed.is_file():
+            candidates |= set(listed.read_text(encoding="utf-8").split())
+    for key in sorted(candidates):
+        parts = key.split("/")
+        if any("/".join(parts[:n]) in used for n in range(2, len(parts) + 1)):
             continue
-        directory = store / creator
-        names = os.listdir(directory)
-        unused = [name for name in names if f"{creator}/{name}" not in used]
-        bin_ = trash / f"{creator}{SUFFIX}"
-        if len(unused) == len(names) and not bin_.exists():
-            trash.mkdir(exist_ok=True)
-            os.rename(directory, bin_)
-        elif unused:
-            bin_.mkdir(parents=True, exist_ok=True)
-            for name in unused:
-                os.rename(directory / name, bin_ / name)
-        moved += len(unused)
+        path = store / key
+        if path.is_dir() and not path.is_symlink():
+            if not _drop(path, key, used, throw):
+                _remove_empty_parents(path.parent, store)
+    referenced = {key.split("/", 1)[0] for key in used}
+    for creator in sorted(os.listdir(store)):
+        if creator not in kept and creator not in referenced:
+            throw(store / creator)
     return moved
+
+
+def _drop(path: Path, key: str, used: set[str], throw) -> bool:
+    """Throw away the directory `path` (store key `key`) but the subdirectories a kept
+    build uses; returns whether any was kept (then `path` stays, emptied of its files)."""
+    kept_any = False
+    with os.scandir(path) as entries:
+        subdirectories = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+    for name in subdirectories:
+        child = f"{key}/{name}"
+        if child in used:
+            kept_any = True
+        elif _drop(path / name, child, used, throw):
+            kept_any = True
+    if not kept_any:
+        throw(path)
+        return False
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_symlink() or not entry.is_dir():
+                os.unlink(entry.path)
+    return True
+
+
+def _remove_empty_parents(directory: Path, store: Path) -> None:
+    while directory != store and _empty(directory):
+        directory.rmdir()
+        directory = directory.parent
 
 
 def _remove_tree(path: str) -> None:
