@@ -228,9 +228,9 @@ incremental.wait_for_background()
 copied = shared_dirs._copy_entries
 calls = []
 
-def copy_then_die(source, target):
-    copied(source, target)
-    calls.append(target)
+def copy_then_die(*arguments):
+    copied(*arguments)
+    calls.append(arguments)
     if len(calls) == 3:  # midway through materialising the new build's directories
         os.kill(os.getpid(), signal.SIGKILL)
 
