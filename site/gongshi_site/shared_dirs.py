@@ -345,6 +345,9 @@ def collect(site_dir: Path, trash: Path, dropped: list[Path]) -> int:
     store = Path(site_dir) / STORE
     if not store.is_dir():
         return 0
+    # Listed before the spares: a copy being prepared makes its directory under spare/
+    # before its first store directory.
+    creators = sorted(os.listdir(store))
     builds = [build for build in (Path(site_dir) / "builds").iterdir() if build.is_dir()]
     kept = {build.name for build in builds}
     # A copy being prepared for the next publish (<site dir>/spare/<name>/output), outside
@@ -378,8 +381,8 @@ def collect(site_dir: Path, trash: Path, dropped: list[Path]) -> int:
             if not _drop(path, key, used, throw):
                 _remove_empty_parents(path.parent, store)
     referenced = {key.split("/", 1)[0] for key in used}
-    for creator in sorted(os.listdir(store)):
-        if creator not in kept and creator not in referenced:
+    for creator in creators:
+        if creator not in kept and creator not in referenced and (store / creator).exists():
             throw(store / creator)
     return moved
 
