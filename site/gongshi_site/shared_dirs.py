@@ -162,9 +162,9 @@ def fork(previous: Path, tree: Path) -> int:
 
 def finish(tree: Path) -> list[str]:
     """The tree is complete: write `<tree>.dirs` (before the swap: pruning reads it), and
-    return the directories files were written or removed in (relative to the top). A tree that was not
-    forked (a copy of a plain tree, made before shared_dirs.py) is shared now, so the
-    builds after it are forked."""
+    return the directories files were written or removed in (relative to the top). A
+    tree that was not forked (a copy of a plain tree, made before shared_dirs.py) is
+    shared now, so the builds after it are forked."""
     fork = _forks.pop(os.path.abspath(tree), None)
     if fork is not None:
         _write_references(fork)
