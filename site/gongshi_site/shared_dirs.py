@@ -1,16 +1,17 @@
 """Builds whose unchanged directories are shared with the build before, not copied.
 
-Pelican writes a full build's output as a plain tree; before the swap, every directory
-below the output's top is moved into the site directory's store of directories and
-replaced by a relative symlink to it (share()):
+Pelican writes a full build's output as a plain tree; before the swap, the whole tree is
+moved into the site directory's store of directories with one rename, and a new top
+takes its place (share()):
 
     <site dir>/builds/<name>/output/        a real directory: the top-level files, and a
                                             symlink per top-level directory
-    <site dir>/builds/<name>/output.dirs    every store directory the tree uses, one
-                                            `<creator>/<n>` a line (what pruning keeps)
-    <site dir>/dirs/<creator>/<n>/          one directory of a tree, made by the build
-                                            named <creator>: its files, and a symlink per
-                                            subdirectory (`../../<creator>/<n>`)
+    <site dir>/builds/<name>/output.dirs    the store directories the tree links, one a
+                                            line (what pruning keeps; the real
+                                            directories inside them are the tree's too)
+    <site dir>/dirs/<full build>/...        a full build's tree as Pelican wrote it
+    <site dir>/dirs/<build>/<n>/            a directory a publish made: its files, and a
+                                            symlink per subdirectory (`../../<key>`)
 
 A publish forks the live tree (fork(): a new top directory, its files hard-linked and its
 symlinks copied: a few dozen entries, not tens of thousands of files; the worker forks
