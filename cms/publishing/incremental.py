@@ -3,8 +3,9 @@
 The worker keeps, in its own process, the state of the live build (the Pelican
 generator with the model, what every page read: site/gongshi_site/incremental.py).
 A build whose triggers name the pages that changed exports just those pages (and the
-pages whose export depends on them), writes them into a new build directory whose other
-files are hard links to the live build's, updates the site and the search index there,
+pages whose export depends on them), writes them into a new build directory that shares
+the live build's unchanged files and directories (gongshi_site/shared_dirs.py), updates
+the site and the search index there,
 and swaps `live` exactly as a full build does (site/gongshi_site/atomic.py).
 
 Anything inconsistent (no state for the live build, code, theme or settings changed, a
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from gongshi_site import atomic
+from gongshi_site import atomic, shared_dirs
 from gongshi_site.incremental import (
     NeedsFullBuild,
     Report,
@@ -72,11 +73,14 @@ class _Remembered:
 
 
 _remembered: _Remembered | None = None
-# A link_tree() copy of the live build's content/ and output/, made after each build
-# (outside the publish's critical path): linking tens of thousands of files takes
-# longer than the rest of a publish. (the build it copies, its directory)
+# The next publish's build, made after each build (outside the publish's critical path):
+# a link_tree() copy of content/ (a directory per kind, one file per document: linked
+# file by file), and a fork of the output (gongshi_site/shared_dirs.py) whose directories
+# the last publish wrote in are made its own already (/notices/ holds an entry per
+# notice). (the build it copies, its directory)
 _spare: tuple[Path, Path] | None = None
 _background: threading.Thread | None = None  # what runs after the last publish
+_last_made: list[str] = []  # the directories of the output the last publish wrote in
 
 
 def code_version() -> str:
@@ -121,17 +125,23 @@ def load_state(
 
 
 def prepare_spare(site_dir: Path) -> None:
-    """Link a copy of the remembered build for the next publish to write into."""
+    """Link a copy of the remembered build's content/ for the next publish, and fork its
+    output with the directories the last publish changed made its own already."""
     global _spare
     spares = Path(site_dir) / "spare"
+    if _spare is not None:
+        shared_dirs.forget(_spare[1] / "output")
     shutil.rmtree(spares, ignore_errors=True)
     _spare = None
     remembered = _remembered  # read once: the state may be dropped meanwhile
     if remembered is None:
         return
     directory = spares / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    directory.mkdir(parents=True)  # first: pruning keeps the store directories it names
     link_tree(remembered.build / "content", directory / "content")
-    link_tree(remembered.build / "output", directory / "output")
+    if shared_dirs.is_shared(remembered.build / "output"):
+        shared_dirs.fork(remembered.build / "output", directory / "output")
+        shared_dirs.make_own(directory / "output", _last_made)
     _spare = (remembered.build, directory)
 
 
@@ -143,6 +153,8 @@ def _take_spare(build_dir: Path) -> bool:
         return False
     build_dir.parent.mkdir(parents=True, exist_ok=True)
     os.rename(spare[1], build_dir)
+    if (build_dir / "output").is_dir():
+        shared_dirs.moved(spare[1] / "output", build_dir / "output")
     return True
 
 
@@ -150,6 +162,8 @@ def forget_state() -> None:
     global _spare
     wait_for_background()
     _drop_state()
+    if _spare is not None:
+        shared_dirs.forget(_spare[1] / "output")
     _spare = None
 
 
@@ -203,9 +217,13 @@ def publish(
         previous = _remembered.build
         build_dir = site_dir / "builds" / name
         try:
-            linked = _take_spare(build_dir)
-            if not linked:
+            if not _take_spare(build_dir):
                 link_tree(previous / "content", build_dir / "content")
+            if not (build_dir / "output").is_dir():
+                # A shared tree is forked in milliseconds (its directories made own as
+                # the publish writes in them); a plain one (a build made before
+                # shared_dirs.py) is linked file by file, and shared by finish(), once.
+                link_tree(previous / "output", build_dir / "output")
             for path, data in changes.items():
                 target = build_dir / "content" / path
                 if data is None:
@@ -217,7 +235,7 @@ def publish(
                 list(changes),
                 build_dir / "output",
                 build_dir / "search" if state.search is not None else None,
-                linked=linked,
+                linked=True,
             )
             if not (build_dir / "output" / "index.html").is_file():
                 raise atomic.BuildFailed("构建没有生成首页 index.html")
@@ -234,23 +252,27 @@ def publish(
             atomic.compress_all(written)
             atomic.write_withdrawn_markers(output, build_dir / "withdrawn")
             atomic.ensure_complete(output)
+            made = shared_dirs.finish(output)
         except NeedsFullBuild:
             _drop_state()
+            shared_dirs.forget(build_dir / "output")
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
         except Exception as error:
             _drop_state()
+            shared_dirs.forget(build_dir / "output")
             shutil.rmtree(build_dir, ignore_errors=True)
             if isinstance(error, atomic.BuildFailed):
                 raise
             raise atomic.BuildFailed(f"增量构建失败：{error}") from error
         atomic.make_live(site_dir, build_dir / "output")
         _remembered.build = build_dir
+        _last_made[:] = made
         seconds = time.monotonic() - started  # public from here on
         cpu_seconds = time.process_time() - started_cpu
         atomic.prune(site_dir, keep=build_dir)
     _out_of_the_collectors_way()
-    # Deleting the dropped build and linking the next spare copy take seconds for a
+    # Deleting the dropped build and linking the next spare content/ take time for a
     # large site: a thread does them while the worker reports the publish done.
     _in_background(_after_publish, site_dir)
     return Published(name, build_dir / "output", seconds, cpu_seconds, report)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gongshi_site import shared_dirs
 from gongshi_site.objectstore import S3Store, StoreError
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def describe_tree(root: Path, gone: set[str] = frozenset()) -> dict[str, dict]:
     """Every file under `root` by its path, with SHA-256 and size (and `gone` for the
     pages of withdrawn items, which the web server answers with 410)."""
     files = {}
-    for file in sorted(root.rglob("*")):
+    for file in sorted(shared_dirs.files(root)):  # a build's directories are symlinks
         if file.is_file():
             path = file.relative_to(root).as_posix()
             entry = {"sha256": sha256_of(file), "size": file.stat().st_size}

@@ -4,7 +4,10 @@ No Django here: the CMS's worker and `make site` on a machine away from the CMS 
 build through `build_site()`.
 
     <site dir>/builds/<name>/content/   what the build read (content/ of this build)
-    <site dir>/builds/<name>/output/    what Pelican wrote (and <file>.gz beside text files)
+    <site dir>/builds/<name>/output/    what Pelican wrote (and <file>.gz beside text files),
+                                        its directories moved to <site dir>/dirs/ and shared
+                                        with later builds that do not change them
+                                        (shared_dirs.py; output.dirs lists them)
     <site dir>/builds/<name>/search/    the search index the same build wrote (gongshi.search)
     <site dir>/builds/<name>/withdrawn/<path>/410   one empty marker per item the build's
                                         withdrawn.json lists: nginx answers 410 Gone where one
@@ -16,6 +19,10 @@ The `live` symlink is replaced with rename(2), which is atomic: a reader sees th
 tree or the new one, never a mix. A failed or killed build leaves its directory behind
 (cleaned up by the next build) and `live` untouched; a build that fails is removed at
 once, so a full disk is not kept full by its own half-written build.
+
+Readers of a build's output follow its symlinks (nginx does; Python code walks it with
+shared_dirs.files()). A store directory is never written once a build uses it, so every
+kept build stays as it was made, ready to be made live again.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from . import shared_dirs
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 PELICAN_SETTINGS = REPOSITORY / "site" / "pelicanconf.py"
@@ -123,6 +132,7 @@ def build_site(
             _point_live_at(site_dir, build_dir / "output")
         except BaseException as error:
             shutil.rmtree(build_dir, ignore_errors=True)
+            shutil.rmtree(site_dir / shared_dirs.STORE / name, ignore_errors=True)
             if _disk_full(error):
                 raise BuildFailed(DISK_FULL, transient=True) from error
             raise
@@ -153,6 +163,7 @@ def _build(build_dir, write_content, settings_file, timeout, environment) -> int
         raise BuildFailed("构建没有生成首页 index.html")
     write_withdrawn_markers(output_dir, build_dir / "withdrawn")
     precompress(output_dir)
+    shared_dirs.share(output_dir)  # last: the steps above walk a plain tree
     return count
 
 
@@ -235,6 +246,7 @@ def compress(path: Path) -> bool:
     """`<path>.gz` for a compressible file, made new (never written through a hard link
     into an earlier build), or removed when the file is gone or gains nothing from it."""
     target = path.with_name(path.name + ".gz")
+    shared_dirs.writable(target)
     if target.exists():
         target.unlink()
     if path.suffix not in COMPRESSIBLE or not path.is_file():
@@ -333,13 +345,15 @@ def _point_live_at(site_dir: Path, output_dir: Path) -> None:
 
 def _prune(site_dir: Path, keep: Path, delete: bool = True) -> None:
     """Drop builds older than the last KEEP_BUILDS, and any failed leftovers: each moved
-    to the trash with one rename, then deleted unless `delete` is false."""
+    to the trash with one rename, then the store directories no kept build uses; all
+    deleted unless `delete` is false."""
     trash = site_dir / TRASH
     builds = sorted((site_dir / "builds").iterdir())
     live = live_output(site_dir)
     kept = 0
+    dropped = []
     for build in reversed(builds):
-        complete = (build / "output" / "index.html").is_file()
+        complete = shared_dirs.is_complete(build / "output")
         if build == keep or (live and build == live.parent):
             kept += 1
             continue
@@ -348,5 +362,7 @@ def _prune(site_dir: Path, keep: Path, delete: bool = True) -> None:
             continue
         trash.mkdir(exist_ok=True)
         os.rename(build, trash / build.name)
+        dropped.append(trash / build.name)
+    shared_dirs.collect(site_dir, trash, dropped)
     if delete:
         empty_trash(site_dir)

@@ -46,7 +46,7 @@ from pelican.writers import Writer
 from gongshi.contract import ContractError, load
 from gongshi.record import heads
 
-from . import credentials, opendata, opendata_years, search_records
+from . import credentials, opendata, opendata_years, search_records, shared_dirs
 from .feed_entries import correction_entry, corrections, document_entry
 from .feeds import feed_document, feed_document_plan, prepare
 from .memo import Memo
@@ -213,7 +213,11 @@ class ReadRecorder:
 
 
 def link_tree(source: Path, target: Path) -> int:
-    """`target` as a copy of `source` made of hard links; returns the number of files."""
+    """`target` as a copy of `source` that shares its files: a shared tree (a build's
+    output, shared_dirs.py) is forked, its top's entries linked; any other tree (content/)
+    is copied as hard links, file by file. Returns the number of entries made."""
+    if shared_dirs.is_shared(source):
+        return shared_dirs.fork(source, target)
     count = 0
     source = str(source)
     prefix = len(source) + 1
@@ -233,8 +237,10 @@ _touched: set[str] = set()
 
 def replace_file(path: Path, data: bytes) -> None:
     """Write `data` as a new file: unlink first, as `path` may be a hard link into the
-    previous build."""
+    previous build (and its directory one the previous build shares: made this build's
+    own first)."""
     _touched.add(str(path))
+    shared_dirs.writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         path.unlink()
@@ -245,18 +251,16 @@ def replace_file(path: Path, data: bytes) -> None:
 
 def remove_file(path: Path, root: Path) -> None:
     _touched.add(str(path))
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return
-    parent = path.parent
-    while parent != root and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
+    shared_dirs.remove(path, root)
 
 
 class _UnlinkingWriter(Writer):
     """Pelican's writer, unlinking each file before writing it (see replace_file)."""
+
+    def write_file(self, name, *arguments, **keywords):
+        # Before Pelican makes the file's directory: not inside a shared one.
+        shared_dirs.writable(Path(sanitised_join(self.output_path, name)))
+        return super().write_file(name, *arguments, **keywords)
 
     def _open_w(self, filename, encoding, override=False):
         _touched.add(str(filename))

@@ -60,6 +60,9 @@ def new_notice(
     if newest is not None:
         day = newest[0]
         moment = (newest[1] + timedelta(minutes=number)).isoformat()
+    if document.get("index_number"):  # unique, as the CMS gives it: the item's id
+        prefix, _dash, _sequence = document["index_number"].rpartition("-")
+        document["index_number"] = f"{prefix}-{item_id:05d}"
     document.update(
         id=item_id,
         uuid=f"00000000-0000-4000-9000-{item_id:012d}",

@@ -11,7 +11,7 @@ from pathlib import Path
 from sitebuild import BUILD_DATE, PELICANCONF, tree_differences
 
 from gongshi.contract import dump, load
-from gongshi_site import atomic
+from gongshi_site import atomic, shared_dirs
 
 
 def full_build(content: Path, build_dir: Path, build_date: str = BUILD_DATE) -> Path:
@@ -59,8 +59,7 @@ def remove(content: Path, name: str) -> str:
 def tree_digest(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
+        for path in sorted(shared_dirs.files(root))
     }
 
 

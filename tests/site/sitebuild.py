@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gongshi_site import shared_dirs
+
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parents[1]
 FIXTURE_CONTENT = HERE / "fixture_content"
@@ -66,5 +68,5 @@ def tree_differences(expected: Path, actual: Path, skip: str | None = None) -> l
 
 
 def _files(root: Path, skip: str | None = None) -> set[str]:
-    names = {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+    names = {path.relative_to(root).as_posix() for path in shared_dirs.files(root)}
     return {name for name in names if skip is None or not name.startswith(f"{skip}/")}

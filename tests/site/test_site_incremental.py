@@ -395,7 +395,8 @@ def test_a_publish_swaps_live_to_the_new_build(live_site):
 def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_site, monkeypatch):
     """What the worker does after a publish, in a thread: the builds beyond the last
     three go (moved to the trash under the lock, deleted after), and a copy of the new
-    build is linked for the next publish, which takes it instead of linking its own."""
+    build is made for the next publish (content/ linked, the output forked), which takes
+    it instead of making its own."""
     from cms.publishing import incremental
     from gongshi_site import incremental as site_incremental
 
@@ -412,7 +413,12 @@ def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_
     assert len(builds) == atomic.KEEP_BUILDS and atomic.live_output(live_site).parent == builds[-1]
     assert not any((live_site / atomic.TRASH).iterdir())
     (spare,) = (live_site / "spare").iterdir()
+    assert tree_digest(spare / "content") == tree_digest(builds[-1] / "content")
     assert tree_digest(spare / "output") == tree_digest(builds[-1] / "output")
+    # forked, the directory of the last notice published already its own
+    assert not (spare / "output" / "notices" / "73").samefile(
+        builds[-1] / "output" / "notices" / "73"
+    )
 
     during_publish = []
 

@@ -16,6 +16,7 @@ from cms.publishing import builds, export
 from cms.publishing.models import SiteBuild
 from gongshi import contract
 from gongshi.headers import ATTACHMENT_CSP
+from gongshi_site import shared_dirs
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +80,7 @@ def test_a_full_build_publishes_none_of_them(upgraded, settings, tmp_path):
     build = builds.run_build(builds.request_build("升级后首次构建").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     live = (settings.GONGSHI_SITE_DIR / "live").resolve()
-    assert sorted(p.parent.name for p in (live / "attachments").rglob("*") if p.is_file()) == [
-        str(pdf.pk)
-    ]
+    assert sorted(p.parent.name for p in shared_dirs.files(live / "attachments")) == [str(pdf.pk)]
     page = (live / "notices" / str(notice.pk) / "index.html").read_text(encoding="utf-8")
     assert "网页说明" in page
     for document in refused:
