@@ -784,24 +784,7 @@ def measure_size(
     log(
         f"[{notices}] publication log per publish: {statistics.median(publish['record_seconds']) * 1000:.0f} ms median"
     )
-    if publish_only:
-        return {
-            "notices": notices,
-            "runs": runs,
-            "corpus": corpus_summary,
-            "cms": cms,
-            "build_cold": cold,
-            "build_warm": warm,
-            "publish": publish,
-        }
-    search = run_child(
-        "search", [str(notices), str(corpus_dir), str(site_dir), str(runs)], environment
-    )
-    log(f"[{notices}] search index: {statistics.median(search['index_seconds']):.1f} s")
-    qps = measure_qps(site_dir, search["queries"], workers=min(4, (os.cpu_count() or 2) + 1))
-    log(f"[{notices}] search under load: {qps['qps']:.0f} q/s")
-    hugo = measure_hugo(corpus_dir, notices, runs, var)
-    return {
+    measured = {
         "notices": notices,
         "runs": runs,
         "corpus": corpus_summary,
@@ -809,9 +792,17 @@ def measure_size(
         "build_cold": cold,
         "build_warm": warm,
         "publish": publish,
-        "search": {**search, "load": qps},
-        "hugo": hugo,
     }
+    if publish_only:
+        return measured
+    search = run_child(
+        "search", [str(notices), str(corpus_dir), str(site_dir), str(runs)], environment
+    )
+    log(f"[{notices}] search index: {statistics.median(search['index_seconds']):.1f} s")
+    qps = measure_qps(site_dir, search["queries"], workers=min(4, (os.cpu_count() or 2) + 1))
+    log(f"[{notices}] search under load: {qps['qps']:.0f} q/s")
+    hugo = measure_hugo(corpus_dir, notices, runs, var)
+    return {**measured, "search": {**search, "load": qps}, "hugo": hugo}
 
 
 # --- Summary ----------------------------------------------------------------------------
