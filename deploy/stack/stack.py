@@ -384,11 +384,15 @@ def kill_group(pid: int, signal_number: int) -> None:
 
 def down(config: dict) -> None:
     pid_file = STACK / "nginx" / "nginx.pid"
-    if pid_file.exists():
+    try:  # read before asking nginx to quit: nginx removes the file as it goes
+        nginx_pid = int(pid_file.read_text())
+    except (FileNotFoundError, ValueError):
+        nginx_pid = None
+    if nginx_pid is not None:
         try:
             nginx("-s", "quit", quiet=True)
-            wait_gone(int(pid_file.read_text()), 10)
-        except (subprocess.CalledProcessError, ValueError):
+            wait_gone(nginx_pid, 10)
+        except subprocess.CalledProcessError:
             pid_file.unlink(missing_ok=True)  # left by an nginx that is gone
     supervisor_pid = STACK / "supervisor.pid"
     if supervisor_pid.exists():
