@@ -163,6 +163,7 @@ def _build(build_dir, write_content, settings_file, timeout, environment) -> int
         raise BuildFailed("构建没有生成首页 index.html")
     write_withdrawn_markers(output_dir, build_dir / "withdrawn")
     precompress(output_dir)
+    ensure_complete(output_dir)  # a directory removed underneath: refused, not half-moved
     shared_dirs.share(output_dir)  # last: the steps above walk a plain tree
     return count
 
