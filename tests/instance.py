@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from gongshi_site import shared_dirs
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 TESTS = REPOSITORY / "tests"
 BUILD_DATE = "2024-06-12"  # as the golden test: the built site does not depend on today
@@ -124,9 +126,7 @@ def tree_differences(expected: Path, actual: Path) -> list[str]:
     """Every file missing, extra or different between two built sites; [] if identical."""
 
     def files(root: Path) -> dict[str, bytes]:
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
-        }
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in shared_dirs.files(root)}
 
     before, after = files(expected), files(actual)
     return [
