@@ -74,7 +74,9 @@ def test_verify_an_award(demo_url, page, name, status, words):
 
 def test_verify_something_never_published_here(demo_url, page):
     page.goto(demo_url + "/verify/")
-    page.get_by_label("单位名称、个人姓名、统一社会信用代码或获奖证书核验码").fill("从未获奖的某某公司")
+    page.get_by_label("单位名称、个人姓名、统一社会信用代码或获奖证书核验码").fill(
+        "从未获奖的某某公司"
+    )
     page.get_by_role("button", name="核验").click()
     expect(page.get_by_role("status")).to_contain_text("没有找到")
     expect(page.get_by_role("link", name="投诉举报渠道")).to_be_visible()
