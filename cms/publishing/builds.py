@@ -167,7 +167,7 @@ def _incremental_build(build: SiteBuild):
     from . import incremental
 
     try:
-        changes = incremental.changed_files(build.changed_pages)
+        changes = changed_files(build.changed_pages)
         return incremental.publish(
             site_dir(),
             changes,
@@ -182,6 +182,24 @@ def _incremental_build(build: SiteBuild):
         # build that follows says whether the fault was the incremental path's.
         logger.warning("构建 #%s 的增量构建失败，改为完整构建：%s", build.pk, failure)
         return None
+
+
+def changed_files(page_ids: list[int]) -> dict[str, bytes | None]:
+    """{path under content/: bytes or None} for the pages `page_ids` as the full export
+    would write them now, and for the pages whose export depends on them (pages linking
+    to them, revocations of a decision's awards). Raises NeedsFullBuild for changes only
+    a full export follows (programmes, editions, the home page, attachments)."""
+    from cms.recordlog import export as record_export
+
+    from . import incremental
+
+    files: dict[str, bytes | None] = dict(export.partial_export(page_ids))
+    live = atomic.live_output(site_dir())
+    previous = record_export.previous_head(live.parent / "content" if live else None)
+    if previous is None:
+        raise incremental.NeedsFullBuild("线上站点没有公开记录")
+    files.update(record_export.files(previous, incremental=True))
+    return files
 
 
 def remember_for_incremental_builds() -> None:

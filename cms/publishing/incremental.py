@@ -301,25 +301,3 @@ def wait_for_background() -> None:
     """Until the work started after the last publish is done."""
     if _background is not None:
         _background.join()
-
-
-# --- From the CMS's database ---------------------------------------------------------------
-
-
-def changed_files(page_ids: list[int]) -> dict[str, bytes | None]:
-    """{path under content/: bytes or None} for the pages `page_ids` as the full export
-    would write them now, and for the pages whose export depends on them (pages linking
-    to them, revocations of a decision's awards). Raises NeedsFullBuild for changes only
-    a full export follows (programmes, editions, the home page, attachments)."""
-    from cms.recordlog import export as record_export
-
-    from .builds import site_dir
-    from .export import partial_export
-
-    files: dict[str, bytes | None] = dict(partial_export(page_ids))
-    live = atomic.live_output(site_dir())
-    previous = record_export.previous_head(live.parent / "content" if live else None)
-    if previous is None:
-        raise NeedsFullBuild("线上站点没有公开记录")
-    files.update(record_export.files(previous, incremental=True))
-    return files
