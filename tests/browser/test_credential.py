@@ -55,6 +55,9 @@ def test_a_certificates_code_typed_into_verify_on_a_phone(demo_site, demo_url, n
     letters = code.replace("-", "").lower()
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     page.goto(demo_url + "/verify/")
+    field = page.locator("#verify-q").bounding_box()
+    panel = page.locator('form[action="/verify/"]').bounding_box()
+    assert field["x"] + field["width"] <= panel["x"] + panel["width"], "the field leaves its form"
     page.get_by_label("单位名称、个人姓名、统一社会信用代码或获奖证书核验码").fill(
         f"{letters[:4]} {letters[4:8]} {letters[8:]}"
     )
