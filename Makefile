@@ -151,7 +151,7 @@ bench: $(BIN)/.installed
 # Refresh requirements.lock after changing dependencies in pyproject.toml.
 lock: $(BIN)/.installed
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe \
 		-o requirements.lock pyproject.toml
 
 clean:
