@@ -28,15 +28,9 @@ from datetime import datetime
 from pathlib import Path
 
 from gongshi_site import atomic, shared_dirs
-from gongshi_site.incremental import (
-    NeedsFullBuild,
-    Report,
-    SiteState,
-    link_tree,
-    open_generator,
-    remove_file,
-    replace_file,
-)
+from gongshi_site.incremental import Report, SiteState, open_generator
+from gongshi_site.incremental_limits import NeedsFullBuild
+from gongshi_site.linked_tree import link_tree, remove_file, replace_file
 from gongshi_site.settings import parse_build_date
 
 logger = logging.getLogger(__name__)

@@ -477,14 +477,14 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
 # - read: the site reading the new entries and checking them against the head it had
 #   (gongshi_site.record.read_log, with the consistency check);
 # - write: the proofs (record.json) of the items with new entries, the entry pages and
-#   the changed documents' document.md (SiteState._update_record).
+#   the changed documents' document.md (incremental_record.PublishedLog.write).
 _LOG_STEPS = ("append", "sign", "read", "write")
 
 
 def _time_the_log() -> dict[str, list[float]]:
     from cms.recordlog import appending
     from cms.recordlog import export as record_export
-    from gongshi_site.incremental import SiteState
+    from gongshi_site.incremental_record import PublishedLog
 
     spent: dict[str, list[float]] = {name: [] for name in (*_LOG_STEPS, "per_publish")}
 
@@ -502,8 +502,8 @@ def _time_the_log() -> dict[str, list[float]]:
 
     timed(appending, "record_publish", "append")
     timed(record_export, "files", "sign")
-    timed(SiteState, "_read_record", "read")
-    timed(SiteState, "_update_record", "write")
+    timed(PublishedLog, "read", "read")
+    timed(PublishedLog, "write", "write")
     return spent
 
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from gongshi_site import shared_dirs
-from gongshi_site.incremental import link_tree, replace_file
+from gongshi_site.linked_tree import link_tree, replace_file
 
 SHAPE = {"notices": (1, 5), "v": (4, 6), "winners": (4, 2), "decisions": (8, 5)}
 PUBLISH_WRITES = [  # a new notice: its page, listings, programme, feeds, open data, home

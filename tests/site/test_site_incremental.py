@@ -250,7 +250,7 @@ def first_build(tmp_path, chunk_size):
 
 @pytest.mark.parametrize("chunk_size", [None, 2], indirect=True, ids=["unpaged", "archived"])
 def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
-    from gongshi_site.incremental import link_tree
+    from gongshi_site.linked_tree import link_tree
 
     state = open_state(first_build / "content", first_build)
     previous = first_build
@@ -265,8 +265,8 @@ def test_each_change_builds_as_a_full_build_would(tmp_path, first_build):
         shutil.copytree(build / "content", expected / "content")
         full_build(expected / "content", expected)
         assert differences(expected, build) == [], step.__name__
-        assert 0 < report.pages_rendered < len(state.page_fingerprints), step.__name__
-        assert 0 < report.feed_documents < len(state.feed_plans), step.__name__
+        assert 0 < report.pages_rendered < len(state.pages.fingerprints), step.__name__
+        assert 0 < report.feed_documents < len(state.feeds.plans), step.__name__
         assert_newest_first(expected / "search", build / "search")
         previous = build
 
@@ -277,7 +277,7 @@ def test_the_first_publish_after_loading_makes_again_only_what_changed(
     """The state is loaded from a full build; the next publish finds every item the
     load made (memo.py): the open data encodes the new notice alone."""
     from gongshi_site import opendata
-    from gongshi_site.incremental import link_tree
+    from gongshi_site.linked_tree import link_tree
 
     state = open_state(first_build / "content", first_build)
     encoded = []
@@ -326,7 +326,7 @@ def test_an_index_with_too_many_segments_is_compacted(tmp_path, first_build, mon
     """Past MAX_SEGMENTS, an update writes the documents of every segment but the full
     build's again in one: the index keeps two segments and equals a full build's."""
     from gongshi.search import engine, incremental
-    from gongshi_site.incremental import link_tree
+    from gongshi_site.linked_tree import link_tree
 
     monkeypatch.setattr(incremental, "MAX_SEGMENTS", 3)
     state = open_state(first_build / "content", first_build)
@@ -348,7 +348,8 @@ def test_an_index_with_too_many_segments_is_compacted(tmp_path, first_build, mon
 
 
 def test_changes_it_cannot_follow_ask_for_a_full_build(tmp_path, first_build):
-    from gongshi_site.incremental import NeedsFullBuild, link_tree
+    from gongshi_site.incremental_limits import NeedsFullBuild
+    from gongshi_site.linked_tree import link_tree
 
     state = open_state(first_build / "content", first_build)
     build = tmp_path / "builds" / "1"
@@ -398,7 +399,7 @@ def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_
     build is made for the next publish (content/ linked, the output forked), which takes
     it instead of making its own."""
     from cms.publishing import incremental
-    from gongshi_site import incremental as site_incremental
+    from gongshi_site import linked_tree
 
     environment = {"GONGSHI_BUILD_DATE": BUILD_DATE}
     for number in range(atomic.KEEP_BUILDS + 1):
@@ -425,7 +426,7 @@ def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_
     def link_tree(*arguments):
         if threading.current_thread() is threading.main_thread():
             during_publish.append(arguments)
-        return site_incremental.link_tree(*arguments)
+        return linked_tree.link_tree(*arguments)
 
     monkeypatch.setattr(incremental, "link_tree", link_tree)
     incremental.publish(live_site, _notice_file(live_site), environment=environment)
@@ -434,7 +435,7 @@ def test_old_builds_are_deleted_and_the_next_copy_linked_after_the_publish(live_
 
 def test_a_crash_midway_leaves_live_and_the_old_build_as_they_were(live_site, monkeypatch):
     from cms.publishing import incremental
-    from gongshi_site import incremental as site_incremental
+    from gongshi_site import incremental_feeds
 
     old = atomic.live_output(live_site)
     before = tree_digest(old.parent)
@@ -442,7 +443,7 @@ def test_a_crash_midway_leaves_live_and_the_old_build_as_they_were(live_site, mo
     def crash(*arguments, **keywords):
         raise RuntimeError("断电")
 
-    monkeypatch.setattr(site_incremental, "feed_document", crash)
+    monkeypatch.setattr(incremental_feeds, "feed_document", crash)
     with pytest.raises(atomic.BuildFailed):
         incremental.publish(
             live_site, _notice_file(live_site), environment={"GONGSHI_BUILD_DATE": BUILD_DATE}

@@ -229,7 +229,7 @@ def first_build(tmp_path):
 
 
 def test_the_query_table_answers_as_after_a_full_build(tmp_path, first_build):
-    from gongshi_site.incremental import link_tree
+    from gongshi_site.linked_tree import link_tree
 
     assert len(PUBLISHES) > search_incremental.MAX_SEGMENTS  # compaction is crossed
     state = open_state(first_build / "content", first_build, BUILD_DATE)

@@ -131,7 +131,8 @@ def test_a_character_no_font_has_is_named_in_the_log_and_the_build_goes_on(tmp_p
 
 
 def test_a_publish_with_a_new_rare_character_gets_its_glyph_as_a_full_build_would(tmp_path, font):
-    from gongshi_site.incremental import SiteState, link_tree, open_generator
+    from gongshi_site.incremental import SiteState, open_generator
+    from gongshi_site.linked_tree import link_tree
 
     first = tmp_path / "first"
     with_rare_name(first / "content")

@@ -214,7 +214,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_a_publish_rewrites_its_year_and_the_index_only(tmp_path, unsplit_build, case):
-    from gongshi_site.incremental import link_tree
+    from gongshi_site.linked_tree import link_tree
 
     first, state = unsplit_build
     assert not (first / "output/data/winners.csv").exists()

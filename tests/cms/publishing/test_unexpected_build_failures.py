@@ -204,12 +204,12 @@ def test_an_exception_inside_the_incremental_pelican_falls_back_to_a_full_build(
     incremental_builds, demo_site_dir, monkeypatch, django_capture_on_commit_callbacks
 ):
     from cms.notices.models import PublicityNoticePage
-    from gongshi_site import incremental as site_incremental
+    from gongshi_site import incremental_feeds
 
     def crash(*arguments, **keywords):
         raise RuntimeError("插件出错")
 
-    monkeypatch.setattr(site_incremental, "feed_document", crash)
+    monkeypatch.setattr(incremental_feeds, "feed_document", crash)
     notice = PublicityNoticePage.objects.live().first()
     notice.title += "（更正）"
     notice.change_note = "更正标题"
