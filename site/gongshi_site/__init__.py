@@ -10,7 +10,8 @@ The Pelican plugin (plugin.py, named in pelican_settings.py)
   generator.py  writes pages, feeds, open data (opendata.py), sitemap, attachments
 Publishing and serving
   atomic.py       a build in its own directory, then one atomic swap of `live`
-  incremental.py  what a publish rebuilds, from what the live build recorded
+  incremental.py  what a publish rebuilds, from what the live build recorded; its phases
+                  in incremental_*.py, model_changes.py, fingerprints.py, linked_tree.py
   objectstore.py, pull.py   pushing the site to object storage; search servers pulling it
   remote.py       a build from another CMS through its public read API
   serve.py        the demo's web server for the built site, search and the report intake

@@ -3,9 +3,9 @@
 An item (a notice, an award, a winner, a programme, the site) keeps its key across
 builds, while the objects are new each time the model is assembled; a fingerprint is a
 comparable summary of a value as a template sees it, shallow on purpose: an item inside
-another is its key, and what the inner item holds is compared where it is read. The pages
-(incremental_pages.py) and the graph of references between items (model_changes.py) are
-compared through these fingerprints (incremental.py).
+another is its key, and what the inner item holds is compared where it is read. An
+incremental build (incremental.py) compares its pages (incremental_pages.py) and the
+items of its model (model_changes.py) through these fingerprints.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ decides from data which outputs can differ, in phases, each the job of one modul
 Everything is written into a new output directory whose other files are the previous
 build's (linked_tree.py), so the previous build, which the public site serves until the
 swap, is never modified. Anything these modules cannot follow (a programme, a channel or
-the home page changed, other settings) raises NeedsFullBuild (incremental_limits.py).
+the home page changed, a new build date, other settings) raises NeedsFullBuild
+(incremental_limits.py).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ incremental builds (incremental.py) assemble the model and list the pages again 
 every publish: with tens of thousands of documents, making them all again would cost
 more than the rest of a publish. A Memo gives back what the previous pass made from
 the same inputs, so a pass makes only what a change touched, and a page made from
-unchanged inputs is the very object it was (incremental.py skips comparing it).
+unchanged inputs is the very object it was (incremental_pages.py skips comparing it).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Which model items a change reaches, found by comparing the new model with the last.
 
-A change to one file can change items it does not hold: a new decision changes its
-winners and their programme, a revocation its award. The graph kept here (each item's
+A change to one file can change items it does not hold: a new decision changes the
+winners of its awards, a revocation its award. The graph kept here (each item's
 own fields, which items refer to which, and every value a page read of an item) lets
 an incremental build (incremental.py) start from the changed files' items and follow
 references both ways as long as items keep changing, instead of comparing the whole
