@@ -6,7 +6,7 @@ live build's: shared_dirs.py). The public site serves the live build until the s
 a file is replaced by unlinking it first and writing a new one, never by writing through
 the link, and a directory the live build shares is made the new build's own before
 anything is written in it. The files written or removed are noted for what is derived
-from them after the build (the web server's .gz copies: cms/publishing/incremental.py).
+from them after the build (the web server's .gz copies: atomic.compress_all).
 """
 
 from __future__ import annotations
