@@ -18,7 +18,6 @@ import base64
 import hashlib
 import io
 import xml.etree.ElementTree as ET
-from functools import lru_cache
 
 import qrcode
 import qrcode.image.svg
@@ -40,10 +39,10 @@ def page_url(award: Award) -> str:
     return urls.credential(code(award))
 
 
-@lru_cache(maxsize=4096)
 def qr_svg(address: str) -> bytes:
-    """The QR code of `address` as SVG paths (the qrcode library; made once per address in
-    a worker, since it never changes)."""
+    """The QR code of `address` as SVG paths (the qrcode library; about 8 ms each, so a
+    build makes it in its writing processes and a publish only for a new address:
+    qr_codes())."""
     image = qrcode.make(
         address,
         image_factory=qrcode.image.svg.SvgPathImage,
@@ -116,12 +115,18 @@ def lookup(awards: list[Award]) -> dict[str, dict]:
     return found
 
 
-def files(awards: list[Award], base_url: str) -> dict[str, bytes]:
-    """{site path: bytes} of every award's QR code and badge."""
+def qr_codes(awards: list[Award], base_url: str) -> dict[str, str]:
+    """{site path of every award's QR code: the address it encodes}. The address never
+    changes for an award, so neither does its QR code: an incremental build makes the
+    codes of new addresses only (incremental_files.py)."""
     lookup(awards)  # no two awards at one address
-    written = {}
+    codes = {}
     for award in awards:
         url = page_url(award)
-        written[url + "qr.svg"] = qr_svg(urls.absolute(base_url, url) or url)
-        written[url + "badge.svg"] = badge_svg(award)
-    return written
+        codes[url + "qr.svg"] = urls.absolute(base_url, url) or url
+    return codes
+
+
+def badges(awards: list[Award]) -> dict[str, bytes]:
+    """{site path: bytes} of every award's badge, which shows its status of today."""
+    return {page_url(award) + "badge.svg": badge_svg(award) for award in awards}

@@ -205,8 +205,10 @@ class PublicSiteGenerator(Generator):
             yield feed.url(), partial(self.feed_plan.documents, feed), 0.14 * entries
         for page in pages:
             yield "/" + page.save_as, partial(self.render, page), 0.75
-        for path, data in credentials.files(site.awards, config.feed_base_url).items():
-            yield path, partial(bytes, data), 0.5
+        for path, address in credentials.qr_codes(site.awards, config.feed_base_url).items():
+            yield path, partial(credentials.qr_svg, address), 8.0
+        for path, data in credentials.badges(site.awards).items():
+            yield path, partial(bytes, data), 0.01
         if self.record_log is not None:
             files = record.outputs(self.record_log, record.documents_of(self.content))
             files |= record.entry_files(Path(self.path))

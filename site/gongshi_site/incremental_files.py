@@ -1,10 +1,11 @@
 """The output files of an incremental build that are neither pages nor feeds nor the record.
 
-Open data, the sitemap, robots.txt, the credentials, the rare characters' font and the
+Open data, the sitemap, robots.txt, the badges, the rare characters' font and the
 attachments are each made from much of the model, but their makers remember their parts
 (memo.py), so making them again after a change costs little; writing them is what is
 avoided. The worker keeps a digest of every such file and writes only those whose bytes
-changed. Open data is made again for the years of the changed items only
+changed. The awards' QR codes, about 8 ms each and as many as the awards, are made for
+new addresses only. Open data is made again for the years of the changed items only
 (opendata_years.py: a year's files depend on that year's documents and the revocations
 of its awards); the other years' entries of /data/index.json are read from the previous
 build's.
@@ -36,6 +37,7 @@ class BuiltFiles:
         self.items: dict[tuple, object] = {}  # the model's items by key (model_items)
         self.memo = Memo()  # their parts, for making them again (memo.py)
         self.attachments: set[str] = set()
+        self.qr_codes: dict[str, str] = {}  # QR code files -> the address each encodes
 
     def load(self, items: dict) -> None:
         """Make every file once, for the digests and for the memo: the next publish
@@ -49,6 +51,7 @@ class BuiltFiles:
             self.digests[name] = _digest(data)
         self.memo.next_pass()
         self.attachments = self._attachment_files()
+        self.qr_codes = self._qr_codes()
 
     def update(self, changed: set[tuple], items: dict, previous: Path, output: Path) -> int:
         """Write into `output` the files that differ now that the items `changed` did,
@@ -62,7 +65,7 @@ class BuiltFiles:
             remove_file(Path(sanitised_join(str(output), name.lstrip("/"))), output)
             del self.digests[name]
         self._update_attachments(output)
-        return written
+        return written + self._update_qr_codes(output)
 
     def _other_files(self, pages) -> dict[str, bytes]:
         """Every output file but the pages, feeds, open data, record and attachments;
@@ -72,7 +75,7 @@ class BuiltFiles:
             "/withdrawn.json": opendata.withdrawn_json(site),
             **sitemap_files(pages, config, memo, limit=config.sitemap_limit),
             ROBOTS_TXT: robots_txt(config),
-            **credentials.files(site.awards, config.feed_base_url),
+            **credentials.badges(site.awards),
             # A new rare character gets its glyph; the pages link the same stylesheet.
             **font_files(
                 self.generator.content.rare_characters, config.rare_fonts, config.cache_path
@@ -104,6 +107,24 @@ class BuiltFiles:
             remove_file(Path(sanitised_join(str(output), name.lstrip("/"))), output)
             self.data_digests.pop(name, None)
         return _write_changed(made.files, self.data_digests, output)
+
+    def _qr_codes(self) -> dict[str, str]:
+        return credentials.qr_codes(self.generator.site.awards, self.config.feed_base_url)
+
+    def _update_qr_codes(self, output: Path) -> int:
+        """Make the QR codes of the addresses that are new; the others are the previous
+        build's files, as a QR code depends on its address only."""
+        codes = self._qr_codes()
+        made = 0
+        for name, address in codes.items():
+            if self.qr_codes.get(name) != address:
+                path = Path(sanitised_join(str(output), name.lstrip("/")))
+                replace_file(path, credentials.qr_svg(address))
+                made += 1
+        for name in self.qr_codes.keys() - codes.keys():
+            remove_file(Path(sanitised_join(str(output), name.lstrip("/"))), output)
+        self.qr_codes = codes
+        return made
 
     def _attachment_files(self) -> set[str]:
         return {
