@@ -199,9 +199,11 @@ def _receive(request, form, files, uploads):
         return _form_page(request, form, problems, status=400), False
 
     data = form.cleaned_data
+    programme, notice = data["programme"], data["notice_page"]  # as the form offered them
     submission = cases.Submission(
-        programme=data["programme"],
-        notice=data["notice_page"],
+        programme=programme.pk,
+        notice=notice.pk if notice else None,
+        channel=programme.channel,
         subject=data["subject"],
         text=data["text"],
         anonymous=data["anonymous"],
