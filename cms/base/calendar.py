@@ -30,6 +30,14 @@ def official_calendar() -> workdays.WorkdayCalendar:
         )
         if year.counts
     ]
+    return _merged(tuple(entered))
+
+
+@lru_cache(maxsize=4)
+def _merged(entered: tuple[workdays.WorkdayCalendar, ...]) -> workdays.WorkdayCalendar:
+    """The bundled calendar with the entered years over it, merged once for each set of
+    entered years: every report asks (the merge reads the bundled calendar's days), and
+    the same calendar object lets the intake's own cache of it (cases._beyond) hit."""
     return workdays.merge(bundled(), *entered)
 
 

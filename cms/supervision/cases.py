@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from nacl.public import PrivateKey
@@ -40,12 +40,16 @@ class EvidenceFile:
     content: bytes
 
 
+# Submission.channel when the caller has not read the programme's reporting channel.
+READ_CHANNEL = object()
+
+
 @dataclass
 class Submission:
     """A report as the intake form cleaned it; it exists only in memory."""
 
-    programme: object  # ProgrammePage
-    notice: object | None  # PublicityNoticePage
+    programme: object  # a ProgrammePage or its id
+    notice: object | None  # a PublicityNoticePage or its id
     subject: str  # the organisation or person reported
     text: str
     anonymous: bool
@@ -54,6 +58,9 @@ class Submission:
     email: str = ""
     address: str = ""
     evidence: list[EvidenceFile] = field(default_factory=list)
+    # The programme's first live ReportingChannel (by id) or None, when the caller has
+    # read it by that rule (the intake form's offer, read once per publication version).
+    channel: object = READ_CHANNEL
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +95,14 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
     if key is None:
         raise IntakeClosed("监督组尚未设置加密密钥，暂不能在线受理，请通过电话、信函等渠道反映。")
     public_key = bytes(key.public_key)
-    channel = submission.programme.reporting_channels.filter(live=True).order_by("pk").first()
+    programme_id = getattr(submission.programme, "pk", submission.programme)
+    notice_id = getattr(submission.notice, "pk", submission.notice)
+    channel = submission.channel
+    if channel is READ_CHANNEL:
+        from cms.reporting.models import ReportingChannel
+
+        channel = ReportingChannel.objects.filter(programme=programme_id, live=True)
+        channel = channel.order_by("pk").first()
     now = timezone.now()
     official = official_calendar()
     due = rules.deadlines(
@@ -97,9 +111,6 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
         channel.acknowledge_within_working_days if channel else None,
         channel.conclude_within_working_days if channel else None,
     )
-    receipt = crypto.new_receipt()
-    salt = crypto.new_salt()
-    receipt_keys = crypto.derive_receipt_keys(receipt, salt, receipt_cost)
     report = {"subject": submission.subject, "text": submission.text}
     identity = {
         "anonymous": submission.anonymous,
@@ -108,42 +119,57 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
         "email": submission.email,
         "address": submission.address,
     }
-    with transaction.atomic():
-        while Case.objects.filter(receipt_lookup=receipt.lookup_id).exists():
-            receipt = crypto.new_receipt()  # 40 bits: a clash is rare, never ambiguous
-            receipt_keys = crypto.derive_receipt_keys(receipt, salt, receipt_cost)
-        case = Case.objects.create(
-            programme=submission.programme,
-            notice=submission.notice,
-            key=key,
-            received_at=now,
-            acknowledge_by=due.acknowledge_by,
-            conclude_by=due.conclude_by,
-            deadlines_in_calendar_days=counted_in_calendar_days(
-                timezone.localdate(now), due.conclude_by, official
-            ),
-            receipt_lookup=receipt.lookup_id,
-            receipt_verifier=receipt_keys.verifier,
-            receipt_salt=salt,
-            receipt_opslimit=receipt_cost.opslimit,
-            receipt_memlimit=receipt_cost.memlimit,
-            sealed_report=crypto.seal_json(public_key, report),
-            sealed_identity=crypto.seal_json(public_key, identity),
-            sealed_reply_key=crypto.seal(public_key, receipt_keys.reply_key),
-        )
-        Evidence.objects.bulk_create(
-            Evidence(
-                case=case,
-                position=position,
-                sealed_meta=crypto.seal_json(
-                    public_key,
-                    {"name": item.name, "type": item.content_type, "size": len(item.content)},
-                ),
-                sealed_content=crypto.seal(public_key, item.content),
-            )
-            for position, item in enumerate(submission.evidence, start=1)
-        )
-    return case, receipt
+    sealed_report = crypto.seal_json(public_key, report)
+    sealed_identity = crypto.seal_json(public_key, identity)
+    salt = crypto.new_salt()
+    while True:
+        receipt = crypto.new_receipt()
+        receipt_keys = crypto.derive_receipt_keys(receipt, salt, receipt_cost)
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    programme_id=programme_id,
+                    notice_id=notice_id,
+                    key=key,
+                    received_at=now,
+                    acknowledge_by=due.acknowledge_by,
+                    conclude_by=due.conclude_by,
+                    deadlines_in_calendar_days=counted_in_calendar_days(
+                        timezone.localdate(now), due.conclude_by, official
+                    ),
+                    receipt_lookup=receipt.lookup_id,
+                    receipt_verifier=receipt_keys.verifier,
+                    receipt_salt=salt,
+                    receipt_opslimit=receipt_cost.opslimit,
+                    receipt_memlimit=receipt_cost.memlimit,
+                    sealed_report=sealed_report,
+                    sealed_identity=sealed_identity,
+                    sealed_reply_key=crypto.seal(public_key, receipt_keys.reply_key),
+                )
+                Evidence.objects.bulk_create(
+                    Evidence(
+                        case=case,
+                        position=position,
+                        sealed_meta=crypto.seal_json(
+                            public_key,
+                            {
+                                "name": item.name,
+                                "type": item.content_type,
+                                "size": len(item.content),
+                            },
+                        ),
+                        sealed_content=crypto.seal(public_key, item.content),
+                    )
+                    for position, item in enumerate(submission.evidence, start=1)
+                )
+        except IntegrityError:
+            # The lookup id is unique, and only 40 bits: a clash is rare, and answered
+            # with another receipt, never stored twice. Asked only then, not before
+            # each insert; any other failure (a page deleted meanwhile) is the caller's.
+            if not Case.objects.filter(receipt_lookup=receipt.lookup_id).exists():
+                raise
+            continue
+        return case, receipt
 
 
 # --- The complainant, with the receipt ------------------------------------------------------

@@ -83,7 +83,7 @@ def _form_page(request, form, problems=(), status=200):
             "channel": channel,
             "entries": _entries(form),
             "limits": _limits(),
-            "accepting": GroupKey.active() is not None,
+            "accepting": GroupKey.any_active(),
         },
         status=status,
     )
@@ -121,11 +121,12 @@ class BadQuery(Exception):
 @sensitive_variables()
 def report(request):
     if request.method != "POST":
+        offer = intake_offer()  # once for the request: the links and the form's lists
         try:
-            initial = _preselected(request)
+            initial = _preselected(request, offer)
         except BadQuery as problem:
-            return _form_page(request, ReportForm(), [str(problem)], status=400)
-        return _form_page(request, ReportForm(initial=initial))
+            return _form_page(request, ReportForm(offer=offer), [str(problem)], status=400)
+        return _form_page(request, ReportForm(initial=initial, offer=offer))
 
     length = _int(request.META.get("CONTENT_LENGTH"))
     if length > settings.GONGSHI_REPORT_MAX_REQUEST_BYTES:
@@ -199,9 +200,11 @@ def _receive(request, form, files, uploads):
         return _form_page(request, form, problems, status=400), False
 
     data = form.cleaned_data
+    programme, notice = data["programme"], data["notice_page"]  # as the form offered them
     submission = cases.Submission(
-        programme=data["programme"],
-        notice=data["notice_page"],
+        programme=programme.pk,
+        notice=notice.pk if notice else None,
+        channel=programme.channel,
         subject=data["subject"],
         text=data["text"],
         anonymous=data["anonymous"],
@@ -228,7 +231,7 @@ def _receive(request, form, files, uploads):
     return response, True
 
 
-def _preselected(request) -> dict:
+def _preselected(request, offer=None) -> dict:
     """The programme and notice a link from the public site names; a notice id that is
     no number the site could have written raises BadQuery. A notice that is not public
     (or no longer open) is simply not preselected: nothing tells it from one never made."""
@@ -238,7 +241,7 @@ def _preselected(request) -> dict:
         raise BadQuery(
             "链接中的评选项目无效，请从评选项目页面的“我要举报”链接进入，或直接填写举报。"
         )
-    offer = intake_offer()
+    offer = offer or intake_offer()
     if programme := offer.programme_by_slug(slug):
         initial["programme"] = programme.pk
     notice = request.GET.get("notice", "")

@@ -73,6 +73,11 @@ class GroupKey(models.Model):
     def active(cls) -> GroupKey | None:
         return cls.objects.filter(retired_at=None).first()
 
+    @classmethod
+    def any_active(cls) -> bool:
+        """Whether reports can be sealed now (the form says so), without loading the key."""
+        return cls.objects.filter(retired_at=None).exists()
+
 
 class Case(models.Model):
     """One complaint or objection. Plaintext fields are routing metadata only."""

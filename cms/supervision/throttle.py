@@ -22,8 +22,10 @@ def client_tag(request) -> str:
     """An opaque tag for the client during this hour; never the address itself."""
     hour = int(time.time() // 3600)
     secret_name = f"supervision:client-secret:{hour}"
-    cache.add(secret_name, secrets.token_hex(32), SECRET_LIFETIME)
     secret = cache.get(secret_name)
+    if secret is None:  # the hour's first client: the first process to add it wins
+        cache.add(secret_name, secrets.token_hex(32), SECRET_LIFETIME)
+        secret = cache.get(secret_name)
     address = request.META.get("REMOTE_ADDR", "")
     return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 

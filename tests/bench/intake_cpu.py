@@ -39,6 +39,8 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--pdf", action="store_true", help="attach a 1 MB PDF to each report")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile-out", metavar="FILE", help="also save the profile (pstats)")
+    parser.add_argument("--sql", action="store_true", help="print the last GET's and POST's SQL")
     options = parser.parse_args()
     stack_environment()
     import django
@@ -57,6 +59,7 @@ def main() -> int:
     get_cpu = post_cpu = 0.0
     get_queries = post_queries = 0
     stored = 0
+    handler = None
     first = random.randrange(2, 50)  # another run within the hour uses other addresses
     for number in range(options.count + 5):
         warm = number < 5  # imports, template loading, the first connection
@@ -67,6 +70,10 @@ def main() -> int:
             HTTP_X_FORWARDED_PROTO="https",
             HTTP_HOST="127.0.0.1",
         )
+        # One handler for all the browsers, as a gunicorn worker loads its middleware
+        # once: a Client of its own would load it again on its first request.
+        handler = handler or client.handler
+        client.handler = handler
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
             start = time.process_time()
@@ -77,6 +84,7 @@ def main() -> int:
                 profiler.disable()
             spent = time.process_time() - start
         assert page.status_code == 200, page.status_code
+        get_sql = [query["sql"] for query in queries.captured_queries]
         if not warm:
             get_cpu += spent
             get_queries += len(queries)
@@ -109,6 +117,7 @@ def main() -> int:
             spent = time.process_time() - start
         assert answer.status_code == 200, (answer.status_code, answer.content[-3000:])
         assert "回执码" in answer.content.decode()
+        post_sql = [query["sql"] for query in queries.captured_queries]
         stored += 1
         if not warm:
             post_cpu += spent
@@ -120,8 +129,12 @@ def main() -> int:
         f"POST {1000 * post_cpu / count:.1f} ms CPU, {post_queries / count:.1f} queries; "
         f"form + post {1000 * (get_cpu + post_cpu) / count:.1f} ms"
     )
+    if options.sql:
+        print("GET:", *get_sql, "POST:", *post_sql, sep="\n  ")
     if profiler:
         stats = pstats.Stats(profiler)
+        if options.profile_out:
+            stats.dump_stats(options.profile_out)
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(25)
     return 0
