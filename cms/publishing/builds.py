@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
+from django.core import checks
 from django.utils import timezone
 
 from gongshi_site import atomic
@@ -65,6 +66,14 @@ def publication_log() -> PublicationLog:
     if _publication_log is None:
         raise atomic.BuildFailed(NO_PUBLICATION_LOG)
     return _publication_log
+
+
+def check_publication_log(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`manage.py check` (and every server's start) says so at once when no log is
+    registered, before the first build fails on it."""
+    if _publication_log is None:
+        return [checks.Error(NO_PUBLICATION_LOG, id="publishing.E001")]
+    return []
 
 
 def claim(build_id: int) -> SiteBuild | None:

@@ -5,6 +5,8 @@ it missing fails and publishes nothing, full or incremental, rather than skip th
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.utils import timezone
 from factories import draft_notice
 
@@ -24,8 +26,12 @@ def incremental_builds(settings):
     incremental.forget_state()
 
 
-def test_the_log_app_registers_its_export_with_the_build():
+def test_the_log_app_registers_its_export_with_the_build(monkeypatch):
     assert builds.publication_log() is record_export
+    call_command("check")
+    monkeypatch.setattr(builds, "_publication_log", None)
+    with pytest.raises(SystemCheckError, match=r"publishing\.E001"):
+        call_command("check")
 
 
 def test_a_full_build_without_the_log_fails_and_publishes_nothing(demo_site_dir, monkeypatch):
