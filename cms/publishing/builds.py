@@ -54,8 +54,8 @@ class PublicationLog(Protocol):
 _publication_log: PublicationLog | None = None
 
 
-def register_publication_log(log: PublicationLog | None) -> None:
-    """Called by cms.recordlog's AppConfig.ready; None unregisters (tests)."""
+def register_publication_log(log: PublicationLog) -> None:
+    """Called by cms.recordlog's AppConfig.ready."""
     global _publication_log
     _publication_log = log
 
@@ -69,7 +69,7 @@ def publication_log() -> PublicationLog:
 
 
 def check_publication_log(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """`manage.py check` (and every server's start) says so at once when no log is
+    """`manage.py check` (CI; also run by migrate and runserver) says so when no log is
     registered, before the first build fails on it."""
     if _publication_log is None:
         return [checks.Error(NO_PUBLICATION_LOG, id="publishing.E001")]
