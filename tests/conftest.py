@@ -117,12 +117,12 @@ def demo_site_dir(db, settings, tmp_path):
     """The demo content, built by the worker's code path with the real Pelican project into
     a site directory of this test's own; returns that directory (its `live` is served)."""
     from cms.demo.loader import load_demo
-    from cms.publishing import builds
+    from cms.publishing import tasks
     from cms.publishing.models import SiteBuild
 
     settings.GONGSHI_SITE_DIR = tmp_path / "site"
     load_demo()
-    build = builds.run_build(builds.request_build("测试").pk)
+    build = tasks.run_build(tasks.request_build("测试").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     return settings.GONGSHI_SITE_DIR
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class PublishingConfig(AppConfig):
@@ -7,4 +8,6 @@ class PublishingConfig(AppConfig):
     verbose_name = "公开站点"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects receivers)
+        from . import builds, signals  # noqa: F401  (signals connects receivers)
+
+        checks.register(builds.check_publication_log)

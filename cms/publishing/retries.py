@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
@@ -84,11 +85,10 @@ def consecutive_failures(build: SiteBuild) -> int:
     ).count()
 
 
-def schedule_retry(failed: SiteBuild) -> int | None:
-    """Queue a retry of a failed build after a pause; the pause in seconds, or None when
-    the cap is reached (the build's error then asks for a person)."""
-    from .tasks import retry_site_build
-
+def schedule_retry(failed: SiteBuild, enqueue: Callable[[datetime], object]) -> int | None:
+    """Queue a retry of a failed build after a pause, by calling `enqueue` with the time
+    it is due (tasks.schedule_retry passes the retry task's); the pause in seconds, or None
+    when the cap is reached (the build's error then asks for a person)."""
     attempt = consecutive_failures(failed)
     limit = settings.GONGSHI_BUILD_RETRIES
     if attempt > limit:
@@ -99,9 +99,7 @@ def schedule_retry(failed: SiteBuild) -> int | None:
         delay = None
     else:
         delay = delay_before(attempt)
-        retry_site_build.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
-            failed.pk
-        )
+        enqueue(timezone.now() + timedelta(seconds=delay))
         note = f"将在 {delay} 秒后自动重试（第 {attempt} 次，最多 {limit} 次）。"
     failed.error = f"{failed.error}\n\n{note}".strip()
     failed.save(update_fields=["error"])

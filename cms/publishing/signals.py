@@ -11,7 +11,7 @@ from cms.govsite.models import SiteIdentity
 from cms.reporting.models import ReportingChannel
 from cms.supervision.cases import case_concluded
 
-from .builds import request_build, schedule_publishing_run
+from .tasks import request_build, schedule_publishing_run
 
 
 @receiver(page_published)

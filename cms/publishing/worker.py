@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from cms.supervision.tasks import schedule_reminders
 
-from . import builds
+from . import tasks
 
 
 def start_up() -> int:
@@ -13,4 +13,4 @@ def start_up() -> int:
     back on the queue; returns how many builds had been interrupted."""
     call_command("publish_scheduled")  # what fell due while no worker ran
     schedule_reminders()  # the supervision group's daily deadline reminders
-    return builds.recover_interrupted_builds()
+    return tasks.recover_interrupted_builds()

@@ -8,4 +8,10 @@ class RecordLogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from cms.publishing import builds
+
+        from . import export, signals  # noqa: F401  (signals connects receivers)
+
+        # Every build writes the log into content/ and checks it; the build depends on
+        # nothing here, and fails if this registration is missing (ADR 0039).
+        builds.register_publication_log(export)

@@ -369,15 +369,15 @@ def _measure_content_after_publish(client, last_url: str) -> dict:
 def phase_build(notices: int) -> dict:
     """One full build, requested and run as the worker does."""
     _django()
-    from cms.publishing import builds
+    from cms.publishing import tasks
     from cms.publishing.models import SiteBuild
 
     started = time.perf_counter()
-    build = builds.request_build("基准测试：全量构建")
+    build = tasks.request_build("基准测试：全量构建")
     # A request left queued by another process (the loader's publish of the programme
     # index) is joined, not enqueued again: put it on this process's queue as the worker
     # does when it starts.
-    builds.requeue_waiting_builds()
+    tasks.requeue_waiting_builds()
     _run_queued_tasks()
     seconds = time.perf_counter() - started
     build = SiteBuild.objects.get(pk=build.pk)
@@ -393,12 +393,12 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
 
     from cms.notices.models import PublicityEntry, PublicityNoticePage
     from cms.programmes.models import EditionPage
-    from cms.publishing import builds, incremental
+    from cms.publishing import builds, incremental, tasks
     from cms.publishing.models import SiteBuild
     from gongshi.search import answers, engine
     from gongshi_site import atomic
 
-    builds.requeue_waiting_builds()  # as the worker does when it starts
+    tasks.requeue_waiting_builds()  # as the worker does when it starts
     _run_queued_tasks()
     # What the worker does after its first full build, before any publish can be
     # incremental; timed apart, as it happens once per worker and code version.

@@ -15,7 +15,7 @@ from factories import published_decision
 from objectstore_support import push_every_build_to, s3_server
 
 from cms.programmes.models import EditionPage
-from cms.publishing import builds, push
+from cms.publishing import push, tasks
 from cms.publishing.models import SiteBuild
 from gongshi.search.service import SearchService
 from gongshi_site import pull
@@ -85,7 +85,7 @@ def test_two_search_servers_pull_and_answer_for_a_new_winner(
     with django_capture_on_commit_callbacks(execute=True):
         # signed today: its validity, derived on publish, runs from today
         published_decision(edition, name, valid_code("91140800MA0K0LQ3X"), date.today())
-    build = builds.run_build(builds.request_build("测试").pk)
+    build = tasks.run_build(tasks.request_build("测试").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     for service in services:
         assert ask(service, "/verify.json", name)[1]["match"] == "none", "not pulled yet"

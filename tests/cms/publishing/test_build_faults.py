@@ -13,7 +13,7 @@ import pytest
 from django_tasks import default_task_backend
 from instance import Instance, new_database_url
 
-from cms.publishing import builds, retries, tasks
+from cms.publishing import retries, tasks
 from cms.publishing.models import SiteBuild
 from gongshi_site import atomic
 
@@ -306,14 +306,14 @@ def fill(directory: Path, leave: int) -> Path:
 
 @pytest.mark.parametrize("leave", [0, "content"], ids=["export", "pelican"])
 def test_a_full_disk_fails_cleanly_and_the_retry_works_once_space_is_freed(small_disk, leave):
-    first = builds.run_build(builds.request_build("首次").pk)
+    first = tasks.run_build(tasks.request_build("首次").pk)
     assert first.status == SiteBuild.Status.SUCCEEDED, first.error
     live_before = (small_disk / "live").resolve()
     served = (small_disk / "live" / "index.html").read_bytes()
     content_size = sum(p.stat().st_size + 4096 for p in (live_before.parent / "content").rglob("*"))
     ballast = fill(small_disk, 0 if leave == 0 else content_size + 8192)
 
-    failed = builds.run_build(builds.request_build("发布：公示").pk)
+    failed = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert failed.status == SiteBuild.Status.FAILED
     assert failed.error.startswith("磁盘空间不足，构建未完成"), failed.error
     assert "将在 30 秒后自动重试（第 1 次，最多 5 次）" in failed.error
@@ -330,7 +330,7 @@ def test_a_full_disk_fails_cleanly_and_the_retry_works_once_space_is_freed(small
     assert tasks.retry_site_build.call(failed.pk) == "requested"
     retried = SiteBuild.objects.get(status=SiteBuild.Status.QUEUED)
     assert retried.trigger_list == [f"自动重试：构建 #{failed.pk} 失败"]
-    assert builds.run_build(retried.pk).status == SiteBuild.Status.SUCCEEDED
+    assert tasks.run_build(retried.pk).status == SiteBuild.Status.SUCCEEDED
     print(f"\nfull disk: retry build {time.monotonic() - started:.1f} s after the 30 s pause")
     assert (small_disk / "live").resolve() != live_before
 
@@ -348,7 +348,7 @@ def test_retries_pause_longer_each_time_and_stop_at_the_cap(settings, db, monkey
         failed = SiteBuild.objects.create(
             triggers="x", status=SiteBuild.Status.FAILED, error=atomic.DISK_FULL
         )
-        delays.append(retries.schedule_retry(failed))
+        delays.append(tasks.schedule_retry(failed))
     assert delays == [30, 60, 120, None]
     failed.refresh_from_db()
     assert "已连续失败 4 次，不再自动重试" in failed.error
@@ -359,7 +359,7 @@ def test_a_database_error_in_the_export_is_explained_and_retried(
 ):
     from django.db import OperationalError
 
-    from cms.publishing import export
+    from cms.publishing import export, tasks
 
     settings.GONGSHI_SITE_DIR = tmp_path / "site"
     settings.GONGSHI_PELICAN_SETTINGS = STUB
@@ -369,7 +369,7 @@ def test_a_database_error_in_the_export_is_explained_and_retried(
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(export, "collect", lost_connection)
-    failed = builds.run_build(builds.request_build("发布：公示").pk)
+    failed = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert failed.status == SiteBuild.Status.FAILED
     assert failed.error.startswith(retries.DATABASE_DOWN)
     assert "将在 30 秒后自动重试" in failed.error
@@ -381,7 +381,7 @@ def test_no_retry_for_content_the_editors_must_fix(settings, db, tmp_path, monke
     settings.GONGSHI_PELICAN_SETTINGS = STUB
     monkeypatch.setenv("STUB_CRASH", "1")  # Pelican refuses, as with broken content
     default_task_backend.clear()
-    failed = builds.run_build(builds.request_build("发布：公示").pk)
+    failed = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert failed.status == SiteBuild.Status.FAILED and "自动重试" not in failed.error
     assert not [
         r for r in default_task_backend.results if r.task.func == tasks.retry_site_build.func
@@ -395,7 +395,7 @@ def test_editors_see_the_failure_and_the_retry_in_the_admin(settings, db, tmp_pa
         status=SiteBuild.Status.FAILED,
         error=f"{atomic.DISK_FULL}\n[Errno 28] No space left on device",
     )
-    retries.schedule_retry(failed)
+    tasks.schedule_retry(failed)
     client.force_login(users["editor"])
     history = client.get("/admin/site_builds/").content.decode()
     assert "磁盘空间不足，构建未完成" in history and "将在 30 秒后自动重试" in history

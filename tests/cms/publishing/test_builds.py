@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 from factories import draft_notice
 
-from cms.publishing import builds, export, tasks
+from cms.publishing import export, tasks
 from cms.publishing.models import ScheduledBuild, SiteBuild
 from gongshi import contract
 from gongshi_site import atomic
@@ -63,7 +63,7 @@ def test_a_burst_of_publishes_costs_one_build(
     assert build.trigger_list == ["发布：公示a", "发布：公示b", "发布：公示c"]
     assert len(build_tasks()) == 1  # one task for the worker
 
-    builds.run_build(build.pk)
+    tasks.run_build(build.pk)
     with django_capture_on_commit_callbacks(execute=True):
         draft_notice(edition, slug="d", title="公示d").save_revision().publish()
     assert SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED).count() == 1
@@ -90,14 +90,14 @@ def test_a_scheduled_page_is_published_by_the_queue_and_built_then(
 
 
 def test_a_build_replaces_the_live_site_only_when_it_succeeds(stub_site, edition, monkeypatch):
-    first = builds.run_build(builds.request_build("首次").pk)
+    first = tasks.run_build(tasks.request_build("首次").pk)
     assert first.status == SiteBuild.Status.SUCCEEDED, first.error
     assert first.item_count >= 3 and first.duration is not None
     before = live_index(stub_site)
     live_before = (stub_site / "live").resolve()
 
     monkeypatch.setenv("STUB_CRASH", "1")
-    crashed = builds.run_build(builds.request_build("崩溃").pk)
+    crashed = tasks.run_build(tasks.request_build("崩溃").pk)
     assert crashed.status == SiteBuild.Status.FAILED
     assert "stub crash" in crashed.error
     assert (stub_site / "live").resolve() == live_before and live_index(stub_site) == before
@@ -107,7 +107,7 @@ def test_a_build_replaces_the_live_site_only_when_it_succeeds(stub_site, edition
     broken = next(item for item in items if item.document["kind"] == "programme")
     broken.document["title"] = ""
     monkeypatch.setattr(export, "collect", lambda: iter(items))
-    refused = builds.run_build(builds.request_build("坏内容").pk)
+    refused = tasks.run_build(tasks.request_build("坏内容").pk)
     assert refused.status == SiteBuild.Status.FAILED
     assert f"content/{broken.path}：字段 title：不能为空" in refused.error
     assert (stub_site / "live").resolve() == live_before
@@ -150,7 +150,7 @@ def test_a_build_left_running_by_a_dead_worker_is_marked_and_retried(stub_site):
     cut_off = SiteBuild.objects.create(
         triggers="发布：公示", status=SiteBuild.Status.RUNNING, started_at=timezone.now()
     )
-    assert builds.recover_interrupted_builds() == 1
+    assert tasks.recover_interrupted_builds() == 1
     cut_off.refresh_from_db()
     assert cut_off.status == SiteBuild.Status.FAILED and "中断" in cut_off.error
     retry = SiteBuild.objects.get(status=SiteBuild.Status.QUEUED)
@@ -159,13 +159,13 @@ def test_a_build_left_running_by_a_dead_worker_is_marked_and_retried(stub_site):
 
 def test_a_queued_build_whose_task_was_lost_is_enqueued_again_when_the_worker_starts(stub_site):
     lost = SiteBuild.objects.create(triggers="发布：公示")  # no task ever reached the queue
-    builds.recover_interrupted_builds()
+    tasks.recover_interrupted_builds()
     assert [r.args for r in build_tasks()] == [[lost.pk]]
     assert tasks.run_site_build.call(lost.pk) == SiteBuild.Status.SUCCEEDED
 
 
 def test_a_build_already_taken_by_another_worker_is_skipped(stub_site):
-    build = builds.request_build("发布")
+    build = tasks.request_build("发布")
     SiteBuild.objects.filter(pk=build.pk).update(status=SiteBuild.Status.RUNNING)
     assert tasks.run_site_build.call(build.pk) == "skipped"
 
@@ -178,7 +178,7 @@ def test_builds_are_scheduled_for_the_days_the_site_changes_by_itself(
     notice.save_revision().publish()
 
     with django_capture_on_commit_callbacks(execute=True):
-        scheduled = builds.schedule_date_driven_builds(today)
+        scheduled = tasks.schedule_date_driven_builds(today)
     local = [timezone.localtime(s.due_at) for s in scheduled]
     assert [(m.date(), m.hour, m.minute) for m in local] == [
         (date(2023, 9, 28), 0, 1),
@@ -187,7 +187,7 @@ def test_builds_are_scheduled_for_the_days_the_site_changes_by_itself(
     assert [s.reason for s in scheduled] == ["公示期开始：候选名单公示", "公示期结束：候选名单公示"]
     deferred = build_tasks(tasks.run_scheduled_build)
     assert sorted(r.task.run_after for r in deferred) == [s.due_at for s in scheduled]
-    assert builds.schedule_date_driven_builds(today) == []  # nothing twice
+    assert tasks.schedule_date_driven_builds(today) == []  # nothing twice
 
     assert tasks.run_scheduled_build.call(scheduled[0].pk) == "requested"
     assert SiteBuild.objects.get().trigger_list == [
@@ -199,7 +199,7 @@ def test_builds_are_scheduled_for_the_days_the_site_changes_by_itself(
 
 def test_the_build_history_and_dashboard_show_a_failure(stub_site, client, users, monkeypatch):
     monkeypatch.setenv("STUB_CRASH", "1")
-    failed = builds.run_build(builds.request_build("发布：公示").pk)
+    failed = tasks.run_build(tasks.request_build("发布：公示").pk)
     client.force_login(users["editor"])
     dashboard = client.get("/admin/").content.decode()
     assert f"最近一次构建（#{failed.pk}" in dashboard and "失败" in dashboard

@@ -47,7 +47,7 @@ def test_the_start_up_steps_are_those_of_site_worker(settings):
     with (
         mock.patch("cms.publishing.worker.call_command") as command,
         mock.patch("cms.publishing.worker.schedule_reminders") as reminders,
-        mock.patch("cms.publishing.builds.recover_interrupted_builds", return_value=2),
+        mock.patch("cms.publishing.tasks.recover_interrupted_builds", return_value=2),
     ):
         assert worker.start_up() == 2
     command.assert_called_once_with("publish_scheduled")

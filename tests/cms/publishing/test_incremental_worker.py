@@ -10,7 +10,7 @@ from django.utils import timezone
 from factories import draft_notice
 
 from cms.programmes.models import EditionPage
-from cms.publishing import builds, export, incremental
+from cms.publishing import builds, export, incremental, tasks
 from cms.publishing.models import SiteBuild
 from cms.recordlog import export as record_export
 from gongshi.record import verify
@@ -60,7 +60,7 @@ def run_requested_build(django_capture_on_commit_callbacks, action) -> SiteBuild
     with django_capture_on_commit_callbacks(execute=True):
         action()
     build = SiteBuild.objects.get(status=SiteBuild.Status.QUEUED)
-    return builds.run_build(build.pk)
+    return tasks.run_build(build.pk)
 
 
 def assert_same_as_a_full_build(site_dir: Path, tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_a_live_page_removed_anyhow_leaves_the_site_at_the_next_build(
     assert page.is_file()
     with django_capture_on_commit_callbacks(execute=True):
         remove(notice)
-    build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    build = tasks.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     live = atomic.live_output(demo_site_dir)
     gone = live / "notices" / str(notice.pk)
@@ -211,7 +211,7 @@ def test_a_deleted_page_in_a_build_with_other_publishes_makes_it_full(
         delete_in_a_shell(first)
     with pytest.raises(export.NeedsFullExport):
         export.partial_export([first.pk, second.pk])
-    build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    build = tasks.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
     assert build.status == SiteBuild.Status.SUCCEEDED and not build.incremental
     gone = atomic.live_output(demo_site_dir) / "notices" / str(first.pk)
     assert {path.name.removesuffix(".gz") for path in gone.iterdir()} == {"record.json"}

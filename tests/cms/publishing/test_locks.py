@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from cms.publishing import locks
+from cms.publishing import locks, tasks
 from gongshi_site.atomic import BuildBusy
 
 pytestmark = [
@@ -45,7 +45,6 @@ def test_requests_from_many_servers_at_once_queue_one_build():
 
     from django.db import connection
 
-    from cms.publishing import builds
     from cms.publishing.models import SiteBuild
 
     SiteBuild.objects.all().delete()
@@ -54,7 +53,7 @@ def test_requests_from_many_servers_at_once_queue_one_build():
     def publish(number):
         start.wait()
         try:
-            builds.request_build(f"发布：并发{number}")
+            tasks.request_build(f"发布：并发{number}")
         finally:
             connection.close()
 

@@ -18,7 +18,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Collection
 
-from cms.publishing import builds
+from cms.publishing import tasks
 from cms.publishing.models import SiteBuild
 from cms.settings import shared_state
 
@@ -77,7 +77,7 @@ def test_an_uploaded_document_is_stored_served_and_built_from_the_bucket(
     settings.GONGSHI_SITE_DIR = tmp_path / "site"
     notice = draft_notice(edition, attachments=[("document", document)])
     notice.save_revision().publish()
-    build = builds.run_build(builds.request_build("测试").pk)
+    build = tasks.run_build(tasks.request_build("测试").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     live = (settings.GONGSHI_SITE_DIR / "live").resolve()
     [attachment] = (live / "attachments" / str(document.pk)).iterdir()

@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from cms.base.removal import MoveRefused
 from cms.programmes.models import EditionPage
-from cms.publishing import builds, export
+from cms.publishing import export, tasks
 from cms.publishing.models import SiteBuild, WithdrawalRequest
 from gongshi_site import atomic
 
@@ -139,7 +139,7 @@ def test_a_move_between_editions_keeps_the_old_address(
     assert response.status_code == 302 and "不能移到" not in said(response)
     assert parent_of(live_notice) == other.pk
     assert exported()[f"notices/{live_notice.pk}.md"]["edition"]["year"] == 2024
-    build = builds.run_build(SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED).first().pk)
+    build = tasks.run_build(SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED).first().pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     assert "移动：已发布的公示" in build.triggers
     page = atomic.live_output(settings.GONGSHI_SITE_DIR) / "notices" / str(live_notice.pk)

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from factories import draft_notice
 from wagtail.documents.models import Document
 
-from cms.publishing import builds, export
+from cms.publishing import export, tasks
 from cms.publishing.models import SiteBuild
 from gongshi import contract
 from gongshi.headers import ATTACHMENT_CSP
@@ -77,7 +77,7 @@ def test_an_incremental_export_leaves_them_out_too(upgraded):
 def test_a_full_build_publishes_none_of_them(upgraded, settings, tmp_path):
     notice, pdf, refused = upgraded
     settings.GONGSHI_SITE_DIR = tmp_path / "site"
-    build = builds.run_build(builds.request_build("升级后首次构建").pk)
+    build = tasks.run_build(tasks.request_build("升级后首次构建").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     live = (settings.GONGSHI_SITE_DIR / "live").resolve()
     assert sorted(p.parent.name for p in shared_dirs.files(live / "attachments")) == [str(pdf.pk)]

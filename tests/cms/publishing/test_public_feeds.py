@@ -11,7 +11,7 @@ from feedcheck import problems
 
 from cms.notices.models import PublicityNoticePage
 from cms.programmes.models import EditionPage
-from cms.publishing import builds
+from cms.publishing import tasks
 from cms.publishing.models import SiteBuild
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ def live(demo_site_dir):
 def rebuild():
     """Run the builds that publishing queued, as the worker does."""
     queued = SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED)
-    for build in queued or [builds.request_build("测试")]:
-        finished = builds.run_build(build.pk)
+    for build in queued or [tasks.request_build("测试")]:
+        finished = tasks.run_build(build.pk)
         assert finished.status == SiteBuild.Status.SUCCEEDED, finished.error
 
 

@@ -9,7 +9,7 @@ from factories import draft_notice
 from cms.decisions.models import Award
 from cms.notices.models import PublicityNoticePage
 from cms.programmes.models import EditionPage
-from cms.publishing import builds
+from cms.publishing import tasks
 from cms.publishing.models import SiteBuild
 from cms.revocations.models import RevocationPage
 
@@ -63,7 +63,7 @@ def test_a_new_publish_reaches_its_page_the_listings_and_the_home_page(demo_site
     )
     notice.save_revision().publish()
     queued = SiteBuild.objects.get(status=SiteBuild.Status.QUEUED)
-    assert builds.run_build(queued.pk).status == SiteBuild.Status.SUCCEEDED
+    assert tasks.run_build(queued.pk).status == SiteBuild.Status.SUCCEEDED
 
     assert "新发布的候选名单公示" in page(demo_site, f"/notices/{notice.pk}/")
     assert "新发布的候选名单公示" in page(demo_site, "/notices/")

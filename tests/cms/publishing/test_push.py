@@ -11,7 +11,7 @@ from factories import draft_notice
 from objectstore_support import push_every_build_to, s3_server
 
 from cms.programmes.models import EditionPage
-from cms.publishing import builds, push, withdrawals
+from cms.publishing import push, tasks, withdrawals
 from cms.publishing.models import SiteBuild
 from gongshi_site import shared_dirs
 from gongshi_site.objectstore import S3Store, StoreError
@@ -48,7 +48,7 @@ def local_files(site_dir: Path) -> dict[str, bytes]:
 
 
 def rebuild(reason="测试") -> SiteBuild:
-    return builds.run_build(builds.request_build(reason).pk)
+    return tasks.run_build(tasks.request_build(reason).pk)
 
 
 @pytest.fixture

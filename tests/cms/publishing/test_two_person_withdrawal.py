@@ -13,7 +13,7 @@ from factories import draft_notice
 from intake_client import publish_channel
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
-from cms.publishing import builds, export
+from cms.publishing import export, tasks
 from cms.publishing.models import SiteBuild, Withdrawal, WithdrawalRequest
 from cms.reporting.models import ReportingChannel
 from gongshi_site import atomic
@@ -127,7 +127,7 @@ def test_a_second_approver_confirms_and_the_build_shows_the_withdrawal(
     assert confirm(signed_in(users["admin"]), request).status_code == 302  # decided once
     assert Withdrawal.objects.count() == 1
 
-    build = builds.run_build(SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED).first().pk)
+    build = tasks.run_build(SiteBuild.objects.filter(status=SiteBuild.Status.QUEUED).first().pk)
     assert "撤下：误发的公示" in build.triggers
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     content = atomic.live_output(settings.GONGSHI_SITE_DIR).parent / "content"

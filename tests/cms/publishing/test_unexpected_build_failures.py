@@ -1,6 +1,6 @@
 """A build that fails in a way no build step expects still ends: failed, with its error
 text, a retry policy and the dashboard's warning, and the public site as it was. Each
-kind of failure is made to happen in the worker's own code path (builds.run_build): a
+kind of failure is made to happen in the worker's own code path (tasks.run_build): a
 permission error in the build directory, a site directory that cannot exist, an
 exception inside Pelican (the full build's and the incremental build's), a killed
 Pelican, the worker stopped in the middle of a build; and a build whose worker is gone
@@ -29,7 +29,7 @@ def site(settings, tmp_path):
     """A site directory with a first good build of the stub site; no retry queued yet."""
     settings.GONGSHI_SITE_DIR = tmp_path / "site"
     settings.GONGSHI_PELICAN_SETTINGS = STUB
-    first = builds.run_build(builds.request_build("首次构建").pk)
+    first = tasks.run_build(tasks.request_build("首次构建").pk)
     assert first.status == SiteBuild.Status.SUCCEEDED, first.error
     default_task_backend.clear()
     return settings.GONGSHI_SITE_DIR
@@ -65,7 +65,7 @@ def test_a_permission_error_in_the_build_directory(site, monkeypatch, client, us
         return make_directory(path, *arguments, **keywords)
 
     monkeypatch.setattr(Path, "mkdir", refused)
-    build = builds.run_build(builds.request_build("发布：公示").pk)
+    build = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert_failed_and_said(
         build, "没有权限读写站点目录", "PermissionError", retried=True, client=client, users=users
     )
@@ -77,7 +77,7 @@ def test_a_site_directory_that_cannot_exist(settings, db, tmp_path, client, user
     settings.GONGSHI_SITE_DIR = tmp_path / "a-file" / "site"
     settings.GONGSHI_PELICAN_SETTINGS = STUB
     default_task_backend.clear()
-    build = builds.run_build(builds.request_build("发布：公示").pk)
+    build = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert_failed_and_said(
         build, "不存在或不是目录", "NotADirectoryError", retried=True, client=client, users=users
     )
@@ -96,7 +96,7 @@ def test_a_directory_removed_under_the_build(site, monkeypatch, client, users):
         return precompress(output_dir)
 
     monkeypatch.setattr(atomic, "precompress", removed_first)
-    build = builds.run_build(builds.request_build("发布：公示").pk)
+    build = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert_failed_and_said(
         build, "构建目录在切换前已不完整", retried=True, client=client, users=users
     )
@@ -106,7 +106,7 @@ def test_a_directory_removed_under_the_build(site, monkeypatch, client, users):
 
 def test_an_exception_inside_pelican(site, monkeypatch, client, users):
     monkeypatch.setenv("STUB_CRASH", "1")
-    build = builds.run_build(builds.request_build("发布：公示").pk)
+    build = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert_failed_and_said(
         build,
         "Pelican 退出码",
@@ -123,7 +123,7 @@ def test_an_exception_in_the_export(site, monkeypatch, client, users):
         raise KeyError("programme")
 
     monkeypatch.setattr(export, "collect", broken)
-    build = builds.run_build(builds.request_build("发布：公示").pk)
+    build = tasks.run_build(tasks.request_build("发布：公示").pk)
     assert_failed_and_said(build, "导出失败", retried=False, client=client, users=users)
 
 
@@ -143,7 +143,7 @@ def test_a_killed_pelican(site, monkeypatch, client, users):
 
     killer = threading.Thread(target=kill_pelican)
     killer.start()
-    build = builds.run_build(builds.request_build("发布：公示").pk)
+    build = tasks.run_build(tasks.request_build("发布：公示").pk)
     killer.join()
     assert killed
     assert_failed_and_said(build, "Pelican 被信号 9 终止", retried=True, client=client, users=users)
@@ -165,9 +165,9 @@ def test_the_worker_stopped_mid_build_records_it_and_asks_again(site, monkeypatc
         raise SystemExit(1)  # the queue's worker leaving on its second SIGTERM
 
     monkeypatch.setattr(export, "collect", stopped)
-    requested = builds.request_build("发布：公示")
+    requested = tasks.request_build("发布：公示")
     with pytest.raises(SystemExit):
-        builds.run_build(requested.pk)
+        tasks.run_build(requested.pk)
     requested.refresh_from_db()
     assert requested.status == SiteBuild.Status.FAILED and requested.error == builds.INTERRUPTED
     again = SiteBuild.objects.get(status=SiteBuild.Status.QUEUED)
@@ -215,7 +215,7 @@ def test_an_exception_inside_the_incremental_pelican_falls_back_to_a_full_build(
     notice.change_note = "更正标题"
     with django_capture_on_commit_callbacks(execute=True):
         notice.save_revision().publish()
-    build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    build = tasks.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     assert not build.incremental
     page = demo_site_dir / "live" / "notices" / str(notice.pk) / "index.html"

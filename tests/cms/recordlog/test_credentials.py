@@ -9,7 +9,7 @@ import pytest
 from factories import published_revocation
 
 from cms.decisions.models import Award
-from cms.publishing import builds
+from cms.publishing import tasks
 from cms.publishing.models import SiteBuild
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_every_live_award_has_a_credential_and_a_revocation_turns_it_revoked(dem
     )
     before = find(live, valid).name
     published_revocation(valid, date.today())
-    build = builds.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    build = tasks.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     directory = find(live, valid)
     assert directory.name == before

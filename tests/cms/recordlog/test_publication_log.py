@@ -12,7 +12,7 @@ from django.db import connection
 
 from cms.decisions.models import Award
 from cms.notices.models import PublicityNoticePage
-from cms.publishing import builds, withdrawals
+from cms.publishing import tasks, withdrawals
 from cms.publishing.models import SiteBuild
 from cms.recordlog import appending
 from cms.recordlog.models import AppendOnly, RecordEntry
@@ -40,7 +40,7 @@ def served(demo_site_dir):
 
 
 def rebuild() -> SiteBuild:
-    return builds.run_build(builds.request_build("测试").pk)
+    return tasks.run_build(tasks.request_build("测试").pk)
 
 
 def revoked_decision_url() -> str:

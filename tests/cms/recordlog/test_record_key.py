@@ -7,7 +7,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from cms.publishing import builds
+from cms.publishing import tasks
 from cms.publishing.models import SiteBuild
 from cms.recordlog.models import RecordEntry
 from gongshi.record import heads, verify
@@ -26,7 +26,7 @@ def test_a_rotation_is_a_logged_entry_the_verifier_follows(demo_site_dir, settin
     call_command("record_key", "rotate")
     rotation = RecordEntry.objects.order_by("-index").first()
     assert rotation.event == "key_rotation"
-    build = builds.run_build(builds.request_build("测试").pk)
+    build = tasks.run_build(tasks.request_build("测试").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     head, lines = verify.verify(str(live), saved_head=old_head)
     assert head["public_key"] != old_head["public_key"]
@@ -43,7 +43,7 @@ def test_the_key_is_made_by_its_command_and_a_build_without_it_fails(
 ):
     settings.GONGSHI_RECORD_KEY_FILE = tmp_path / "keys" / "signing.key"
     settings.GONGSHI_RECORD_KEY_CREATE = False
-    build = builds.run_build(builds.request_build("测试").pk)
+    build = tasks.run_build(tasks.request_build("测试").pk)
     assert build.status == SiteBuild.Status.FAILED
     assert "record_key init" in build.error
     call_command("record_key", "init")
@@ -51,7 +51,7 @@ def test_the_key_is_made_by_its_command_and_a_build_without_it_fails(
     with pytest.raises(CommandError):
         call_command("record_key", "init")
     call_command("record_key", "init", "--if-missing")
-    build = builds.run_build(builds.request_build("测试").pk)
+    build = tasks.run_build(tasks.request_build("测试").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     head = json.loads((demo_site_dir / "live" / "record" / "head.json").read_text())
     heads.check_signature(head)

@@ -12,7 +12,7 @@ from admin_forms import valid_code
 from factories import published_awards
 
 from cms.programmes.models import EditionPage, ProgrammePage
-from cms.publishing import builds
+from cms.publishing import tasks
 from cms.publishing.models import SiteBuild
 from cms.recipients.models import Person
 from gongshi.search.service import SearchService
@@ -35,7 +35,7 @@ def ask(app, path, q):
 
 
 def build():
-    build = builds.run_build(builds.request_build("测试").pk)
+    build = tasks.run_build(tasks.request_build("测试").pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
 
 

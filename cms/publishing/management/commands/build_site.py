@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.publishing import builds
+from cms.publishing import builds, tasks
 from cms.publishing.models import SiteBuild
 from gongshi.search import engine
 
@@ -18,11 +18,11 @@ class Command(BaseCommand):
         # A site built before search existed has no index: build it again.
         if if_missing and live.exists() and engine.is_ready(live.resolve().parent / "search"):
             return
-        build = builds.request_build(reason)
+        build = tasks.request_build(reason)
         if not now:
             self.stdout.write(f"已请求构建 #{build.pk}，由后台任务执行。")
             return
-        finished = builds.run_build(build.pk)
+        finished = tasks.run_build(build.pk)
         if finished is None:
             raise CommandError(f"构建 #{build.pk} 已由后台任务执行。")
         if finished.status == SiteBuild.Status.FAILED:
