@@ -74,5 +74,5 @@ class Notice:
     end_date: date | None
     working_days: int | None
     period_corrections: list[PeriodCorrection]
-    objection_method: str = rule(text=True)
+    objection_method: str = rule(text=True, label="异议方式")
     entries: list[Entry]

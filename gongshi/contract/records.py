@@ -23,12 +23,24 @@ from . import tables
 
 
 def rule(
-    *, text: bool = False, choices: tuple[str, ...] = (), pattern=None, open_data: bool = True
+    *,
+    text: bool = False,
+    choices: tuple[str, ...] = (),
+    pattern=None,
+    open_data: bool = True,
+    label: str = "",
 ):
     """A record field's contract beyond its annotation: `text` (a string that may be
-    empty), `choices`, `pattern`; `open_data=False` keeps it out of the open data files."""
+    empty), `choices`, `pattern`; `open_data=False` keeps it out of the open data files;
+    `label`: the field is text that summaries (feed entries) show as it is, under it."""
     return dataclasses.field(
-        metadata={"text": text, "choices": choices, "pattern": pattern, "open_data": open_data}
+        metadata={
+            "text": text,
+            "choices": choices,
+            "pattern": pattern,
+            "open_data": open_data,
+            "label": label,
+        }
     )
 
 
@@ -69,6 +81,15 @@ def open_data(record) -> dict:
         for item in dataclasses.fields(record)
         if item.metadata.get("open_data", True)
     }
+
+
+def labelled(record) -> list[tuple[str, object]]:
+    """(label, value) of the record's fields that have a label, in field order."""
+    return [
+        (item.metadata["label"], getattr(record, item.name))
+        for item in dataclasses.fields(record)
+        if item.metadata.get("label")
+    ]
 
 
 def from_document(record: type, document: dict, *, moment=datetime.fromisoformat):

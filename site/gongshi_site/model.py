@@ -195,7 +195,8 @@ class Call(Document):
 @dataclass
 class Notice(Document):
     """A publicity notice: its own fields are those of the contract's record
-    (gongshi/contract/notice.py), read through it: `notice.objection_method`."""
+    (gongshi/contract/notice.py), read through it (`notice.start_date` is
+    `notice.record.start_date`)."""
 
     record: records.Notice = None
     status: Status = None
