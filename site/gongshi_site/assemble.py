@@ -6,7 +6,7 @@ import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from gongshi.contract import notice as notice_record
+from gongshi.contract import notice as contract_notice
 from gongshi.contract.records import from_document
 
 from . import labels, urls
@@ -235,7 +235,7 @@ def _call(source: Source, programmes, today: date) -> Call:
 
 
 def _notice(source: Source, programmes, today: date) -> Notice:
-    record = from_document(notice_record.Notice, source.document, moment=_moment)
+    record = from_document(contract_notice.Notice, source.document, moment=_moment)
     return Notice(
         **_document_fields(source, programmes),
         record=record,

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
 
-from gongshi.contract import notice as records
+from gongshi.contract import notice as contract_notice
 from gongshi.contract.notice import PeriodRule
 
 from .status import Status
@@ -198,7 +198,7 @@ class Notice(Document):
     (gongshi/contract/notice.py), read through it (`notice.start_date` is
     `notice.record.start_date`)."""
 
-    record: records.Notice = None
+    record: contract_notice.Notice = None
     status: Status = None
     days_left: int | None = None
 

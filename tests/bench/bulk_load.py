@@ -41,7 +41,7 @@ from cms.programmes.models import (
 from cms.publishing.export.rows import ENTRY_COLUMNS, NOTICE_COLUMNS
 from cms.revocations.models import RevocationPage
 from gongshi import contract
-from gongshi.contract import notice as notice_record
+from gongshi.contract import notice as contract_notice
 from gongshi.contract import records
 
 
@@ -251,7 +251,7 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
     for document, body in by_kind["notice"]:
         # The notice's own fields by the contract's record: those the page stores under
         # their own names are copied by name, as the exporter reads them back (rows.py).
-        record = records.from_document(notice_record.Notice, document)
+        record = records.from_document(contract_notice.Notice, document)
         page = official(
             PublicityNoticePage,
             document,
