@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from gongshi.rules.identity import RECIPIENT_ID
 
+from . import notice
 from .attachments import EXTENSIONS
+from .records import table
+from .tables import BOOL, DATE, DATETIME, INT, STR, TEXT, Field, fields
 
 # 2: recipient_id and bonus on entries and awards (people are records, not names).
 SCHEMA_VERSION = 2
-
-# Field types. A field is required and not null unless it says otherwise; "text" may be
-# empty, "str" may not.
-STR, TEXT, INT, BOOL, DATE, DATETIME = "str", "text", "int", "bool", "date", "datetime"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -34,30 +32,10 @@ _WEB_URL_OR_EMPTY = re.compile(r"^(?:https?://[^\s]+)?$")
 _POLICE_RECORD_OR_EMPTY = re.compile(r"^(?:https://beian\.mps\.gov\.cn/[^\s]*)?$")
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    type: str | dict | list  # a scalar type, an object's fields, or [object fields] for a list
-    nullable: bool = False
-    choices: tuple[str, ...] = ()
-    pattern: re.Pattern | None = None
-
-
-def fields(*items: Field) -> dict[str, Field]:
-    return {item.name: item for item in items}
-
-
 EDITION = fields(Field("id", INT), Field("number", INT), Field("year", INT), Field("title", STR))
-CATEGORY = ("organisation", "individual")
-NOTICE_TYPES = ("internal", "accepted", "candidates", "recommended")
+CATEGORY, NOTICE_TYPES = notice.CATEGORY, notice.NOTICE_TYPES
 # A kind of publicity notice as the regulation sets it: no length stated is null.
-PERIOD_RULE = fields(
-    Field("notice_type", STR, choices=NOTICE_TYPES),
-    Field("name", STR),
-    Field("article", TEXT),
-    Field("min_working_days", INT, nullable=True),
-    Field("exact", BOOL),
-)
+PERIOD_RULE = table(notice.PeriodRule)
 
 COMMON = fields(
     Field("schema", INT),
@@ -167,48 +145,8 @@ KINDS: dict[str, dict[str, Field]] = {
     "call": fields(
         *DOCUMENT.values(), Field("application_deadline", DATE), Field("how_to_apply", TEXT)
     ),
-    "notice": fields(
-        *DOCUMENT.values(),
-        Field("notice_type", STR, choices=NOTICE_TYPES),
-        Field("period_rule", PERIOD_RULE),
-        # The period as the server fixed it on going live (null end and length: none
-        # set, only where the regulation states none), and its public corrections.
-        Field("start_rule", STR, choices=("on_publication", "fixed")),
-        Field("start_date", DATE),
-        Field("end_date", DATE, nullable=True),
-        Field("working_days", INT, nullable=True),
-        Field(
-            "period_corrections",
-            [
-                fields(
-                    Field("published_at", DATETIME),
-                    Field("previous_start_date", DATE),
-                    Field("previous_end_date", DATE, nullable=True),
-                    Field("previous_working_days", INT, nullable=True),
-                    Field("start_date", DATE),
-                    Field("end_date", DATE),
-                    Field("working_days", INT),
-                    Field("reason", STR),
-                )
-            ],
-        ),
-        Field("objection_method", TEXT),
-        Field(
-            "entries",
-            [
-                fields(
-                    Field("name", STR),
-                    Field("recipient_id", STR, pattern=_RECIPIENT_ID),
-                    Field("credit_code", TEXT),
-                    Field("category", STR, choices=CATEGORY),
-                    Field("level", TEXT),
-                    Field("region", TEXT),
-                    Field("score", INT, nullable=True),
-                    Field("bonus", INT, nullable=True),
-                )
-            ],
-        ),
-    ),
+    # Typed records from here on (gongshi/contract/notice.py); other kinds to follow.
+    "notice": fields(*DOCUMENT.values(), *table(notice.Notice).values()),
     "decision": fields(
         *DOCUMENT.values(),
         Field(

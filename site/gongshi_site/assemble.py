@@ -6,6 +6,9 @@ import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from gongshi.contract import notice as contract_notice
+from gongshi.contract.records import from_document
+
 from . import labels, urls
 from .memo import Memo
 from .model import (
@@ -18,13 +21,11 @@ from .model import (
     ComplaintCounts,
     Decision,
     Edition,
-    Entry,
     Ground,
     Home,
     Identity,
     Level,
     Notice,
-    PeriodCorrection,
     PeriodRule,
     Programme,
     Regulation,
@@ -164,7 +165,7 @@ def _programme(source: Source) -> Programme:
         ),
         cycle_years=document["cycle_years"],
         validity_years=document["validity_years"],
-        publicity_kinds=[PeriodRule(**rule) for rule in document["publicity_kinds"]],
+        publicity_kinds=[from_document(PeriodRule, rule) for rule in document["publicity_kinds"]],
         levels=[Level(**level) for level in document["levels"]],
         rules=[Rule(**rule) for rule in document["rules"]],
         editions=sorted(
@@ -234,33 +235,12 @@ def _call(source: Source, programmes, today: date) -> Call:
 
 
 def _notice(source: Source, programmes, today: date) -> Notice:
-    document = source.document
-    start, end = _date(document["start_date"]), _date(document["end_date"])
+    record = from_document(contract_notice.Notice, source.document, moment=_moment)
     return Notice(
         **_document_fields(source, programmes),
-        notice_type=document["notice_type"],
-        period_rule=PeriodRule(**document["period_rule"]),
-        start_rule=document["start_rule"],
-        start_date=start,
-        end_date=end,
-        working_days=document["working_days"],
-        period_corrections=[
-            PeriodCorrection(
-                **{
-                    **correction,
-                    "published_at": _moment(correction["published_at"]),
-                    "previous_start_date": _date(correction["previous_start_date"]),
-                    "previous_end_date": _date(correction["previous_end_date"]),
-                    "start_date": _date(correction["start_date"]),
-                    "end_date": _date(correction["end_date"]),
-                }
-            )
-            for correction in document["period_corrections"]
-        ],
-        objection_method=document["objection_method"],
-        entries=[Entry(**entry) for entry in document["entries"]],
-        status=publicity_status(start, end, today),
-        days_left=days_left(end, today) if end else None,
+        record=record,
+        status=publicity_status(record.start_date, record.end_date, today),
+        days_left=days_left(record.end_date, today) if record.end_date else None,
     )
 
 

@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
+from gongshi.contract import records
+
 from . import labels, urls
 from .formatting import (
     chinese_day,
@@ -288,7 +290,7 @@ def _facts(document: Document) -> Markup:
                 )
                 for c in document.period_corrections
             ),
-            ("异议方式", document.objection_method),
+            *records.labelled(document.record),
         ]
     if isinstance(document, Call):
         facts += [

@@ -11,6 +11,9 @@ from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
 
+from gongshi.contract import notice as contract_notice
+from gongshi.contract.notice import PeriodRule
+
 from .status import Status
 
 
@@ -58,29 +61,6 @@ class Level:
     rank: str
     category: str
     quota: int
-
-
-@dataclass
-class PeriodRule:
-    """What a programme's regulation says about one kind of publicity notice."""
-
-    notice_type: str
-    name: str
-    article: str
-    min_working_days: int | None  # None: the regulation states no length
-    exact: bool
-
-
-@dataclass
-class PeriodCorrection:
-    published_at: datetime
-    previous_start_date: date
-    previous_end_date: date | None
-    previous_working_days: int | None
-    start_date: date
-    end_date: date
-    working_days: int
-    reason: str
 
 
 @dataclass
@@ -213,30 +193,21 @@ class Call(Document):
 
 
 @dataclass
-class Entry:
-    name: str
-    recipient_id: str  # who: a credit code or a person's id (gongshi/rules/identity.py)
-    credit_code: str
-    category: str
-    level: str
-    region: str
-    score: int | None
-    bonus: int | None  # points outside the maximum score (Yuncheng's talent bonus)
-
-
-@dataclass
 class Notice(Document):
-    notice_type: str = ""
-    period_rule: PeriodRule = None
-    start_rule: str = "on_publication"
-    start_date: date = None
-    end_date: date | None = None  # None: no length set (only where the regulation states none)
-    working_days: int | None = None
-    period_corrections: list[PeriodCorrection] = field(default_factory=list)
-    objection_method: str = ""
-    entries: list[Entry] = field(default_factory=list)
+    """A publicity notice: its own fields are those of the contract's record
+    (gongshi/contract/notice.py), read through it (`notice.start_date` is
+    `notice.record.start_date`)."""
+
+    record: contract_notice.Notice = None
     status: Status = None
     days_left: int | None = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the notice itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def listing_type(self) -> str:

@@ -12,6 +12,8 @@ import json
 import re
 from functools import partial
 
+from gongshi.contract import records
+
 from . import labels
 from .formatting import period_rule, validity
 from .memo import Memo
@@ -246,18 +248,7 @@ def _notice(notice: Notice, config: SiteSettings) -> dict:
         "status": notice.status.key,
         "status_label": notice.status.label,
         "objection_method": notice.objection_method,
-        "entries": [
-            {
-                "name": entry.name,
-                "credit_code": entry.credit_code,
-                "category": entry.category,
-                "level": entry.level,
-                "region": entry.region,
-                "score": entry.score,
-                "bonus": entry.bonus,
-            }
-            for entry in notice.entries
-        ],
+        "entries": [records.open_data(entry) for entry in notice.entries],
         "attachments": [
             {
                 "title": attachment.title,

@@ -38,8 +38,11 @@ from cms.programmes.models import (
     PublicityKind,
     RevocationGround,
 )
+from cms.publishing.export.rows import ENTRY_COLUMNS, NOTICE_COLUMNS
 from cms.revocations.models import RevocationPage
 from gongshi import contract
+from gongshi.contract import notice as contract_notice
+from gongshi.contract import records
 
 
 def read_corpus(content_dir: Path) -> dict[str, list[tuple[dict, str]]]:
@@ -246,31 +249,25 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
         )
 
     for document, body in by_kind["notice"]:
+        # The notice's own fields by the contract's record: those the page stores under
+        # their own names are copied by name, as the exporter reads them back (rows.py).
+        record = records.from_document(contract_notice.Notice, document)
         page = official(
             PublicityNoticePage,
             document,
             body,
             slug=f"notice-{document['id']}",
-            kind=document["notice_type"],
-            start_rule=document["start_rule"],
-            start_date=day(document["start_date"]),
-            working_days=document["working_days"],
-            end_date=day(document["end_date"]),
-            objection_method=document["objection_method"],
+            kind=record.notice_type,
+            **{name: getattr(record, name) for name in NOTICE_COLUMNS},
         )
         tree.add(edition_of[document["edition"]["id"]], page, document["id"], document)
         page.entries = entries = [
             PublicityEntry(
                 notice=page,
                 sort_order=n,
-                name=entry["name"],
-                credit_code=entry["credit_code"],
-                category=entry["category"],
-                level=entry["level"],
-                region=entry["region"],
-                score=entry["score"],
+                **{name: getattr(entry, name) for name in ENTRY_COLUMNS},
             )
-            for n, entry in enumerate(document["entries"])
+            for n, entry in enumerate(record.entries)
         ]
         children[PublicityEntry] += entries
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from gongshi.contract import SCHEMA_VERSION, dump, relative_path
+from gongshi.contract import SCHEMA_VERSION, dump, records, relative_path
+from gongshi.contract import notice as contract_notice
 from gongshi.rules.gb32100 import check_character
 from gongshi.rules.identity import recipient_id
 
@@ -106,7 +107,7 @@ def programme(
         },
         "cycle_years": cycle_years,
         "validity_years": validity_years,
-        "publicity_kinds": [period_rule(kind) for kind in PUBLICITY_LABELS],
+        "publicity_kinds": [records.as_document(period_rule(kind)) for kind in PUBLICITY_LABELS],
         "levels": [
             {
                 "name": name,
@@ -201,20 +202,44 @@ def decision(item_id, slug, edition_, number, signed: date, issuer, awards) -> d
 PUBLICITY_LABELS = {"accepted": "受理名单", "candidates": "候选名单", "recommended": "获奖建议名单"}
 
 
-def period_rule(notice_type: str) -> dict:
+def period_rule(notice_type: str) -> contract_notice.PeriodRule:
     """Every corpus programme: each kind at least 5 working days, as 第十九条 says."""
-    return {
-        "notice_type": notice_type,
-        "name": f"{PUBLICITY_LABELS[notice_type]}公示",
-        "article": "第十九条",
-        "min_working_days": 5,
-        "exact": False,
-    }
+    return contract_notice.PeriodRule(
+        notice_type=notice_type,
+        name=f"{PUBLICITY_LABELS[notice_type]}公示",
+        article="第十九条",
+        min_working_days=5,
+        exact=False,
+    )
 
 
 def notice(item_id, slug, edition_, signed: date, issuer, entries, notice_type="recommended"):
     label = PUBLICITY_LABELS
     title = f"{edition_['title']}{label[notice_type]}公示"
+    # The notice's own fields by the contract's record (gongshi/contract/notice.py).
+    record = contract_notice.Notice(
+        notice_type=notice_type,
+        period_rule=period_rule(notice_type),
+        start_rule="fixed",
+        start_date=signed,
+        end_date=signed + timedelta(days=7),
+        working_days=5,
+        period_corrections=[],
+        objection_method="请在公示期内以书面形式实名提出异议。",
+        entries=[
+            contract_notice.Entry(
+                name=entry["recipient"],
+                recipient_id=entry["recipient_id"],
+                credit_code=entry["credit_code"],
+                category=entry["category"],
+                level="",
+                region=entry["region"],
+                score=None,
+                bonus=None,
+            )
+            for entry in entries
+        ],
+    )
     return {
         **_document(
             "notice",
@@ -227,27 +252,7 @@ def notice(item_id, slug, edition_, signed: date, issuer, entries, notice_type="
             issuer,
             f"现将{edition_['title']}{label[notice_type]}予以公示，公示期5个工作日。",
         ),
-        "notice_type": notice_type,
-        "period_rule": period_rule(notice_type),
-        "start_rule": "fixed",
-        "start_date": signed.isoformat(),
-        "end_date": (signed + timedelta(days=7)).isoformat(),
-        "working_days": 5,
-        "period_corrections": [],
-        "objection_method": "请在公示期内以书面形式实名提出异议。",
-        "entries": [
-            {
-                "name": entry["recipient"],
-                "recipient_id": entry["recipient_id"],
-                "credit_code": entry["credit_code"],
-                "category": entry["category"],
-                "level": "",
-                "region": entry["region"],
-                "score": None,
-                "bonus": None,
-            }
-            for entry in entries
-        ],
+        **records.as_document(record),
     }
 
 

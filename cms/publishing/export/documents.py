@@ -21,14 +21,14 @@ from cms.programmes.models import EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
-from gongshi.contract import attachments
+from gongshi.contract import attachments, notice, records
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
 from ..markdown import safe_href, to_markdown
 from ..models import Withdrawal
 from ..timestamps import timestamp
-from .rows import Rows
+from .rows import CORRECTION_COLUMNS, ENTRY_COLUMNS, NOTICE_COLUMNS, PERIOD_RULE_COLUMNS, Rows
 from .tree import EDITION, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,9 @@ class Exporter:
             },
             "cycle_years": page.cycle_years,
             "validity_years": page.validity_years,
-            "publicity_kinds": [_period_rule(row) for row in rows.kinds.get(node.pk, ())],
+            "publicity_kinds": [
+                records.as_document(_period_rule(row)) for row in rows.kinds.get(node.pk, ())
+            ],
             "levels": [
                 {
                     "name": level.name,
@@ -248,41 +250,28 @@ class Exporter:
             raise contract.ContractError(
                 f"notices/{page.pk}", "notice_type", f"奖项 {programme.slug} 没有此类公示的规则"
             )
-        return {
-            "notice_type": page.kind,
-            "period_rule": _period_rule(kinds[page.kind]),
-            "start_rule": page.start_rule,
-            "start_date": _date(page.start_date),
-            "end_date": _date(page.end_date),
-            "working_days": page.working_days,
-            "period_corrections": [
-                {
-                    "published_at": timestamp(row.published_at, self._zone),
-                    "previous_start_date": _date(row.previous_start_date),
-                    "previous_end_date": _date(row.previous_end_date),
-                    "previous_working_days": row.previous_working_days,
-                    "start_date": _date(row.start_date),
-                    "end_date": _date(row.end_date),
-                    "working_days": row.working_days,
-                    "reason": row.reason,
-                }
+        # The record's fields the page stores under their own names are copied as they
+        # are (rows.py); only the others are spelt here.
+        record = notice.Notice(
+            notice_type=page.kind,
+            period_rule=_period_rule(kinds[page.kind]),
+            period_corrections=[
+                notice.PeriodCorrection(
+                    **_values(row, CORRECTION_COLUMNS)
+                    | {"published_at": _local(row.published_at, self._zone)}
+                )
                 for row in rows.corrections.get(page.pk, ())
             ],
-            "objection_method": page.objection_method,
-            "entries": [
-                {
-                    "name": entry.name,
-                    "recipient_id": _recipient_id(entry, entry.name),
-                    "credit_code": entry.credit_code,
-                    "category": entry.category,
-                    "level": entry.level,
-                    "region": entry.region,
-                    "score": entry.score,
-                    "bonus": entry.bonus,
-                }
+            entries=[
+                notice.Entry(
+                    **_values(entry, ENTRY_COLUMNS),
+                    recipient_id=_recipient_id(entry, entry.name),
+                )
                 for entry in rows.entries.get(page.pk, ())
             ],
-        }
+            **_values(page, NOTICE_COLUMNS),
+        )
+        return records.as_document(record)
 
     def _decision_fields(self, node, page, rows) -> dict:
         edition = self.tree.edition_of(node)
@@ -461,12 +450,17 @@ def _recipient_id(row, name: str) -> str:
     return recipient_id(row.category, row.credit_code, row.person__public_id, name)
 
 
-def _period_rule(row) -> dict:
+def _period_rule(row) -> notice.PeriodRule:
     """A kind of notice as its programme's regulation sets it (programmes.PublicityKind)."""
-    return {
-        "notice_type": row.kind,
-        "name": row.name,
-        "article": row.article,
-        "min_working_days": row.min_working_days,
-        "exact": row.exact,
-    }
+    return notice.PeriodRule(notice_type=row.kind, **_values(row, PERIOD_RULE_COLUMNS))
+
+
+def _values(row, names: tuple[str, ...]) -> dict:
+    """The columns `names` of a row (or page) by name: what a record copies as it is."""
+    return {name: getattr(row, name) for name in names}
+
+
+def _local(moment, zone):
+    """A recorded moment in the site's time zone, as a record holds it (written to the
+    second, as timestamp() writes it)."""
+    return timezone.localtime(moment, zone)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, TextField
 from django.db.models.functions import Cast
 
@@ -23,8 +24,29 @@ from cms.notices.models import (
 from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage, PublicityKind
 from cms.revocations.models import RevocationPage
 from cms.supervision.cases import yearly_counts_of
+from gongshi.contract import notice, records
 
 from .tree import DOCUMENT, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
+
+
+def _columns(model, record: type) -> tuple[str, ...]:
+    """The fields of a typed record (gongshi/contract) that `model` stores as columns of
+    the same name: the exporter copies them as they are (documents.py)."""
+
+    def is_column(name: str) -> bool:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        return field.concrete and not field.is_relation
+
+    return tuple(name for name in records.names(record) if is_column(name))
+
+
+NOTICE_COLUMNS = _columns(PublicityNoticePage, notice.Notice)
+ENTRY_COLUMNS = _columns(PublicityEntry, notice.Entry)
+PERIOD_RULE_COLUMNS = _columns(PublicityKind, notice.PeriodRule)
+CORRECTION_COLUMNS = records.names(notice.PeriodCorrection)
 
 # The columns each kind of document reads: rows, not model instances, for tens of thousands.
 _COMMON = ("pk", "translation_key", "title", "first_published_at", "last_published_at")
@@ -34,14 +56,7 @@ _COMMON = ("pk", "translation_key", "title", "first_published_at", "last_publish
 _DOCUMENT = ("document_number", "issuing_body", "date_signed", "summary", "body")
 _KIND_FIELDS = {
     CallForApplicationsPage: ("application_deadline", "how_to_apply"),
-    PublicityNoticePage: (
-        "kind",
-        "start_rule",
-        "start_date",
-        "end_date",
-        "working_days",
-        "objection_method",
-    ),
+    PublicityNoticePage: ("kind", *NOTICE_COLUMNS),
     AwardDecisionPage: (),
     RevocationPage: (
         "award_id",
@@ -55,27 +70,8 @@ _KIND_FIELDS = {
 }
 # Rows below a page, in a fixed order (PostgreSQL returns rows in no particular order
 # otherwise, and a restored database must build the same site).
-_KIND = ("kind", "name", "article", "min_working_days", "exact")
-_CORRECTION = (
-    "published_at",
-    "previous_start_date",
-    "previous_end_date",
-    "previous_working_days",
-    "start_date",
-    "end_date",
-    "working_days",
-    "reason",
-)
-_ENTRY = (
-    "name",
-    "credit_code",
-    "category",
-    "level",
-    "region",
-    "score",
-    "bonus",
-    "person__public_id",
-)
+_KIND = ("kind", *PERIOD_RULE_COLUMNS)
+_ENTRY = (*ENTRY_COLUMNS, "person__public_id")
 _AWARD = (
     "pk",
     "recipient",
@@ -187,7 +183,7 @@ class Rows:
         )
         notices = ids(by_model.get(PublicityNoticePage, []))
         self.corrections = _rows_of_parents(
-            PeriodCorrection, "notice_id", "published_at", _CORRECTION, notices
+            PeriodCorrection, "notice_id", "published_at", CORRECTION_COLUMNS, notices
         )
         # Every programme's kinds of notice: a few rows in all, read whole.
         self.kinds = _rows_of_parents(PublicityKind, "programme_id", "sort_order", _KIND, None)

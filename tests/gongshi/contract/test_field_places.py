@@ -1,0 +1,118 @@
+"""Where the notice's fields are named: a field of the publicity notice is defined once,
+in its typed record (gongshi/contract/notice.py), and the exporter, the site model, the
+contract's checks and the benchmark's loader carry it by the record, not by name.
+
+A field that is only shown (as `objection_method` is) is named in its record, the CMS
+column that stores it, the template that shows it and the open data that publishes it:
+at most four files. Fields the regulation's rules compute with (the period's dates and
+length, the kind of notice) are also named where those rules are; they are listed with
+their own budget below. On failure the test prints every place, for whoever adds a field
+to see what else spells it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from gongshi.contract import notice
+
+ROOT = Path(__file__).resolve().parents[3]
+# The project's own source: not its tests, migrations (history, written once) or the
+# demo's sample content (which fills fields for show: a new field needs none there).
+SOURCES = ("gongshi", "cms", "site", "themes")
+SUFFIXES = {".py", ".html", ".xml", ".txt"}
+SKIPPED = ("/migrations/", "/demo/", "/tests/")
+# Where the pipeline moves notices from the CMS to the public site: these carry fields by
+# the record; a name spelt here is one more place to edit when a field is added.
+PIPELINE = (
+    "gongshi/contract/schema.py",
+    "cms/publishing/export/rows.py",
+    "site/gongshi_site/model.py",
+    "site/gongshi_site/assemble.py",
+    "tests/bench/bulk_load.py",
+)
+# The exporter maps by name only the fields its page does not store under their own
+# names (rows.py finds the others by the record): these four, and the entry's identity.
+MAPPED = {"notice_type", "period_rule", "period_corrections", "entries"}
+EXPORTER = "cms/publishing/export/documents.py"
+# Where the pipeline does something with a field besides carrying it.
+USES = {
+    ("notice_type", "site/gongshi_site/model.py"): "a notice is listed under its kind",
+    ("notice_type", "tests/bench/bulk_load.py"): "the loader stores it as the page's kind",
+    ("period_rule", "gongshi/contract/schema.py"): "a stated length needs an end date",
+    ("period_corrections", "gongshi/contract/schema.py"): "corrections only lengthen",
+}
+
+SHOWN_ONLY_LIMIT = 4
+# Fields that rules and views compute with, and how many places name them today (names
+# shared with other records, such as start_date, are not counted: they are everywhere).
+BUDGET = {
+    "notice_type": 9,  # listings, filters, search facets and feed categories by kind
+    "period_rule": 7,  # the exporter's mapping, formatting of the rule's wording
+    "start_rule": 8,  # the period rules (gongshi/rules/publicity.py) and the CMS forms
+    "period_corrections": 8,  # the CMS records them (notices/periods.py)
+}
+GENERIC = {"start_date", "end_date", "working_days", "entries"}
+
+
+def _sources() -> dict[str, str]:
+    texts = {}
+    for top in SOURCES:
+        for path in sorted((ROOT / top).rglob("*")):
+            relative = path.relative_to(ROOT).as_posix()
+            if path.suffix in SUFFIXES and not any(part in f"/{relative}" for part in SKIPPED):
+                texts[relative] = path.read_text(encoding="utf-8")
+    return texts
+
+
+SOURCE_TEXTS = _sources()
+
+
+def places(name: str, texts: dict[str, str] = SOURCE_TEXTS) -> list[str]:
+    """The files that name `name` as an identifier or a key (a whole word)."""
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)|\.{re.escape(name)}(?!\w)")
+    return [path for path, text in texts.items() if word.search(text)]
+
+
+NOTICE_FIELDS = [item.name for item in dataclasses.fields(notice.Notice)]
+COUNTED = [name for name in NOTICE_FIELDS if name not in GENERIC]
+
+
+def _report(name: str, found: list[str]) -> str:
+    return f"{name} is named in {len(found)} files:\n  " + "\n  ".join(found)
+
+
+@pytest.mark.parametrize("name", COUNTED)
+def test_a_notice_field_is_named_in_few_places(name):
+    found = places(name)
+    print(_report(name, found))
+    assert "gongshi/contract/notice.py" in found
+    assert len(found) <= BUDGET.get(name, SHOWN_ONLY_LIMIT), _report(name, found)
+
+
+@pytest.mark.parametrize("name", COUNTED)
+def test_the_pipeline_carries_notice_fields_by_the_record(name):
+    texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in PIPELINE}
+    if name not in MAPPED:
+        texts[EXPORTER] = (ROOT / EXPORTER).read_text(encoding="utf-8")
+    found = [path for path in places(name, texts) if (name, path) not in USES]
+    assert found == [], _report(name, found)
+
+
+def test_a_shown_only_field_takes_its_record_column_template_and_open_data():
+    assert places("objection_method") == [
+        "gongshi/contract/notice.py",
+        "cms/notices/models.py",
+        "site/gongshi_site/opendata.py",
+        "themes/gongshi/templates/notice.html",
+    ]
+
+
+def test_the_count_sees_a_field_spelt_in_a_new_place():
+    texts = {**SOURCE_TEXTS, "site/gongshi_site/extra.py": 'row["objection_method"]\n'}
+    assert len(places("objection_method", texts)) == len(places("objection_method")) + 1
+    assert places("objection_method", {"a.py": "page.objection_methods"}) == []

@@ -1,0 +1,120 @@
+"""The notice's typed record against the files it defines: every fixture notice reads
+into the record and writes back to the same bytes, and the checks made from the record
+refuse what the hand-written table refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from gongshi.contract import check, load, notice, records, schema
+
+FIXTURE = Path(__file__).resolve().parents[2] / "site" / "fixture_content" / "notices"
+NOTICE_FILES = sorted(FIXTURE.glob("*.md"))
+
+
+def _own(document: dict) -> dict:
+    return {name: document[name] for name in records.names(notice.Notice)}
+
+
+@pytest.mark.parametrize("path", NOTICE_FILES, ids=lambda path: path.name)
+def test_a_notice_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    record = records.from_document(notice.Notice, document)
+    assert isinstance(record.start_date, date)
+    assert all(isinstance(entry, notice.Entry) for entry in record.entries)
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(_own(document), ensure_ascii=False)
+
+
+def test_a_corrected_notice_reads_and_writes_back_the_same():
+    path = NOTICE_FILES[0]
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    correction = {
+        "published_at": "2024-06-03T09:30:15+08:00",
+        "previous_start_date": document["start_date"],
+        "previous_end_date": None,
+        "previous_working_days": None,
+        "start_date": document["start_date"],
+        "end_date": document["end_date"],
+        "working_days": document["working_days"],
+        "reason": "延长公示期",
+    }
+    corrected = {**document, "period_corrections": [correction]}
+    assert check(corrected) == []
+    record = records.from_document(notice.Notice, corrected)
+    assert isinstance(record.period_corrections[0].published_at, datetime)
+    assert records.as_document(record) == _own(corrected)
+
+
+def test_the_checked_fields_are_the_records_in_file_order():
+    own = list(schema.KINDS["notice"])[-len(records.names(notice.Notice)) :]
+    assert own == list(records.names(notice.Notice))
+    assert list(schema.PERIOD_RULE) == list(records.names(notice.PeriodRule))
+
+
+def test_a_record_writes_moments_to_the_second_with_their_offset():
+    moment = datetime(2024, 6, 3, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=8)))
+    correction = notice.PeriodCorrection(
+        published_at=moment,
+        previous_start_date=date(2024, 6, 1),
+        previous_end_date=None,
+        previous_working_days=None,
+        start_date=date(2024, 6, 1),
+        end_date=date(2024, 6, 14),
+        working_days=10,
+        reason="延长",
+    )
+    written = records.as_document(correction)
+    assert written["published_at"] == "2024-06-03T09:30:15+08:00"
+    assert written["previous_end_date"] is None and written["end_date"] == "2024-06-14"
+    read = records.from_document(
+        notice.PeriodCorrection, written, moment=lambda text: datetime.fromisoformat(text)
+    )
+    assert read == dataclasses.replace(correction, published_at=moment.replace(microsecond=0))
+    assert read.published_at.astimezone(UTC).hour == 1
+
+
+def test_the_open_data_entry_leaves_out_the_recipient_id():
+    entry = notice.Entry("示例公司", "o-0123456789ab", "", "organisation", "", "运城", 90, None)
+    published = records.open_data(entry)
+    assert list(published) == [
+        "name",
+        "credit_code",
+        "category",
+        "level",
+        "region",
+        "score",
+        "bonus",
+    ]
+    assert records.as_document(entry)["recipient_id"] == "o-0123456789ab"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"objection_method": None}, "objection_method"),  # text: may be empty, not null
+        ({"start_rule": "later"}, "start_rule"),  # choices
+        ({"working_days": -1}, "working_days"),
+        ({"start_date": "2024-6-1"}, "start_date"),
+        ({"period_rule": {"notice_type": "accepted"}}, "period_rule.name"),
+        ({"surprise": 1}, "surprise"),  # unknown fields are refused
+    ],
+)
+def test_the_checks_made_from_the_record_refuse_a_broken_notice(change, field):
+    path = NOTICE_FILES[0]
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    problems = check({**document, **change})
+    assert field in [name for name, _message in problems], problems
+
+
+def test_an_empty_objection_method_is_allowed_and_an_empty_name_is_not():
+    path = NOTICE_FILES[0]
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check({**document, "objection_method": ""}) == []
+    entries = [{**document["entries"][0], "name": " "}]
+    assert [name for name, _ in check({**document, "entries": entries})] == ["entries[0].name"]
