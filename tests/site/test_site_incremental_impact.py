@@ -24,9 +24,10 @@ from gongshi.search.query import parse
 def _rewrite_index(build) -> None:
     """The build's search index written again by the site's own function, with terms
     in 3 records or more precomputed."""
+    from sitebuild import PELICANCONF
+
     from gongshi_site.incremental import open_generator
     from gongshi_site.search_records import build_index
-    from sitebuild import PELICANCONF
 
     environment = {"GONGSHI_BUILD_DATE": table.BUILD_DATE}
     generator = open_generator(PELICANCONF, build / "content", build / "output", environment)
@@ -77,9 +78,10 @@ def _answers(directory, monkeypatch, *, use_impact: bool):
 def test_real_publishes_are_answered_by_the_impact_scorer_as_by_the_bulk_scorer(
     tmp_path, monkeypatch
 ):
-    from gongshi_site.incremental import link_tree
     from incremental_support import full_build
     from search_corpus import write_corpus
+
+    from gongshi_site.incremental import link_tree
 
     first = tmp_path / "builds" / "0"
     write_corpus(first / "content")
