@@ -13,7 +13,7 @@ from collections import OrderedDict
 from . import limits
 from ._whoosh import byte_to_length, query
 from .matchers import _Phrase, _phrase_check, _Within
-from .postings import _length_bytes, _posting_values, _postings, _postings_at
+from .postings import _length_bytes, _live_postings, _posting_values, _postings_at
 from .results import Hit, Results, _TimedOut, _Unsupported
 
 
@@ -166,7 +166,7 @@ class _BulkScorer:
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:
             return {}
-        ids, weights = _postings(self._reader.postings(fieldname, btext))
+        ids, weights = _live_postings(self._reader, fieldname, btext)
         return self._scored(fieldname, btext, boost, zip(ids, weights, strict=True))
 
     def _score_term_at(self, fieldname: str, text, boost: float, docnums) -> dict[int, float]:

@@ -44,7 +44,7 @@ from . import limits
 from ._whoosh import query
 from .bulk import _PhraseChecker, _round
 from .matchers import _Phrase, _phrase_check, _Within
-from .postings import _postings
+from .postings import _live_postings
 from .results import Hit, Results, _Unsupported
 from .scoring import _BM25F, _bitmap
 
@@ -291,14 +291,11 @@ class _ImpactScorer:
         norms = self._bulk._field_norms(q.fieldname, scorer)
         added: dict[int, float] = {}  # later segments' live postings: scored whole
         top, live_idf, boost = k1 + 1, scorer.idf, q.boost
-        for leaf, base in self._reader.leaf_readers()[1:]:
-            if (q.fieldname, btext) not in leaf:
-                continue
-            ids, weights = _postings(leaf.postings(q.fieldname, btext))  # deleted left out
-            for d, w in zip(ids, weights, strict=True):
-                d += base
-                found = live_idf * ((w * top) / (w + norms[d]))
-                added[d] = found * boost if boost != 1.0 else found
+        later = self._reader.leaf_readers()[1:]
+        ids, written_weights = _live_postings(self._reader, q.fieldname, btext, later)
+        for d, w in zip(ids, written_weights, strict=True):
+            found = live_idf * ((w * top) / (w + norms[d]))
+            added[d] = found * boost if boost != 1.0 else found
         if self._deleted is None:
             deleted = []
             for leaf, base in self._reader.leaf_readers():

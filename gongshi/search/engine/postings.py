@@ -119,3 +119,28 @@ def _postings_at(matcher, docnums: list[int]) -> dict[int, float]:
             at = end
         matcher._next_block()
     return found
+
+
+def _live_postings(reader, fieldname: str, btext: bytes, leaves=None):
+    """_postings of a term over the segments of `reader` (or `leaves`: some of its
+    (segment reader, first document number)), deleted documents left out: each
+    segment's postings read as written, a block at a time, rather than through whoosh's
+    matcher of every segment and its filter of deleted documents, a posting at a time
+    (an index an incremental build extended). The same documents, in the same order,
+    with the same weights."""
+    ids: list[int] = []
+    weights: list[float] = []
+    for leaf, base in leaves if leaves is not None else reader.leaf_readers():
+        if (fieldname, btext) not in leaf:
+            continue
+        written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        leaf_ids, leaf_weights = _postings(written)
+        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
+        if deleted:
+            deleted = frozenset(deleted)
+            kept = [i for i, d in enumerate(leaf_ids) if d not in deleted]
+            leaf_ids = [leaf_ids[i] for i in kept]
+            leaf_weights = [leaf_weights[i] for i in kept]
+        ids += [d + base for d in leaf_ids] if base else leaf_ids
+        weights += leaf_weights
+    return ids, weights
