@@ -13,7 +13,7 @@ from collections import OrderedDict
 from . import limits
 from ._whoosh import byte_to_length, query
 from .matchers import _Phrase, _phrase_check, _Within
-from .postings import _length_bytes, _live_postings, _posting_values, _postings_at
+from .postings import _length_bytes, _live_postings, _live_postings_at, _posting_values
 from .results import Hit, Results, _TimedOut, _Unsupported
 
 
@@ -180,7 +180,7 @@ class _BulkScorer:
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:
             return {}
-        found = _postings_at(self._reader.postings(fieldname, btext), docnums)
+        found = _live_postings_at(self._reader, fieldname, btext, docnums)
         return self._scored(fieldname, btext, boost, found.items())
 
     def _scored(self, fieldname: str, btext: bytes, boost: float, postings) -> dict[int, float]:

@@ -144,3 +144,24 @@ def _live_postings(reader, fieldname: str, btext: bytes, leaves=None):
         ids += [d + base for d in leaf_ids] if base else leaf_ids
         weights += leaf_weights
     return ids, weights
+
+
+def _live_postings_at(reader, fieldname: str, btext: bytes, docnums: list[int]) -> dict:
+    """_postings_at of a term over the segments of `reader`, deleted documents left out:
+    as _live_postings, each segment's postings read as written, blocks holding none of
+    `docnums` (sorted) passed over."""
+    found: dict[int, float] = {}
+    for leaf, base in reader.leaf_readers():
+        start = bisect.bisect_left(docnums, base)
+        end = bisect.bisect_left(docnums, base + leaf.doc_count_all(), start)
+        if start == end or (fieldname, btext) not in leaf:
+            continue
+        wanted = [d - base for d in docnums[start:end]] if base else docnums[start:end]
+        written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        at = _postings_at(written, wanted)
+        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
+        if deleted:
+            deleted = frozenset(deleted)
+            at = {d: w for d, w in at.items() if d not in deleted}
+        found.update({d + base: w for d, w in at.items()} if base else at)
+    return found
