@@ -13,7 +13,7 @@ from collections import OrderedDict
 from . import limits
 from ._whoosh import byte_to_length, query
 from .matchers import _Phrase, _phrase_check, _Within
-from .postings import _length_bytes, _live_postings, _live_postings_at, _posting_values
+from .postings import _length_bytes, _live_posting_values, _live_postings, _live_postings_at
 from .results import Hit, Results, _TimedOut, _Unsupported
 
 
@@ -333,9 +333,7 @@ class _PhraseChecker:
         found = self._values.get(word)
         if found is None:
             btext = word.encode("utf-8")
-            found = {}
-            if (self._fieldname, btext) in self._reader:
-                found = _posting_values(self._reader.postings(self._fieldname, btext))
+            found = _live_posting_values(self._reader, self._fieldname, btext)
             self._values[word] = found
         return found
 

@@ -165,3 +165,20 @@ def _live_postings_at(reader, fieldname: str, btext: bytes, docnums: list[int]) 
             at = {d: w for d, w in at.items() if d not in deleted}
         found.update({d + base: w for d, w in at.items()} if base else at)
     return found
+
+
+def _live_posting_values(reader, fieldname: str, btext: bytes) -> dict[int, bytes]:
+    """_posting_values of a term over the segments of `reader`, deleted documents left
+    out: as _live_postings, each segment's postings read as written, a block at a time."""
+    found: dict[int, bytes] = {}
+    for leaf, base in reader.leaf_readers():
+        if (fieldname, btext) not in leaf:
+            continue
+        written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        values = _posting_values(written)
+        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
+        if deleted:
+            deleted = frozenset(deleted)
+            values = {d: v for d, v in values.items() if d not in deleted}
+        found.update({d + base: v for d, v in values.items()} if base else values)
+    return found
