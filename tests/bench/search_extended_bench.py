@@ -1,7 +1,9 @@
 """Search benchmark of an extended index: a full build's index against the same index
 after an incremental publish (gongshi/search/incremental.py: a small new segment,
-deleted documents), the latter answered as before ADR 37's addendum (frequent words by
-the bulk scorer) and as after (by the impact scorer, rescoring the first segment).
+deleted documents), the latter answered by the bulk scorer ("before": as before ADR 37's
+addendum, but with this code's bulk scorer) and by the impact scorer ("after", rescoring
+the first segment). To measure another checkout's code on the same indexes, put its
+`gongshi` first on PYTHONPATH.
 
     .venv/bin/python tests/bench/search_extended_bench.py --notices 5000 --rounds 6
 
