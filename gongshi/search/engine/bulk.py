@@ -13,7 +13,7 @@ from collections import OrderedDict
 from . import limits
 from ._whoosh import byte_to_length, query
 from .matchers import _Phrase, _phrase_check, _Within
-from .postings import _length_bytes, _posting_values, _postings, _postings_at
+from .postings import _length_bytes, _live_posting_values, _live_postings, _live_postings_at
 from .results import Hit, Results, _TimedOut, _Unsupported
 
 
@@ -166,7 +166,7 @@ class _BulkScorer:
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:
             return {}
-        ids, weights = _postings(self._reader.postings(fieldname, btext))
+        ids, weights = _live_postings(self._reader, fieldname, btext)
         return self._scored(fieldname, btext, boost, zip(ids, weights, strict=True))
 
     def _score_term_at(self, fieldname: str, text, boost: float, docnums) -> dict[int, float]:
@@ -180,7 +180,7 @@ class _BulkScorer:
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self._reader:
             return {}
-        found = _postings_at(self._reader.postings(fieldname, btext), docnums)
+        found = _live_postings_at(self._reader, fieldname, btext, docnums)
         return self._scored(fieldname, btext, boost, found.items())
 
     def _scored(self, fieldname: str, btext: bytes, boost: float, postings) -> dict[int, float]:
@@ -333,9 +333,7 @@ class _PhraseChecker:
         found = self._values.get(word)
         if found is None:
             btext = word.encode("utf-8")
-            found = {}
-            if (self._fieldname, btext) in self._reader:
-                found = _posting_values(self._reader.postings(self._fieldname, btext))
+            found = _live_posting_values(self._reader, self._fieldname, btext)
             self._values[word] = found
         return found
 

@@ -17,17 +17,25 @@ bitmap), the answer is found as follows:
   reading stops once the last hit wanted scores more than any document not yet met
   could (the sum, over the terms, of the score each is at, times the boosts above it).
 
+An index an incremental build extended (another segment, deleted documents) changes
+every score: the live idf and average lengths are not those the scores were computed
+with. Its first segment's postings are still walked in the order written, each bounded
+by its written score times a factor no score of the term can have grown by
+(_ImpactScorer._live_leaf), each document met rescored from its weight as the bulk
+scorer scores it, and the later, small segments scored whole (_LiveLeaf).
+
 The hits, their order (ties as `best_first` orders them) and the total are the bulk
 scorer's (tests/gongshi/search/test_impact_scoring.py compares them on a generated corpus,
-before and after an incremental update). Queries with a phrase, a term without
-precomputed scores in many records, or an index an incremental build extended (whose
-precomputed scores no longer hold) go to the bulk scorer."""
+before and after incremental updates). Queries with a phrase among many candidates, or a
+term without precomputed scores in many records, go to the bulk scorer, and so does an
+extended index whose term-scores were written without weights (before they were)."""
 
 from __future__ import annotations
 
 import bisect
 import heapq
 import json
+import math
 import operator
 import re
 from itertools import compress
@@ -36,10 +44,12 @@ from . import limits
 from ._whoosh import query
 from .bulk import _PhraseChecker, _round
 from .matchers import _Phrase, _phrase_check, _Within
+from .postings import _live_postings
 from .results import Hit, Results, _Unsupported
-from .scoring import _bitmap
+from .scoring import _BM25F, _bitmap
 
 _MARGIN = 1 + 1e-9  # the bound is a sum of floats rounded otherwise than a hit's score
+_SLACK = 1 + 1e-9  # a rescored term's bound, computed in floats, over the true ratio
 _FEW = 8  # a term counting at fewer than 1/_FEW of its postings sorts those, unwalked
 
 
@@ -55,6 +65,7 @@ class _ImpactScorer:
         self._best_first = best_first
         self._documents = searcher.doc_count_all()
         self._bitmaps: dict[str, int] = {}  # a filter's documents
+        self._deleted: int | None = None  # an extended index's deleted documents
 
     def ranked(self, whoosh_query, offset: int, wanted: int) -> Results | None:
         """Hits `offset` to `wanted` and the total (as the bulk scorer gives it: exact,
@@ -228,6 +239,8 @@ class _ImpactScorer:
             found = self._precomputed.impact(q.fieldname, q.text)
         if found is not None:
             arrays, bits = found
+            if self._precomputed.base:
+                return self._live_leaf(q, weight, arrays, bits)
             return _Leaf(weight, q.boost, bits, arrays=arrays)
         field = self._searcher.schema[q.fieldname]
         btext = field.to_bytes(q.text)
@@ -235,6 +248,75 @@ class _ImpactScorer:
             raise _Unsupported  # many postings to decode and sort: as many as bulk's
         scores = self._bulk._term(q.fieldname, q.text, q.boost)  # boosted, as bulk's
         return _Leaf(weight, 1.0, _bits(scores, self._documents), scores=scores)
+
+    def _live_leaf(self, q, weight: float, arrays, bits: int) -> _LiveLeaf:
+        """A frequent term of an extended index: its first segment's postings walked in
+        the order their written scores give, each bounded by its written score times
+        `factor`, its live documents rescored from their weights, its later segments'
+        postings scored whole. Scores as the bulk scorer computes them (bulk._scored:
+        the same scorer, idf, norms and operations)."""
+        field = self._searcher.schema[q.fieldname]
+        average = self._precomputed.averages.get(q.fieldname)
+        if not field.scorable or not average:
+            raise _Unsupported
+        btext = field.to_bytes(q.text)
+        scorer = self._searcher.weighting.scorer(self._searcher, q.fieldname, btext)
+        k1, b = scorer.K1, scorer.B
+        if (k1, b) != (_BM25F.K1, _BM25F.B) or not 0 <= b <= 1 or k1 < 0:
+            raise _Unsupported  # not the BM25F the scores were written with
+        written = self._precomputed.documents
+        idf = math.log(written / (self._precomputed.count(q.fieldname, q.text) + 1)) + 1
+        if scorer.idf <= 0 or idf <= 0:
+            raise _Unsupported
+        # Why `factor` bounds every live score of the term by its written score. As this
+        # engine scores it (bulk._scored, whoosh's BM25F, scoring._bm25_scores), a
+        # posting of weight w > 0 (term frequency times the field's boost) in a document
+        # of stored length l scores
+        #     s = idf * w * (k1 + 1) / (w + k1 * (1 - b + b * l / avgdl)),
+        # idf = log(N / (df + 1)) + 1 and avgdl the field's total length over N (the
+        # live documents' once some are deleted: scoring._Statistics), k1 = 1.2 and
+        # b = 0.75. A posting of the first segment keeps w and l (the segment is never
+        # rewritten); only idf and avgdl move, from idf0, A0 (when written) to idf1, A1
+        # (now). With c = w + k1 * (1 - b) > 0 and x = k1 * b * l / A0 >= 0,
+        #     s1 / s0 = (idf1 / idf0) * (c + x) / (c + x * A0 / A1),
+        # and (c + x) / (c + x * A0 / A1) is at most 1 when A1 <= A0 (the denominator
+        # grows), and at most A1 / A0 when A1 > A0 (c + x <= A1/A0 * c + x). So
+        # s1 <= s0 * (idf1 / idf0) * max(1, A1 / A0): both idfs are positive (df <= N,
+        # so N / (df + 1) > 1/2 and log > -1), and the bound holds whatever w and l are,
+        # so the written order bounds every posting not yet read by the next one's.
+        # _SLACK covers the last bits the floats round differently. Query boosts
+        # multiply both sides alike. Another weighting, or a non-positive idf, goes to
+        # the bulk scorer above.
+        factor = scorer.idf / idf * max(1.0, scorer.avgfl / average) * _SLACK
+        norms = self._bulk._field_norms(q.fieldname, scorer)
+        added: dict[int, float] = {}  # later segments' live postings: scored whole
+        top, live_idf, boost = k1 + 1, scorer.idf, q.boost
+        later = self._reader.leaf_readers()[1:]
+        ids, written_weights = _live_postings(self._reader, q.fieldname, btext, later)
+        for d, w in zip(ids, written_weights, strict=True):
+            found = live_idf * ((w * top) / (w + norms[d]))
+            added[d] = found * boost if boost != 1.0 else found
+        if self._deleted is None:
+            deleted = []
+            for leaf, base in self._reader.leaf_readers():
+                if leaf.has_deletions():
+                    deleted += [base + d for d in leaf._perdoc.deleted_docs()]
+            self._deleted = _bits(deleted, self._documents)
+        bits = bits & ~self._deleted
+        if added:
+            bits |= _bits(added, self._documents)
+        weights = self._precomputed.weights
+        return _LiveLeaf(
+            weight,
+            boost,
+            bits,
+            arrays=arrays,
+            weights=lambda: weights(q.fieldname, q.text),
+            rescore=(live_idf, top, norms),
+            factor=factor,
+            written=written,
+            added=added,
+        )
 
     def _filter_bits(self, q: _Within) -> int:
         key = repr(q.allow)
@@ -317,6 +399,78 @@ class _Leaf:  # (its order(): ascending, as every term's dictionary is)
             byte = docnum >> 3
             if byte < size and where[byte] >> (docnum & 7) & 1:
                 yield docnum, value
+
+
+class _LiveLeaf(_Leaf):
+    """A frequent term of an extended index (_ImpactScorer._live_leaf): its first
+    segment's documents (below `written`) rescored from their weights, its later
+    segments' (`added`) scored already; walked best first by an upper bound of each
+    score (the written score times `factor`), the two merged."""
+
+    def __init__(self, weight, boost, bits, *, arrays, weights, rescore, factor, written, added):
+        super().__init__(weight, boost, bits, arrays=arrays)
+        self._weights_of = weights  # () -> the first segment's weights, by document number
+        self._weights = None
+        self._idf, self._top, self._norms = rescore
+        self._factor = factor
+        self._written = written
+        self._added = added
+
+    def gate(self, where: int, leaves: list) -> None:
+        where &= self.bits
+        if where:
+            self._read()
+            self._where = where.to_bytes((where.bit_length() + 7) // 8, "little")
+            leaves.append(self)
+
+    def _read(self) -> None:
+        if self._docnums is None:
+            self._docnums, self._values, self._order = self._arrays()
+            self._weights = self._weights_of()
+
+    def score(self, docnum: int) -> float | None:
+        if docnum >= self._written:
+            return self._added.get(docnum)
+        if self._docnums is None:  # a term that counts nowhere the walks go
+            self._read()
+        docnums = self._docnums
+        i = bisect.bisect_left(docnums, docnum)
+        if i == len(docnums) or docnums[i] != docnum:
+            return None
+        w = self._weights[i]
+        found = self._idf * ((w * self._top) / (w + self._norms[docnum]))  # as bulk's
+        return found * self._boost if self._boost != 1.0 else found
+
+    def walk(self):
+        """(docnum, an upper bound of its boosted score) of its postings, the bounds
+        never increasing, where it counts: the first segment's in the order written
+        (written score × boost × factor) merged with the later segments' (their
+        scores); or, where it counts at few of its postings, those few scored and
+        sorted."""
+        where, size = self._where, len(self._where)
+        few = int.from_bytes(where, "little")
+        if few.bit_count() * _FEW < len(self._docnums) + len(self._added):
+            score = self.score
+            found = [(docnum, score(docnum)) for docnum in _docnums(few)]
+            found.sort(key=operator.itemgetter(1), reverse=True)
+            yield from found
+            return
+        docnums, values, scale = self._docnums, self._values, self._boost * self._factor
+
+        def written():
+            for i in self._order:
+                docnum = docnums[i]
+                byte = docnum >> 3
+                if byte < size and where[byte] >> (docnum & 7) & 1:
+                    yield docnum, values[i] * scale
+
+        added = [
+            (docnum, value)
+            for docnum, value in self._added.items()
+            if docnum >> 3 < size and where[docnum >> 3] >> (docnum & 7) & 1
+        ]
+        added.sort(key=operator.itemgetter(1), reverse=True)
+        yield from heapq.merge(written(), added, key=operator.itemgetter(1), reverse=True)
 
 
 class _And:

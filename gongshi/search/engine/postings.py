@@ -119,3 +119,66 @@ def _postings_at(matcher, docnums: list[int]) -> dict[int, float]:
             at = end
         matcher._next_block()
     return found
+
+
+def _live_postings(reader, fieldname: str, btext: bytes, leaves=None):
+    """_postings of a term over the segments of `reader` (or `leaves`: some of its
+    (segment reader, first document number)), deleted documents left out: each
+    segment's postings read as written, a block at a time, rather than through whoosh's
+    matcher of every segment and its filter of deleted documents, a posting at a time
+    (an index an incremental build extended). The same documents, in the same order,
+    with the same weights."""
+    ids: list[int] = []
+    weights: list[float] = []
+    for leaf, base in leaves if leaves is not None else reader.leaf_readers():
+        if (fieldname, btext) not in leaf:
+            continue
+        written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        leaf_ids, leaf_weights = _postings(written)
+        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
+        if deleted:
+            deleted = frozenset(deleted)
+            kept = [i for i, d in enumerate(leaf_ids) if d not in deleted]
+            leaf_ids = [leaf_ids[i] for i in kept]
+            leaf_weights = [leaf_weights[i] for i in kept]
+        ids += [d + base for d in leaf_ids] if base else leaf_ids
+        weights += leaf_weights
+    return ids, weights
+
+
+def _live_postings_at(reader, fieldname: str, btext: bytes, docnums: list[int]) -> dict:
+    """_postings_at of a term over the segments of `reader`, deleted documents left out:
+    as _live_postings, each segment's postings read as written, blocks holding none of
+    `docnums` (sorted) passed over."""
+    found: dict[int, float] = {}
+    for leaf, base in reader.leaf_readers():
+        start = bisect.bisect_left(docnums, base)
+        end = bisect.bisect_left(docnums, base + leaf.doc_count_all(), start)
+        if start == end or (fieldname, btext) not in leaf:
+            continue
+        wanted = [d - base for d in docnums[start:end]] if base else docnums[start:end]
+        written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        at = _postings_at(written, wanted)
+        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
+        if deleted:
+            deleted = frozenset(deleted)
+            at = {d: w for d, w in at.items() if d not in deleted}
+        found.update({d + base: w for d, w in at.items()} if base else at)
+    return found
+
+
+def _live_posting_values(reader, fieldname: str, btext: bytes) -> dict[int, bytes]:
+    """_posting_values of a term over the segments of `reader`, deleted documents left
+    out: as _live_postings, each segment's postings read as written, a block at a time."""
+    found: dict[int, bytes] = {}
+    for leaf, base in reader.leaf_readers():
+        if (fieldname, btext) not in leaf:
+            continue
+        written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+        values = _posting_values(written)
+        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
+        if deleted:
+            deleted = frozenset(deleted)
+            values = {d: v for d, v in values.items() if d not in deleted}
+        found.update({d + base: v for d, v in values.items()} if base else values)
+    return found

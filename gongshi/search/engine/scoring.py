@@ -21,10 +21,12 @@ from .postings import _postings_at
 _BM25F = scoring.BM25F()  # the searcher's weighting (whoosh's default)
 TERM_SCORES = "term-scores.bin"  # precomputed scores of frequent terms, and their places:
 TERM_SCORES_INDEX = "term-scores.idx"  # {"segment": id, "documents": count, "places":
-# {(field, term): (offset, count)}, "impacts": True}, marshal. At a term's offset: its
-# document numbers ("I"), their scores ("d"), its postings' places best score first
-# ("I": impact order, ties by document number) and its documents as a bitmap (bit d of
-# byte d // 8 for document d), for the impact scorer (impact.py).
+# {(field, term): (offset, count)}, "impacts": True, "averages": {field: average
+# length}}, marshal. At a term's offset: its document numbers ("I"), their scores ("d"),
+# its postings' places best score first ("I": impact order, ties by document number),
+# its documents as a bitmap (bit d of byte d // 8 for document d) and its postings'
+# weights ("f", as the postings hold them), for the impact scorer (impact.py); the
+# weights and averages let it rescore the segment once an incremental build extended it.
 
 
 def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
@@ -40,11 +42,13 @@ def _bm25_scores(docnums, weights, norms: list[float], doc_count: int) -> array:
     )
 
 
-def _write_term_scores(directory: Path, scores: dict, segment: str, documents: int) -> None:
+def _write_term_scores(
+    directory: Path, scores: dict, segment: str, documents: int, averages: dict[str, float]
+) -> None:
     places = {}
     with open(directory / TERM_SCORES, "wb") as file:
         for key in sorted(scores):
-            docnums, values = scores[key]
+            docnums, values, weights = scores[key]
             places[key] = (file.tell(), len(docnums))
             file.write(array("I", docnums).tobytes())
             file.write(values.tobytes())
@@ -52,7 +56,14 @@ def _write_term_scores(directory: Path, scores: dict, segment: str, documents: i
             impact = sorted(range(len(values)), key=values.__getitem__, reverse=True)
             file.write(array("I", impact).tobytes())
             file.write(_bitmap(docnums, documents))
-    written = {"segment": segment, "documents": documents, "places": places, "impacts": True}
+            file.write(array("f", weights).tobytes())
+    written = {
+        "segment": segment,
+        "documents": documents,
+        "places": places,
+        "impacts": True,
+        "averages": averages,
+    }
     (directory / TERM_SCORES_INDEX).write_bytes(marshal.dumps(written))
 
 
@@ -71,13 +82,19 @@ _consume = deque(maxlen=0).extend  # runs a map for its calls' effects
 class _TermScores:
     """The precomputed scores of an index's frequent terms, read from a mapped file.
 
-    They hold for the segment the full build wrote, as it was written: an index an
-    incremental build extended (gongshi/search/incremental.py: another segment, deleted
-    documents) is scored at search time, since its terms' frequencies, documents and so
-    scores are no longer those."""
+    They hold for the segment the full build wrote, as it was written (`holds`). In an
+    index an incremental build extended (gongshi/search/incremental.py: another segment,
+    deleted documents) the scores no longer hold, since the terms' frequencies and the
+    average lengths changed: the bulk scorer scores it at search time (get() and
+    get_at() answer None), and the impact scorer walks the first segment's postings in
+    the order written, rescoring each from its weight (`base`: impact.py's _LiveLeaf),
+    for an index whose weights and average lengths were written."""
 
-    documents = 0
+    documents = 0  # of the segment they were written for (the first)
     impacts = False  # whether each term's impact order and bitmap were written too
+    holds = False  # whether the scores written are the index's (not extended)
+    base = False  # extended, and each term's weights and the averages were written
+    averages: dict[str, float] = {}  # each field's average length when written
 
     def __init__(self, directory: Path, reader):
         self._places: dict = {}
@@ -85,10 +102,14 @@ class _TermScores:
         try:
             written = marshal.loads((directory / TERM_SCORES_INDEX).read_bytes())
             with open(directory / TERM_SCORES, "rb") as file:
-                if _scores_hold(written, reader) and written["places"]:
+                holds = _scores_hold(written, reader)
+                base = not holds and "averages" in written and _base_holds(written, reader)
+                if (holds or base) and written["places"]:
                     self._places = written["places"]
                     self.documents = written["documents"]
                     self.impacts = written.get("impacts", False)
+                    self.holds, self.base = holds, base
+                    self.averages = written.get("averages", {})
                     self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         except FileNotFoundError:  # an index from before they were written
             pass
@@ -123,17 +144,34 @@ class _TermScores:
         bits = int.from_bytes(self._data[start : start + (self.documents + 7) // 8], "little")
         return arrays, bits
 
+    def weights(self, fieldname: str, text: str) -> array:
+        """The weights of a frequent term's postings, in document number order (of an
+        index whose term-scores were written with them: `base` or `averages`)."""
+        offset, count = self._places[(fieldname, text)]
+        start = offset + 16 * count + (self.documents + 7) // 8
+        found = array("f")
+        found.frombytes(self._data[start : start + 4 * count])
+        return found
+
+    def count(self, fieldname: str, text: str) -> int:
+        """How many postings a frequent term had when its scores were written."""
+        return self._places[(fieldname, text)][1]
+
     def has(self, fieldname: str, text: str) -> bool:
         """Whether a term's scores, impact order and bitmap were precomputed."""
         return self.impacts and (fieldname, text) in self._places
 
     def get(self, fieldname: str, text: str) -> dict[int, float] | None:
         """{docnum: score} of a frequent term, None for another."""
+        if not self.holds:
+            return None
         found = self._arrays(fieldname, text)
         return None if found is None else dict(zip(*found, strict=True))
 
     def get_at(self, fieldname: str, text: str, wanted: list[int]) -> dict[int, float] | None:
         """get() at the documents `wanted` (sorted) only, each looked up by bisection."""
+        if not self.holds:
+            return None
         found = self._arrays(fieldname, text)
         if found is None:
             return None
@@ -156,6 +194,20 @@ def _scores_hold(written, reader) -> bool:
         and not reader.has_deletions()
         and getattr(reader, "_segid", None) == written["segment"]
         and reader.doc_count_all() == written["documents"]
+    )
+
+
+def _base_holds(written, reader) -> bool:
+    """Whether precomputed scores were written for the first segment of the several
+    `reader` reads (an extended index), with the documents it had then (some since
+    deleted)."""
+    if not isinstance(written, dict) or "segment" not in written or reader.is_atomic():
+        return False
+    (first, base), *_later = reader.leaf_readers()
+    return (
+        base == 0
+        and getattr(first, "_segid", None) == written["segment"]
+        and first.doc_count_all() == written["documents"]
     )
 
 

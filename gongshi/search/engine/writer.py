@@ -54,7 +54,13 @@ def build(directory: Path, records: Iterable[Record], extra: dict[str, object]) 
     segment = writer.newsegment.segment_id()
     writer.commit()
     store.close()
-    _write_term_scores(directory, getattr(writer, "term_scores", {}), segment, count)
+    _write_term_scores(
+        directory,
+        getattr(writer, "term_scores", {}),
+        segment,
+        count,
+        getattr(writer, "averages", {}),
+    )
     for name, value in extra.items():
         (directory / name).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     (directory / limits.READY).write_text(str(count), encoding="utf-8")
@@ -81,9 +87,11 @@ class _Writer(SegmentWriter):
         self._terms: dict[str, defaultdict] = {}
         # field name -> length of each document's value (0: none or not scorable)
         self._lengths: dict[str, array] = {}
-        # (field, term) -> (docnums, BM25F scores) of terms in PRECOMPUTED_FROM records
-        # or more, written beside the index (_write_term_scores)
-        self.term_scores: dict[tuple[str, str], tuple[array, array]] = {}
+        # (field, term) -> (docnums, BM25F scores, weights) of terms in PRECOMPUTED_FROM
+        # records or more, written beside the index (_write_term_scores), and the
+        # average lengths of their fields the scores were computed with
+        self.term_scores: dict[tuple[str, str], tuple[array, array, array]] = {}
+        self.averages: dict[str, float] = {}
         self._cut: dict[tuple, tuple] = {}  # (field name, value) -> _indexed(...)
 
     def _indexed(self, fieldname: str, field, value) -> tuple:
@@ -151,7 +159,7 @@ class _Writer(SegmentWriter):
         totals = dict(self.perdocwriter._fieldlengths)  # what whoosh's field_length gives
         _write_postings(
             self.fieldwriter, self.schema, self.docnum, self._terms, self._lengths,
-            totals, self.term_scores,
+            totals, self.term_scores, self.averages,
         )  # fmt: skip
         self.fieldwriter.close()
 
@@ -189,7 +197,14 @@ def _indexed(field, value) -> tuple:
 
 
 def _write_postings(
-    fieldwriter, schema, doc_count: int, terms: dict, lengths: dict, totals=None, scores=None
+    fieldwriter,
+    schema,
+    doc_count: int,
+    terms: dict,
+    lengths: dict,
+    totals=None,
+    scores=None,
+    averages=None,
 ) -> None:
     """What whoosh's FieldWriter.add_postings and W3PostingsWriter.add_posting do, a
     term at a time: the same blocks of postings, block statistics and term infos, made
@@ -213,6 +228,8 @@ def _write_postings(
         norms = None
         if scores is not None and fieldname in limits.PRECOMPUTED_FIELDS:
             average = totals.get(fieldname, 0) / (doc_count or 1) or 1
+            if averages is not None:
+                averages[fieldname] = average
             k1, b = _BM25F.K1, _BM25F.B
             by_byte = [k1 * ((1 - b) + b * (byte_to_length(i) if i else 1) / average)
                        for i in range(256)]  # fmt: skip
@@ -224,6 +241,7 @@ def _write_postings(
                 scores[(fieldname, term)] = (
                     docnums,
                     _bm25_scores(docnums, weights, norms, doc_count),
+                    weights,
                 )
             if frequencies:  # each posting's count, as whoosh's Frequency format encodes it
                 counts = map(round, map(operator.truediv, weights, repeat(boost)))

@@ -1,7 +1,8 @@
 """The impact scorer (gongshi/search/engine/impact.py) answers frequent words as the bulk
 scorer does, which scores every match: the same hits, in the same order, with the same
-scores (the same floats), and the same totals; on a full build's index and on one an
-incremental build extended with a second segment."""
+scores (the same floats), and the same totals; on a full build's index and on indexes
+incremental builds extended (other segments, deleted documents), which the impact scorer
+answers by rescoring the first segment's postings walked in their written order."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def generated(tmp_path_factory):
     return records, root
 
 
-def _answers(directory, monkeypatch, *, use_impact: bool, phrases_counted=None):
+def _answers(directory, monkeypatch, *, use_impact: bool, phrases_counted=None, queries=QUERIES):
     """Every query × filter × page, through SearchIndex.search with bulk scoring, the
     impact scorer on or off; and the queries the impact scorer answered every time."""
     answered, missed = set(), set()
@@ -86,7 +87,7 @@ def _answers(directory, monkeypatch, *, use_impact: bool, phrases_counted=None):
         patch.setattr(impact._ImpactScorer, "ranked", counted)
         index = engine.SearchIndex(directory)
         found = {}
-        for q in QUERIES:
+        for q in queries:
             for number, filters in enumerate(FILTERS):
                 for offset, limit in PAGES:
                     asked[0] = q
@@ -224,3 +225,139 @@ def test_only_queries_it_saves_on_go_to_the_impact_scorer(generated, monkeypatch
     for asked in ["公示", "获奖建议名单", f"{rare} 公示", "zzqx"]:
         index.search(parse(asked), engine.Filters(), TODAY, limit=10)
     assert went == {"公示": True, "获奖建议名单": True, f"{rare} 公示": False, "zzqx": False}
+
+
+# Incremental publishes of the generated corpus, each (deleted keys, added records) of
+# the records as they stand before it. NEW_WORD is in no record of the full build.
+NEW_WORD = "璇玑"
+
+
+def _mixed(records, rng):
+    """Changes, additions and deletions, a new record that outranks the old ones on the
+    frequent words (short fields made of them), and a word of the new segment only."""
+    notices = [r for r in records if r.kind == "notice"]
+    changed = [
+        dataclasses.replace(r, text=[*r.text, "质量管理 公示"]) for r in rng.sample(notices, 6)
+    ]
+    copies = [
+        dataclasses.replace(r, key=f"{r.key}-copy", data={**r.data, "url": f"{r.data['url']}c/"})
+        for r in rng.sample(records, 4)
+    ]
+    outranks = dataclasses.replace(
+        notices[0],
+        key="notice:outranks",
+        names=["获奖建议名单公示"],
+        text=["公示 质量管理 获奖建议名单 卓越绩效 精密机械有限公司 质量奖 获奖名单"],
+        summary="获奖建议名单 公示",
+        data={**notices[0].data, "url": "/outranks/"},
+    )
+    new_word = dataclasses.replace(
+        notices[1],
+        key="notice:new-word",
+        names=[f"{NEW_WORD}质量奖公示"],
+        text=[f"{NEW_WORD} 公示"],
+        data={**notices[1].data, "url": "/new-word/"},
+    )
+    added = [*changed, *copies, outranks, new_word]
+    kept = {r.key for r in added}
+    deleted = [r.key for r in rng.sample(records, 8) if r.key not in kept]
+    return deleted, added
+
+
+def _shorter(records, rng):
+    """The longest texts cut short (changes) and deleted: the average lengths fall."""
+    longest = sorted(records, key=lambda r: -sum(map(len, r.text)))[:40]
+    cut = [dataclasses.replace(r, text=[r.text[0][:12]] if r.text else []) for r in longest[:25]]
+    return [r.key for r in longest[25:]], cut
+
+
+def _longer(records, rng):
+    """Texts made ten times as long (changes), and long records added: the average
+    lengths rise."""
+    grown = [dataclasses.replace(r, text=r.text * 10) for r in rng.sample(records, 25)]
+    long = [
+        dataclasses.replace(
+            r, key=f"{r.key}-long", text=r.text * 12, data={**r.data, "url": f"{r.data['url']}l/"}
+        )
+        for r in rng.sample(records, 10)
+    ]
+    return [], [*grown, *long]
+
+
+def _emptied_word(directory) -> tuple[str, list[str]]:
+    """A precomputed term of the text field and the keys of every record it is in."""
+    index = engine.SearchIndex(directory)
+    try:
+        precomputed = index._impact._precomputed
+        reader = index._searcher.reader()
+        candidates = sorted(
+            (precomputed.count(field, term), term)
+            for field, term in precomputed._places
+            if field == "text" and len(term) == 2 and "\u4e00" <= term[0] <= "\u9fff"
+        )
+        _count, term = candidates[0]
+        keys = [
+            index._searcher.stored_fields(d)["key"]
+            for d in reader.postings("text", term.encode()).all_ids()
+        ]
+    finally:
+        index.close()
+    return term, keys
+
+
+@pytest.mark.parametrize(
+    "publishes",
+    [["mixed"], ["shorter"], ["longer"], ["emptied"], ["mixed", "shorter", "longer", "emptied"]],
+)
+def test_extended_indexes_are_answered_by_the_impact_scorer_as_by_scoring_every_match(
+    generated, tmp_path, monkeypatch, publishes
+):
+    """After one and several incremental publishes, the impact scorer answers every
+    query of the table (and a word of the new segment only, and a precomputed word whose
+    every record of the full build was deleted) with the bulk scorer's answers: the
+    first segment's postings are walked in the order written, bounded by the written
+    scores times the idf ratio and max(1, the average lengths' ratio), rescored from
+    their weights. A change that lowers the average lengths and one that raises them
+    move that bound both ways; deleted records never come back."""
+    records, root = generated
+    rng = random.Random(19)
+    current = {r.key: r for r in records}
+    previous = root / "search"
+    emptied_term, gone = None, set()  # the URLs of records deleted and not back
+    for step, name in enumerate(publishes):
+        if name == "emptied":
+            emptied_term, keys = _emptied_word(previous)
+            deleted = keys[1:]
+            back = current[keys[0]]  # changed: its record of the full build is deleted
+            added = [dataclasses.replace(back, text=[f"{emptied_term} 公示"])]
+        else:
+            deleted, added = {"mixed": _mixed, "shorter": _shorter, "longer": _longer}[name](
+                list(current.values()), rng
+            )
+        target = tmp_path / f"extended-{step}"
+        incremental.update(previous, target, deleted=deleted, added=added, extra={}, shells={})
+        for key in deleted:
+            gone.add(current.pop(key).data["url"])
+        current.update({r.key: r for r in added})
+        previous = target
+    index = engine.SearchIndex(previous)
+    assert index._impact._precomputed.base and len(index._searcher.leaf_searchers()) > 1
+    if name in ("shorter", "longer"):  # the average length moved the way intended
+        scorer = index._searcher.weighting.scorer(index._searcher, "text", "公示".encode())
+        written = index._impact._precomputed.averages["text"]
+        assert (scorer.avgfl < written) if name == "shorter" else (scorer.avgfl > written)
+    index.close()
+    queries = [*QUERIES, NEW_WORD, f"{NEW_WORD} 公示", *([emptied_term] if emptied_term else [])]
+    exhaustive, _ = _answers(previous, monkeypatch, use_impact=False, queries=queries)
+    optimised, answered = _answers(previous, monkeypatch, use_impact=True, queries=queries)
+    assert answered >= set(queries) - set(OTHERS)
+    assert optimised == exhaustive
+    gone -= {r.data["url"] for r in current.values()}
+    shown = {url for hits, _t, _e in optimised.values() for url, _k, _s in hits}
+    assert (gone or publishes == ["longer"]) and not shown & gone
+    if "mixed" in publishes:
+        first = optimised[("获奖建议名单", 0, 0, 10)][0][0]
+        assert first[0] == "/outranks/"  # a new record above every old one
+        assert optimised[(NEW_WORD, 0, 0, 10)][0][0][0] == "/new-word/"
+    if emptied_term:
+        assert optimised[(emptied_term, 0, 0, 10)][1] == 1  # only its changed record
