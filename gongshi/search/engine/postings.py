@@ -121,6 +121,17 @@ def _postings_at(matcher, docnums: list[int]) -> dict[int, float]:
     return found
 
 
+def _deleted(leaf) -> frozenset[int]:
+    """The documents deleted from a segment (its own numbers)."""
+    return frozenset(leaf._perdoc.deleted_docs()) if leaf.has_deletions() else frozenset()
+
+
+def _without(deleted: frozenset[int], by_document: dict) -> dict:
+    if not deleted:
+        return by_document
+    return {d: value for d, value in by_document.items() if d not in deleted}
+
+
 def _live_postings(reader, fieldname: str, btext: bytes, leaves=None):
     """_postings of a term over the segments of `reader` (or `leaves`: some of its
     (segment reader, first document number)), deleted documents left out: each
@@ -135,9 +146,8 @@ def _live_postings(reader, fieldname: str, btext: bytes, leaves=None):
             continue
         written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
         leaf_ids, leaf_weights = _postings(written)
-        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
+        deleted = _deleted(leaf)
         if deleted:
-            deleted = frozenset(deleted)
             kept = [i for i, d in enumerate(leaf_ids) if d not in deleted]
             leaf_ids = [leaf_ids[i] for i in kept]
             leaf_weights = [leaf_weights[i] for i in kept]
@@ -158,11 +168,7 @@ def _live_postings_at(reader, fieldname: str, btext: bytes, docnums: list[int]) 
             continue
         wanted = [d - base for d in docnums[start:end]] if base else docnums[start:end]
         written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
-        at = _postings_at(written, wanted)
-        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
-        if deleted:
-            deleted = frozenset(deleted)
-            at = {d: w for d, w in at.items() if d not in deleted}
+        at = _without(_deleted(leaf), _postings_at(written, wanted))
         found.update({d + base: w for d, w in at.items()} if base else at)
     return found
 
@@ -175,10 +181,6 @@ def _live_posting_values(reader, fieldname: str, btext: bytes) -> dict[int, byte
         if (fieldname, btext) not in leaf:
             continue
         written = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
-        values = _posting_values(written)
-        deleted = leaf._perdoc.deleted_docs() if leaf.has_deletions() else ()
-        if deleted:
-            deleted = frozenset(deleted)
-            values = {d: v for d, v in values.items() if d not in deleted}
+        values = _without(_deleted(leaf), _posting_values(written))
         found.update({d + base: v for d, v in values.items()} if base else values)
     return found
