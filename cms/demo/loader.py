@@ -1,4 +1,4 @@
-"""Loading the fictitious demo content (data.py) for `manage.py load_demo`.
+"""Loading the fictitious demo content (data/*.toml, read by data.py) for `manage.py load_demo`.
 
 Creates demo accounts, the programme list with the four programmes, a few editions of
 each with their calls, publicity notices and decisions, two revocations and one
