@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from gongshi.rules.identity import RECIPIENT_ID
 
-from . import notice
+from . import call, notice
 from .attachments import EXTENSIONS
 from .records import table
 from .tables import BOOL, DATE, DATETIME, INT, STR, TEXT, Field, fields
@@ -142,10 +142,8 @@ KINDS: dict[str, dict[str, Field]] = {
             ],
         ),
     ),
-    "call": fields(
-        *DOCUMENT.values(), Field("application_deadline", DATE), Field("how_to_apply", TEXT)
-    ),
-    # Typed records from here on (gongshi/contract/notice.py); other kinds to follow.
+    # Typed records from here on (gongshi/contract/call.py, notice.py); others to follow.
+    "call": fields(*DOCUMENT.values(), *table(call.Call).values()),
     "notice": fields(*DOCUMENT.values(), *table(notice.Notice).values()),
     "decision": fields(
         *DOCUMENT.values(),

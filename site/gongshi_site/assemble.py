@@ -6,6 +6,7 @@ import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from gongshi.contract import call as contract_call
 from gongshi.contract import notice as contract_notice
 from gongshi.contract.records import from_document
 
@@ -224,13 +225,11 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
 
 
 def _call(source: Source, programmes, today: date) -> Call:
-    document = source.document
-    deadline = _date(document["application_deadline"])
+    record = from_document(contract_call.Call, source.document, moment=_moment)
     return Call(
         **_document_fields(source, programmes),
-        application_deadline=deadline,
-        how_to_apply=document["how_to_apply"],
-        status=call_status(deadline, today),
+        record=record,
+        status=call_status(record.application_deadline, today),
     )
 
 

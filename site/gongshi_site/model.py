@@ -11,6 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
 
+from gongshi.contract import call as contract_call
 from gongshi.contract import notice as contract_notice
 from gongshi.contract.notice import PeriodRule
 
@@ -183,9 +184,18 @@ class Document:
 
 @dataclass
 class Call(Document):
-    application_deadline: date = None
-    how_to_apply: str = ""
+    """A call for applications: its own fields are those of the contract's record
+    (gongshi/contract/call.py), read through it as a notice's are."""
+
+    record: contract_call.Call = None
     status: Status = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the call itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def listing_type(self) -> str:

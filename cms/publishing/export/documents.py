@@ -21,14 +21,21 @@ from cms.programmes.models import EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
-from gongshi.contract import attachments, notice, records
+from gongshi.contract import attachments, call, notice, records
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
 from ..markdown import safe_href, to_markdown
 from ..models import Withdrawal
 from ..timestamps import timestamp
-from .rows import CORRECTION_COLUMNS, ENTRY_COLUMNS, NOTICE_COLUMNS, PERIOD_RULE_COLUMNS, Rows
+from .rows import (
+    CALL_COLUMNS,
+    CORRECTION_COLUMNS,
+    ENTRY_COLUMNS,
+    NOTICE_COLUMNS,
+    PERIOD_RULE_COLUMNS,
+    Rows,
+)
 from .tree import EDITION, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
 
 logger = logging.getLogger(__name__)
@@ -238,10 +245,8 @@ class Exporter:
         return item
 
     def _call_fields(self, node, page, rows) -> dict:
-        return {
-            "application_deadline": _date(page.application_deadline),
-            "how_to_apply": page.how_to_apply,
-        }
+        # The page stores every field of the record under its own name (rows.py).
+        return records.as_document(call.Call(**_values(page, CALL_COLUMNS)))
 
     def _notice_fields(self, node, page, rows) -> dict:
         programme = self.tree.programme_of(node)

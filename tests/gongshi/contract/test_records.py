@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.contract import check, load, notice, records, schema
+from gongshi.contract import call, check, load, notice, records, schema, tables
 
 FIXTURE = Path(__file__).resolve().parents[2] / "site" / "fixture_content" / "notices"
 NOTICE_FILES = sorted(FIXTURE.glob("*.md"))
+CALL_FILES = sorted((FIXTURE.parent / "calls").glob("*.md"))
 
 
 def _own(document: dict) -> dict:
@@ -118,3 +119,37 @@ def test_an_empty_objection_method_is_allowed_and_an_empty_name_is_not():
     assert check({**document, "objection_method": ""}) == []
     entries = [{**document["entries"][0], "name": " "}]
     assert [name for name, _ in check({**document, "entries": entries})] == ["entries[0].name"]
+
+
+# The call (gongshi/contract/call.py): the same pattern, one kind at a time.
+
+
+def test_the_call_table_equals_the_hand_written_one_it_replaces():
+    hand_written = tables.fields(
+        tables.Field("application_deadline", tables.DATE),
+        tables.Field("how_to_apply", tables.TEXT),
+    )
+    assert records.table(call.Call) == hand_written
+    assert schema.KINDS["call"] == tables.fields(*schema.DOCUMENT.values(), *hand_written.values())
+
+
+@pytest.mark.parametrize("path", CALL_FILES, ids=lambda path: path.name)
+def test_a_call_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(call.Call, document)
+    assert isinstance(record.application_deadline, date)
+    own = {name: document[name] for name in records.names(call.Call)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+
+
+def test_the_checks_made_from_the_call_record_refuse_a_broken_call():
+    document, _body = load(CALL_FILES[0].read_text(encoding="utf-8"), str(CALL_FILES[0]))
+    assert check({**document, "how_to_apply": ""}) == []
+    for change, field in [
+        ({"how_to_apply": None}, "how_to_apply"),
+        ({"application_deadline": "2024-6-1"}, "application_deadline"),
+        ({"application_deadline": None}, "application_deadline"),
+    ]:
+        assert field in [name for name, _ in check({**document, **change})], change
