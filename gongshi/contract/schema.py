@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from gongshi.rules.identity import RECIPIENT_ID
 
-from . import call, notice
+from . import call, notice, revocation
 from .attachments import EXTENSIONS
 from .records import table
 from .tables import BOOL, DATE, DATETIME, INT, STR, TEXT, Field, fields
@@ -170,28 +170,7 @@ KINDS: dict[str, dict[str, Field]] = {
             ],
         ),
     ),
-    "revocation": fields(
-        *DOCUMENT.values(),
-        Field(
-            "award",
-            fields(
-                Field("id", INT),
-                Field("decision", INT),
-                Field("recipient", STR),
-                Field("recipient_id", STR, pattern=_RECIPIENT_ID),
-                Field("credit_code", TEXT),
-                Field("level", STR),
-                Field("citation", STR),
-            ),
-        ),
-        Field("grounds", [fields(Field("text", STR), Field("article", TEXT))]),
-        Field("facts", STR),
-        Field("legal_basis", STR),
-        Field("certificate_recovered", BOOL),
-        Field("money_clawed_back", BOOL),
-        Field("money_clawed_back_yuan", INT, nullable=True),
-        Field("barred_until", DATE, nullable=True),
-    ),
+    "revocation": fields(*DOCUMENT.values(), *table(revocation.Revocation).values()),
     "channel": fields(
         Field("programme", STR, pattern=_SLUG),
         Field("name", STR),

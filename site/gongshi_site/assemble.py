@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from gongshi.contract import call as contract_call
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.records import from_document
 
 from . import labels, urls
@@ -22,7 +23,6 @@ from .model import (
     ComplaintCounts,
     Decision,
     Edition,
-    Ground,
     Home,
     Identity,
     Level,
@@ -260,20 +260,10 @@ def _decision(source: Source, programmes) -> Decision:
 
 
 def _revocation(source: Source, programmes, awards: dict[int, Award]) -> Revocation:
-    document = source.document
-    award = awards[document["award"]["id"]]
-    revocation = Revocation(
-        **_document_fields(source, programmes),
-        award=award,
-        grounds=[Ground(**ground) for ground in document["grounds"]],
-        facts=document["facts"],
-        legal_basis=document["legal_basis"],
-        certificate_recovered=document["certificate_recovered"],
-        money_clawed_back=document["money_clawed_back"],
-        money_clawed_back_yuan=document["money_clawed_back_yuan"],
-        barred_until=_date(document["barred_until"]),
+    record = from_document(contract_revocation.Revocation, source.document, moment=_moment)
+    return Revocation(
+        **_document_fields(source, programmes), award=awards[record.award.id], record=record
     )
-    return revocation
 
 
 def _channel(source: Source, programmes) -> Channel:

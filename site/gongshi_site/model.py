@@ -13,6 +13,7 @@ from operator import attrgetter
 
 from gongshi.contract import call as contract_call
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.notice import PeriodRule
 
 from .status import Status
@@ -267,21 +268,20 @@ class Decision(Document):
 
 
 @dataclass
-class Ground:
-    text: str
-    article: str
-
-
-@dataclass
 class Revocation(Document):
+    """A revocation: its own fields are those of the contract's record
+    (gongshi/contract/revocation.py), read through it, but for `award`: the award
+    itself, as its decision lists it (the record's `award` is `record.award`)."""
+
     award: Award = None
-    grounds: list[Ground] = field(default_factory=list)
-    facts: str = ""
-    legal_basis: str = ""
-    certificate_recovered: bool = False
-    money_clawed_back: bool = False
-    money_clawed_back_yuan: int | None = None
-    barred_until: date | None = None
+    record: contract_revocation.Revocation = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the revocation itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def reason(self) -> str:

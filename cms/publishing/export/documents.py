@@ -21,7 +21,7 @@ from cms.programmes.models import EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
-from gongshi.contract import attachments, call, notice, records
+from gongshi.contract import attachments, call, notice, records, revocation
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
@@ -34,6 +34,7 @@ from .rows import (
     ENTRY_COLUMNS,
     NOTICE_COLUMNS,
     PERIOD_RULE_COLUMNS,
+    REVOCATION_COLUMNS,
     Rows,
 )
 from .tree import EDITION, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
@@ -316,27 +317,25 @@ class Exporter:
             raise EditionPage.DoesNotExist(f"奖项 {award.pk} 的表彰决定不在任何届次之下")
         self._read_page(decision)
         self._read_page(edition)
-        return {
-            "award": {
-                "id": award.pk,
-                "decision": award.decision_id,
-                "recipient": award.recipient,
-                "recipient_id": _recipient_id(award, award.recipient),
-                "credit_code": award.credit_code,
-                "level": award.level,
-                "citation": citation(rows.editions[edition.pk].year, award.level),
-            },
-            "grounds": [
-                {"text": text, "article": article}
+        # The record's fields the page stores under their own names are copied as they
+        # are (rows.py); only the revoked award and the grounds are spelt here.
+        record = revocation.Revocation(
+            award=revocation.RevokedAward(
+                id=award.pk,
+                decision=award.decision_id,
+                recipient=award.recipient,
+                recipient_id=_recipient_id(award, award.recipient),
+                credit_code=award.credit_code,
+                level=award.level,
+                citation=citation(rows.editions[edition.pk].year, award.level),
+            ),
+            grounds=[
+                revocation.Ground(text=text, article=article)
                 for _page, text, article in rows.grounds.get(page.pk, ())
             ],
-            "facts": page.facts,
-            "legal_basis": page.legal_basis,
-            "certificate_recovered": page.certificate_recovered,
-            "money_clawed_back": page.money_clawed_back,
-            "money_clawed_back_yuan": page.money_clawed_back_yuan,
-            "barred_until": _date(page.barred_until),
-        }
+            **_values(page, REVOCATION_COLUMNS),
+        )
+        return records.as_document(record)
 
     def channels(self) -> Iterator[Item]:
         """The live reporting channels of public programmes."""

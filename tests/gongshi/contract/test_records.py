@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.contract import call, check, load, notice, records, schema, tables
+from gongshi.contract import call, check, load, notice, records, revocation, schema, tables
 
 FIXTURE = Path(__file__).resolve().parents[2] / "site" / "fixture_content" / "notices"
 NOTICE_FILES = sorted(FIXTURE.glob("*.md"))
 CALL_FILES = sorted((FIXTURE.parent / "calls").glob("*.md"))
+REVOCATION_FILES = sorted((FIXTURE.parent / "revocations").glob("*.md"))
 
 
 def _own(document: dict) -> dict:
@@ -153,3 +154,46 @@ def test_the_checks_made_from_the_call_record_refuse_a_broken_call():
         ({"application_deadline": None}, "application_deadline"),
     ]:
         assert field in [name for name, _ in check({**document, **change})], change
+
+
+# The revocation (gongshi/contract/revocation.py).
+
+
+def test_the_revocation_table_equals_the_hand_written_one_it_replaces():
+    F, STR, TEXT = tables.Field, tables.STR, tables.TEXT
+    hand_written = tables.fields(
+        F(
+            "award",
+            tables.fields(
+                F("id", tables.INT),
+                F("decision", tables.INT),
+                F("recipient", STR),
+                F("recipient_id", STR, pattern=schema.RECIPIENT_ID),
+                F("credit_code", TEXT),
+                F("level", STR),
+                F("citation", STR),
+            ),
+        ),
+        F("grounds", [tables.fields(F("text", STR), F("article", TEXT))]),
+        F("facts", STR),
+        F("legal_basis", STR),
+        F("certificate_recovered", tables.BOOL),
+        F("money_clawed_back", tables.BOOL),
+        F("money_clawed_back_yuan", tables.INT, nullable=True),
+        F("barred_until", tables.DATE, nullable=True),
+    )
+    assert records.table(revocation.Revocation) == hand_written
+    whole = tables.fields(*schema.DOCUMENT.values(), *hand_written.values())
+    assert schema.KINDS["revocation"] == whole
+
+
+@pytest.mark.parametrize("path", REVOCATION_FILES, ids=lambda path: path.name)
+def test_a_revocation_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(revocation.Revocation, document)
+    assert isinstance(record.award, revocation.RevokedAward)
+    assert all(isinstance(ground, revocation.Ground) for ground in record.grounds)
+    own = {name: document[name] for name in records.names(revocation.Revocation)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
