@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from gongshi.rules.identity import RECIPIENT_ID
 
-from . import call, notice, revocation
+from . import call, channel, notice, revocation
 from .attachments import EXTENSIONS
 from .records import table
 from .tables import BOOL, DATE, DATETIME, INT, STR, TEXT, Field, fields
@@ -171,25 +171,7 @@ KINDS: dict[str, dict[str, Field]] = {
         ),
     ),
     "revocation": fields(*DOCUMENT.values(), *table(revocation.Revocation).values()),
-    "channel": fields(
-        Field("programme", STR, pattern=_SLUG),
-        Field("name", STR),
-        Field("phone", TEXT),
-        Field("email", TEXT),
-        Field("postal_address", TEXT),
-        Field("postcode", TEXT),
-        Field("office", TEXT),
-        Field("office_hours", TEXT),
-        Field("report_contents", STR),
-        Field("anonymous_accepted", BOOL),
-        Field("real_name_encouraged", BOOL),
-        Field("deadline_rule", TEXT),
-        Field("procedure", STR),
-        Field("acknowledge_within_working_days", INT, nullable=True),
-        Field("conclude_within_working_days", INT, nullable=True),
-        Field("confidentiality_promise", STR),
-        Field("legal_basis", TEXT),
-    ),
+    "channel": fields(*table(channel.Channel).values()),
     "withdrawn": fields(
         Field("withdrawn_kind", STR, choices=("call", "notice", "decision", "revocation")),
         Field("programme", STR, nullable=True, pattern=_SLUG),

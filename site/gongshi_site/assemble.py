@@ -7,6 +7,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from gongshi.contract import call as contract_call
+from gongshi.contract import channel as contract_channel
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.records import from_document
@@ -267,9 +268,8 @@ def _revocation(source: Source, programmes, awards: dict[int, Award]) -> Revocat
 
 
 def _channel(source: Source, programmes) -> Channel:
-    document = source.document
-    fields = {name: document[name] for name in Channel.__dataclass_fields__ if name in document}
-    return Channel(**{**fields, "programme": programmes[document["programme"]]})
+    record = from_document(contract_channel.Channel, source.document)
+    return Channel(id=source.document["id"], programme=programmes[record.programme], record=record)
 
 
 def _winners(decisions: list[Decision], memo: Memo) -> list[Winner]:

@@ -12,6 +12,7 @@ from functools import cached_property
 from operator import attrgetter
 
 from gongshi.contract import call as contract_call
+from gongshi.contract import channel as contract_channel
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.notice import PeriodRule
@@ -79,24 +80,20 @@ class Regulation:
 
 @dataclass
 class Channel:
+    """A reporting channel: its own fields are those of the contract's record
+    (gongshi/contract/channel.py), read through it, but for `programme`: the programme
+    itself (the record's is its slug)."""
+
     id: int
-    name: str
     programme: Programme
-    phone: str
-    email: str
-    postal_address: str
-    postcode: str
-    office: str
-    office_hours: str
-    report_contents: str
-    anonymous_accepted: bool
-    real_name_encouraged: bool
-    deadline_rule: str
-    procedure: str
-    acknowledge_within_working_days: int | None
-    conclude_within_working_days: int | None
-    confidentiality_promise: str
-    legal_basis: str
+    record: contract_channel.Channel
+
+    def __getattr__(self, name: str):
+        # Reached only for names the channel itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
 
 @dataclass

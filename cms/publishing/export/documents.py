@@ -22,6 +22,7 @@ from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
 from gongshi.contract import attachments, call, notice, records, revocation
+from gongshi.contract import channel as contract_channel
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
@@ -355,12 +356,11 @@ class Exporter:
             "title": channel.name,
             "first_published_at": timestamp(first),
             "last_published_at": timestamp(published),
-            "programme": programme.slug,
         }
-        for name in contract.schema.KINDS["channel"]:
-            if name != "programme":
-                document[name] = getattr(channel, name)
-        return Item(document)
+        # The channel stores every field of the record but the programme under its name.
+        own = records.names(contract_channel.Channel)[1:]
+        record = contract_channel.Channel(programme=programme.slug, **_values(channel, own))
+        return Item(document | records.as_document(record))
 
     def withdrawn(self) -> Iterator[Item]:
         for withdrawal in Withdrawal.objects.current():

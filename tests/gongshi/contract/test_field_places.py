@@ -168,3 +168,24 @@ def test_the_pipeline_carries_revocation_fields_by_the_record(name):
     texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in REVOCATION_PIPELINE}
     found = places(name, texts)
     assert found == [], _report(name, found)
+
+
+# The reporting channel (gongshi/contract/channel.py): named in its record, the CMS's
+# model and preview, and the two templates that show it; the pipeline carries it by the
+# record (the site's Channel no longer re-spells its seventeen fields).
+CHANNEL_FIELDS = ("confidentiality_promise", "acknowledge_within_working_days", "postcode")
+CHANNEL_LIMIT = 5
+
+
+@pytest.mark.parametrize("name", CHANNEL_FIELDS)
+def test_a_channel_field_is_named_in_few_places(name):
+    found = places(name)
+    print(_report(name, found))
+    assert "gongshi/contract/channel.py" in found
+    assert len(found) <= CHANNEL_LIMIT, _report(name, found)
+
+
+@pytest.mark.parametrize("name", CHANNEL_FIELDS)
+def test_the_pipeline_carries_channel_fields_by_the_record(name):
+    texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in (*PIPELINE, EXPORTER)}
+    assert places(name, texts) == [], _report(name, places(name, texts))

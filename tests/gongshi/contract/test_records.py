@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.contract import call, check, load, notice, records, revocation, schema, tables
+from gongshi.contract import call, channel, check, load, notice, records, revocation, schema, tables
 
 FIXTURE = Path(__file__).resolve().parents[2] / "site" / "fixture_content" / "notices"
 NOTICE_FILES = sorted(FIXTURE.glob("*.md"))
 CALL_FILES = sorted((FIXTURE.parent / "calls").glob("*.md"))
+CHANNEL_FILES = sorted((FIXTURE.parent / "channels").glob("*.md"))
 REVOCATION_FILES = sorted((FIXTURE.parent / "revocations").glob("*.md"))
 
 
@@ -195,5 +196,44 @@ def test_a_revocation_reads_into_the_record_and_writes_back_the_same(path):
     assert isinstance(record.award, revocation.RevokedAward)
     assert all(isinstance(ground, revocation.Ground) for ground in record.grounds)
     own = {name: document[name] for name in records.names(revocation.Revocation)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+
+
+# The reporting channel (gongshi/contract/channel.py).
+
+
+def test_the_channel_table_equals_the_hand_written_one_it_replaces():
+    F, STR, TEXT = tables.Field, tables.STR, tables.TEXT
+    nullable_int = {"nullable": True}
+    hand_written = tables.fields(
+        F("programme", STR, pattern=schema._SLUG),
+        F("name", STR),
+        F("phone", TEXT),
+        F("email", TEXT),
+        F("postal_address", TEXT),
+        F("postcode", TEXT),
+        F("office", TEXT),
+        F("office_hours", TEXT),
+        F("report_contents", STR),
+        F("anonymous_accepted", tables.BOOL),
+        F("real_name_encouraged", tables.BOOL),
+        F("deadline_rule", TEXT),
+        F("procedure", STR),
+        F("acknowledge_within_working_days", tables.INT, **nullable_int),
+        F("conclude_within_working_days", tables.INT, **nullable_int),
+        F("confidentiality_promise", STR),
+        F("legal_basis", TEXT),
+    )
+    assert records.table(channel.Channel) == hand_written
+    assert schema.KINDS["channel"] == hand_written
+
+
+@pytest.mark.parametrize("path", CHANNEL_FILES, ids=lambda path: path.name)
+def test_a_channel_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(channel.Channel, document)
+    own = {name: document[name] for name in records.names(channel.Channel)}
     again = records.as_document(record)
     assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
