@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from gongshi.rules.identity import RECIPIENT_ID
 
-from . import notice
+from . import call, channel, notice, revocation
 from .attachments import EXTENSIONS
 from .records import table
 from .tables import BOOL, DATE, DATETIME, INT, STR, TEXT, Field, fields
@@ -142,10 +142,8 @@ KINDS: dict[str, dict[str, Field]] = {
             ],
         ),
     ),
-    "call": fields(
-        *DOCUMENT.values(), Field("application_deadline", DATE), Field("how_to_apply", TEXT)
-    ),
-    # Typed records from here on (gongshi/contract/notice.py); other kinds to follow.
+    # Typed records from here on (gongshi/contract/call.py, notice.py); others to follow.
+    "call": fields(*DOCUMENT.values(), *table(call.Call).values()),
     "notice": fields(*DOCUMENT.values(), *table(notice.Notice).values()),
     "decision": fields(
         *DOCUMENT.values(),
@@ -172,47 +170,8 @@ KINDS: dict[str, dict[str, Field]] = {
             ],
         ),
     ),
-    "revocation": fields(
-        *DOCUMENT.values(),
-        Field(
-            "award",
-            fields(
-                Field("id", INT),
-                Field("decision", INT),
-                Field("recipient", STR),
-                Field("recipient_id", STR, pattern=_RECIPIENT_ID),
-                Field("credit_code", TEXT),
-                Field("level", STR),
-                Field("citation", STR),
-            ),
-        ),
-        Field("grounds", [fields(Field("text", STR), Field("article", TEXT))]),
-        Field("facts", STR),
-        Field("legal_basis", STR),
-        Field("certificate_recovered", BOOL),
-        Field("money_clawed_back", BOOL),
-        Field("money_clawed_back_yuan", INT, nullable=True),
-        Field("barred_until", DATE, nullable=True),
-    ),
-    "channel": fields(
-        Field("programme", STR, pattern=_SLUG),
-        Field("name", STR),
-        Field("phone", TEXT),
-        Field("email", TEXT),
-        Field("postal_address", TEXT),
-        Field("postcode", TEXT),
-        Field("office", TEXT),
-        Field("office_hours", TEXT),
-        Field("report_contents", STR),
-        Field("anonymous_accepted", BOOL),
-        Field("real_name_encouraged", BOOL),
-        Field("deadline_rule", TEXT),
-        Field("procedure", STR),
-        Field("acknowledge_within_working_days", INT, nullable=True),
-        Field("conclude_within_working_days", INT, nullable=True),
-        Field("confidentiality_promise", STR),
-        Field("legal_basis", TEXT),
-    ),
+    "revocation": fields(*DOCUMENT.values(), *table(revocation.Revocation).values()),
+    "channel": fields(*table(channel.Channel).values()),
     "withdrawn": fields(
         Field("withdrawn_kind", STR, choices=("call", "notice", "decision", "revocation")),
         Field("programme", STR, nullable=True, pattern=_SLUG),

@@ -6,7 +6,10 @@ import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from gongshi.contract import call as contract_call
+from gongshi.contract import channel as contract_channel
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.records import from_document
 
 from . import labels, urls
@@ -21,7 +24,6 @@ from .model import (
     ComplaintCounts,
     Decision,
     Edition,
-    Ground,
     Home,
     Identity,
     Level,
@@ -224,13 +226,11 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
 
 
 def _call(source: Source, programmes, today: date) -> Call:
-    document = source.document
-    deadline = _date(document["application_deadline"])
+    record = from_document(contract_call.Call, source.document, moment=_moment)
     return Call(
         **_document_fields(source, programmes),
-        application_deadline=deadline,
-        how_to_apply=document["how_to_apply"],
-        status=call_status(deadline, today),
+        record=record,
+        status=call_status(record.application_deadline, today),
     )
 
 
@@ -261,26 +261,15 @@ def _decision(source: Source, programmes) -> Decision:
 
 
 def _revocation(source: Source, programmes, awards: dict[int, Award]) -> Revocation:
-    document = source.document
-    award = awards[document["award"]["id"]]
-    revocation = Revocation(
-        **_document_fields(source, programmes),
-        award=award,
-        grounds=[Ground(**ground) for ground in document["grounds"]],
-        facts=document["facts"],
-        legal_basis=document["legal_basis"],
-        certificate_recovered=document["certificate_recovered"],
-        money_clawed_back=document["money_clawed_back"],
-        money_clawed_back_yuan=document["money_clawed_back_yuan"],
-        barred_until=_date(document["barred_until"]),
+    record = from_document(contract_revocation.Revocation, source.document, moment=_moment)
+    return Revocation(
+        **_document_fields(source, programmes), award=awards[record.award.id], record=record
     )
-    return revocation
 
 
 def _channel(source: Source, programmes) -> Channel:
-    document = source.document
-    fields = {name: document[name] for name in Channel.__dataclass_fields__ if name in document}
-    return Channel(**{**fields, "programme": programmes[document["programme"]]})
+    record = from_document(contract_channel.Channel, source.document)
+    return Channel(id=source.document["id"], programme=programmes[record.programme], record=record)
 
 
 def _winners(decisions: list[Decision], memo: Memo) -> list[Winner]:

@@ -11,7 +11,10 @@ from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
 
+from gongshi.contract import call as contract_call
+from gongshi.contract import channel as contract_channel
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.notice import PeriodRule
 
 from .status import Status
@@ -77,24 +80,20 @@ class Regulation:
 
 @dataclass
 class Channel:
+    """A reporting channel: its own fields are those of the contract's record
+    (gongshi/contract/channel.py), read through it, but for `programme`: the programme
+    itself (the record's is its slug)."""
+
     id: int
-    name: str
     programme: Programme
-    phone: str
-    email: str
-    postal_address: str
-    postcode: str
-    office: str
-    office_hours: str
-    report_contents: str
-    anonymous_accepted: bool
-    real_name_encouraged: bool
-    deadline_rule: str
-    procedure: str
-    acknowledge_within_working_days: int | None
-    conclude_within_working_days: int | None
-    confidentiality_promise: str
-    legal_basis: str
+    record: contract_channel.Channel
+
+    def __getattr__(self, name: str):
+        # Reached only for names the channel itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
 
 @dataclass
@@ -183,9 +182,18 @@ class Document:
 
 @dataclass
 class Call(Document):
-    application_deadline: date = None
-    how_to_apply: str = ""
+    """A call for applications: its own fields are those of the contract's record
+    (gongshi/contract/call.py), read through it as a notice's are."""
+
+    record: contract_call.Call = None
     status: Status = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the call itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def listing_type(self) -> str:
@@ -257,21 +265,20 @@ class Decision(Document):
 
 
 @dataclass
-class Ground:
-    text: str
-    article: str
-
-
-@dataclass
 class Revocation(Document):
+    """A revocation: its own fields are those of the contract's record
+    (gongshi/contract/revocation.py), read through it, but for `award`: the award
+    itself, as its decision lists it (the record's `award` is `record.award`)."""
+
     award: Award = None
-    grounds: list[Ground] = field(default_factory=list)
-    facts: str = ""
-    legal_basis: str = ""
-    certificate_recovered: bool = False
-    money_clawed_back: bool = False
-    money_clawed_back_yuan: int | None = None
-    barred_until: date | None = None
+    record: contract_revocation.Revocation = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the revocation itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def reason(self) -> str:

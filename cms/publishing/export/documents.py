@@ -21,14 +21,23 @@ from cms.programmes.models import EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
-from gongshi.contract import attachments, notice, records
+from gongshi.contract import attachments, call, notice, records, revocation
+from gongshi.contract import channel as contract_channel
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
 from ..markdown import safe_href, to_markdown
 from ..models import Withdrawal
 from ..timestamps import timestamp
-from .rows import CORRECTION_COLUMNS, ENTRY_COLUMNS, NOTICE_COLUMNS, PERIOD_RULE_COLUMNS, Rows
+from .rows import (
+    CALL_COLUMNS,
+    CORRECTION_COLUMNS,
+    ENTRY_COLUMNS,
+    NOTICE_COLUMNS,
+    PERIOD_RULE_COLUMNS,
+    REVOCATION_COLUMNS,
+    Rows,
+)
 from .tree import EDITION, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
 
 logger = logging.getLogger(__name__)
@@ -238,10 +247,8 @@ class Exporter:
         return item
 
     def _call_fields(self, node, page, rows) -> dict:
-        return {
-            "application_deadline": _date(page.application_deadline),
-            "how_to_apply": page.how_to_apply,
-        }
+        # The page stores every field of the record under its own name (rows.py).
+        return records.as_document(call.Call(**_values(page, CALL_COLUMNS)))
 
     def _notice_fields(self, node, page, rows) -> dict:
         programme = self.tree.programme_of(node)
@@ -311,27 +318,25 @@ class Exporter:
             raise EditionPage.DoesNotExist(f"奖项 {award.pk} 的表彰决定不在任何届次之下")
         self._read_page(decision)
         self._read_page(edition)
-        return {
-            "award": {
-                "id": award.pk,
-                "decision": award.decision_id,
-                "recipient": award.recipient,
-                "recipient_id": _recipient_id(award, award.recipient),
-                "credit_code": award.credit_code,
-                "level": award.level,
-                "citation": citation(rows.editions[edition.pk].year, award.level),
-            },
-            "grounds": [
-                {"text": text, "article": article}
+        # The record's fields the page stores under their own names are copied as they
+        # are (rows.py); only the revoked award and the grounds are spelt here.
+        record = revocation.Revocation(
+            award=revocation.RevokedAward(
+                id=award.pk,
+                decision=award.decision_id,
+                recipient=award.recipient,
+                recipient_id=_recipient_id(award, award.recipient),
+                credit_code=award.credit_code,
+                level=award.level,
+                citation=citation(rows.editions[edition.pk].year, award.level),
+            ),
+            grounds=[
+                revocation.Ground(text=text, article=article)
                 for _page, text, article in rows.grounds.get(page.pk, ())
             ],
-            "facts": page.facts,
-            "legal_basis": page.legal_basis,
-            "certificate_recovered": page.certificate_recovered,
-            "money_clawed_back": page.money_clawed_back,
-            "money_clawed_back_yuan": page.money_clawed_back_yuan,
-            "barred_until": _date(page.barred_until),
-        }
+            **_values(page, REVOCATION_COLUMNS),
+        )
+        return records.as_document(record)
 
     def channels(self) -> Iterator[Item]:
         """The live reporting channels of public programmes."""
@@ -351,12 +356,11 @@ class Exporter:
             "title": channel.name,
             "first_published_at": timestamp(first),
             "last_published_at": timestamp(published),
-            "programme": programme.slug,
         }
-        for name in contract.schema.KINDS["channel"]:
-            if name != "programme":
-                document[name] = getattr(channel, name)
-        return Item(document)
+        # The channel stores every field of the record but the programme under its name.
+        own = records.names(contract_channel.Channel)[1:]
+        record = contract_channel.Channel(programme=programme.slug, **_values(channel, own))
+        return Item(document | records.as_document(record))
 
     def withdrawn(self) -> Iterator[Item]:
         for withdrawal in Withdrawal.objects.current():

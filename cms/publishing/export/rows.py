@@ -24,7 +24,7 @@ from cms.notices.models import (
 from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage, PublicityKind
 from cms.revocations.models import RevocationPage
 from cms.supervision.cases import yearly_counts_of
-from gongshi.contract import notice, records
+from gongshi.contract import call, notice, records, revocation
 
 from .tree import DOCUMENT, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
 
@@ -43,6 +43,8 @@ def _columns(model, record: type) -> tuple[str, ...]:
     return tuple(name for name in records.names(record) if is_column(name))
 
 
+CALL_COLUMNS = _columns(CallForApplicationsPage, call.Call)
+REVOCATION_COLUMNS = _columns(RevocationPage, revocation.Revocation)
 NOTICE_COLUMNS = _columns(PublicityNoticePage, notice.Notice)
 ENTRY_COLUMNS = _columns(PublicityEntry, notice.Entry)
 PERIOD_RULE_COLUMNS = _columns(PublicityKind, notice.PeriodRule)
@@ -55,18 +57,10 @@ _COMMON = ("pk", "translation_key", "title", "first_published_at", "last_publish
 # than all other columns together).
 _DOCUMENT = ("document_number", "issuing_body", "date_signed", "summary", "body")
 _KIND_FIELDS = {
-    CallForApplicationsPage: ("application_deadline", "how_to_apply"),
+    CallForApplicationsPage: CALL_COLUMNS,
     PublicityNoticePage: ("kind", *NOTICE_COLUMNS),
     AwardDecisionPage: (),
-    RevocationPage: (
-        "award_id",
-        "facts",
-        "legal_basis",
-        "certificate_recovered",
-        "money_clawed_back",
-        "money_clawed_back_yuan",
-        "barred_until",
-    ),
+    RevocationPage: ("award_id", *REVOCATION_COLUMNS),
 }
 # Rows below a page, in a fixed order (PostgreSQL returns rows in no particular order
 # otherwise, and a restored database must build the same site).

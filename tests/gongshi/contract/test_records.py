@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.contract import check, load, notice, records, schema
+from gongshi.contract import call, channel, check, load, notice, records, revocation, schema, tables
 
 FIXTURE = Path(__file__).resolve().parents[2] / "site" / "fixture_content" / "notices"
 NOTICE_FILES = sorted(FIXTURE.glob("*.md"))
+CALL_FILES = sorted((FIXTURE.parent / "calls").glob("*.md"))
+CHANNEL_FILES = sorted((FIXTURE.parent / "channels").glob("*.md"))
+REVOCATION_FILES = sorted((FIXTURE.parent / "revocations").glob("*.md"))
 
 
 def _own(document: dict) -> dict:
@@ -118,3 +121,119 @@ def test_an_empty_objection_method_is_allowed_and_an_empty_name_is_not():
     assert check({**document, "objection_method": ""}) == []
     entries = [{**document["entries"][0], "name": " "}]
     assert [name for name, _ in check({**document, "entries": entries})] == ["entries[0].name"]
+
+
+# The call (gongshi/contract/call.py): the same pattern, one kind at a time.
+
+
+def test_the_call_table_equals_the_hand_written_one_it_replaces():
+    hand_written = tables.fields(
+        tables.Field("application_deadline", tables.DATE),
+        tables.Field("how_to_apply", tables.TEXT),
+    )
+    assert records.table(call.Call) == hand_written
+    assert schema.KINDS["call"] == tables.fields(*schema.DOCUMENT.values(), *hand_written.values())
+
+
+@pytest.mark.parametrize("path", CALL_FILES, ids=lambda path: path.name)
+def test_a_call_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(call.Call, document)
+    assert isinstance(record.application_deadline, date)
+    own = {name: document[name] for name in records.names(call.Call)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+
+
+def test_the_checks_made_from_the_call_record_refuse_a_broken_call():
+    document, _body = load(CALL_FILES[0].read_text(encoding="utf-8"), str(CALL_FILES[0]))
+    assert check({**document, "how_to_apply": ""}) == []
+    for change, field in [
+        ({"how_to_apply": None}, "how_to_apply"),
+        ({"application_deadline": "2024-6-1"}, "application_deadline"),
+        ({"application_deadline": None}, "application_deadline"),
+    ]:
+        assert field in [name for name, _ in check({**document, **change})], change
+
+
+# The revocation (gongshi/contract/revocation.py).
+
+
+def test_the_revocation_table_equals_the_hand_written_one_it_replaces():
+    F, STR, TEXT = tables.Field, tables.STR, tables.TEXT
+    hand_written = tables.fields(
+        F(
+            "award",
+            tables.fields(
+                F("id", tables.INT),
+                F("decision", tables.INT),
+                F("recipient", STR),
+                F("recipient_id", STR, pattern=schema.RECIPIENT_ID),
+                F("credit_code", TEXT),
+                F("level", STR),
+                F("citation", STR),
+            ),
+        ),
+        F("grounds", [tables.fields(F("text", STR), F("article", TEXT))]),
+        F("facts", STR),
+        F("legal_basis", STR),
+        F("certificate_recovered", tables.BOOL),
+        F("money_clawed_back", tables.BOOL),
+        F("money_clawed_back_yuan", tables.INT, nullable=True),
+        F("barred_until", tables.DATE, nullable=True),
+    )
+    assert records.table(revocation.Revocation) == hand_written
+    whole = tables.fields(*schema.DOCUMENT.values(), *hand_written.values())
+    assert schema.KINDS["revocation"] == whole
+
+
+@pytest.mark.parametrize("path", REVOCATION_FILES, ids=lambda path: path.name)
+def test_a_revocation_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(revocation.Revocation, document)
+    assert isinstance(record.award, revocation.RevokedAward)
+    assert all(isinstance(ground, revocation.Ground) for ground in record.grounds)
+    own = {name: document[name] for name in records.names(revocation.Revocation)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+
+
+# The reporting channel (gongshi/contract/channel.py).
+
+
+def test_the_channel_table_equals_the_hand_written_one_it_replaces():
+    F, STR, TEXT = tables.Field, tables.STR, tables.TEXT
+    nullable_int = {"nullable": True}
+    hand_written = tables.fields(
+        F("programme", STR, pattern=schema._SLUG),
+        F("name", STR),
+        F("phone", TEXT),
+        F("email", TEXT),
+        F("postal_address", TEXT),
+        F("postcode", TEXT),
+        F("office", TEXT),
+        F("office_hours", TEXT),
+        F("report_contents", STR),
+        F("anonymous_accepted", tables.BOOL),
+        F("real_name_encouraged", tables.BOOL),
+        F("deadline_rule", TEXT),
+        F("procedure", STR),
+        F("acknowledge_within_working_days", tables.INT, **nullable_int),
+        F("conclude_within_working_days", tables.INT, **nullable_int),
+        F("confidentiality_promise", STR),
+        F("legal_basis", TEXT),
+    )
+    assert records.table(channel.Channel) == hand_written
+    assert schema.KINDS["channel"] == hand_written
+
+
+@pytest.mark.parametrize("path", CHANNEL_FILES, ids=lambda path: path.name)
+def test_a_channel_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(channel.Channel, document)
+    own = {name: document[name] for name in records.names(channel.Channel)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
