@@ -8,19 +8,17 @@ exporter writes `as_document(Channel(...))` and the site reads
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .records import rule
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+from .tables import SLUG
 
 
 @dataclass(frozen=True)
 class Channel:
     """A channel's own fields, in the order its file writes them."""
 
-    programme: str = rule(pattern=_SLUG)  # the programme's slug
+    programme: str = rule(pattern=SLUG)  # the programme's slug
     name: str
     phone: str = rule(text=True)
     email: str = rule(text=True)

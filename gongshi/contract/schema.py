@@ -10,12 +10,11 @@ from gongshi.rules.identity import RECIPIENT_ID
 from . import call, channel, notice, revocation
 from .attachments import EXTENSIONS
 from .records import table
-from .tables import BOOL, DATE, DATETIME, INT, STR, TEXT, Field, fields
+from .tables import BOOL, DATE, DATETIME, INT, SLUG, STR, TEXT, Field, fields
 
 # 2: recipient_id and bonus on entries and awards (people are records, not names).
 SCHEMA_VERSION = 2
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # An attachment's name ends with an allowed type's extension (attachments.py checks the
 # content too, where the file is read).
@@ -49,7 +48,7 @@ COMMON = fields(
 
 DOCUMENT = fields(
     Field("index_number", STR, pattern=_INDEX_NUMBER),
-    Field("programme", STR, pattern=_SLUG),
+    Field("programme", STR, pattern=SLUG),
     Field("edition", EDITION, nullable=True),
     Field("document_number", TEXT),
     Field("issuing_body", STR),
@@ -92,7 +91,7 @@ KINDS: dict[str, dict[str, Field]] = {
         Field("site_name", STR), Field("introduction", TEXT), Field("identity", IDENTITY)
     ),
     "programme": fields(
-        Field("slug", STR, pattern=_SLUG),
+        Field("slug", STR, pattern=SLUG),
         Field("level", STR, choices=("province", "city", "district", "county")),
         Field("region", STR),
         Field("organiser", STR),
@@ -174,7 +173,7 @@ KINDS: dict[str, dict[str, Field]] = {
     "channel": fields(*table(channel.Channel).values()),
     "withdrawn": fields(
         Field("withdrawn_kind", STR, choices=("call", "notice", "decision", "revocation")),
-        Field("programme", STR, nullable=True, pattern=_SLUG),
+        Field("programme", STR, nullable=True, pattern=SLUG),
         Field("document_number", TEXT),
         # The number it had while live: a 索引号 stays with its item in the catalogue.
         Field("index_number", STR, nullable=True, pattern=_INDEX_NUMBER),

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 # empty, "str" may not.
 STR, TEXT, INT, BOOL, DATE, DATETIME = "str", "text", "int", "bool", "date", "datetime"
 
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a programme's address part
+
 
 @dataclass(frozen=True)
 class Field:

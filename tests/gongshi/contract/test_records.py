@@ -207,7 +207,7 @@ def test_the_channel_table_equals_the_hand_written_one_it_replaces():
     F, STR, TEXT = tables.Field, tables.STR, tables.TEXT
     nullable_int = {"nullable": True}
     hand_written = tables.fields(
-        F("programme", STR, pattern=schema._SLUG),
+        F("programme", STR, pattern=schema.SLUG),
         F("name", STR),
         F("phone", TEXT),
         F("email", TEXT),
