@@ -56,7 +56,8 @@ def past_awards(programme, recipient, before: date, exclude_decision=None) -> li
                 valid_until=award.valid_until,
                 revoked_on=revocation.date_signed if revocation else None,
                 revocation_grounds=tuple(
-                    ground.as_rule(programme) for ground in revocation.grounds.all()
+                    ground.as_rule(programme.regulation_reference)
+                    for ground in revocation.grounds.all()
                 )
                 if revocation
                 else (),

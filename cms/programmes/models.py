@@ -425,7 +425,9 @@ class ProgrammePage(NoExpiryPage, PreviewOnly, Page):
             bonus_article=self.bonus_article or None,
             validity_years=self.validity_years,
             validity_article=self.validity_article or None,
-            notice_kinds=tuple(kind.as_rule(self) for kind in self.publicity_kinds.all()),
+            notice_kinds=tuple(
+                kind.as_rule(self.regulation_reference) for kind in self.publicity_kinds.all()
+            ),
             revocation_ban_years=self.revocation_ban_years,
             revocation_ban_editions=self.revocation_ban_editions,
             revocation_ban_article=self.revocation_ban_article or None,
@@ -435,7 +437,10 @@ class ProgrammePage(NoExpiryPage, PreviewOnly, Page):
             repeat_winner_takes_quota=self.repeat_winner_takes_quota,
             repeat_winner_gets_prize_money=self.repeat_winner_gets_prize_money,
             repeat_winner_article=self.repeat_winner_article or None,
-            grounds=tuple(ground.as_rule(self) for ground in self.revocation_grounds.all()),
+            grounds=tuple(
+                ground.as_rule(self.regulation_reference)
+                for ground in self.revocation_grounds.all()
+            ),
         )
 
 

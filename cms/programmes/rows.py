@@ -1,8 +1,6 @@
 """The rows a programme's rules are made of: award levels with their quotas, the grounds of
 revocation, and the kinds of publicity notice with their lengths and articles."""
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -20,9 +18,6 @@ from gongshi.rules.publicity import NoticeKindRule
 
 from .fields import ARTICLE_HELP
 from .kinds import NoticeKind
-
-if TYPE_CHECKING:
-    from .models import ProgrammePage
 
 
 class AwardLevel(Orderable):
@@ -93,10 +88,11 @@ class RevocationGround(Orderable):
     def __str__(self):
         return f"{self.text}（{self.article}）"
 
-    def as_rule(self, programme: "ProgrammePage") -> rules.Ground:
+    def as_rule(self, regulation: str) -> rules.Ground:
+        """The ground as the rules read it, citing `regulation` (its programme's)."""
         return rules.Ground(
             text=self.text,
-            citation=rules.Citation(programme.regulation_reference, self.article),
+            citation=rules.Citation(regulation, self.article),
             bars_reapplication=self.bars_reapplication,
         )
 
@@ -182,11 +178,12 @@ class PublicityKind(Orderable):
         if errors:
             raise ValidationError(errors)
 
-    def as_rule(self, programme: "ProgrammePage") -> NoticeKindRule:
+    def as_rule(self, regulation: str) -> NoticeKindRule:
+        """The kind as the rules read it, citing `regulation` (its programme's)."""
         return NoticeKindRule(
             kind=self.kind,
             name=self.name,
-            citation=rules.Citation(programme.regulation_reference, self.article),
+            citation=rules.Citation(regulation, self.article),
             min_working_days=self.min_working_days,
             exact=self.exact,
             max_working_days=self.max_working_days,

@@ -142,5 +142,7 @@ class RevocationPage(OfficialDocumentPage):
     def ban_until(programme, signed: date, grounds) -> date | None:
         """Last day of the ban a revocation signed on `signed` on these grounds imposes."""
         return award_rules.revocation_ban_until(
-            programme.rules(), signed, [ground.as_rule(programme) for ground in grounds]
+            programme.rules(),
+            signed,
+            [ground.as_rule(programme.regulation_reference) for ground in grounds],
         )
