@@ -137,3 +137,6 @@ def test_the_site_refuses_two_awards_with_one_code(monkeypatch):
     monkeypatch.setattr(credentials, "code", lambda award: "AAAAA-AAAAA")
     with pytest.raises(credentials.SameCode, match="核验码相同"):
         credentials.lookup([Fake("甲公司"), Fake("乙公司")])
+    # and so does every build, full or incremental, as it lists the awards' QR codes
+    with pytest.raises(credentials.SameCode, match="核验码相同"):
+        credentials.qr_codes([Fake("甲公司"), Fake("乙公司")], "https://example.gov.cn/")
