@@ -42,8 +42,10 @@ _touched: set[str] = set()
 
 
 def start_noting_touched() -> set[str]:
-    """An empty set of the files written or removed, filled from now on."""
-    _touched.clear()
+    """A new, empty set of the files written or removed, filled from now on (a new one:
+    the previous update's report keeps its own)."""
+    global _touched
+    _touched = set()
     return _touched
 
 
