@@ -16,17 +16,12 @@ from pathlib import Path
 
 import attachment_samples as samples
 import pytest
+from ports import free_port
 
 from gongshi import headers
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

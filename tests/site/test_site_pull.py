@@ -13,6 +13,7 @@ import pytest
 from admin_forms import valid_code
 from factories import published_decision
 from objectstore_support import push_every_build_to, s3_server
+from ports import free_port
 
 from cms.programmes.models import EditionPage
 from cms.publishing import push, tasks
@@ -22,7 +23,7 @@ from gongshi_site import pull
 from gongshi_site.atomic import REPOSITORY
 
 pytestmark = pytest.mark.django_db
-S3_PORT = 9811
+S3_PORT = free_port()
 BUCKET = "gongshi-pull"
 SOURCE = f"s3://{BUCKET}/site"
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from incremental_support import as_json, read, tree_digest, write
+from ports import free_port
 from sitebuild import BUILD_DATE, FIXTURE_CONTENT, REPOSITORY
 
 from gongshi_site import atomic, shared_dirs
@@ -24,7 +25,7 @@ from gongshi_site.serve import SiteRequestHandler
 from gongshi_site.shared_dirs import store_of
 
 ENVIRONMENT = {"GONGSHI_BUILD_DATE": BUILD_DATE}
-PORT = 8181
+PORT = free_port()
 
 
 def _new_notice(content: Path, item_id: int) -> str:

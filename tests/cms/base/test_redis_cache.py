@@ -1,6 +1,7 @@
 """The Redis cache backend that keeps one redis-py client per pool (cms/base/redis_cache.py):
 it must behave as Django's own, across threads and across processes' separate caches."""
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -22,7 +23,7 @@ def prefix(request):
         redis.Redis.from_url(LOCATION).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    name = f"test-reused-{request.node.name}"
+    name = f"test-reused-{os.getpid()}-{request.node.name}"  # two runs at once
     yield name
     _cache(RedisCache, name).clear()
 

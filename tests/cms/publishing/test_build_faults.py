@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django_tasks import default_task_backend
 from instance import Instance, new_database_url
+from ports import free_port
 
 from cms.publishing import retries, tasks
 from cms.publishing.models import SiteBuild
@@ -19,7 +20,7 @@ from gongshi_site import atomic
 
 STUB = Path(__file__).with_name("stub_pelicanconf.py")
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-PRIVATE_PG_PORT = 9701
+PRIVATE_PG_PORT = free_port()
 
 
 def wait_for(condition, timeout=60, interval=0.1, message="condition"):

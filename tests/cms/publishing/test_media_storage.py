@@ -14,6 +14,7 @@ from django.urls import reverse
 from factories import draft_notice
 from objectstore_support import make_bucket, s3_server
 from PIL import Image
+from ports import free_port
 from wagtail.documents.models import Document
 from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Collection
@@ -23,7 +24,7 @@ from cms.publishing.models import SiteBuild
 from cms.settings import shared_state
 
 pytestmark = pytest.mark.django_db
-S3_PORT = 9812
+S3_PORT = free_port()
 BUCKET = "gongshi-media"
 
 

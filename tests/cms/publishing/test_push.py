@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from factories import draft_notice
 from objectstore_support import push_every_build_to, s3_server
+from ports import free_port
 
 from cms.programmes.models import EditionPage
 from cms.publishing import push, tasks, withdrawals
@@ -17,7 +18,7 @@ from gongshi_site import shared_dirs
 from gongshi_site.objectstore import S3Store, StoreError
 
 pytestmark = pytest.mark.django_db
-S3_PORT = 9810
+S3_PORT = free_port()
 BUCKET = "gongshi-site"
 PREFIX = "public/"
 

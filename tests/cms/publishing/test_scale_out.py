@@ -31,6 +31,7 @@ from django.test import Client
 from django.urls import reverse
 from factories import draft_notice
 from objectstore_support import CREDENTIALS, make_bucket, s3_server
+from ports import free_port
 from two_factor import log_in
 from wagtail.models import WorkflowState
 
@@ -50,8 +51,8 @@ pytestmark = [
         reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)",
     ),
 ]
-CMS_PORTS = (9820, 9821)
-S3_PORT = 9813
+CMS_PORTS = (free_port(), free_port())
+S3_PORT = free_port()
 BUCKET = "gongshi-scale"
 NOTICES = 24
 

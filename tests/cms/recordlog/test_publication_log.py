@@ -9,6 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
+from ports import free_port
 
 from cms.decisions.models import Award
 from cms.notices.models import PublicityNoticePage
@@ -19,7 +20,7 @@ from cms.recordlog.models import AppendOnly, RecordEntry
 from gongshi.record import heads, verify
 
 pytestmark = pytest.mark.django_db
-PORT = 9941
+PORT = free_port()
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -19,12 +19,13 @@ import requests
 from django.core.cache import cache, caches
 from django.test import Client
 from intake_client import publish_channel, report_data, submit
+from ports import free_port
 
 from cms.supervision import throttle
 from cms.supervision.models import Case, GroupKey
 
 CLIENTS = 16
-REDIS_PORT = 9901  # this branch's own port, never a shared Redis
+REDIS_PORT = free_port()  # a Redis of this run's own, never a shared one
 
 
 @pytest.fixture
