@@ -27,6 +27,8 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
+from functools import wraps
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -88,21 +90,60 @@ _WATCHED: tuple[type[Model], ...] = (Page, PageViewRestriction, Site)
 _remembered: dict[str, tuple[str, object, float, object]] = {}
 
 
+# Within read_version_once(): the version this request has read, [] before the first read.
+_read_in_request: ContextVar[list[str] | None] = ContextVar("public_version_read", default=None)
+
+
 def version() -> str:
-    """The current publication version (a random token in the shared cache)."""
+    """The current publication version (a random token in the shared cache); within
+    read_version_once(), read from the cache once."""
+    read = _read_in_request.get()
+    if read:
+        return read[0]
     token = cache.get(VERSION_KEY)
     if token is None:
         cache.add(VERSION_KEY, secrets.token_hex(8), None)
         token = cache.get(VERSION_KEY) or "unset"
+    if read is not None:
+        read.append(token)
     return token
+
+
+def read_version_once(view: Callable[..., T]) -> Callable[..., T]:
+    """A view that reads the publication version once for all it remembers (the report
+    form's offer, the site's chrome): one round trip to the shared cache, not one for
+    each. The request answers as of that reading, as if it had been served at once; a
+    change it makes itself is seen (publication_changed() forgets the reading)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        scope = _read_in_request.set([])
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _read_in_request.reset(scope)
+
+    return wrapped
+
+
+def _forget_reading() -> None:
+    read = _read_in_request.get()
+    if read:
+        read.clear()
 
 
 def publication_changed() -> None:
     """Replace the version now and again when the current transaction commits: a process
     that reads between the two may remember the data of before the commit, which the
     second replacement makes it read again."""
+    _forget_reading()
     cache.set(VERSION_KEY, secrets.token_hex(8), None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, secrets.token_hex(8), None))
+    transaction.on_commit(_replace_version_on_commit)
+
+
+def _replace_version_on_commit() -> None:
+    _forget_reading()
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
 
 
 def shows_in_public_pages(*models: type[Model]) -> None:

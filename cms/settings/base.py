@@ -90,6 +90,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The public pages the CMS serves on the public site's origin (the intake, /report/):
+        # Jinja2, autoescaped, as the built site's templates (cms/govsite/jinja.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "cms.govsite.jinja.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "cms.wsgi.application"

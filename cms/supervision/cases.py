@@ -9,6 +9,7 @@ session (keyring.py); a reply key comes from the complainant's receipt.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -126,7 +127,7 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
         receipt = crypto.new_receipt()
         receipt_keys = crypto.derive_receipt_keys(receipt, salt, receipt_cost)
         try:
-            with transaction.atomic():
+            with transaction.atomic() if _needs_transaction(submission) else nullcontext():
                 case = Case.objects.create(
                     programme_id=programme_id,
                     notice_id=notice_id,
@@ -146,21 +147,25 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
                     sealed_identity=sealed_identity,
                     sealed_reply_key=crypto.seal(public_key, receipt_keys.reply_key),
                 )
+                # A list, not a generator: bulk_create() opens a transaction unless it
+                # can see that it has nothing to store.
                 Evidence.objects.bulk_create(
-                    Evidence(
-                        case=case,
-                        position=position,
-                        sealed_meta=crypto.seal_json(
-                            public_key,
-                            {
-                                "name": item.name,
-                                "type": item.content_type,
-                                "size": len(item.content),
-                            },
-                        ),
-                        sealed_content=crypto.seal(public_key, item.content),
-                    )
-                    for position, item in enumerate(submission.evidence, start=1)
+                    [
+                        Evidence(
+                            case=case,
+                            position=position,
+                            sealed_meta=crypto.seal_json(
+                                public_key,
+                                {
+                                    "name": item.name,
+                                    "type": item.content_type,
+                                    "size": len(item.content),
+                                },
+                            ),
+                            sealed_content=crypto.seal(public_key, item.content),
+                        )
+                        for position, item in enumerate(submission.evidence, start=1)
+                    ]
                 )
         except IntegrityError:
             # The lookup id is unique, and only 40 bits: a clash is rare, and answered
@@ -170,6 +175,15 @@ def receive(submission: Submission, receipt_cost: crypto.KdfCost) -> tuple[Case,
                 raise
             continue
         return case, receipt
+
+
+def _needs_transaction(submission: Submission) -> bool:
+    """Whether storing the case takes a transaction (or a savepoint) of its own: with
+    evidence, so that the case and its files are stored together or not at all; inside a
+    caller's transaction, so that a lookup id's clash does not abort it. A text-only
+    report in autocommit is one INSERT, atomic by itself: BEGIN and COMMIT around it were
+    two round trips to PostgreSQL a report for nothing."""
+    return bool(submission.evidence) or transaction.get_connection().in_atomic_block
 
 
 # --- The complainant, with the receipt ------------------------------------------------------

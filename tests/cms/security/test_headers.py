@@ -186,7 +186,7 @@ PUBLIC_TEMPLATES = [
     *sorted((REPOSITORY / "themes" / "gongshi" / "templates").glob("*.html")),
     *sorted((REPOSITORY / "gongshi" / "search" / "templates").glob("*.html")),
     *sorted(
-        (REPOSITORY / "cms" / "supervision" / "templates" / "supervision" / "public").glob("*.html")
+        (REPOSITORY / "cms" / "supervision" / "jinja2" / "supervision" / "public").glob("*.html")
     ),
 ]
 BUILT_PAGES = sorted((REPOSITORY / "tests" / "site" / "expected").rglob("*.html"))
