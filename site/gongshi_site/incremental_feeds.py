@@ -55,11 +55,15 @@ class BuiltFeeds:
         for feed in feeds.all:
             self._plan_feed(feed)
 
-    def write(self, near: set[tuple], output: Path, items: dict) -> int:
+    def write(self, near: set[tuple], output: Path, items: dict, *, new_day: bool = False) -> int:
         """Make the feed entries of the documents `near` a change again, and write the
-        documents of the feeds whose entries changed."""
+        documents of the feeds whose entries changed; on a `new_day`, those of the feeds
+        with no entries too, which are dated the build date."""
         catalogue = self.generator.feeds
         changed_ids, touched = set(), set()
+        dated = set()
+        if new_day:
+            dated = {key for key, (_keys, entries) in self.feed_entries.items() if not entries}
         for key in near:
             if key[0] not in _FEED_KINDS:
                 continue
@@ -83,9 +87,14 @@ class BuiltFeeds:
                 self._file_entry(ready, touched)
                 changed_ids.add(ready.entry.id)
         written = 0
-        for key in sorted(touched, key=str):
+        for key in sorted(touched | dated, key=str):
             for url, plan in self._plan_feed(catalogue.get(*key), output).items():
-                if plan[0] != plan[1][:-1] or changed_ids & set(plan[1][-2]):
+                entries_now = plan[1][-2]
+                if (
+                    plan[0] != plan[1][:-1]
+                    or changed_ids & set(entries_now)
+                    or (key in dated and not entries_now)
+                ):
                     feed, format, entries, number, count = plan[1][-1]
                     data = feed_document(
                         feed,
