@@ -149,7 +149,8 @@ def export_with_record(directory: Path) -> int:
 
 def _incremental_build(build: SiteBuild):
     """Publish the build's changed pages incrementally; None when it needs a full build."""
-    if not settings.GONGSHI_INCREMENTAL_BUILDS or not build.changed_pages:
+    # No pages changed: the date-driven build (tasks.request_build), the new day alone.
+    if not settings.GONGSHI_INCREMENTAL_BUILDS or build.changed_pages is None:
         return None
     # Only on top of the last build made anywhere: with workers on several machines the
     # build this worker remembers may not be the newest (docs/scaling.md).

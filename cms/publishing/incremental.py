@@ -9,8 +9,10 @@ the site and the search index there,
 and swaps `live` exactly as a full build does (site/gongshi_site/atomic.py).
 
 Anything inconsistent (no state for the live build, code, theme or settings changed, a
-new day, a change to a programme, a channel or the home page) raises NeedsFullBuild, and
-the caller runs a full build. `publish()` needs no Django: `make bench` calls it with the
+build date going backwards, a change to a programme, a channel or the home page) raises
+NeedsFullBuild, and the caller runs a full build. A new day is an incremental build:
+the pages of the documents whose status it changes, and what shows the date
+(gongshi_site/incremental_day.py). `publish()` needs no Django: `make bench` calls it with the
 changed files directly.
 """
 
@@ -89,8 +91,14 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+# The build date is not a setting an incremental build must keep: a later day is
+# followed (SiteState.update), an earlier one refused.
+_FOLLOWED = {"GONGSHI_BUILD_DATE"}
+
+
 def _settings_key(settings_file: Path, environment: dict) -> tuple:
-    return (str(settings_file), tuple(sorted((environment or {}).items())))
+    kept = {name: value for name, value in (environment or {}).items() if name not in _FOLLOWED}
+    return (str(settings_file), tuple(sorted(kept.items())))
 
 
 def load_state(
@@ -182,9 +190,11 @@ def _current_state(site_dir: Path, settings_file: Path, environment: dict) -> Si
         raise NeedsFullBuild("构建设置已更改")
     if _remembered.code != code_version():
         raise NeedsFullBuild("程序或主题已更新")
-    build_date = parse_build_date(environment.get("GONGSHI_BUILD_DATE"))
-    if build_date != _remembered.state.config.build_date:
-        raise NeedsFullBuild("日期已变，公示和奖项状态需要重新计算")
+    if (
+        parse_build_date(environment.get("GONGSHI_BUILD_DATE"))
+        < _remembered.state.config.build_date
+    ):
+        raise NeedsFullBuild("构建日期早于当前构建的日期，需要完整构建")
     return _remembered.state
 
 
@@ -230,6 +240,7 @@ def publish(
                 build_dir / "output",
                 build_dir / "search" if state.search is not None else None,
                 linked=True,
+                build_date=parse_build_date(environment.get("GONGSHI_BUILD_DATE")),
             )
             if not (build_dir / "output" / "index.html").is_file():
                 raise atomic.BuildFailed("构建没有生成首页 index.html")

@@ -28,7 +28,8 @@ class SiteBuild(models.Model):
     )
     triggers = models.TextField(_("触发原因"), help_text=_("每行一条。"))
     # The pages whose publishing asked for this build, for an incremental build; None
-    # when a trigger can only be followed by a full build (a move, a deletion, a channel).
+    # when a trigger can only be followed by a full build (a move, a deletion, a channel);
+    # none for the date-driven build, which changes only the build date.
     changed_pages = models.JSONField(_("更改的页面"), null=True, blank=True, default=list)
     incremental = models.BooleanField(_("增量构建"), default=False)
     requested_at = models.DateTimeField(_("请求时间"), default=timezone.now)

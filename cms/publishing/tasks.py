@@ -50,7 +50,7 @@ def run_scheduled_build(scheduled_id: int) -> str:
     scheduled = ScheduledBuild.objects.filter(pk=scheduled_id).first()
     if scheduled is None:
         return "skipped"
-    request_build(scheduled.reason)
+    request_build(scheduled.reason, new_day=True)
     scheduled.delete()
     return "requested"
 
@@ -64,11 +64,13 @@ def publish_scheduled_pages() -> str:
     return "done"
 
 
-def request_build(trigger: str, page_id: int | None = None) -> SiteBuild:
+def request_build(trigger: str, page_id: int | None = None, *, new_day: bool = False) -> SiteBuild:
     """Ask for a build; returns the queued build this request joined or created.
 
     `page_id` names the page whose publishing (or unpublishing) this is: a build whose
-    every trigger names one can be incremental. Without it the build is a full one."""
+    every trigger names one can be incremental. Without it the build is a full one,
+    unless it is `new_day`, the date-driven build: the build date is all it changes,
+    which an incremental build follows (gongshi_site/incremental_day.py)."""
     with transaction.atomic():
         locks.serialise_build_requests()  # so that only one build is ever queued
         queued = (
@@ -80,15 +82,14 @@ def request_build(trigger: str, page_id: int | None = None) -> SiteBuild:
         if queued is not None:
             if trigger not in queued.trigger_list:
                 queued.triggers = "\n".join([*queued.trigger_list, trigger])
-            if queued.changed_pages is not None:
+            if queued.changed_pages is not None and not (new_day and page_id is None):
                 queued.changed_pages = (
                     sorted({*queued.changed_pages, page_id}) if page_id is not None else None
                 )
             queued.save(update_fields=["triggers", "changed_pages"])
             return queued
-        build = SiteBuild.objects.create(
-            triggers=trigger, changed_pages=[page_id] if page_id is not None else None
-        )
+        changed_pages = [page_id] if page_id is not None else ([] if new_day else None)
+        build = SiteBuild.objects.create(triggers=trigger, changed_pages=changed_pages)
         transaction.on_commit(lambda: run_site_build.enqueue(build.pk))
     return build
 

@@ -39,7 +39,7 @@ from .model import (
 )
 from .reader import Content, Source
 from .settings import CHINA
-from .status import award_status, call_status, days_left, publicity_status
+from .status import OPEN, award_status, call_status, days_left, publicity_status
 
 
 def assemble(
@@ -236,11 +236,14 @@ def _call(source: Source, programmes, today: date) -> Call:
 
 def _notice(source: Source, programmes, today: date) -> Notice:
     record = from_document(contract_notice.Notice, source.document, moment=_moment)
+    status = publicity_status(record.start_date, record.end_date, today)
     return Notice(
         **_document_fields(source, programmes),
         record=record,
-        status=publicity_status(record.start_date, record.end_date, today),
-        days_left=days_left(record.end_date, today) if record.end_date else None,
+        status=status,
+        # Only an open period shows it: a closed one's count would change every day, and
+        # with it the notice as an incremental build compares it (incremental_day.py).
+        days_left=days_left(record.end_date, today) if status is OPEN else None,
     )
 
 

@@ -113,11 +113,32 @@ class FeedPlan:
     selected: dict  # feed key -> [ReadyEntry], newest first
     base_url: str
     size: int
-    empty_updated: datetime
+    programmes_updated: datetime | None  # programmes_updated() of the catalogue
+    today: date
 
     def documents(self, feed: Feed) -> dict[str, bytes]:
         items = self.selected.get(feed.key, [])
-        return feed_documents(feed, items, self.base_url, self.size, self.empty_updated)
+        updated = empty_updated(feed, self.programmes_updated, self.today)
+        return feed_documents(feed, items, self.base_url, self.size, updated)
+
+
+def programmes_updated(catalogue: FeedCatalogue) -> datetime | None:
+    """The last publication of any programme; None on a site without programmes."""
+    moments = [feed.programme.last_published_at for feed in catalogue.all if feed.programme]
+    return max(moments, default=None)
+
+
+def empty_updated(feed: Feed, programmes_moment: datetime | None, today: date) -> datetime:
+    """When a feed with no entry yet is dated: the last publication of its programme, or
+    for a site-wide feed of any programme (`programmes_moment`), what the feed is made
+    of when it has no entries; the build date's midnight on a site without programmes.
+    Not the build date everywhere: a new day would then change every empty feed of
+    every programme (incremental_day.py), and the same content gives the same bytes."""
+    if feed.programme is not None:
+        return feed.programme.last_published_at
+    if programmes_moment is not None:
+        return programmes_moment
+    return datetime.combine(today, time(), CHINA)
 
 
 def feed_plan(
@@ -127,9 +148,6 @@ def feed_plan(
     sort it into its feeds: the site-wide ones and its programme's, for everything and
     for its kind, as Feed.selects() says."""
     ready = prepare(entries, base_url)
-    # A feed with no entry yet is as of the build date: nothing else is known, and the
-    # same content built for the same day gives the same bytes.
-    empty_updated = datetime.combine(today, time(), CHINA)
     selected: dict = {}
     for item in ready:
         entry = item.entry
@@ -137,7 +155,7 @@ def feed_plan(
             [(None, ALL), (None, entry.kind), (entry.programme, ALL), (entry.programme, entry.kind)]
         ):
             selected.setdefault(key, []).append(item)
-    return FeedPlan(selected, base_url, size, empty_updated)
+    return FeedPlan(selected, base_url, size, programmes_updated(catalogue), today)
 
 
 def prepare(entries: list[FeedEntry], base_url: str) -> list[ReadyEntry]:

@@ -21,8 +21,10 @@ decides from data which outputs can differ, in phases, each the job of one modul
 Everything is written into a new output directory whose other files are the previous
 build's (linked_tree.py), so the previous build, which the public site serves until the
 swap, is never modified. Anything these modules cannot follow (a programme, a channel or
-the home page changed, a new build date, other settings) raises NeedsFullBuild
-(incremental_limits.py).
+the home page changed, a build date going backwards, other settings) raises
+NeedsFullBuild (incremental_limits.py). A new build date is a change like the others: the
+documents whose status the day changes (incremental_day.py) are read again as if their
+files had changed, and what shows the date is found by the same comparisons.
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ import dataclasses
 import os
 import time
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from .fingerprints import model_items
 from .incremental_content import ContentAsRead
+from .incremental_day import documents_whose_status_changes
 from .incremental_feeds import BuiltFeeds
 from .incremental_files import BuiltFiles
 from .incremental_limits import NeedsFullBuild
@@ -118,12 +122,13 @@ class SiteState:
         search: Path | None = None,
         *,
         linked: bool = False,
+        build_date: date | None = None,
     ) -> Report:
         """Build into `output` from `content_path`, which differs from the content this
         state was built from only in the files `changed` (paths relative to content/,
         added, modified or deleted). `output` must not exist, unless `linked`: then it
         is already a link_tree() copy of the previous output. Its search index goes to
-        `search`.
+        `search`. A `build_date` after the state's is a new day (incremental_day.py).
 
         Raises ContentInvalid (nothing is kept), NeedsFullBuild or FeedInvalid; on any
         exception this state must be dropped (a new one loaded from a full build)."""
@@ -133,6 +138,9 @@ class SiteState:
         content_path, output = Path(content_path), Path(output)
         generator = self.generator
         changed = list(changed)
+        new_day = build_date is not None and build_date != self.config.build_date
+        if new_day:
+            changed = sorted({*changed, *self._move_to(build_date)})
         record_changed = any(name.startswith("record/") for name in changed)
         changed = [name for name in changed if not name.startswith("record/")]
         content, changed_keys = self.content.read_changes(generator.content, content_path, changed)
@@ -161,9 +169,11 @@ class SiteState:
             self.model.remember_values(items, self.pages.reads[page.save_as])
         clock.lap("render")
         near = self.model.near(changed_items)
-        report.feed_documents = self.feeds.write(near, output, items)
+        report.feed_documents = self.feeds.write(near, output, items, new_day=new_day)
         clock.lap("feeds")
-        report.files_written += self.files.update(changed_items, items, self.output, output)
+        report.files_written += self.files.update(
+            changed_items, items, self.output, output, new_day=new_day
+        )
         clock.lap("open data, sitemap")
         report.files_written += self.log.write(content_path, changed, output, record_changed)
         clock.lap("record")
@@ -177,6 +187,24 @@ class SiteState:
         self.output = output
         self.search = Path(search) if search is not None else None
         return report
+
+    def _move_to(self, build_date: date) -> set[str]:
+        """Make `build_date` the day statuses are computed for; the content files, under
+        content/, of the documents whose status differs from the last build's day."""
+        site = self.generator.site
+        keys = documents_whose_status_changes(site, self.config.build_date, build_date)
+        awards = {("award", award.id): award for award in site.awards}
+        documents = set()
+        for key in keys:
+            award = awards.get(key)
+            # An award is part of its decision's file (and of its decision's pages).
+            documents.add((award.decision.kind, award.decision.id) if award else key)
+        # The settings object is shared by every part of the state, by the generator and
+        # by the templates' globals: it is changed in place (a copy would leave the others
+        # on the old day).
+        object.__setattr__(self.config, "build_date", build_date)
+        self.generator.settings["GONGSHI_BUILD_DATE"] = build_date.isoformat()
+        return self.content.paths_of(self.generator.content, documents)
 
 
 def open_generator(settings_file: Path, content: Path, output: Path, environment: dict):

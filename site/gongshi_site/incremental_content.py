@@ -24,15 +24,27 @@ class ContentAsRead:
     def __init__(self):
         self.sources: dict[str, Source] | None = None
 
-    def read_changes(self, old: Content, content_path: Path, changed: list[str]):
-        """The content `old` with the changed files read again from `content_path`, and
-        the keys of the items they hold (before and after)."""
+    def paths_of(self, old: Content, keys: set[tuple]) -> set[str]:
+        """The paths under content/ of the files of the documents `keys`, (kind, id)."""
+        self._know(old)
+        return {
+            name
+            for name, source in self.sources.items()
+            if (source.kind, source.document["id"]) in keys
+        }
+
+    def _know(self, old: Content) -> None:
         if self.sources is None:
             self.sources = {
                 source.path.relative_to(old.path).as_posix(): source
                 for sources in old.by_kind.values()
                 for source in sources
             }
+
+    def read_changes(self, old: Content, content_path: Path, changed: list[str]):
+        """The content `old` with the changed files read again from `content_path`, and
+        the keys of the items they hold (before and after)."""
+        self._know(old)
         by_path = dict(self.sources)
         keys: set[tuple] = set()
         errors: list[ContractError] = []

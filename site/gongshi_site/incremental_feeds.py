@@ -11,16 +11,14 @@ feed document again only if what decides it did change.
 from __future__ import annotations
 
 import bisect
-from datetime import datetime
 from pathlib import Path
 
 from pelican.utils import sanitised_join
 
 from .feed_entries import correction_entry, corrections, document_entry
-from .feeds import feed_document, feed_document_plan, prepare
+from .feeds import empty_updated, feed_document, feed_document_plan, prepare, programmes_updated
 from .incremental_limits import NeedsFullBuild
 from .linked_tree import remove_file, replace_file
-from .settings import CHINA
 
 _FEED_KINDS = ("call", "notice", "decision", "revocation")
 
@@ -55,11 +53,16 @@ class BuiltFeeds:
         for feed in feeds.all:
             self._plan_feed(feed)
 
-    def write(self, near: set[tuple], output: Path, items: dict) -> int:
+    def write(self, near: set[tuple], output: Path, items: dict, *, new_day: bool = False) -> int:
         """Make the feed entries of the documents `near` a change again, and write the
-        documents of the feeds whose entries changed."""
+        documents of the feeds whose entries changed; on a `new_day`, those of the feeds
+        with no entries too if they are dated the build date (feeds.empty_updated)."""
         catalogue = self.generator.feeds
         changed_ids, touched = set(), set()
+        dated = set()
+        programmes_moment = programmes_updated(catalogue)
+        if new_day and programmes_moment is None:
+            dated = {key for key, (_keys, entries) in self.feed_entries.items() if not entries}
         for key in near:
             if key[0] not in _FEED_KINDS:
                 continue
@@ -83,9 +86,14 @@ class BuiltFeeds:
                 self._file_entry(ready, touched)
                 changed_ids.add(ready.entry.id)
         written = 0
-        for key in sorted(touched, key=str):
+        for key in sorted(touched | dated, key=str):
             for url, plan in self._plan_feed(catalogue.get(*key), output).items():
-                if plan[0] != plan[1][:-1] or changed_ids & set(plan[1][-2]):
+                entries_now = plan[1][-2]
+                if (
+                    plan[0] != plan[1][:-1]
+                    or changed_ids & set(entries_now)
+                    or (key in dated and not entries_now)
+                ):
                     feed, format, entries, number, count = plan[1][-1]
                     data = feed_document(
                         feed,
@@ -94,15 +102,11 @@ class BuiltFeeds:
                         self.config.feed_base_url,
                         number,
                         count,
-                        self._empty_updated(),
+                        empty_updated(feed, programmes_moment, self.config.build_date),
                     )
                     replace_file(Path(sanitised_join(str(output), url.lstrip("/"))), data)
                     written += 1
         return written
-
-    def _empty_updated(self) -> datetime:
-        """As feeds.feed_files dates a feed with no entry: the build date."""
-        return datetime.combine(self.config.build_date, datetime.min.time(), CHINA)
 
     def _file_entry(self, ready, touched: set, remove: bool = False) -> None:
         """Add a prepared entry to (or remove it from) the feeds it belongs to, as

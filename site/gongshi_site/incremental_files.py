@@ -53,11 +53,14 @@ class BuiltFiles:
         self.attachments = self._attachment_files()
         self.qr_codes = self._qr_codes()
 
-    def update(self, changed: set[tuple], items: dict, previous: Path, output: Path) -> int:
+    def update(
+        self, changed: set[tuple], items: dict, previous: Path, output: Path, *, new_day=False
+    ) -> int:
         """Write into `output` the files that differ now that the items `changed` did,
         and remove those gone; `previous` is the previous build's output. Returns the
-        number of files written, attachments aside."""
-        written = self._update_open_data(changed, items, previous, output)
+        number of files written, attachments aside. On a `new_day` every open data file
+        is made again: each states the day its statuses are for (status_as_of)."""
+        written = self._update_open_data(changed, items, previous, output, new_day)
         files = self._other_files(self.generator.pages)
         self.memo.next_pass()
         written += _write_changed(files, self.digests, output)
@@ -84,7 +87,7 @@ class BuiltFiles:
         return files
 
     def _update_open_data(
-        self, changed: set[tuple], items: dict, previous: Path, output: Path
+        self, changed: set[tuple], items: dict, previous: Path, output: Path, new_day: bool
     ) -> int:
         """The open data files of the years the changed items are in, before or after
         the change, and the index, whose other entries come from the previous build's."""
@@ -92,6 +95,9 @@ class BuiltFiles:
         for key in changed:
             years |= opendata_years.years_of(self.items.get(key))
             years |= opendata_years.years_of(items.get(key))
+        if new_day:
+            site = self.generator.site
+            years |= {document.year for document in (*site.notices, *site.decisions)}
         self.items = items
         index = previous / opendata_years.INDEX.lstrip("/")
         if not index.is_file():

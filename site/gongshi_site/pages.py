@@ -402,6 +402,7 @@ def statistics_page(site: Site, memo: Memo) -> Page:
         tuple(map(id, awards)),
         tuple(id(award.revocation) for award in awards),
         tuple(award.status.key for award in awards),
+        site.today,  # its text says as of when
     )
     return memo.keyed(
         "statistics",

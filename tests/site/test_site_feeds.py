@@ -432,3 +432,18 @@ def test_the_rules_catch_what_the_parser_lets_through(built_site):
         f"item {uuid_urn(41)} pubDate: '2024-06-07' is not a valid date",
         f"item {uuid_urn(41)} link: '/notices/41/' is not an absolute http(s) URL",
     ]
+
+
+def test_a_feed_with_no_entries_is_dated_by_its_programme_not_by_the_build_date(built_site):
+    """shili-district (programmes/3.md, last published 2023-01-05 09:10) has no document
+    yet: its feeds are as of that moment, whatever day the site is built (a new day then
+    rewrites no empty feed, tests/site/test_site_incremental_day.py)."""
+    empty = 0
+    for kind in ("all", *KINDS):
+        for format in ("atom", "rss"):
+            feed = parse(built_site, f"/feeds/programmes/shili-district/{kind}.{format}")
+            if feed.entries:
+                continue
+            empty += 1
+            assert feed.feed.updated_parsed[:5] == (2023, 1, 5, 1, 10)  # 09:10 in Beijing
+    assert empty >= 2

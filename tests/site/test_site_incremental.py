@@ -493,10 +493,33 @@ def test_a_crash_midway_leaves_live_and_the_old_build_as_they_were(live_site, mo
         incremental.publish(live_site, {}, environment={"GONGSHI_BUILD_DATE": BUILD_DATE})
 
 
-def test_a_new_day_asks_for_a_full_build(live_site):
+def test_a_new_day_is_published_incrementally(tmp_path, live_site):
+    """The worker's 00:01 build: the publish of the new day swaps `live` to a build equal
+    to a full build of that day (the fixture's notice 41 closes after 2024-06-14)."""
     from cms.publishing import incremental
 
-    with pytest.raises(incremental.NeedsFullBuild):
+    old = atomic.live_output(live_site)
+    published = incremental.publish(live_site, {}, environment={"GONGSHI_BUILD_DATE": "2024-06-15"})
+    assert atomic.live_output(live_site) == published.output != old
+    assert 0 < published.report.pages_rendered
+    expected = tmp_path / "full"
+    shutil.copytree(old.parent / "content", expected / "content")
+    full_build(expected / "content", expected, "2024-06-15")
+    # The worker's build has each written file's .gz beside it, as a full build's has.
+    problems = differences(expected, published.output.parent)
+    assert [problem for problem in problems if not problem.endswith(".gz")] == []
+    # The next publish, on that day, follows from there.
+    incremental.publish(
+        live_site, _notice_file(live_site), environment={"GONGSHI_BUILD_DATE": "2024-06-15"}
+    )
+
+
+def test_a_date_going_backwards_asks_for_a_full_build(live_site):
+    from cms.publishing import incremental
+
+    old = atomic.live_output(live_site)
+    with pytest.raises(incremental.NeedsFullBuild, match="早于"):
         incremental.publish(
-            live_site, _notice_file(live_site), environment={"GONGSHI_BUILD_DATE": "2024-06-13"}
+            live_site, _notice_file(live_site), environment={"GONGSHI_BUILD_DATE": "2024-06-11"}
         )
+    assert atomic.live_output(live_site) == old

@@ -194,6 +194,8 @@ def test_builds_are_scheduled_for_the_days_the_site_changes_by_itself(
         "发布：候选名单公示",
         "公示期开始：候选名单公示",
     ]
+    # The new day joins the publish's build and leaves it incremental.
+    assert SiteBuild.objects.get().changed_pages == [notice.pk]
     assert not ScheduledBuild.objects.filter(pk=scheduled[0].pk).exists()
 
 

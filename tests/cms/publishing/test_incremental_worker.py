@@ -216,3 +216,34 @@ def test_a_deleted_page_in_a_build_with_other_publishes_makes_it_full(
     gone = atomic.live_output(demo_site_dir) / "notices" / str(first.pk)
     assert {path.name.removesuffix(".gz") for path in gone.iterdir()} == {"record.json"}
     assert_same_as_a_full_build(demo_site_dir, tmp_path / "full")
+
+
+def test_the_date_driven_build_is_incremental_and_exact(
+    incremental_builds, demo_site_dir, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The 00:01 build of a new day publishes no page: an incremental build of the new
+    build date, equal to a full build of that day. The dates are pinned (Beijing midnight
+    is 16:00 UTC); the day the demo's periods are built for is the test's own."""
+    environment = builds._pelican_environment
+    day = {"GONGSHI_BUILD_DATE": "2031-03-01"}
+    monkeypatch.setattr(builds, "_pelican_environment", lambda: {**environment(), **day})
+    build = run_requested_build(
+        django_capture_on_commit_callbacks, lambda: tasks.request_build("测试")
+    )
+    assert build.status == SiteBuild.Status.SUCCEEDED and not build.incremental
+
+    day["GONGSHI_BUILD_DATE"] = "2031-03-02"
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.request_build("公示期结束：示例", new_day=True)
+    build = tasks.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    assert build.status == SiteBuild.Status.SUCCEEDED, build.error
+    assert build.incremental and build.changed_pages == []
+    assert_same_as_a_full_build(demo_site_dir, tmp_path / "full")
+
+    # A date going backwards (a clock put right) gets a full build.
+    day["GONGSHI_BUILD_DATE"] = "2031-03-01"
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.request_build("公示期结束：示例", new_day=True)
+    build = tasks.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
+    assert build.status == SiteBuild.Status.SUCCEEDED, build.error
+    assert not build.incremental
