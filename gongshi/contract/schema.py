@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from gongshi.rules.identity import RECIPIENT_ID
-
-from . import call, channel, notice, revocation
+from . import call, channel, decision, notice, revocation
 from .attachments import EXTENSIONS
 from .records import table
 from .tables import BOOL, DATE, DATETIME, INT, SLUG, STR, TEXT, Field, fields
@@ -22,9 +20,6 @@ _ATTACHMENT_FILE = re.compile(
     r"^attachments/[0-9]+/[^/\\]+\.(?:" + "|".join(map(re.escape, EXTENSIONS)) + r")$",
     re.IGNORECASE,
 )
-# Who a recipient is: an organisation's credit code, a person's opaque id (p-...), or for
-# an organisation without a valid code a hash of its name (o-...); gongshi/rules/identity.py.
-_RECIPIENT_ID = RECIPIENT_ID
 # 索引号: organisation code (when one was set), year, sequence (gongshi/rules/website.py).
 _INDEX_NUMBER = re.compile(r"^(?:[0-9A-Z-]{9,18}/)?[0-9]{4}-[0-9]{5,}$")
 _WEB_URL_OR_EMPTY = re.compile(r"^(?:https?://[^\s]+)?$")
@@ -141,34 +136,10 @@ KINDS: dict[str, dict[str, Field]] = {
             ],
         ),
     ),
-    # Typed records from here on (gongshi/contract/call.py, notice.py); others to follow.
+    # Typed records from here on (gongshi/contract/call.py, notice.py, decision.py...).
     "call": fields(*DOCUMENT.values(), *table(call.Call).values()),
     "notice": fields(*DOCUMENT.values(), *table(notice.Notice).values()),
-    "decision": fields(
-        *DOCUMENT.values(),
-        Field(
-            "awards",
-            [
-                fields(
-                    Field("id", INT),
-                    Field("recipient", STR),
-                    Field("recipient_id", STR, pattern=_RECIPIENT_ID),
-                    Field("credit_code", TEXT),
-                    Field("category", STR, choices=CATEGORY),
-                    Field("level", STR),
-                    Field("region", TEXT),
-                    Field("score", INT, nullable=True),
-                    Field("bonus", INT, nullable=True),
-                    Field("prize", TEXT),
-                    Field("prize_money_yuan", INT, nullable=True),
-                    Field("is_repeat", BOOL),
-                    Field("valid_from", DATE),
-                    Field("valid_until", DATE, nullable=True),
-                    Field("citation", STR),
-                )
-            ],
-        ),
-    ),
+    "decision": fields(*DOCUMENT.values(), *table(decision.Decision).values()),
     "revocation": fields(*DOCUMENT.values(), *table(revocation.Revocation).values()),
     "channel": fields(*table(channel.Channel).values()),
     "withdrawn": fields(

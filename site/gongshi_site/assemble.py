@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from gongshi.contract import call as contract_call
 from gongshi.contract import channel as contract_channel
+from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.records import from_document
@@ -245,18 +246,9 @@ def _notice(source: Source, programmes, today: date) -> Notice:
 
 
 def _decision(source: Source, programmes) -> Decision:
+    record = from_document(contract_decision.Decision, source.document, moment=_moment)
     decision = Decision(**_document_fields(source, programmes))
-    for award in source.document["awards"]:
-        decision.awards.append(
-            Award(
-                **{
-                    **award,
-                    "valid_from": _date(award["valid_from"]),
-                    "valid_until": _date(award["valid_until"]),
-                },
-                decision=decision,
-            )
-        )
+    decision.awards = [Award(decision=decision, record=award) for award in record.awards]
     return decision
 
 

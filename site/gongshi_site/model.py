@@ -13,6 +13,7 @@ from operator import attrgetter
 
 from gongshi.contract import call as contract_call
 from gongshi.contract import channel as contract_channel
+from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract.notice import PeriodRule
@@ -224,25 +225,23 @@ class Notice(Document):
 
 @dataclass
 class Award:
-    id: int
+    """An award: its own fields are those of the contract's record
+    (gongshi/contract/decision.py), read through it (`award.valid_until` is
+    `award.record.valid_until`); the site adds its decision, status, revocation and
+    winner."""
+
     decision: Decision
-    recipient: str
-    recipient_id: str  # who: a credit code or a person's id, never the name
-    credit_code: str
-    category: str
-    level: str
-    region: str
-    score: int | None
-    bonus: int | None
-    prize: str
-    prize_money_yuan: int | None
-    is_repeat: bool
-    valid_from: date
-    valid_until: date | None
-    citation: str
+    record: contract_decision.Award
     status: Status = None
     revocation: Revocation | None = None
     winner: Winner | None = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the award itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def programme(self) -> Programme:

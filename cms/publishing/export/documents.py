@@ -21,7 +21,7 @@ from cms.programmes.models import EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
-from gongshi.contract import attachments, call, notice, records, revocation
+from gongshi.contract import attachments, call, decision, notice, records, revocation
 from gongshi.contract import channel as contract_channel
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
@@ -30,6 +30,7 @@ from ..markdown import safe_href, to_markdown
 from ..models import Withdrawal
 from ..timestamps import timestamp
 from .rows import (
+    AWARD_COLUMNS,
     CALL_COLUMNS,
     CORRECTION_COLUMNS,
     ENTRY_COLUMNS,
@@ -285,28 +286,19 @@ class Exporter:
         if edition is None:
             raise EditionPage.DoesNotExist(f"{page.title} 不在任何届次之下")
         year = rows.editions[edition.pk].year
-        return {
-            "awards": [
-                {
-                    "id": award.pk,
-                    "recipient": award.recipient,
-                    "recipient_id": _recipient_id(award, award.recipient),
-                    "credit_code": award.credit_code,
-                    "category": award.category,
-                    "level": award.level,
-                    "region": award.region,
-                    "score": award.score,
-                    "bonus": award.bonus,
-                    "prize": award.prize,
-                    "prize_money_yuan": award.prize_money_yuan,
-                    "is_repeat": award.is_repeat,
-                    "valid_from": _date(award.valid_from),
-                    "valid_until": _date(award.valid_until),
-                    "citation": citation(year, award.level),
-                }
+        # The award's columns of the record's names are copied as they are (rows.py);
+        # only its identity and its citation, computed from the edition, are spelt here.
+        record = decision.Decision(
+            awards=[
+                decision.Award(
+                    **_values(award, AWARD_COLUMNS),
+                    recipient_id=_recipient_id(award, award.recipient),
+                    citation=citation(year, award.level),
+                )
                 for award in rows.awards.get(page.pk, ())
             ]
-        }
+        )
+        return records.as_document(record)
 
     def _revocation_fields(self, node, page, rows) -> dict:
         award = rows.revoked_awards[page.award_id]

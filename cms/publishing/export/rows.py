@@ -24,7 +24,7 @@ from cms.notices.models import (
 from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage, PublicityKind
 from cms.revocations.models import RevocationPage
 from cms.supervision.cases import yearly_counts_of
-from gongshi.contract import call, notice, records, revocation
+from gongshi.contract import call, decision, notice, records, revocation
 
 from .tree import DOCUMENT, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
 
@@ -49,6 +49,7 @@ NOTICE_COLUMNS = _columns(PublicityNoticePage, notice.Notice)
 ENTRY_COLUMNS = _columns(PublicityEntry, notice.Entry)
 PERIOD_RULE_COLUMNS = _columns(PublicityKind, notice.PeriodRule)
 CORRECTION_COLUMNS = records.names(notice.PeriodCorrection)
+AWARD_COLUMNS = _columns(Award, decision.Award)
 
 # The columns each kind of document reads: rows, not model instances, for tens of thousands.
 _COMMON = ("pk", "translation_key", "title", "first_published_at", "last_published_at")
@@ -66,22 +67,7 @@ _KIND_FIELDS = {
 # otherwise, and a restored database must build the same site).
 _KIND = ("kind", *PERIOD_RULE_COLUMNS)
 _ENTRY = (*ENTRY_COLUMNS, "person__public_id")
-_AWARD = (
-    "pk",
-    "recipient",
-    "credit_code",
-    "category",
-    "person__public_id",
-    "level",
-    "region",
-    "score",
-    "bonus",
-    "prize",
-    "prize_money_yuan",
-    "is_repeat",
-    "valid_from",
-    "valid_until",
-)
+_AWARD = (*AWARD_COLUMNS, "person__public_id")
 # A database takes only so many parameters in a query; a slice of pages reads in pieces.
 _IDS_PER_QUERY = 500
 

@@ -11,13 +11,26 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.contract import call, channel, check, load, notice, records, revocation, schema, tables
+from gongshi.contract import (
+    call,
+    channel,
+    check,
+    decision,
+    load,
+    notice,
+    records,
+    revocation,
+    schema,
+    tables,
+)
+from gongshi.rules.identity import RECIPIENT_ID
 
 FIXTURE = Path(__file__).resolve().parents[2] / "site" / "fixture_content" / "notices"
 NOTICE_FILES = sorted(FIXTURE.glob("*.md"))
 CALL_FILES = sorted((FIXTURE.parent / "calls").glob("*.md"))
 CHANNEL_FILES = sorted((FIXTURE.parent / "channels").glob("*.md"))
 REVOCATION_FILES = sorted((FIXTURE.parent / "revocations").glob("*.md"))
+DECISION_FILES = sorted((FIXTURE.parent / "decisions").glob("*.md"))
 
 
 def _own(document: dict) -> dict:
@@ -169,7 +182,7 @@ def test_the_revocation_table_equals_the_hand_written_one_it_replaces():
                 F("id", tables.INT),
                 F("decision", tables.INT),
                 F("recipient", STR),
-                F("recipient_id", STR, pattern=schema.RECIPIENT_ID),
+                F("recipient_id", STR, pattern=RECIPIENT_ID),
                 F("credit_code", TEXT),
                 F("level", STR),
                 F("citation", STR),
@@ -237,3 +250,60 @@ def test_a_channel_reads_into_the_record_and_writes_back_the_same(path):
     own = {name: document[name] for name in records.names(channel.Channel)}
     again = records.as_document(record)
     assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+
+
+# The award decision (gongshi/contract/decision.py).
+
+
+def test_the_decision_table_equals_the_hand_written_one_it_replaces():
+    F, STR, TEXT = tables.Field, tables.STR, tables.TEXT
+    award = tables.fields(
+        F("id", tables.INT),
+        F("recipient", STR),
+        F("recipient_id", STR, pattern=RECIPIENT_ID),
+        F("credit_code", TEXT),
+        F("category", STR, choices=schema.CATEGORY),
+        F("level", STR),
+        F("region", TEXT),
+        F("score", tables.INT, nullable=True),
+        F("bonus", tables.INT, nullable=True),
+        F("prize", TEXT),
+        F("prize_money_yuan", tables.INT, nullable=True),
+        F("is_repeat", tables.BOOL),
+        F("valid_from", tables.DATE),
+        F("valid_until", tables.DATE, nullable=True),
+        F("citation", STR),
+    )
+    hand_written = tables.fields(F("awards", [award]))
+    assert records.table(decision.Decision) == hand_written
+    whole = tables.fields(*schema.DOCUMENT.values(), *hand_written.values())
+    assert schema.KINDS["decision"] == whole
+
+
+@pytest.mark.parametrize("path", DECISION_FILES, ids=lambda path: path.name)
+def test_a_decision_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(decision.Decision, document)
+    assert record.awards and all(isinstance(a, decision.Award) for a in record.awards)
+    assert all(isinstance(award.valid_from, date) for award in record.awards)
+    own = {name: document[name] for name in records.names(decision.Decision)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda award: award.update(valid_until="2020-13-01"), "awards[0].valid_until"),
+        (lambda award: award.update(prize_money_yuan=-1), "awards[0].prize_money_yuan"),
+        (lambda award: award.update(is_repeat="no"), "awards[0].is_repeat"),
+        (lambda award: award.update(citation=" "), "awards[0].citation"),
+        (lambda award: award.update(category="team"), "awards[0].category"),
+        (lambda award: award.pop("prize"), "awards[0].prize"),
+    ],
+)
+def test_the_checks_made_from_the_decision_record_refuse_a_broken_decision(change, field):
+    document, _body = load(DECISION_FILES[0].read_text(encoding="utf-8"), str(DECISION_FILES[0]))
+    change(document["awards"][0])
+    assert field in {path for path, _message in check(document)}
