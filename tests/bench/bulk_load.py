@@ -38,11 +38,18 @@ from cms.programmes.models import (
     PublicityKind,
     RevocationGround,
 )
-from cms.publishing.export.rows import ENTRY_COLUMNS, NOTICE_COLUMNS
+from cms.publishing.export.rows import (
+    AWARD_COLUMNS,
+    ENTRY_COLUMNS,
+    NOTICE_COLUMNS,
+    REVOCATION_COLUMNS,
+)
 from cms.revocations.models import RevocationPage
 from gongshi import contract
+from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import records
+from gongshi.contract import revocation as contract_revocation
 
 
 def read_corpus(content_dir: Path) -> dict[str, list[tuple[dict, str]]]:
@@ -272,53 +279,44 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
         children[PublicityEntry] += entries
 
     for document, body in by_kind["decision"]:
+        # The awards by the decision's record: every field the award stores under its own
+        # name is copied by name, as the exporter reads them back (rows.py).
+        record = records.from_document(contract_decision.Decision, document)
         page = official(
             AwardDecisionPage, document, body, slug=f"decision-{document['edition']['year']}"
         )
         tree.add(edition_of[document["edition"]["id"]], page, document["id"], document)
         page.awards = awards = [
             Award(
-                pk=award["id"],
                 decision=page,
                 sort_order=n,
-                recipient=award["recipient"],
-                credit_code=award["credit_code"],
-                category=award["category"],
-                level=award["level"],
-                region=award["region"],
-                score=award["score"],
-                prize=award["prize"],
-                prize_money_yuan=award["prize_money_yuan"],
-                is_repeat=award["is_repeat"],
-                valid_from=day(award["valid_from"]),
-                valid_until=day(award["valid_until"]),
+                **{name: getattr(award, name) for name in AWARD_COLUMNS},
             )
-            for n, award in enumerate(document["awards"])
+            for n, award in enumerate(record.awards)
         ]
         children[Award] += awards
 
     for document, body in by_kind["revocation"]:
+        # The revocation by its record, as the exporter reads it back (rows.py).
+        record = records.from_document(contract_revocation.Revocation, document)
         programme = programme_of[document["programme"]]
         page = official(
             RevocationPage,
             document,
             body,
-            slug=f"revocation-{document['award']['id']}",
-            award_id=document["award"]["id"],
-            facts=document["facts"],
-            legal_basis=document["legal_basis"],
-            certificate_recovered=document["certificate_recovered"],
-            money_clawed_back=document["money_clawed_back"],
-            money_clawed_back_yuan=document["money_clawed_back_yuan"],
-            barred_until=day(document["barred_until"]),
+            slug=f"revocation-{record.award.id}",
+            award_id=record.award.id,
+            **{name: getattr(record, name) for name in REVOCATION_COLUMNS},
         )
         tree.add(programme, page, document["id"], document)
         grounds = []
-        for ground in document["grounds"]:
-            key = (programme.pk, ground["text"], ground["article"])
+        for ground in record.grounds:
+            key = (programme.pk, ground)
             if key not in ground_of:
                 ground_of[key] = RevocationGround(
-                    programme=programme, sort_order=len(grounds_of[programme.pk]), **ground
+                    programme=programme,
+                    sort_order=len(grounds_of[programme.pk]),
+                    **records.as_document(ground),
                 )
                 grounds_of[programme.pk].append(ground_of[key])
                 children[RevocationGround].append(ground_of[key])
