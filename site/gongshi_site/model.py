@@ -226,9 +226,8 @@ class Notice(Document):
 @dataclass
 class Award:
     """An award: its own fields are those of the contract's record
-    (gongshi/contract/decision.py), read through it (`award.valid_until` is
-    `award.record.valid_until`); the site adds its decision, status, revocation and
-    winner."""
+    (gongshi/contract/decision.py), read through it (`award.level` is
+    `award.record.level`); the site adds its decision, status, revocation and winner."""
 
     decision: Decision
     record: contract_decision.Award
@@ -249,7 +248,7 @@ class Award:
 
     @property
     def year(self) -> int:
-        """The award year: the edition's, as the citation states it."""
+        """The award year: the edition's, as the award is cited with it."""
         edition = self.decision.edition
         return edition.year if edition else self.decision.date_signed.year
 
