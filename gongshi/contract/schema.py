@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from . import call, channel, decision, notice, revocation
+from . import call, channel, decision, notice, revocation, withdrawn
 from .attachments import EXTENSIONS
 from .records import table
-from .tables import BOOL, DATE, DATETIME, INT, SLUG, STR, TEXT, Field, fields
+from .tables import BOOL, DATE, DATETIME, INDEX_NUMBER, INT, SLUG, STR, TEXT, Field, fields
 
 # 2: recipient_id and bonus on entries and awards (people are records, not names).
 SCHEMA_VERSION = 2
@@ -20,8 +20,6 @@ _ATTACHMENT_FILE = re.compile(
     r"^attachments/[0-9]+/[^/\\]+\.(?:" + "|".join(map(re.escape, EXTENSIONS)) + r")$",
     re.IGNORECASE,
 )
-# 索引号: organisation code (when one was set), year, sequence (gongshi/rules/website.py).
-_INDEX_NUMBER = re.compile(r"^(?:[0-9A-Z-]{9,18}/)?[0-9]{4}-[0-9]{5,}$")
 _WEB_URL_OR_EMPTY = re.compile(r"^(?:https?://[^\s]+)?$")
 _POLICE_RECORD_OR_EMPTY = re.compile(r"^(?:https://beian\.mps\.gov\.cn/[^\s]*)?$")
 
@@ -42,7 +40,7 @@ COMMON = fields(
 )
 
 DOCUMENT = fields(
-    Field("index_number", STR, pattern=_INDEX_NUMBER),
+    Field("index_number", STR, pattern=INDEX_NUMBER),
     Field("programme", STR, pattern=SLUG),
     Field("edition", EDITION, nullable=True),
     Field("document_number", TEXT),
@@ -142,15 +140,7 @@ KINDS: dict[str, dict[str, Field]] = {
     "decision": fields(*DOCUMENT.values(), *table(decision.Decision).values()),
     "revocation": fields(*DOCUMENT.values(), *table(revocation.Revocation).values()),
     "channel": fields(*table(channel.Channel).values()),
-    "withdrawn": fields(
-        Field("withdrawn_kind", STR, choices=("call", "notice", "decision", "revocation")),
-        Field("programme", STR, nullable=True, pattern=SLUG),
-        Field("document_number", TEXT),
-        # The number it had while live: a 索引号 stays with its item in the catalogue.
-        Field("index_number", STR, nullable=True, pattern=_INDEX_NUMBER),
-        Field("withdrawn_at", DATETIME),
-        Field("reason", STR),
-    ),
+    "withdrawn": fields(*table(withdrawn.Withdrawn).values()),
 }
 
 # Where each kind lives under content/ and is served on the site; `home` is content/home.md.

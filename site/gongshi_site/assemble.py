@@ -11,6 +11,7 @@ from gongshi.contract import channel as contract_channel
 from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
+from gongshi.contract import withdrawn as contract_withdrawn
 from gongshi.contract.records import from_document
 
 from . import labels, urls
@@ -306,19 +307,17 @@ def winner_of(key: str, awards: list[Award]) -> Winner:
 
 def _withdrawn(source: Source, programmes) -> Withdrawn:
     document = source.document
-    kind = document["withdrawn_kind"]
+    record = from_document(contract_withdrawn.Withdrawn, document, moment=_moment)
+    kind = record.withdrawn_kind
     return Withdrawn(
         id=document["id"],
         kind=kind,
         title=document["title"],
         url=urls.document(kind, document["id"]),
         section=labels.SECTIONS[kind],
-        programme=programmes.get(document["programme"] or ""),
-        document_number=document["document_number"],
-        index_number=document["index_number"],
+        programme=programmes.get(record.programme or ""),
         first_published_at=_moment(document["first_published_at"]),
-        withdrawn_at=_moment(document["withdrawn_at"]),
-        reason=document["reason"],
+        record=record,
     )
 
 

@@ -16,6 +16,7 @@ from gongshi.contract import channel as contract_channel
 from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
+from gongshi.contract import withdrawn as contract_withdrawn
 from gongshi.contract.notice import PeriodRule
 
 from .status import Status
@@ -307,11 +308,17 @@ class Withdrawn:
     url: str
     section: str
     programme: Programme | None
-    document_number: str
-    index_number: str | None
     first_published_at: datetime
-    withdrawn_at: datetime
-    reason: str
+    # Its own fields are those of the contract's record (gongshi/contract/withdrawn.py),
+    # read through it, but for the programme: the programme itself (the record's slug).
+    record: contract_withdrawn.Withdrawn = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the item itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from gongshi.contract import (
     revocation,
     schema,
     tables,
+    withdrawn,
 )
 from gongshi.rules.identity import RECIPIENT_ID
 
@@ -31,6 +32,7 @@ CALL_FILES = sorted((FIXTURE.parent / "calls").glob("*.md"))
 CHANNEL_FILES = sorted((FIXTURE.parent / "channels").glob("*.md"))
 REVOCATION_FILES = sorted((FIXTURE.parent / "revocations").glob("*.md"))
 DECISION_FILES = sorted((FIXTURE.parent / "decisions").glob("*.md"))
+WITHDRAWN_FILES = sorted((FIXTURE.parent / "withdrawn").glob("*.md"))
 
 
 def _own(document: dict) -> dict:
@@ -307,3 +309,32 @@ def test_the_checks_made_from_the_decision_record_refuse_a_broken_decision(chang
     document, _body = load(DECISION_FILES[0].read_text(encoding="utf-8"), str(DECISION_FILES[0]))
     change(document["awards"][0])
     assert field in {path for path, _message in check(document)}
+
+
+# The withdrawn item's record (gongshi/contract/withdrawn.py).
+
+
+def test_the_withdrawn_table_equals_the_hand_written_one_it_replaces():
+    F, STR = tables.Field, tables.STR
+    kinds = ("call", "notice", "decision", "revocation")
+    hand_written = tables.fields(
+        F("withdrawn_kind", STR, choices=kinds),
+        F("programme", STR, nullable=True, pattern=schema.SLUG),
+        F("document_number", tables.TEXT),
+        F("index_number", STR, nullable=True, pattern=tables.INDEX_NUMBER),
+        F("withdrawn_at", tables.DATETIME),
+        F("reason", STR),
+    )
+    assert records.table(withdrawn.Withdrawn) == hand_written
+    assert schema.KINDS["withdrawn"] == hand_written
+
+
+@pytest.mark.parametrize("path", WITHDRAWN_FILES, ids=lambda path: path.name)
+def test_a_withdrawn_item_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(withdrawn.Withdrawn, document)
+    assert isinstance(record.withdrawn_at, datetime)
+    own = {name: document[name] for name in records.names(withdrawn.Withdrawn)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
