@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from . import call, channel, decision, notice, revocation, withdrawn
+from . import call, channel, decision, home, notice, revocation, withdrawn
 from .attachments import EXTENSIONS
 from .records import table
 from .tables import BOOL, DATE, DATETIME, INDEX_NUMBER, INT, SLUG, STR, TEXT, Field, fields
@@ -20,8 +20,6 @@ _ATTACHMENT_FILE = re.compile(
     r"^attachments/[0-9]+/[^/\\]+\.(?:" + "|".join(map(re.escape, EXTENSIONS)) + r")$",
     re.IGNORECASE,
 )
-_WEB_URL_OR_EMPTY = re.compile(r"^(?:https?://[^\s]+)?$")
-_POLICE_RECORD_OR_EMPTY = re.compile(r"^(?:https://beian\.mps\.gov\.cn/[^\s]*)?$")
 
 
 EDITION = fields(Field("id", INT), Field("number", INT), Field("year", INT), Field("title", STR))
@@ -65,24 +63,10 @@ DOCUMENT = fields(
 )
 
 # Who runs the site and how it is registered (cms/govsite: 网站信息); "" when not set.
-IDENTITY = fields(
-    Field("sponsor", TEXT),
-    Field("organiser", TEXT),
-    Field("phone", TEXT),
-    Field("email", TEXT),
-    Field("address", TEXT),
-    Field("icp_number", TEXT),
-    Field("police_number", TEXT),
-    Field("police_url", TEXT, pattern=_POLICE_RECORD_OR_EMPTY),
-    Field("site_id_code", TEXT),
-    Field("party_government", BOOL),
-    Field("conac_url", TEXT, pattern=_WEB_URL_OR_EMPTY),
-)
+IDENTITY = table(home.Identity)
 
 KINDS: dict[str, dict[str, Field]] = {
-    "home": fields(
-        Field("site_name", STR), Field("introduction", TEXT), Field("identity", IDENTITY)
-    ),
+    "home": fields(*table(home.Home).values()),
     "programme": fields(
         Field("slug", STR, pattern=SLUG),
         Field("level", STR, choices=("province", "city", "district", "county")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 from gongshi.contract import call as contract_call
 from gongshi.contract import channel as contract_channel
 from gongshi.contract import decision as contract_decision
+from gongshi.contract import home as contract_home
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract import withdrawn as contract_withdrawn
@@ -130,16 +132,17 @@ def _file_under(programmes, calls, notices, decisions, revocations, channels) ->
 def _home(source: Source | None, fallback_site_name: str) -> Home:
     if source is None:
         return Home(site_name=fallback_site_name, introduction="", body_html="")
-    document = source.document
-    identity = dict(document["identity"])
+    record = from_document(contract_home.Home, source.document)
+    identity = record.identity
     # Links only to where a link may point: the 公安 record and an http(s) address.
-    identity["conac_url"] = web_url(identity["conac_url"])
-    identity["police_url"] = web_url(identity["police_url"])
+    identity = dataclasses.replace(
+        identity, conac_url=web_url(identity.conac_url), police_url=web_url(identity.police_url)
+    )
     return Home(
-        site_name=document["site_name"],
-        introduction=document["introduction"],
+        site_name=record.site_name,
+        introduction=record.introduction,
         body_html=source.body_html,
-        identity=Identity(**identity),
+        identity=Identity(identity),
     )
 
 

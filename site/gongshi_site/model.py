@@ -6,6 +6,7 @@ Built from content/ by assemble.py; templates, statistics and open data read onl
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -14,6 +15,7 @@ from operator import attrgetter
 from gongshi.contract import call as contract_call
 from gongshi.contract import channel as contract_channel
 from gongshi.contract import decision as contract_decision
+from gongshi.contract import home as contract_home
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract import withdrawn as contract_withdrawn
@@ -321,22 +323,27 @@ class Withdrawn:
         return getattr(record, name)
 
 
+# No identity set (a site without a home page): every field empty, as the CMS exports it
+# before 网站信息 is filled in.
+NO_IDENTITY = contract_home.Identity(
+    **{name: kind() for name, kind in typing.get_type_hints(contract_home.Identity).items()}
+)
+
+
 @dataclass(frozen=True)
 class Identity:
-    """Who runs the site and how it is registered (网站信息): "" where not set, and the
-    footer and meta tags then show nothing for it."""
+    """Who runs the site and how it is registered (网站信息): the contract's record
+    (gongshi/contract/home.py), read through it; "" where not set, and the footer and
+    meta tags then show nothing for it."""
 
-    sponsor: str = ""
-    organiser: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    icp_number: str = ""
-    police_number: str = ""
-    police_url: str = ""
-    site_id_code: str = ""
-    party_government: bool = False
-    conac_url: str = ""
+    record: contract_home.Identity = NO_IDENTITY
+
+    def __getattr__(self, name: str):
+        # Reached only for names the identity itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def has_contact(self) -> bool:

@@ -23,6 +23,7 @@ from cms.reporting.models import ReportingChannel
 from gongshi import contract
 from gongshi.contract import attachments, call, decision, notice, records, revocation
 from gongshi.contract import channel as contract_channel
+from gongshi.contract import home as contract_home
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
@@ -134,14 +135,12 @@ class Exporter:
     def item(self, node: PageNode, page, rows: Rows) -> Item | None:
         if node.role == HOME:
             self._reads.add(("shared", SITES))
-            return Item(
-                self._common(page, "home")
-                | {
-                    "site_name": public_site_name(page),
-                    "introduction": page.introduction,
-                    "identity": SiteIdentity.of_public_site().public(),
-                }
+            record = contract_home.Home(
+                site_name=public_site_name(page),
+                introduction=page.introduction,
+                identity=contract_home.Identity(**SiteIdentity.of_public_site().public()),
             )
+            return Item(self._common(page, "home") | records.as_document(record))
         if node.role == PROGRAMME:
             return self.programme(node, page, rows)
         kind = KIND_OF_MODEL.get(node.model)

@@ -16,6 +16,7 @@ from gongshi.contract import (
     channel,
     check,
     decision,
+    home,
     load,
     notice,
     records,
@@ -338,3 +339,50 @@ def test_a_withdrawn_item_reads_into_the_record_and_writes_back_the_same(path):
     own = {name: document[name] for name in records.names(withdrawn.Withdrawn)}
     again = records.as_document(record)
     assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+
+
+# The home page and the site's identity (gongshi/contract/home.py).
+
+
+def test_the_home_table_equals_the_hand_written_one_it_replaces():
+    F, TEXT = tables.Field, tables.TEXT
+    identity = tables.fields(
+        F("sponsor", TEXT),
+        F("organiser", TEXT),
+        F("phone", TEXT),
+        F("email", TEXT),
+        F("address", TEXT),
+        F("icp_number", TEXT),
+        F("police_number", TEXT),
+        F("police_url", TEXT, pattern=home._POLICE_RECORD_OR_EMPTY),
+        F("site_id_code", TEXT),
+        F("party_government", tables.BOOL),
+        F("conac_url", TEXT, pattern=home._WEB_URL_OR_EMPTY),
+    )
+    hand_written = tables.fields(
+        F("site_name", tables.STR), F("introduction", TEXT), F("identity", identity)
+    )
+    assert records.table(home.Home) == hand_written
+    assert schema.KINDS["home"] == hand_written
+
+
+def test_the_home_page_reads_into_the_record_and_writes_back_its_fields():
+    path = FIXTURE.parent / "home.md"
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(home.Home, document)
+    assert isinstance(record.identity, home.Identity)
+    own = {name: document[name] for name in records.names(home.Home)}
+    # The same values; the CMS writes the 公安 link last (the fixture was written by hand).
+    assert records.as_document(record) == own
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("police_url", "https://evil.example/"), ("conac_url", "javascript:alert(1)")],
+)
+def test_the_checks_made_from_the_home_record_refuse_a_foreign_link(field, value):
+    path = FIXTURE.parent / "home.md"
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    document["identity"][field] = value
+    assert f"identity.{field}" in {place for place, _message in check(document)}
