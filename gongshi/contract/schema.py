@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from . import call, channel, decision, home, notice, revocation, withdrawn
+from . import call, channel, decision, home, notice, programme, revocation, withdrawn
 from .attachments import EXTENSIONS
 from .records import table
 from .tables import BOOL, DATE, DATETIME, INDEX_NUMBER, INT, SLUG, STR, TEXT, Field, fields
@@ -22,7 +22,7 @@ _ATTACHMENT_FILE = re.compile(
 )
 
 
-EDITION = fields(Field("id", INT), Field("number", INT), Field("year", INT), Field("title", STR))
+EDITION = table(programme.Edition)
 CATEGORY, NOTICE_TYPES = notice.CATEGORY, notice.NOTICE_TYPES
 # A kind of publicity notice as the regulation sets it: no length stated is null.
 PERIOD_RULE = table(notice.PeriodRule)
@@ -65,60 +65,10 @@ DOCUMENT = fields(
 # Who runs the site and how it is registered (cms/govsite: 网站信息); "" when not set.
 IDENTITY = table(home.Identity)
 
+# Each kind's own fields, made from its typed record (gongshi/contract/<kind>.py).
 KINDS: dict[str, dict[str, Field]] = {
     "home": fields(*table(home.Home).values()),
-    "programme": fields(
-        Field("slug", STR, pattern=SLUG),
-        Field("level", STR, choices=("province", "city", "district", "county")),
-        Field("region", STR),
-        Field("organiser", STR),
-        Field("office", STR),
-        Field("supervisor", TEXT),
-        Field("summary", TEXT),
-        Field(
-            "regulation",
-            fields(
-                Field("title", STR),
-                Field("number", TEXT),
-                Field("status", STR, choices=("in_force", "trial", "draft", "repealed")),
-                Field("issued_on", DATE, nullable=True),
-                Field("effective_from", DATE, nullable=True),
-                Field("expires_on", DATE, nullable=True),
-                Field("url", TEXT),
-                Field("replaces", TEXT),
-            ),
-        ),
-        Field("cycle_years", INT),
-        Field("validity_years", INT, nullable=True),
-        Field("publicity_kinds", [PERIOD_RULE]),
-        Field(
-            "levels",
-            [
-                fields(
-                    Field("name", STR),
-                    Field("rank", STR, choices=("award", "nomination")),
-                    Field("category", STR, choices=CATEGORY),
-                    Field("quota", INT),
-                )
-            ],
-        ),
-        Field("rules", [fields(Field("topic", STR), Field("text", STR), Field("article", TEXT))]),
-        Field("editions", [EDITION]),
-        # Counts of the supervision group's cases by year of receipt; never their content.
-        Field(
-            "complaint_statistics",
-            [
-                fields(
-                    Field("year", INT),
-                    Field("received", INT),
-                    Field("concluded", INT),
-                    Field("upheld", INT),
-                    Field("median_days_to_conclude", INT, nullable=True),
-                )
-            ],
-        ),
-    ),
-    # Typed records from here on (gongshi/contract/call.py, notice.py, decision.py...).
+    "programme": fields(*table(programme.Programme).values()),
     "call": fields(*DOCUMENT.values(), *table(call.Call).values()),
     "notice": fields(*DOCUMENT.values(), *table(notice.Notice).values()),
     "decision": fields(*DOCUMENT.values(), *table(decision.Decision).values()),

@@ -12,6 +12,7 @@ from gongshi.contract import channel as contract_channel
 from gongshi.contract import decision as contract_decision
 from gongshi.contract import home as contract_home
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract import withdrawn as contract_withdrawn
 from gongshi.contract.records import from_document
@@ -25,18 +26,13 @@ from .model import (
     Call,
     Change,
     Channel,
-    ComplaintCounts,
     Decision,
     Edition,
     Home,
     Identity,
-    Level,
     Notice,
-    PeriodRule,
     Programme,
-    Regulation,
     Revocation,
-    Rule,
     Site,
     Winner,
     Withdrawn,
@@ -148,41 +144,22 @@ def _home(source: Source | None, fallback_site_name: str) -> Home:
 
 def _programme(source: Source) -> Programme:
     document = source.document
-    regulation = document["regulation"]
+    record = from_document(contract_programme.Programme, document)
+    regulation = record.regulation
+    record = dataclasses.replace(
+        record,
+        # Links only to where a link may point: an http(s) address.
+        regulation=dataclasses.replace(regulation, url=web_url(regulation.url)),
+        editions=sorted(record.editions, key=lambda edition: edition.number),
+    )
     return Programme(
         id=document["id"],
-        slug=document["slug"],
         title=document["title"],
-        url=urls.programme(document["slug"]),
-        level=document["level"],
-        region=document["region"],
-        organiser=document["organiser"],
-        office=document["office"],
-        supervisor=document["supervisor"],
-        summary=document["summary"],
-        regulation=Regulation(
-            title=regulation["title"],
-            number=regulation["number"],
-            status=regulation["status"],
-            issued_on=_date(regulation["issued_on"]),
-            effective_from=_date(regulation["effective_from"]),
-            expires_on=_date(regulation["expires_on"]),
-            url=web_url(regulation["url"]),
-            replaces=regulation["replaces"],
-        ),
-        cycle_years=document["cycle_years"],
-        validity_years=document["validity_years"],
-        publicity_kinds=[from_document(PeriodRule, rule) for rule in document["publicity_kinds"]],
-        levels=[Level(**level) for level in document["levels"]],
-        rules=[Rule(**rule) for rule in document["rules"]],
-        editions=sorted(
-            (Edition(**edition) for edition in document["editions"]),
-            key=lambda edition: edition.number,
-        ),
-        complaint_statistics=[ComplaintCounts(**row) for row in document["complaint_statistics"]],
+        url=urls.programme(record.slug),
         body_html=source.body_html,
         first_published_at=_moment(document["first_published_at"]),
         last_published_at=_moment(document["last_published_at"]),
+        record=record,
     )
 
 
@@ -198,7 +175,7 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
         "url": urls.document(document["kind"], document["id"]),
         "section": labels.SECTIONS[document["kind"]],
         "programme": programmes[document["programme"]],
-        "edition": Edition(**edition) if edition else None,
+        "edition": from_document(Edition, edition) if edition else None,
         "index_number": document["index_number"],
         "document_number": document["document_number"],
         "issuing_body": document["issuing_body"],

@@ -17,19 +17,12 @@ from gongshi.contract import channel as contract_channel
 from gongshi.contract import decision as contract_decision
 from gongshi.contract import home as contract_home
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract import withdrawn as contract_withdrawn
-from gongshi.contract.notice import PeriodRule
+from gongshi.contract.programme import Edition
 
 from .status import Status
-
-
-@dataclass
-class Edition:
-    id: int
-    number: int
-    year: int
-    title: str
 
 
 @dataclass
@@ -56,33 +49,6 @@ class Change:
 
 
 @dataclass
-class Rule:
-    topic: str
-    text: str
-    article: str
-
-
-@dataclass
-class Level:
-    name: str
-    rank: str
-    category: str
-    quota: int
-
-
-@dataclass
-class Regulation:
-    title: str
-    number: str
-    status: str
-    issued_on: date | None
-    effective_from: date | None
-    expires_on: date | None
-    url: str  # only http(s), else ""
-    replaces: str
-
-
-@dataclass
 class Channel:
     """A reporting channel: its own fields are those of the contract's record
     (gongshi/contract/channel.py), read through it, but for `programme`: the programme
@@ -101,44 +67,30 @@ class Channel:
 
 
 @dataclass
-class ComplaintCounts:
-    """The supervision group's cases of one year: counts only."""
-
-    year: int
-    received: int
-    concluded: int
-    upheld: int
-    median_days_to_conclude: int | None
-
-
-@dataclass
 class Programme:
+    """A programme: its own fields are those of the contract's record
+    (gongshi/contract/programme.py), read through it (`programme.slug` is
+    `programme.record.slug`); the site adds its documents and channels."""
+
     id: int
-    slug: str
     title: str
     url: str
-    level: str
-    region: str
-    organiser: str
-    office: str
-    supervisor: str
-    summary: str
-    regulation: Regulation
-    cycle_years: int
-    validity_years: int | None
-    publicity_kinds: list[PeriodRule]
-    levels: list[Level]
-    rules: list[Rule]
-    editions: list[Edition]
-    complaint_statistics: list[ComplaintCounts]
     body_html: str
     first_published_at: datetime
     last_published_at: datetime
+    record: contract_programme.Programme
     calls: list[Call] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     revocations: list[Revocation] = field(default_factory=list)
     channels: list[Channel] = field(default_factory=list)
+
+    def __getattr__(self, name: str):
+        # Reached only for names the programme itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def awards(self) -> list[Award]:

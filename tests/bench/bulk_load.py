@@ -40,14 +40,19 @@ from cms.programmes.models import (
 )
 from cms.publishing.export.rows import (
     AWARD_COLUMNS,
+    EDITION_COLUMNS,
     ENTRY_COLUMNS,
+    LEVEL_COLUMNS,
     NOTICE_COLUMNS,
+    PERIOD_RULE_COLUMNS,
+    PROGRAMME_COLUMNS,
     REVOCATION_COLUMNS,
 )
 from cms.revocations.models import RevocationPage
 from gongshi import contract
 from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
 from gongshi.contract import records
 from gongshi.contract import revocation as contract_revocation
 
@@ -180,39 +185,26 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
     grounds_of = defaultdict(list)  # programme id -> its revocation grounds
 
     for document, body in by_kind["programme"]:
-        regulation = document["regulation"]
+        # The programme by its record: the columns of the record's names are copied by
+        # name, the regulation's into regulation_<name>, as the exporter reads them back.
+        record = records.from_document(contract_programme.Programme, document)
         page = ProgrammePage(
             title=document["title"],
-            slug=document["slug"],
-            level=document["level"],
-            region=document["region"],
-            organiser=document["organiser"],
-            office=document["office"],
-            supervisor=document["supervisor"],
-            summary=document["summary"],
             body=html_of(body),
-            regulation_title=regulation["title"],
-            regulation_number=regulation["number"],
-            regulation_status=regulation["status"],
-            regulation_issued_on=day(regulation["issued_on"]),
-            regulation_effective_from=day(regulation["effective_from"]),
-            regulation_expires_on=day(regulation["expires_on"]),
-            regulation_url=regulation["url"],
-            regulation_replaces=regulation["replaces"],
-            cycle_years=document["cycle_years"],
-            validity_years=document["validity_years"],
+            **{name: getattr(record, name) for name in PROGRAMME_COLUMNS},
+            **{
+                f"regulation_{name}": getattr(record.regulation, name)
+                for name in records.names(contract_programme.Regulation)
+            },
         )
         tree.add(index, page, document["id"], document)
         levels = [
             AwardLevel(
                 programme=page,
                 sort_order=n,
-                name=level["name"],
-                rank=level["rank"],
-                category=level["category"],
-                quota=level["quota"],
+                **{name: getattr(level, name) for name in LEVEL_COLUMNS},
             )
-            for n, level in enumerate(document["levels"])
+            for n, level in enumerate(record.levels)
         ]
         page.levels = levels
         children[AwardLevel] += levels
@@ -220,29 +212,22 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
             PublicityKind(
                 programme=page,
                 sort_order=n,
-                kind=rule["notice_type"],
-                name=rule["name"],
-                article=rule["article"],
-                min_working_days=rule["min_working_days"],
-                exact=rule["exact"],
+                kind=rule.notice_type,
+                **{name: getattr(rule, name) for name in PERIOD_RULE_COLUMNS},
             )
-            for n, rule in enumerate(document["publicity_kinds"])
+            for n, rule in enumerate(record.publicity_kinds)
         ]
         page.publicity_kinds = kinds
         children[PublicityKind] += kinds
         programme_of[page.slug] = page
-        for edition in document["editions"]:
+        for edition in record.editions:
             edition_page = EditionPage(
-                title=edition["title"],
-                slug=str(edition["year"]),
-                number=edition["number"],
-                year=edition["year"],
+                slug=str(edition.year),
+                **{name: getattr(edition, name) for name in EDITION_COLUMNS},
             )
-            edition_of[edition["id"]] = tree.add(page, edition_page, edition["id"], document)
+            edition_of[edition.id] = tree.add(page, edition_page, edition.id, document)
             # An edition is published with its programme in this corpus.
-            edition_page.translation_key = uuid.uuid5(
-                uuid.NAMESPACE_OID, f"edition-{edition['id']}"
-            )
+            edition_page.translation_key = uuid.uuid5(uuid.NAMESPACE_OID, f"edition-{edition.id}")
 
     def official(model, document, body, **fields):
         return model(

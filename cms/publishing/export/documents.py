@@ -24,6 +24,7 @@ from gongshi import contract
 from gongshi.contract import attachments, call, decision, notice, records, revocation
 from gongshi.contract import channel as contract_channel
 from gongshi.contract import home as contract_home
+from gongshi.contract import programme as contract_programme
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
@@ -34,9 +35,13 @@ from .rows import (
     AWARD_COLUMNS,
     CALL_COLUMNS,
     CORRECTION_COLUMNS,
+    COUNTS,
+    EDITION_COLUMNS,
     ENTRY_COLUMNS,
+    LEVEL_COLUMNS,
     NOTICE_COLUMNS,
     PERIOD_RULE_COLUMNS,
+    PROGRAMME_COLUMNS,
     REVOCATION_COLUMNS,
     Rows,
 )
@@ -163,52 +168,31 @@ class Exporter:
         editions = []
         for edition in self.tree.editions_of(node.pk):
             self._read_page(edition)
-            editions.append(self._edition(rows.editions[edition.pk]))
-        document = self._common(page, "programme") | {
-            "slug": page.slug,
-            "level": page.level,
-            "region": page.region,
-            "organiser": page.organiser,
-            "office": page.office,
-            "supervisor": page.supervisor,
-            "summary": page.summary,
-            "regulation": {
-                "title": page.regulation_title,
-                "number": page.regulation_number,
-                "status": page.regulation_status,
-                "issued_on": _date(page.regulation_issued_on),
-                "effective_from": _date(page.regulation_effective_from),
-                "expires_on": _date(page.regulation_expires_on),
-                "url": safe_href(page.regulation_url) or "",
-                "replaces": page.regulation_replaces,
-            },
-            "cycle_years": page.cycle_years,
-            "validity_years": page.validity_years,
-            "publicity_kinds": [
-                records.as_document(_period_rule(row)) for row in rows.kinds.get(node.pk, ())
+            editions.append(_edition(rows.editions[edition.pk]))
+        # The record's fields the page stores under their own names are copied as they
+        # are (rows.py), the regulation's from the page's regulation_<name> columns.
+        regulation = {
+            name: getattr(page, f"regulation_{name}")
+            for name in records.names(contract_programme.Regulation)
+        }
+        record = contract_programme.Programme(
+            regulation=contract_programme.Regulation(
+                **regulation | {"url": safe_href(regulation["url"]) or ""}
+            ),
+            publicity_kinds=[_period_rule(row) for row in rows.kinds.get(node.pk, ())],
+            levels=[  # prefetched in (sort_order, pk) order
+                contract_programme.Level(**_values(level, LEVEL_COLUMNS))
+                for level in page.levels.all()
             ],
-            "levels": [
-                {
-                    "name": level.name,
-                    "rank": level.rank,
-                    "category": level.category,
-                    "quota": level.quota,
-                }
-                for level in page.levels.all()  # prefetched in (sort_order, pk) order
-            ],
-            "rules": plain_rules(page),
-            "editions": sorted(editions, key=lambda edition: edition["number"]),
-            "complaint_statistics": [
-                {
-                    "year": row.year,
-                    "received": row.received,
-                    "concluded": row.concluded,
-                    "upheld": row.upheld,
-                    "median_days_to_conclude": row.median_days_to_conclude,
-                }
+            rules=[contract_programme.Rule(**rule) for rule in plain_rules(page)],
+            editions=sorted(editions, key=lambda edition: edition.number),
+            complaint_statistics=[
+                contract_programme.ComplaintCounts(**_values(row, COUNTS))
                 for row in rows.cases.get(node.pk, [])
             ],
-        }
+            **_values(page, PROGRAMME_COLUMNS),
+        )
+        document = self._common(page, "programme") | records.as_document(record)
         return self._with_body(document, page.body)
 
     def document(self, node: PageNode, page, kind: str, rows: Rows) -> Item | None:
@@ -221,7 +205,9 @@ class Exporter:
         document = self._common(page, kind) | {
             "index_number": rows.index_numbers[page.pk],
             "programme": programme.slug,
-            "edition": self._edition(rows.editions[edition.pk]) if edition else None,
+            "edition": records.as_document(_edition(rows.editions[edition.pk]))
+            if edition
+            else None,
             "document_number": page.document_number,
             "issuing_body": page.issuing_body,
             "date_signed": _date(page.date_signed),
@@ -427,17 +413,14 @@ class Exporter:
             self._descriptions[key] = attachment.describe()
         return dict(self._descriptions[key])
 
-    def _edition(self, edition) -> dict:
-        return {
-            "id": edition.pk,
-            "number": edition.number,
-            "year": edition.year,
-            "title": edition.title,
-        }
-
 
 def _date(day) -> str | None:
     return day.isoformat() if day else None
+
+
+def _edition(row) -> contract_programme.Edition:
+    """An edition as rows.py reads it (its id is the page's)."""
+    return contract_programme.Edition(id=row.pk, **_values(row, EDITION_COLUMNS))
 
 
 def _recipient_id(row, name: str) -> str:

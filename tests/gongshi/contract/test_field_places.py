@@ -232,3 +232,35 @@ def test_every_award_field_of_its_own_is_counted():
     shared = {item.name for item in dataclasses.fields(notice.Entry)} | {"id", "recipient"}
     own = {item.name for item in dataclasses.fields(decision.Award)} - shared
     assert own == set(AWARD_BUDGET)
+
+
+# The programme, the home page's identity and the withdrawn item (gongshi/contract/
+# programme.py, home.py, withdrawn.py): fields the pipeline carries by the record, each
+# with the places that name it today (its record, the CMS's column and form, the rules
+# that compute with it, the templates that show it).
+OTHER_BUDGET = {
+    "cycle_years": ("programme.py", 8),  # the award rules (how often one may win again)
+    "validity_years": ("programme.py", 7),  # the award rules (until when an award holds)
+    "supervisor": ("programme.py", 4),
+    "effective_from": ("programme.py", 3),
+    "expires_on": ("programme.py", 3),
+    "sponsor": ("home.py", 3),  # record, CMS column, footer
+    "site_id_code": ("home.py", 4),
+    "party_government": ("home.py", 3),
+    "withdrawn_at": ("withdrawn.py", 5),  # the CMS orders and records withdrawals by it
+}
+
+
+@pytest.mark.parametrize("name", OTHER_BUDGET)
+def test_a_field_of_the_other_kinds_is_named_in_few_places(name):
+    module, budget = OTHER_BUDGET[name]
+    found = places(name)
+    print(_report(name, found))
+    assert f"gongshi/contract/{module}" in found
+    assert len(found) <= budget, _report(name, found)
+
+
+@pytest.mark.parametrize("name", OTHER_BUDGET)
+def test_the_pipeline_carries_the_other_kinds_by_the_record(name):
+    texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in (*PIPELINE, EXPORTER)}
+    assert places(name, texts) == [], _report(name, places(name, texts))

@@ -19,6 +19,7 @@ from gongshi.contract import (
     home,
     load,
     notice,
+    programme,
     records,
     revocation,
     schema,
@@ -386,3 +387,77 @@ def test_the_checks_made_from_the_home_record_refuse_a_foreign_link(field, value
     document, _body = load(path.read_text(encoding="utf-8"), str(path))
     document["identity"][field] = value
     assert f"identity.{field}" in {place for place, _message in check(document)}
+
+
+# The programme (gongshi/contract/programme.py).
+
+
+def test_the_programme_table_equals_the_hand_written_one_it_replaces():
+    F, STR, TEXT, INT, DATE = tables.Field, tables.STR, tables.TEXT, tables.INT, tables.DATE
+    hand_written = tables.fields(
+        F("slug", STR, pattern=schema.SLUG),
+        F("level", STR, choices=("province", "city", "district", "county")),
+        F("region", STR),
+        F("organiser", STR),
+        F("office", STR),
+        F("supervisor", TEXT),
+        F("summary", TEXT),
+        F(
+            "regulation",
+            tables.fields(
+                F("title", STR),
+                F("number", TEXT),
+                F("status", STR, choices=("in_force", "trial", "draft", "repealed")),
+                F("issued_on", DATE, nullable=True),
+                F("effective_from", DATE, nullable=True),
+                F("expires_on", DATE, nullable=True),
+                F("url", TEXT),
+                F("replaces", TEXT),
+            ),
+        ),
+        F("cycle_years", INT),
+        F("validity_years", INT, nullable=True),
+        F("publicity_kinds", [schema.PERIOD_RULE]),
+        F(
+            "levels",
+            [
+                tables.fields(
+                    F("name", STR),
+                    F("rank", STR, choices=("award", "nomination")),
+                    F("category", STR, choices=schema.CATEGORY),
+                    F("quota", INT),
+                )
+            ],
+        ),
+        F("rules", [tables.fields(F("topic", STR), F("text", STR), F("article", TEXT))]),
+        F("editions", [schema.EDITION]),
+        F(
+            "complaint_statistics",
+            [
+                tables.fields(
+                    F("year", INT),
+                    F("received", INT),
+                    F("concluded", INT),
+                    F("upheld", INT),
+                    F("median_days_to_conclude", INT, nullable=True),
+                )
+            ],
+        ),
+    )
+    assert records.table(programme.Programme) == hand_written
+    assert schema.KINDS["programme"] == hand_written
+    edition = tables.fields(F("id", INT), F("number", INT), F("year", INT), F("title", STR))
+    assert schema.EDITION == edition
+
+
+@pytest.mark.parametrize(
+    "path", sorted((FIXTURE.parent / "programmes").glob("*.md")), ids=lambda path: path.name
+)
+def test_a_programme_reads_into_the_record_and_writes_back_the_same(path):
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(programme.Programme, document)
+    assert isinstance(record.regulation, programme.Regulation)
+    own = {name: document[name] for name in records.names(programme.Programme)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
