@@ -21,6 +21,7 @@ from pathlib import Path
 from gongshi.contract import SCHEMA_VERSION, dump, records, relative_path
 from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
 from gongshi.contract import revocation as contract_revocation
 from gongshi.rules.awards import citation
 from gongshi.rules.gb32100 import check_character
@@ -89,45 +90,49 @@ def programme(
     levels: tuple[str, ...] = (),
 ) -> dict:
     levels = levels or (title, f"{title}提名奖")
-    return {
-        **_common("programme", item_id, title, date(2015, 1, 5)),
-        "slug": slug,
-        "level": "city",
-        "region": region,
-        "organiser": f"{region}人民政府",
-        "office": f"{region}市场监督管理局",
-        "supervisor": f"{region}质量奖监督组",
-        "summary": f"{title}是{region}人民政府设立的最高质量荣誉。",
-        "regulation": {
-            "title": f"{title}管理办法",
-            "number": "",
-            "status": "in_force",
-            "issued_on": "2015-01-01",
-            "effective_from": "2015-01-01",
-            "expires_on": None,
-            "url": "",
-            "replaces": "",
-        },
-        "cycle_years": cycle_years,
-        "validity_years": validity_years,
-        "publicity_kinds": [records.as_document(period_rule(kind)) for kind in PUBLICITY_LABELS],
-        "levels": [
-            {
-                "name": name,
-                "rank": "nomination" if name.endswith("提名奖") else "award",
-                "category": "organisation",
-                "quota": 10,
-            }
+    # The programme's own fields by the contract's record (gongshi/contract/programme.py).
+    record = contract_programme.Programme(
+        slug=slug,
+        level="city",
+        region=region,
+        organiser=f"{region}人民政府",
+        office=f"{region}市场监督管理局",
+        supervisor=f"{region}质量奖监督组",
+        summary=f"{title}是{region}人民政府设立的最高质量荣誉。",
+        regulation=contract_programme.Regulation(
+            title=f"{title}管理办法",
+            number="",
+            status="in_force",
+            issued_on=date(2015, 1, 1),
+            effective_from=date(2015, 1, 1),
+            expires_on=None,
+            url="",
+            replaces="",
+        ),
+        cycle_years=cycle_years,
+        validity_years=validity_years,
+        publicity_kinds=[period_rule(kind) for kind in PUBLICITY_LABELS],
+        levels=[
+            contract_programme.Level(
+                name=name,
+                rank="nomination" if name.endswith("提名奖") else "award",
+                category="organisation",
+                quota=10,
+            )
             for name in levels
         ],
-        "rules": [],
-        "editions": editions,
-        "complaint_statistics": [],
-    }
+        rules=[],
+        editions=[records.from_document(contract_programme.Edition, item) for item in editions],
+        complaint_statistics=[],
+    )
+    return {**_common("programme", item_id, title, date(2015, 1, 5)), **records.as_document(record)}
 
 
 def edition(item_id: int, number: int, year: int, programme_title: str) -> dict:
-    return {"id": item_id, "number": number, "year": year, "title": f"{year}年度{programme_title}"}
+    record = contract_programme.Edition(
+        id=item_id, number=number, year=year, title=f"{year}年度{programme_title}"
+    )
+    return records.as_document(record)
 
 
 def _document(kind, item_id, title, slug, edition_, number, body_signed: date, issuer, summary):
