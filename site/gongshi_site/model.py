@@ -18,6 +18,7 @@ from gongshi.contract import decision as contract_decision
 from gongshi.contract import home as contract_home
 from gongshi.contract import notice as contract_notice
 from gongshi.contract import programme as contract_programme
+from gongshi.contract import records
 from gongshi.contract import revocation as contract_revocation
 from gongshi.contract import withdrawn as contract_withdrawn
 from gongshi.contract.programme import Edition
@@ -66,6 +67,21 @@ class Channel:
         return getattr(record, name)
 
 
+def _reading_through(record: type):
+    """A class decorator: each of the `record`'s fields becomes a read-only attribute of
+    the class, read from the instance's `record`. A C-level getter, not __getattr__: the
+    pages read awards' and programmes' fields hundreds of thousands of times a build
+    (__getattr__ costs an AttributeError raised and caught on each read)."""
+
+    def decorate(cls):
+        for name in records.names(record):
+            setattr(cls, name, property(attrgetter(f"record.{name}")))
+        return cls
+
+    return decorate
+
+
+@_reading_through(contract_programme.Programme)
 @dataclass
 class Programme:
     """A programme: its own fields are those of the contract's record
@@ -84,13 +100,6 @@ class Programme:
     decisions: list[Decision] = field(default_factory=list)
     revocations: list[Revocation] = field(default_factory=list)
     channels: list[Channel] = field(default_factory=list)
-
-    def __getattr__(self, name: str):
-        # Reached only for names the programme itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
 
     @property
     def awards(self) -> list[Award]:
@@ -178,6 +187,7 @@ class Notice(Document):
         return self.notice_type
 
 
+@_reading_through(contract_decision.Award)
 @dataclass
 class Award:
     """An award: its own fields are those of the contract's record
@@ -189,13 +199,6 @@ class Award:
     status: Status = None
     revocation: Revocation | None = None
     winner: Winner | None = None
-
-    def __getattr__(self, name: str):
-        # Reached only for names the award itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
 
     @property
     def programme(self) -> Programme:
