@@ -10,22 +10,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
+from gongshi.contract import home, records
 from gongshi.rules import website
 from gongshi.rules.errors import RuleViolation
 
-# The fields the public site shows, in the order of the export (gongshi/contract: home.identity).
-PUBLIC_FIELDS = (
-    "sponsor",
-    "organiser",
-    "phone",
-    "email",
-    "address",
-    "icp_number",
-    "police_number",
-    "site_id_code",
-    "party_government",
-    "conac_url",
-)
+# The fields the public site shows, as the contract's record names them (gongshi/contract/
+# home.py); the 公安 record's link is made from its number, not stored.
+PUBLIC_FIELDS = tuple(name for name in records.names(home.Identity) if name != "police_url")
 
 
 @register_setting(icon="site")

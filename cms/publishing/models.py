@@ -165,7 +165,22 @@ class Withdrawal(models.Model):
 
     def as_document(self) -> dict:
         from gongshi import contract
+        from gongshi.contract import records, withdrawn
 
+        # The record's fields stored under their own names are copied as they are; only
+        # the kind, the programme (blank: none), the number and the moment are spelt.
+        mapped = {
+            "withdrawn_kind": self.kind,
+            "programme": self.programme or None,
+            "index_number": self.index_number(),
+            "withdrawn_at": timezone.localtime(self.withdrawn_at),  # as timestamp() writes it
+        }
+        record = withdrawn.Withdrawn(
+            **{
+                name: mapped[name] if name in mapped else getattr(self, name)
+                for name in records.names(withdrawn.Withdrawn)
+            }
+        )
         return {
             "schema": contract.SCHEMA_VERSION,
             "kind": "withdrawn",
@@ -174,13 +189,7 @@ class Withdrawal(models.Model):
             "title": self.title,
             "first_published_at": timestamp(self.first_published_at),
             "last_published_at": timestamp(self.last_published_at),
-            "withdrawn_kind": self.kind,
-            "programme": self.programme or None,
-            "document_number": self.document_number,
-            "index_number": self.index_number(),
-            "withdrawn_at": timestamp(self.withdrawn_at),
-            "reason": self.reason,
-        }
+        } | records.as_document(record)
 
 
 class WithdrawalRequest(models.Model):

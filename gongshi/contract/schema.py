@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from gongshi.rules.identity import RECIPIENT_ID
-
-from . import call, channel, notice, revocation
+from . import call, channel, decision, home, notice, programme, revocation, withdrawn
 from .attachments import EXTENSIONS
 from .records import table
-from .tables import BOOL, DATE, DATETIME, INT, SLUG, STR, TEXT, Field, fields
+from .tables import BOOL, DATE, DATETIME, INDEX_NUMBER, INT, SLUG, STR, TEXT, Field, fields
 
 # 2: recipient_id and bonus on entries and awards (people are records, not names).
 SCHEMA_VERSION = 2
@@ -22,16 +20,9 @@ _ATTACHMENT_FILE = re.compile(
     r"^attachments/[0-9]+/[^/\\]+\.(?:" + "|".join(map(re.escape, EXTENSIONS)) + r")$",
     re.IGNORECASE,
 )
-# Who a recipient is: an organisation's credit code, a person's opaque id (p-...), or for
-# an organisation without a valid code a hash of its name (o-...); gongshi/rules/identity.py.
-_RECIPIENT_ID = RECIPIENT_ID
-# 索引号: organisation code (when one was set), year, sequence (gongshi/rules/website.py).
-_INDEX_NUMBER = re.compile(r"^(?:[0-9A-Z-]{9,18}/)?[0-9]{4}-[0-9]{5,}$")
-_WEB_URL_OR_EMPTY = re.compile(r"^(?:https?://[^\s]+)?$")
-_POLICE_RECORD_OR_EMPTY = re.compile(r"^(?:https://beian\.mps\.gov\.cn/[^\s]*)?$")
 
 
-EDITION = fields(Field("id", INT), Field("number", INT), Field("year", INT), Field("title", STR))
+EDITION = table(programme.Edition)
 CATEGORY, NOTICE_TYPES = notice.CATEGORY, notice.NOTICE_TYPES
 # A kind of publicity notice as the regulation sets it: no length stated is null.
 PERIOD_RULE = table(notice.PeriodRule)
@@ -47,7 +38,7 @@ COMMON = fields(
 )
 
 DOCUMENT = fields(
-    Field("index_number", STR, pattern=_INDEX_NUMBER),
+    Field("index_number", STR, pattern=INDEX_NUMBER),
     Field("programme", STR, pattern=SLUG),
     Field("edition", EDITION, nullable=True),
     Field("document_number", TEXT),
@@ -72,114 +63,18 @@ DOCUMENT = fields(
 )
 
 # Who runs the site and how it is registered (cms/govsite: 网站信息); "" when not set.
-IDENTITY = fields(
-    Field("sponsor", TEXT),
-    Field("organiser", TEXT),
-    Field("phone", TEXT),
-    Field("email", TEXT),
-    Field("address", TEXT),
-    Field("icp_number", TEXT),
-    Field("police_number", TEXT),
-    Field("police_url", TEXT, pattern=_POLICE_RECORD_OR_EMPTY),
-    Field("site_id_code", TEXT),
-    Field("party_government", BOOL),
-    Field("conac_url", TEXT, pattern=_WEB_URL_OR_EMPTY),
-)
+IDENTITY = table(home.Identity)
 
+# Each kind's own fields, made from its typed record (gongshi/contract/<kind>.py).
 KINDS: dict[str, dict[str, Field]] = {
-    "home": fields(
-        Field("site_name", STR), Field("introduction", TEXT), Field("identity", IDENTITY)
-    ),
-    "programme": fields(
-        Field("slug", STR, pattern=SLUG),
-        Field("level", STR, choices=("province", "city", "district", "county")),
-        Field("region", STR),
-        Field("organiser", STR),
-        Field("office", STR),
-        Field("supervisor", TEXT),
-        Field("summary", TEXT),
-        Field(
-            "regulation",
-            fields(
-                Field("title", STR),
-                Field("number", TEXT),
-                Field("status", STR, choices=("in_force", "trial", "draft", "repealed")),
-                Field("issued_on", DATE, nullable=True),
-                Field("effective_from", DATE, nullable=True),
-                Field("expires_on", DATE, nullable=True),
-                Field("url", TEXT),
-                Field("replaces", TEXT),
-            ),
-        ),
-        Field("cycle_years", INT),
-        Field("validity_years", INT, nullable=True),
-        Field("publicity_kinds", [PERIOD_RULE]),
-        Field(
-            "levels",
-            [
-                fields(
-                    Field("name", STR),
-                    Field("rank", STR, choices=("award", "nomination")),
-                    Field("category", STR, choices=CATEGORY),
-                    Field("quota", INT),
-                )
-            ],
-        ),
-        Field("rules", [fields(Field("topic", STR), Field("text", STR), Field("article", TEXT))]),
-        Field("editions", [EDITION]),
-        # Counts of the supervision group's cases by year of receipt; never their content.
-        Field(
-            "complaint_statistics",
-            [
-                fields(
-                    Field("year", INT),
-                    Field("received", INT),
-                    Field("concluded", INT),
-                    Field("upheld", INT),
-                    Field("median_days_to_conclude", INT, nullable=True),
-                )
-            ],
-        ),
-    ),
-    # Typed records from here on (gongshi/contract/call.py, notice.py); others to follow.
+    "home": fields(*table(home.Home).values()),
+    "programme": fields(*table(programme.Programme).values()),
     "call": fields(*DOCUMENT.values(), *table(call.Call).values()),
     "notice": fields(*DOCUMENT.values(), *table(notice.Notice).values()),
-    "decision": fields(
-        *DOCUMENT.values(),
-        Field(
-            "awards",
-            [
-                fields(
-                    Field("id", INT),
-                    Field("recipient", STR),
-                    Field("recipient_id", STR, pattern=_RECIPIENT_ID),
-                    Field("credit_code", TEXT),
-                    Field("category", STR, choices=CATEGORY),
-                    Field("level", STR),
-                    Field("region", TEXT),
-                    Field("score", INT, nullable=True),
-                    Field("bonus", INT, nullable=True),
-                    Field("prize", TEXT),
-                    Field("prize_money_yuan", INT, nullable=True),
-                    Field("is_repeat", BOOL),
-                    Field("valid_from", DATE),
-                    Field("valid_until", DATE, nullable=True),
-                    Field("citation", STR),
-                )
-            ],
-        ),
-    ),
+    "decision": fields(*DOCUMENT.values(), *table(decision.Decision).values()),
     "revocation": fields(*DOCUMENT.values(), *table(revocation.Revocation).values()),
     "channel": fields(*table(channel.Channel).values()),
-    "withdrawn": fields(
-        Field("withdrawn_kind", STR, choices=("call", "notice", "decision", "revocation")),
-        Field("programme", STR, nullable=True, pattern=SLUG),
-        Field("document_number", TEXT),
-        # The number it had while live: a 索引号 stays with its item in the catalogue.
-        Field("index_number", STR, nullable=True, pattern=_INDEX_NUMBER),
-        Field("withdrawn_at", DATETIME),
-        Field("reason", STR),
-    ),
+    "withdrawn": fields(*table(withdrawn.Withdrawn).values()),
 }
 
 # Where each kind lives under content/ and is served on the site; `home` is content/home.md.

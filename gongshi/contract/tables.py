@@ -10,6 +10,8 @@ from dataclasses import dataclass
 STR, TEXT, INT, BOOL, DATE, DATETIME = "str", "text", "int", "bool", "date", "datetime"
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a programme's address part
+# 索引号: organisation code (when one was set), year, sequence (gongshi/rules/website.py).
+INDEX_NUMBER = re.compile(r"^(?:[0-9A-Z-]{9,18}/)?[0-9]{4}-[0-9]{5,}$")
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from gongshi.contract import call as contract_call
 from gongshi.contract import channel as contract_channel
+from gongshi.contract import decision as contract_decision
+from gongshi.contract import home as contract_home
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
 from gongshi.contract import revocation as contract_revocation
+from gongshi.contract import withdrawn as contract_withdrawn
 from gongshi.contract.records import from_document
 
 from . import labels, urls
@@ -21,18 +26,13 @@ from .model import (
     Call,
     Change,
     Channel,
-    ComplaintCounts,
     Decision,
     Edition,
     Home,
     Identity,
-    Level,
     Notice,
-    PeriodRule,
     Programme,
-    Regulation,
     Revocation,
-    Rule,
     Site,
     Winner,
     Withdrawn,
@@ -128,56 +128,38 @@ def _file_under(programmes, calls, notices, decisions, revocations, channels) ->
 def _home(source: Source | None, fallback_site_name: str) -> Home:
     if source is None:
         return Home(site_name=fallback_site_name, introduction="", body_html="")
-    document = source.document
-    identity = dict(document["identity"])
+    record = from_document(contract_home.Home, source.document)
+    identity = record.identity
     # Links only to where a link may point: the 公安 record and an http(s) address.
-    identity["conac_url"] = web_url(identity["conac_url"])
-    identity["police_url"] = web_url(identity["police_url"])
+    identity = dataclasses.replace(
+        identity, conac_url=web_url(identity.conac_url), police_url=web_url(identity.police_url)
+    )
     return Home(
-        site_name=document["site_name"],
-        introduction=document["introduction"],
+        site_name=record.site_name,
+        introduction=record.introduction,
         body_html=source.body_html,
-        identity=Identity(**identity),
+        identity=Identity(identity),
     )
 
 
 def _programme(source: Source) -> Programme:
     document = source.document
-    regulation = document["regulation"]
+    record = from_document(contract_programme.Programme, document)
+    regulation = record.regulation
+    record = dataclasses.replace(
+        record,
+        # Links only to where a link may point: an http(s) address.
+        regulation=dataclasses.replace(regulation, url=web_url(regulation.url)),
+        editions=sorted(record.editions, key=lambda edition: edition.number),
+    )
     return Programme(
         id=document["id"],
-        slug=document["slug"],
         title=document["title"],
-        url=urls.programme(document["slug"]),
-        level=document["level"],
-        region=document["region"],
-        organiser=document["organiser"],
-        office=document["office"],
-        supervisor=document["supervisor"],
-        summary=document["summary"],
-        regulation=Regulation(
-            title=regulation["title"],
-            number=regulation["number"],
-            status=regulation["status"],
-            issued_on=_date(regulation["issued_on"]),
-            effective_from=_date(regulation["effective_from"]),
-            expires_on=_date(regulation["expires_on"]),
-            url=web_url(regulation["url"]),
-            replaces=regulation["replaces"],
-        ),
-        cycle_years=document["cycle_years"],
-        validity_years=document["validity_years"],
-        publicity_kinds=[from_document(PeriodRule, rule) for rule in document["publicity_kinds"]],
-        levels=[Level(**level) for level in document["levels"]],
-        rules=[Rule(**rule) for rule in document["rules"]],
-        editions=sorted(
-            (Edition(**edition) for edition in document["editions"]),
-            key=lambda edition: edition.number,
-        ),
-        complaint_statistics=[ComplaintCounts(**row) for row in document["complaint_statistics"]],
+        url=urls.programme(record.slug),
         body_html=source.body_html,
         first_published_at=_moment(document["first_published_at"]),
         last_published_at=_moment(document["last_published_at"]),
+        record=record,
     )
 
 
@@ -193,7 +175,7 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
         "url": urls.document(document["kind"], document["id"]),
         "section": labels.SECTIONS[document["kind"]],
         "programme": programmes[document["programme"]],
-        "edition": Edition(**edition) if edition else None,
+        "edition": from_document(Edition, edition) if edition else None,
         "index_number": document["index_number"],
         "document_number": document["document_number"],
         "issuing_body": document["issuing_body"],
@@ -248,18 +230,9 @@ def _notice(source: Source, programmes, today: date) -> Notice:
 
 
 def _decision(source: Source, programmes) -> Decision:
+    record = from_document(contract_decision.Decision, source.document, moment=_moment)
     decision = Decision(**_document_fields(source, programmes))
-    for award in source.document["awards"]:
-        decision.awards.append(
-            Award(
-                **{
-                    **award,
-                    "valid_from": _date(award["valid_from"]),
-                    "valid_until": _date(award["valid_until"]),
-                },
-                decision=decision,
-            )
-        )
+    decision.awards = [Award(decision=decision, record=award) for award in record.awards]
     return decision
 
 
@@ -317,19 +290,17 @@ def winner_of(key: str, awards: list[Award]) -> Winner:
 
 def _withdrawn(source: Source, programmes) -> Withdrawn:
     document = source.document
-    kind = document["withdrawn_kind"]
+    record = from_document(contract_withdrawn.Withdrawn, document, moment=_moment)
+    kind = record.withdrawn_kind
     return Withdrawn(
         id=document["id"],
         kind=kind,
         title=document["title"],
         url=urls.document(kind, document["id"]),
         section=labels.SECTIONS[kind],
-        programme=programmes.get(document["programme"] or ""),
-        document_number=document["document_number"],
-        index_number=document["index_number"],
+        programme=programmes.get(record.programme or ""),
         first_published_at=_moment(document["first_published_at"]),
-        withdrawn_at=_moment(document["withdrawn_at"]),
-        reason=document["reason"],
+        record=record,
     )
 
 

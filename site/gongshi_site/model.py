@@ -6,6 +6,7 @@ Built from content/ by assemble.py; templates, statistics and open data read onl
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -13,19 +14,16 @@ from operator import attrgetter
 
 from gongshi.contract import call as contract_call
 from gongshi.contract import channel as contract_channel
+from gongshi.contract import decision as contract_decision
+from gongshi.contract import home as contract_home
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
+from gongshi.contract import records
 from gongshi.contract import revocation as contract_revocation
-from gongshi.contract.notice import PeriodRule
+from gongshi.contract import withdrawn as contract_withdrawn
+from gongshi.contract.programme import Edition
 
 from .status import Status
-
-
-@dataclass
-class Edition:
-    id: int
-    number: int
-    year: int
-    title: str
 
 
 @dataclass
@@ -52,33 +50,6 @@ class Change:
 
 
 @dataclass
-class Rule:
-    topic: str
-    text: str
-    article: str
-
-
-@dataclass
-class Level:
-    name: str
-    rank: str
-    category: str
-    quota: int
-
-
-@dataclass
-class Regulation:
-    title: str
-    number: str
-    status: str
-    issued_on: date | None
-    effective_from: date | None
-    expires_on: date | None
-    url: str  # only http(s), else ""
-    replaces: str
-
-
-@dataclass
 class Channel:
     """A reporting channel: its own fields are those of the contract's record
     (gongshi/contract/channel.py), read through it, but for `programme`: the programme
@@ -96,40 +67,34 @@ class Channel:
         return getattr(record, name)
 
 
-@dataclass
-class ComplaintCounts:
-    """The supervision group's cases of one year: counts only."""
+def _reading_through(record: type):
+    """A class decorator: each of the `record`'s fields becomes a read-only attribute of
+    the class, read from the instance's `record`. A C-level getter, not __getattr__: the
+    pages read awards' and programmes' fields hundreds of thousands of times a build
+    (__getattr__ costs an AttributeError raised and caught on each read)."""
 
-    year: int
-    received: int
-    concluded: int
-    upheld: int
-    median_days_to_conclude: int | None
+    def decorate(cls):
+        for name in records.names(record):
+            setattr(cls, name, property(attrgetter(f"record.{name}")))
+        return cls
+
+    return decorate
 
 
+@_reading_through(contract_programme.Programme)
 @dataclass
 class Programme:
+    """A programme: its own fields are those of the contract's record
+    (gongshi/contract/programme.py), read through it (`programme.slug` is
+    `programme.record.slug`); the site adds its documents and channels."""
+
     id: int
-    slug: str
     title: str
     url: str
-    level: str
-    region: str
-    organiser: str
-    office: str
-    supervisor: str
-    summary: str
-    regulation: Regulation
-    cycle_years: int
-    validity_years: int | None
-    publicity_kinds: list[PeriodRule]
-    levels: list[Level]
-    rules: list[Rule]
-    editions: list[Edition]
-    complaint_statistics: list[ComplaintCounts]
     body_html: str
     first_published_at: datetime
     last_published_at: datetime
+    record: contract_programme.Programme
     calls: list[Call] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
@@ -222,24 +187,15 @@ class Notice(Document):
         return self.notice_type
 
 
+@_reading_through(contract_decision.Award)
 @dataclass
 class Award:
-    id: int
+    """An award: its own fields are those of the contract's record
+    (gongshi/contract/decision.py), read through it (`award.level` is
+    `award.record.level`); the site adds its decision, status, revocation and winner."""
+
     decision: Decision
-    recipient: str
-    recipient_id: str  # who: a credit code or a person's id, never the name
-    credit_code: str
-    category: str
-    level: str
-    region: str
-    score: int | None
-    bonus: int | None
-    prize: str
-    prize_money_yuan: int | None
-    is_repeat: bool
-    valid_from: date
-    valid_until: date | None
-    citation: str
+    record: contract_decision.Award
     status: Status = None
     revocation: Revocation | None = None
     winner: Winner | None = None
@@ -250,7 +206,7 @@ class Award:
 
     @property
     def year(self) -> int:
-        """The award year: the edition's, as the citation states it."""
+        """The award year: the edition's, as the award is cited with it."""
         edition = self.decision.edition
         return edition.year if edition else self.decision.date_signed.year
 
@@ -309,29 +265,40 @@ class Withdrawn:
     url: str
     section: str
     programme: Programme | None
-    document_number: str
-    index_number: str | None
     first_published_at: datetime
-    withdrawn_at: datetime
-    reason: str
+    # Its own fields are those of the contract's record (gongshi/contract/withdrawn.py),
+    # read through it, but for the programme: the programme itself (the record's slug).
+    record: contract_withdrawn.Withdrawn = None
+
+    def __getattr__(self, name: str):
+        # Reached only for names the item itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
+
+
+# No identity set (a site without a home page): every field empty, as the CMS exports it
+# before 网站信息 is filled in.
+NO_IDENTITY = contract_home.Identity(
+    **{name: kind() for name, kind in typing.get_type_hints(contract_home.Identity).items()}
+)
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who runs the site and how it is registered (网站信息): "" where not set, and the
-    footer and meta tags then show nothing for it."""
+    """Who runs the site and how it is registered (网站信息): the contract's record
+    (gongshi/contract/home.py), read through it; "" where not set, and the footer and
+    meta tags then show nothing for it."""
 
-    sponsor: str = ""
-    organiser: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    icp_number: str = ""
-    police_number: str = ""
-    police_url: str = ""
-    site_id_code: str = ""
-    party_government: bool = False
-    conac_url: str = ""
+    record: contract_home.Identity = NO_IDENTITY
+
+    def __getattr__(self, name: str):
+        # Reached only for names the identity itself lacks: the record's fields.
+        record = self.__dict__.get("record")
+        if record is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(record, name)
 
     @property
     def has_contact(self) -> bool:

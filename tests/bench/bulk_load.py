@@ -38,11 +38,23 @@ from cms.programmes.models import (
     PublicityKind,
     RevocationGround,
 )
-from cms.publishing.export.rows import ENTRY_COLUMNS, NOTICE_COLUMNS
+from cms.publishing.export.rows import (
+    AWARD_COLUMNS,
+    EDITION_COLUMNS,
+    ENTRY_COLUMNS,
+    LEVEL_COLUMNS,
+    NOTICE_COLUMNS,
+    PERIOD_RULE_COLUMNS,
+    PROGRAMME_COLUMNS,
+    REVOCATION_COLUMNS,
+)
 from cms.revocations.models import RevocationPage
 from gongshi import contract
+from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
 from gongshi.contract import records
+from gongshi.contract import revocation as contract_revocation
 
 
 def read_corpus(content_dir: Path) -> dict[str, list[tuple[dict, str]]]:
@@ -173,39 +185,26 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
     grounds_of = defaultdict(list)  # programme id -> its revocation grounds
 
     for document, body in by_kind["programme"]:
-        regulation = document["regulation"]
+        # The programme by its record: the columns of the record's names are copied by
+        # name, the regulation's into regulation_<name>, as the exporter reads them back.
+        record = records.from_document(contract_programme.Programme, document)
         page = ProgrammePage(
             title=document["title"],
-            slug=document["slug"],
-            level=document["level"],
-            region=document["region"],
-            organiser=document["organiser"],
-            office=document["office"],
-            supervisor=document["supervisor"],
-            summary=document["summary"],
             body=html_of(body),
-            regulation_title=regulation["title"],
-            regulation_number=regulation["number"],
-            regulation_status=regulation["status"],
-            regulation_issued_on=day(regulation["issued_on"]),
-            regulation_effective_from=day(regulation["effective_from"]),
-            regulation_expires_on=day(regulation["expires_on"]),
-            regulation_url=regulation["url"],
-            regulation_replaces=regulation["replaces"],
-            cycle_years=document["cycle_years"],
-            validity_years=document["validity_years"],
+            **{name: getattr(record, name) for name in PROGRAMME_COLUMNS},
+            **{
+                f"regulation_{name}": getattr(record.regulation, name)
+                for name in records.names(contract_programme.Regulation)
+            },
         )
         tree.add(index, page, document["id"], document)
         levels = [
             AwardLevel(
                 programme=page,
                 sort_order=n,
-                name=level["name"],
-                rank=level["rank"],
-                category=level["category"],
-                quota=level["quota"],
+                **{name: getattr(level, name) for name in LEVEL_COLUMNS},
             )
-            for n, level in enumerate(document["levels"])
+            for n, level in enumerate(record.levels)
         ]
         page.levels = levels
         children[AwardLevel] += levels
@@ -213,29 +212,22 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
             PublicityKind(
                 programme=page,
                 sort_order=n,
-                kind=rule["notice_type"],
-                name=rule["name"],
-                article=rule["article"],
-                min_working_days=rule["min_working_days"],
-                exact=rule["exact"],
+                kind=rule.notice_type,
+                **{name: getattr(rule, name) for name in PERIOD_RULE_COLUMNS},
             )
-            for n, rule in enumerate(document["publicity_kinds"])
+            for n, rule in enumerate(record.publicity_kinds)
         ]
         page.publicity_kinds = kinds
         children[PublicityKind] += kinds
         programme_of[page.slug] = page
-        for edition in document["editions"]:
+        for edition in record.editions:
             edition_page = EditionPage(
-                title=edition["title"],
-                slug=str(edition["year"]),
-                number=edition["number"],
-                year=edition["year"],
+                slug=str(edition.year),
+                **{name: getattr(edition, name) for name in EDITION_COLUMNS},
             )
-            edition_of[edition["id"]] = tree.add(page, edition_page, edition["id"], document)
+            edition_of[edition.id] = tree.add(page, edition_page, edition.id, document)
             # An edition is published with its programme in this corpus.
-            edition_page.translation_key = uuid.uuid5(
-                uuid.NAMESPACE_OID, f"edition-{edition['id']}"
-            )
+            edition_page.translation_key = uuid.uuid5(uuid.NAMESPACE_OID, f"edition-{edition.id}")
 
     def official(model, document, body, **fields):
         return model(
@@ -272,53 +264,44 @@ def _load(by_kind, index_for_search: bool) -> dict[str, int]:
         children[PublicityEntry] += entries
 
     for document, body in by_kind["decision"]:
+        # The awards by the decision's record: every field the award stores under its own
+        # name is copied by name, as the exporter reads them back (rows.py).
+        record = records.from_document(contract_decision.Decision, document)
         page = official(
             AwardDecisionPage, document, body, slug=f"decision-{document['edition']['year']}"
         )
         tree.add(edition_of[document["edition"]["id"]], page, document["id"], document)
         page.awards = awards = [
             Award(
-                pk=award["id"],
                 decision=page,
                 sort_order=n,
-                recipient=award["recipient"],
-                credit_code=award["credit_code"],
-                category=award["category"],
-                level=award["level"],
-                region=award["region"],
-                score=award["score"],
-                prize=award["prize"],
-                prize_money_yuan=award["prize_money_yuan"],
-                is_repeat=award["is_repeat"],
-                valid_from=day(award["valid_from"]),
-                valid_until=day(award["valid_until"]),
+                **{name: getattr(award, name) for name in AWARD_COLUMNS},
             )
-            for n, award in enumerate(document["awards"])
+            for n, award in enumerate(record.awards)
         ]
         children[Award] += awards
 
     for document, body in by_kind["revocation"]:
+        # The revocation by its record, as the exporter reads it back (rows.py).
+        record = records.from_document(contract_revocation.Revocation, document)
         programme = programme_of[document["programme"]]
         page = official(
             RevocationPage,
             document,
             body,
-            slug=f"revocation-{document['award']['id']}",
-            award_id=document["award"]["id"],
-            facts=document["facts"],
-            legal_basis=document["legal_basis"],
-            certificate_recovered=document["certificate_recovered"],
-            money_clawed_back=document["money_clawed_back"],
-            money_clawed_back_yuan=document["money_clawed_back_yuan"],
-            barred_until=day(document["barred_until"]),
+            slug=f"revocation-{record.award.id}",
+            award_id=record.award.id,
+            **{name: getattr(record, name) for name in REVOCATION_COLUMNS},
         )
         tree.add(programme, page, document["id"], document)
         grounds = []
-        for ground in document["grounds"]:
-            key = (programme.pk, ground["text"], ground["article"])
+        for ground in record.grounds:
+            key = (programme.pk, ground)
             if key not in ground_of:
                 ground_of[key] = RevocationGround(
-                    programme=programme, sort_order=len(grounds_of[programme.pk]), **ground
+                    programme=programme,
+                    sort_order=len(grounds_of[programme.pk]),
+                    **records.as_document(ground),
                 )
                 grounds_of[programme.pk].append(ground_of[key])
                 children[RevocationGround].append(ground_of[key])

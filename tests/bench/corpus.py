@@ -19,7 +19,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from gongshi.contract import SCHEMA_VERSION, dump, records, relative_path
+from gongshi.contract import decision as contract_decision
 from gongshi.contract import notice as contract_notice
+from gongshi.contract import programme as contract_programme
+from gongshi.contract import revocation as contract_revocation
+from gongshi.rules.awards import citation
 from gongshi.rules.gb32100 import check_character
 from gongshi.rules.identity import recipient_id
 
@@ -86,45 +90,49 @@ def programme(
     levels: tuple[str, ...] = (),
 ) -> dict:
     levels = levels or (title, f"{title}提名奖")
-    return {
-        **_common("programme", item_id, title, date(2015, 1, 5)),
-        "slug": slug,
-        "level": "city",
-        "region": region,
-        "organiser": f"{region}人民政府",
-        "office": f"{region}市场监督管理局",
-        "supervisor": f"{region}质量奖监督组",
-        "summary": f"{title}是{region}人民政府设立的最高质量荣誉。",
-        "regulation": {
-            "title": f"{title}管理办法",
-            "number": "",
-            "status": "in_force",
-            "issued_on": "2015-01-01",
-            "effective_from": "2015-01-01",
-            "expires_on": None,
-            "url": "",
-            "replaces": "",
-        },
-        "cycle_years": cycle_years,
-        "validity_years": validity_years,
-        "publicity_kinds": [records.as_document(period_rule(kind)) for kind in PUBLICITY_LABELS],
-        "levels": [
-            {
-                "name": name,
-                "rank": "nomination" if name.endswith("提名奖") else "award",
-                "category": "organisation",
-                "quota": 10,
-            }
+    # The programme's own fields by the contract's record (gongshi/contract/programme.py).
+    record = contract_programme.Programme(
+        slug=slug,
+        level="city",
+        region=region,
+        organiser=f"{region}人民政府",
+        office=f"{region}市场监督管理局",
+        supervisor=f"{region}质量奖监督组",
+        summary=f"{title}是{region}人民政府设立的最高质量荣誉。",
+        regulation=contract_programme.Regulation(
+            title=f"{title}管理办法",
+            number="",
+            status="in_force",
+            issued_on=date(2015, 1, 1),
+            effective_from=date(2015, 1, 1),
+            expires_on=None,
+            url="",
+            replaces="",
+        ),
+        cycle_years=cycle_years,
+        validity_years=validity_years,
+        publicity_kinds=[period_rule(kind) for kind in PUBLICITY_LABELS],
+        levels=[
+            contract_programme.Level(
+                name=name,
+                rank="nomination" if name.endswith("提名奖") else "award",
+                category="organisation",
+                quota=10,
+            )
             for name in levels
         ],
-        "rules": [],
-        "editions": editions,
-        "complaint_statistics": [],
-    }
+        rules=[],
+        editions=[records.from_document(contract_programme.Edition, item) for item in editions],
+        complaint_statistics=[],
+    )
+    return {**_common("programme", item_id, title, date(2015, 1, 5)), **records.as_document(record)}
 
 
 def edition(item_id: int, number: int, year: int, programme_title: str) -> dict:
-    return {"id": item_id, "number": number, "year": year, "title": f"{year}年度{programme_title}"}
+    record = contract_programme.Edition(
+        id=item_id, number=number, year=year, title=f"{year}年度{programme_title}"
+    )
+    return records.as_document(record)
 
 
 def _document(kind, item_id, title, slug, edition_, number, body_signed: date, issuer, summary):
@@ -160,25 +168,27 @@ def award(
     region: str = "",
     person: str = "",
 ) -> dict:
-    """An award; an individual is `person` (a person's id), else a random-looking id."""
+    """An award, as its decision's file writes it (the contract's record, gongshi/contract/
+    decision.py); an individual is `person` (a person's id), else a random-looking id."""
     code = code if category == "organisation" else ""
-    return {
-        "id": item_id,
-        "recipient": recipient,
-        "recipient_id": recipient_id(category, code, person or _person_id(item_id), recipient),
-        "credit_code": code,
-        "category": category,
-        "level": level,
-        "region": region,
-        "score": None,
-        "bonus": None,
-        "prize": "证书和奖牌",
-        "prize_money_yuan": None,
-        "is_repeat": False,
-        "valid_from": valid_from.isoformat(),
-        "valid_until": valid_until.isoformat() if valid_until else None,
-        "citation": f"{year}年度{level}",
-    }
+    record = contract_decision.Award(
+        id=item_id,
+        recipient=recipient,
+        recipient_id=recipient_id(category, code, person or _person_id(item_id), recipient),
+        credit_code=code,
+        category=category,
+        level=level,
+        region=region,
+        score=None,
+        bonus=None,
+        prize="证书和奖牌",
+        prize_money_yuan=None,
+        is_repeat=False,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        citation=citation(year, level),
+    )
+    return records.as_document(record)
 
 
 def decision(item_id, slug, edition_, number, signed: date, issuer, awards) -> dict:
@@ -195,8 +205,12 @@ def decision(item_id, slug, edition_, number, signed: date, issuer, awards) -> d
             issuer,
             f"{issuer}决定授予{len(awards)}个组织{edition_['title']}。",
         ),
-        "awards": awards,
+        **records.as_document(contract_decision.Decision(awards=list(map(_award, awards)))),
     }
+
+
+def _award(document: dict) -> contract_decision.Award:
+    return records.from_document(contract_decision.Award, document)
 
 
 PUBLICITY_LABELS = {"accepted": "受理名单", "candidates": "候选名单", "recommended": "获奖建议名单"}
@@ -269,23 +283,31 @@ def revocation(item_id, slug, edition_, number, signed: date, issuer, decision_i
             issuer,
             f"撤销{award_['recipient']}{award_['citation']}荣誉称号。",
         ),
-        "award": {
-            "id": award_["id"],
-            "decision": decision_id,
-            "recipient": award_["recipient"],
-            "recipient_id": award_["recipient_id"],
-            "credit_code": award_["credit_code"],
-            "level": award_["level"],
-            "citation": award_["citation"],
-        },
-        "grounds": [{"text": "发生重大质量安全事故", "article": "第二十条"}],
-        "facts": "经调查认定，该单位在有效期内发生重大质量安全事故。",
-        "legal_basis": "依据管理办法第二十条。",
-        "certificate_recovered": True,
-        "money_clawed_back": False,
-        "money_clawed_back_yuan": None,
-        "barred_until": None,
+        # The revocation's own fields by the contract's record (gongshi/contract/revocation.py);
+        # the revoked award as its decision lists it.
+        **records.as_document(
+            contract_revocation.Revocation(
+                award=contract_revocation.RevokedAward(
+                    decision=decision_id, **{name: award_[name] for name in _REVOKED_AWARD}
+                ),
+                grounds=[
+                    contract_revocation.Ground(text="发生重大质量安全事故", article="第二十条")
+                ],
+                facts="经调查认定，该单位在有效期内发生重大质量安全事故。",
+                legal_basis="依据管理办法第二十条。",
+                certificate_recovered=True,
+                money_clawed_back=False,
+                money_clawed_back_yuan=None,
+                barred_until=None,
+            )
+        ),
     }
+
+
+# What a revoked award repeats of the award as its decision lists it: all but `decision`.
+_REVOKED_AWARD = tuple(
+    name for name in records.names(contract_revocation.RevokedAward) if name != "decision"
+)
 
 
 def write(content_dir: Path, document: dict, body: str = "") -> Path:

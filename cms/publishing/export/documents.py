@@ -21,8 +21,10 @@ from cms.programmes.models import EditionPage, ProgrammePage
 from cms.programmes.plain_words import plain_rules
 from cms.reporting.models import ReportingChannel
 from gongshi import contract
-from gongshi.contract import attachments, call, notice, records, revocation
+from gongshi.contract import attachments, call, decision, notice, records, revocation
 from gongshi.contract import channel as contract_channel
+from gongshi.contract import home as contract_home
+from gongshi.contract import programme as contract_programme
 from gongshi.rules.awards import citation
 from gongshi.rules.identity import recipient_id
 
@@ -30,11 +32,16 @@ from ..markdown import safe_href, to_markdown
 from ..models import Withdrawal
 from ..timestamps import timestamp
 from .rows import (
+    AWARD_COLUMNS,
     CALL_COLUMNS,
     CORRECTION_COLUMNS,
+    COUNTS,
+    EDITION_COLUMNS,
     ENTRY_COLUMNS,
+    LEVEL_COLUMNS,
     NOTICE_COLUMNS,
     PERIOD_RULE_COLUMNS,
+    PROGRAMME_COLUMNS,
     REVOCATION_COLUMNS,
     Rows,
 )
@@ -133,14 +140,12 @@ class Exporter:
     def item(self, node: PageNode, page, rows: Rows) -> Item | None:
         if node.role == HOME:
             self._reads.add(("shared", SITES))
-            return Item(
-                self._common(page, "home")
-                | {
-                    "site_name": public_site_name(page),
-                    "introduction": page.introduction,
-                    "identity": SiteIdentity.of_public_site().public(),
-                }
+            record = contract_home.Home(
+                site_name=public_site_name(page),
+                introduction=page.introduction,
+                identity=contract_home.Identity(**SiteIdentity.of_public_site().public()),
             )
+            return Item(self._common(page, "home") | records.as_document(record))
         if node.role == PROGRAMME:
             return self.programme(node, page, rows)
         kind = KIND_OF_MODEL.get(node.model)
@@ -163,52 +168,31 @@ class Exporter:
         editions = []
         for edition in self.tree.editions_of(node.pk):
             self._read_page(edition)
-            editions.append(self._edition(rows.editions[edition.pk]))
-        document = self._common(page, "programme") | {
-            "slug": page.slug,
-            "level": page.level,
-            "region": page.region,
-            "organiser": page.organiser,
-            "office": page.office,
-            "supervisor": page.supervisor,
-            "summary": page.summary,
-            "regulation": {
-                "title": page.regulation_title,
-                "number": page.regulation_number,
-                "status": page.regulation_status,
-                "issued_on": _date(page.regulation_issued_on),
-                "effective_from": _date(page.regulation_effective_from),
-                "expires_on": _date(page.regulation_expires_on),
-                "url": safe_href(page.regulation_url) or "",
-                "replaces": page.regulation_replaces,
-            },
-            "cycle_years": page.cycle_years,
-            "validity_years": page.validity_years,
-            "publicity_kinds": [
-                records.as_document(_period_rule(row)) for row in rows.kinds.get(node.pk, ())
+            editions.append(_edition(rows.editions[edition.pk]))
+        # The record's fields the page stores under their own names are copied as they
+        # are (rows.py), the regulation's from the page's regulation_<name> columns.
+        regulation = {
+            name: getattr(page, f"regulation_{name}")
+            for name in records.names(contract_programme.Regulation)
+        }
+        record = contract_programme.Programme(
+            regulation=contract_programme.Regulation(
+                **regulation | {"url": safe_href(regulation["url"]) or ""}
+            ),
+            publicity_kinds=[_period_rule(row) for row in rows.kinds.get(node.pk, ())],
+            levels=[  # prefetched in (sort_order, pk) order
+                contract_programme.Level(**_values(level, LEVEL_COLUMNS))
+                for level in page.levels.all()
             ],
-            "levels": [
-                {
-                    "name": level.name,
-                    "rank": level.rank,
-                    "category": level.category,
-                    "quota": level.quota,
-                }
-                for level in page.levels.all()  # prefetched in (sort_order, pk) order
-            ],
-            "rules": plain_rules(page),
-            "editions": sorted(editions, key=lambda edition: edition["number"]),
-            "complaint_statistics": [
-                {
-                    "year": row.year,
-                    "received": row.received,
-                    "concluded": row.concluded,
-                    "upheld": row.upheld,
-                    "median_days_to_conclude": row.median_days_to_conclude,
-                }
+            rules=[contract_programme.Rule(**rule) for rule in plain_rules(page)],
+            editions=sorted(editions, key=lambda edition: edition.number),
+            complaint_statistics=[
+                contract_programme.ComplaintCounts(**_values(row, COUNTS))
                 for row in rows.cases.get(node.pk, [])
             ],
-        }
+            **_values(page, PROGRAMME_COLUMNS),
+        )
+        document = self._common(page, "programme") | records.as_document(record)
         return self._with_body(document, page.body)
 
     def document(self, node: PageNode, page, kind: str, rows: Rows) -> Item | None:
@@ -221,7 +205,9 @@ class Exporter:
         document = self._common(page, kind) | {
             "index_number": rows.index_numbers[page.pk],
             "programme": programme.slug,
-            "edition": self._edition(rows.editions[edition.pk]) if edition else None,
+            "edition": records.as_document(_edition(rows.editions[edition.pk]))
+            if edition
+            else None,
             "document_number": page.document_number,
             "issuing_body": page.issuing_body,
             "date_signed": _date(page.date_signed),
@@ -285,28 +271,19 @@ class Exporter:
         if edition is None:
             raise EditionPage.DoesNotExist(f"{page.title} 不在任何届次之下")
         year = rows.editions[edition.pk].year
-        return {
-            "awards": [
-                {
-                    "id": award.pk,
-                    "recipient": award.recipient,
-                    "recipient_id": _recipient_id(award, award.recipient),
-                    "credit_code": award.credit_code,
-                    "category": award.category,
-                    "level": award.level,
-                    "region": award.region,
-                    "score": award.score,
-                    "bonus": award.bonus,
-                    "prize": award.prize,
-                    "prize_money_yuan": award.prize_money_yuan,
-                    "is_repeat": award.is_repeat,
-                    "valid_from": _date(award.valid_from),
-                    "valid_until": _date(award.valid_until),
-                    "citation": citation(year, award.level),
-                }
+        # The award's columns of the record's names are copied as they are (rows.py);
+        # only its identity and its citation, computed from the edition, are spelt here.
+        record = decision.Decision(
+            awards=[
+                decision.Award(
+                    **_values(award, AWARD_COLUMNS),
+                    recipient_id=_recipient_id(award, award.recipient),
+                    citation=citation(year, award.level),
+                )
                 for award in rows.awards.get(page.pk, ())
             ]
-        }
+        )
+        return records.as_document(record)
 
     def _revocation_fields(self, node, page, rows) -> dict:
         award = rows.revoked_awards[page.award_id]
@@ -436,17 +413,14 @@ class Exporter:
             self._descriptions[key] = attachment.describe()
         return dict(self._descriptions[key])
 
-    def _edition(self, edition) -> dict:
-        return {
-            "id": edition.pk,
-            "number": edition.number,
-            "year": edition.year,
-            "title": edition.title,
-        }
-
 
 def _date(day) -> str | None:
     return day.isoformat() if day else None
+
+
+def _edition(row) -> contract_programme.Edition:
+    """An edition as rows.py reads it (its id is the page's)."""
+    return contract_programme.Edition(id=row.pk, **_values(row, EDITION_COLUMNS))
 
 
 def _recipient_id(row, name: str) -> str:

@@ -24,7 +24,7 @@ from cms.notices.models import (
 from cms.programmes.models import AwardLevel, EditionPage, ProgrammePage, PublicityKind
 from cms.revocations.models import RevocationPage
 from cms.supervision.cases import yearly_counts_of
-from gongshi.contract import call, notice, records, revocation
+from gongshi.contract import call, decision, notice, programme, records, revocation
 
 from .tree import DOCUMENT, HOME, KIND_OF_MODEL, PROGRAMME, PageNode, PageTree
 
@@ -49,6 +49,11 @@ NOTICE_COLUMNS = _columns(PublicityNoticePage, notice.Notice)
 ENTRY_COLUMNS = _columns(PublicityEntry, notice.Entry)
 PERIOD_RULE_COLUMNS = _columns(PublicityKind, notice.PeriodRule)
 CORRECTION_COLUMNS = records.names(notice.PeriodCorrection)
+AWARD_COLUMNS = _columns(Award, decision.Award)
+PROGRAMME_COLUMNS = _columns(ProgrammePage, programme.Programme)
+LEVEL_COLUMNS = _columns(AwardLevel, programme.Level)
+EDITION_COLUMNS = tuple(name for name in _columns(EditionPage, programme.Edition) if name != "id")
+COUNTS = records.names(programme.ComplaintCounts)  # the supervision group's yearly counts
 
 # The columns each kind of document reads: rows, not model instances, for tens of thousands.
 _COMMON = ("pk", "translation_key", "title", "first_published_at", "last_published_at")
@@ -66,22 +71,7 @@ _KIND_FIELDS = {
 # otherwise, and a restored database must build the same site).
 _KIND = ("kind", *PERIOD_RULE_COLUMNS)
 _ENTRY = (*ENTRY_COLUMNS, "person__public_id")
-_AWARD = (
-    "pk",
-    "recipient",
-    "credit_code",
-    "category",
-    "person__public_id",
-    "level",
-    "region",
-    "score",
-    "bonus",
-    "prize",
-    "prize_money_yuan",
-    "is_repeat",
-    "valid_from",
-    "valid_until",
-)
+_AWARD = (*AWARD_COLUMNS, "person__public_id")
 # A database takes only so many parameters in a query; a slice of pages reads in pieces.
 _IDS_PER_QUERY = 500
 
@@ -224,9 +214,7 @@ class Rows:
         self.editions = {
             row.pk: row
             for row in _filtered(
-                EditionPage.objects.order_by().values_list(
-                    "pk", "number", "year", "title", named=True
-                ),
+                EditionPage.objects.order_by().values_list("pk", *EDITION_COLUMNS, named=True),
                 "pk",
                 ids(editions),
             )

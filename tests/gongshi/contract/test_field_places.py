@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.contract import call, notice
+from gongshi.contract import call, decision, notice
 
 ROOT = Path(__file__).resolve().parents[3]
 # The project's own source: not its tests, migrations (history, written once) or the
@@ -144,14 +144,12 @@ def test_the_pipeline_carries_call_fields_by_the_record(name):
 
 # The revocation (gongshi/contract/revocation.py): its fields of its own (facts, grounds
 # and legal_basis are names shared with the supervision cases and the programme's rules).
-# The benchmark's loader still stores revocations by name: it is left out here.
 REVOCATION_BUDGET = {
     "certificate_recovered": 3,  # record, CMS column, template
     "money_clawed_back": 3,
     "money_clawed_back_yuan": 3,
     "barred_until": 7,  # the awards' rules, the CMS's form and operation, the feed
 }
-REVOCATION_PIPELINE = (*(path for path in PIPELINE if "bench" not in path), EXPORTER)
 
 
 @pytest.mark.parametrize("name", REVOCATION_BUDGET)
@@ -165,7 +163,7 @@ def test_a_revocation_field_is_named_in_few_places(name):
 # (legal_basis is left out: the reporting channel, still a table, has one too.)
 @pytest.mark.parametrize("name", [*REVOCATION_BUDGET, "facts"])
 def test_the_pipeline_carries_revocation_fields_by_the_record(name):
-    texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in REVOCATION_PIPELINE}
+    texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in (*PIPELINE, EXPORTER)}
     found = places(name, texts)
     assert found == [], _report(name, found)
 
@@ -187,5 +185,82 @@ def test_a_channel_field_is_named_in_few_places(name):
 
 @pytest.mark.parametrize("name", CHANNEL_FIELDS)
 def test_the_pipeline_carries_channel_fields_by_the_record(name):
+    texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in (*PIPELINE, EXPORTER)}
+    assert places(name, texts) == [], _report(name, places(name, texts))
+
+
+# The award decision (gongshi/contract/decision.py): the award's fields of its own (the
+# recipient, its identity, level and region are names shared with the notice's entries
+# and the revoked award). Before the record, each was also spelt in the schema, the
+# exporter's column list and its document, the site model and the benchmark's loader.
+AWARD_BUDGET = {
+    "prize": 2,  # record, CMS column
+    # the CMS's column and form, the programme's prize rules (loading, model, plain
+    # words) and the feed entry that shows it
+    "prize_money_yuan": 7,
+    "is_repeat": 5,  # the award rules (a repeat award's quota), the CMS's form and history
+    "valid_from": 11,  # the validity's wording, the open data, search, the templates
+    "valid_until": 19,  # the award's status (rules, search's answers and ranking, site)
+    "citation": 23,  # the award's rules cite it; the CMS's forms, pages, templates
+}
+# The exporter computes the citation from the edition (gongshi/rules/awards.py); the
+# contract's check and the site's status read the validity.
+AWARD_USES = {
+    ("citation", EXPORTER): "computed from the edition's year and the level",
+    ("valid_from", "gongshi/contract/schema.py"): "the validity ends after it starts",
+    ("valid_until", "gongshi/contract/schema.py"): "the validity ends after it starts",
+    ("valid_until", "site/gongshi_site/assemble.py"): "an award's status from its validity",
+}
+
+
+@pytest.mark.parametrize("name", AWARD_BUDGET)
+def test_an_award_field_is_named_in_few_places(name):
+    found = places(name)
+    print(_report(name, found))
+    assert "gongshi/contract/decision.py" in found
+    assert len(found) <= AWARD_BUDGET[name], _report(name, found)
+
+
+@pytest.mark.parametrize("name", AWARD_BUDGET)
+def test_the_pipeline_carries_award_fields_by_the_record(name):
+    texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in (*PIPELINE, EXPORTER)}
+    found = [path for path in places(name, texts) if (name, path) not in AWARD_USES]
+    assert found == [], _report(name, found)
+
+
+def test_every_award_field_of_its_own_is_counted():
+    shared = {item.name for item in dataclasses.fields(notice.Entry)} | {"id", "recipient"}
+    own = {item.name for item in dataclasses.fields(decision.Award)} - shared
+    assert own == set(AWARD_BUDGET)
+
+
+# The programme, the home page's identity and the withdrawn item (gongshi/contract/
+# programme.py, home.py, withdrawn.py): fields the pipeline carries by the record, each
+# with the places that name it today (its record, the CMS's column and form, the rules
+# that compute with it, the templates that show it).
+OTHER_BUDGET = {
+    "cycle_years": ("programme.py", 8),  # the award rules (how often one may win again)
+    "validity_years": ("programme.py", 7),  # the award rules (until when an award holds)
+    "supervisor": ("programme.py", 4),
+    "effective_from": ("programme.py", 3),
+    "expires_on": ("programme.py", 3),
+    "sponsor": ("home.py", 3),  # record, CMS column, footer
+    "site_id_code": ("home.py", 4),
+    "party_government": ("home.py", 3),
+    "withdrawn_at": ("withdrawn.py", 5),  # the CMS orders and records withdrawals by it
+}
+
+
+@pytest.mark.parametrize("name", OTHER_BUDGET)
+def test_a_field_of_the_other_kinds_is_named_in_few_places(name):
+    module, budget = OTHER_BUDGET[name]
+    found = places(name)
+    print(_report(name, found))
+    assert f"gongshi/contract/{module}" in found
+    assert len(found) <= budget, _report(name, found)
+
+
+@pytest.mark.parametrize("name", OTHER_BUDGET)
+def test_the_pipeline_carries_the_other_kinds_by_the_record(name):
     texts = {path: (ROOT / path).read_text(encoding="utf-8") for path in (*PIPELINE, EXPORTER)}
     assert places(name, texts) == [], _report(name, places(name, texts))
