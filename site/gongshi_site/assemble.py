@@ -39,7 +39,7 @@ from .model import (
 )
 from .reader import Content, Source
 from .settings import CHINA
-from .status import OPEN, award_status, call_status, days_left, publicity_status
+from .status import OPEN, days_left
 
 
 def assemble(
@@ -84,8 +84,7 @@ def assemble(
     for revocation in revocations:
         revocation.award.revocation = revocation
     for award in awards.values():
-        revoked_on = award.revocation.date_signed if award.revocation else None
-        award.status = award_status(award.valid_until, revoked_on, today)
+        award.status = award.status_on(today)
     channels = [
         memo.of(source, _channel, programmes, valid=owned) for source in content.of("channel")
     ]
@@ -208,25 +207,25 @@ def _document_fields(source: Source, programmes: dict[str, Programme]) -> dict:
 
 
 def _call(source: Source, programmes, today: date) -> Call:
-    record = from_document(contract_call.Call, source.document, moment=_moment)
-    return Call(
+    call = Call(
         **_document_fields(source, programmes),
-        record=record,
-        status=call_status(record.application_deadline, today),
+        record=from_document(contract_call.Call, source.document, moment=_moment),
     )
+    call.status = call.status_on(today)
+    return call
 
 
 def _notice(source: Source, programmes, today: date) -> Notice:
-    record = from_document(contract_notice.Notice, source.document, moment=_moment)
-    status = publicity_status(record.start_date, record.end_date, today)
-    return Notice(
+    notice = Notice(
         **_document_fields(source, programmes),
-        record=record,
-        status=status,
-        # Only an open period shows it: a closed one's count would change every day, and
-        # with it the notice as an incremental build compares it (incremental_day.py).
-        days_left=days_left(record.end_date, today) if status is OPEN else None,
+        record=from_document(contract_notice.Notice, source.document, moment=_moment),
     )
+    notice.status = notice.status_on(today)
+    # Only an open period shows it: a closed one's count would change every day, and
+    # with it the notice as an incremental build compares it (incremental_day.py).
+    if notice.status is OPEN:
+        notice.days_left = days_left(notice.end_date, today)
+    return notice
 
 
 def _decision(source: Source, programmes) -> Decision:

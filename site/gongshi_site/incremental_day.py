@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 
 from .incremental_limits import NeedsFullBuild
-from .status import OPEN, award_status, call_status, publicity_status
+from .status import OPEN
 
 
 def documents_whose_status_changes(site, old: date, new: date) -> set[tuple]:
@@ -35,17 +35,13 @@ def documents_whose_status_changes(site, old: date, new: date) -> set[tuple]:
     if new == old:
         return changed
     for notice in site.notices:
-        start, end = notice.record.start_date, notice.record.end_date
-        before, after = publicity_status(start, end, old), publicity_status(start, end, new)
+        before, after = notice.status_on(old), notice.status_on(new)
         if before != after or after == OPEN:  # open on both days: a day fewer left
             changed.add((notice.kind, notice.id))
     for call in site.calls:
-        deadline = call.record.application_deadline
-        if call_status(deadline, old) != call_status(deadline, new):
+        if call.status_on(old) != call.status_on(new):
             changed.add((call.kind, call.id))
     for award in site.awards:
-        revoked_on = award.revocation.date_signed if award.revocation else None
-        before = award_status(award.valid_until, revoked_on, old)
-        if before != award_status(award.valid_until, revoked_on, new):
+        if award.status_on(old) != award.status_on(new):
             changed.add(("award", award.id))
     return changed

@@ -6,6 +6,7 @@ Built from content/ by assemble.py; templates, statistics and open data read onl
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +24,7 @@ from gongshi.contract import revocation as contract_revocation
 from gongshi.contract import withdrawn as contract_withdrawn
 from gongshi.contract.programme import Edition
 
-from .status import Status
+from .status import Status, award_status, call_status, publicity_status
 
 
 @dataclass
@@ -49,6 +50,25 @@ class Change:
     is_first_publication: bool  # the export records the first publication as a change too
 
 
+def _reading_through(record: type):
+    """A class decorator: each of the `record`'s fields becomes a read-only attribute of
+    the class, read from the instance's `record`. A C-level getter, not __getattr__: the
+    pages read awards' and programmes' fields hundreds of thousands of times a build
+    (__getattr__ costs an AttributeError raised and caught on each read)."""
+
+    def decorate(cls):
+        own = {item.name for item in dataclasses.fields(cls)}
+        for name in records.names(record):
+            # What the class has itself wins (a revocation's `award` is the award, the
+            # record's is its id).
+            if name not in own and not hasattr(cls, name):
+                setattr(cls, name, property(attrgetter(f"record.{name}")))
+        return cls
+
+    return decorate
+
+
+@_reading_through(contract_channel.Channel)
 @dataclass
 class Channel:
     """A reporting channel: its own fields are those of the contract's record
@@ -58,27 +78,6 @@ class Channel:
     id: int
     programme: Programme
     record: contract_channel.Channel
-
-    def __getattr__(self, name: str):
-        # Reached only for names the channel itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
-
-
-def _reading_through(record: type):
-    """A class decorator: each of the `record`'s fields becomes a read-only attribute of
-    the class, read from the instance's `record`. A C-level getter, not __getattr__: the
-    pages read awards' and programmes' fields hundreds of thousands of times a build
-    (__getattr__ costs an AttributeError raised and caught on each read)."""
-
-    def decorate(cls):
-        for name in records.names(record):
-            setattr(cls, name, property(attrgetter(f"record.{name}")))
-        return cls
-
-    return decorate
 
 
 @_reading_through(contract_programme.Programme)
@@ -145,6 +144,7 @@ class Document:
         return SORT_KEY(self)
 
 
+@_reading_through(contract_call.Call)
 @dataclass
 class Call(Document):
     """A call for applications: its own fields are those of the contract's record
@@ -153,18 +153,15 @@ class Call(Document):
     record: contract_call.Call = None
     status: Status = None
 
-    def __getattr__(self, name: str):
-        # Reached only for names the call itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
+    def status_on(self, day: date) -> Status:
+        return call_status(self.record.application_deadline, day)
 
     @property
     def listing_type(self) -> str:
         return "call"
 
 
+@_reading_through(contract_notice.Notice)
 @dataclass
 class Notice(Document):
     """A publicity notice: its own fields are those of the contract's record
@@ -175,12 +172,8 @@ class Notice(Document):
     status: Status = None
     days_left: int | None = None
 
-    def __getattr__(self, name: str):
-        # Reached only for names the notice itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
+    def status_on(self, day: date) -> Status:
+        return publicity_status(self.record.start_date, self.record.end_date, day)
 
     @property
     def listing_type(self) -> str:
@@ -199,6 +192,11 @@ class Award:
     status: Status = None
     revocation: Revocation | None = None
     winner: Winner | None = None
+
+    def status_on(self, day: date) -> Status:
+        """Revoked from the day its revocation was signed; else valid until its end."""
+        revoked_on = self.revocation.date_signed if self.revocation else None
+        return award_status(self.valid_until, revoked_on, day)
 
     @property
     def programme(self) -> Programme:
@@ -220,6 +218,7 @@ class Decision(Document):
         return [award for award in self.awards if award.revocation]
 
 
+@_reading_through(contract_revocation.Revocation)
 @dataclass
 class Revocation(Document):
     """A revocation: its own fields are those of the contract's record
@@ -228,13 +227,6 @@ class Revocation(Document):
 
     award: Award = None
     record: contract_revocation.Revocation = None
-
-    def __getattr__(self, name: str):
-        # Reached only for names the revocation itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
 
     @property
     def reason(self) -> str:
@@ -255,6 +247,7 @@ class Winner:
     other_names: list[str] = field(default_factory=list)
 
 
+@_reading_through(contract_withdrawn.Withdrawn)
 @dataclass
 class Withdrawn:
     """An item taken down as published in error; its URL says so (410 Gone)."""
@@ -270,13 +263,6 @@ class Withdrawn:
     # read through it, but for the programme: the programme itself (the record's slug).
     record: contract_withdrawn.Withdrawn = None
 
-    def __getattr__(self, name: str):
-        # Reached only for names the item itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
-
 
 # No identity set (a site without a home page): every field empty, as the CMS exports it
 # before 网站信息 is filled in.
@@ -285,6 +271,7 @@ NO_IDENTITY = contract_home.Identity(
 )
 
 
+@_reading_through(contract_home.Identity)
 @dataclass(frozen=True)
 class Identity:
     """Who runs the site and how it is registered (网站信息): the contract's record
@@ -292,13 +279,6 @@ class Identity:
     meta tags then show nothing for it."""
 
     record: contract_home.Identity = NO_IDENTITY
-
-    def __getattr__(self, name: str):
-        # Reached only for names the identity itself lacks: the record's fields.
-        record = self.__dict__.get("record")
-        if record is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(record, name)
 
     @property
     def has_contact(self) -> bool:

@@ -51,6 +51,38 @@ def write(content: Path, name: str, document: dict, body: str = "") -> str:
     return name
 
 
+def new_notice(
+    content: Path,
+    item_id: int,
+    *,
+    signed: str,
+    start: str,
+    end: str,
+    published: str,
+    title: str = "示例市市长质量奖候选名单公示",
+    more_body: str = "",
+) -> str:
+    """A new notice, a copy of the fixture's notice 33 under `item_id`, signed on the day
+    `signed`, published at the moment `published`, its period `start` to `end`; returns
+    its file's name."""
+    document, body = read(content, "notices/33.md")
+    document = as_json(document)
+    document.update(
+        id=item_id,
+        uuid=f"00000000-0000-4000-8000-{item_id:012d}",
+        title=f"{title}（{item_id}）",
+        document_number=f"示质办〔{signed[:4]}〕{item_id}号",
+        date_signed=signed,
+        first_published_at=published,
+        last_published_at=published,
+        start_date=start,
+        end_date=end,
+        attachments=[],
+        changes=[{"published_at": published, "note": "首次发布", "is_major": True}],
+    )
+    return write(content, f"notices/{item_id}.md", document, body + more_body)
+
+
 def remove(content: Path, name: str) -> str:
     (content / name).unlink()
     return name

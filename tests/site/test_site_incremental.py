@@ -20,6 +20,7 @@ from incremental_support import (
     as_json,
     differences,
     full_build,
+    new_notice,
     open_state,
     read,
     remove,
@@ -36,22 +37,16 @@ LATER = f"{DAY}T15:30:00+08:00"
 
 
 def _new_notice(content: Path, item_id: int, start: str, end: str) -> str:
-    document, body = read(content, "notices/33.md")
-    document = as_json(document)
-    document.update(
-        id=item_id,
-        uuid=f"00000000-0000-4000-8000-{item_id:012d}",
-        title=f"2024年度示例市市长质量奖候选名单公示（{item_id}）",
-        document_number=f"示质办〔2024〕{item_id}号",
-        date_signed=DAY,
-        first_published_at=MOMENT,
-        last_published_at=MOMENT,
-        start_date=start,
-        end_date=end,
-        attachments=[],
-        changes=[{"published_at": MOMENT, "note": "首次发布", "is_major": True}],
+    return new_notice(
+        content,
+        item_id,
+        signed=DAY,
+        start=start,
+        end=end,
+        published=MOMENT,
+        title="2024年度示例市市长质量奖候选名单公示",
+        more_body="\n\n新增的一段说明。",
     )
-    return write(content, f"notices/{item_id}.md", document, body + "\n\n新增的一段说明。")
 
 
 def _correct(content: Path, name: str, change, note: str, is_major: bool) -> list[str]:

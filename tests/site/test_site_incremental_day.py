@@ -12,13 +12,23 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from incremental_support import as_json, differences, full_build, open_state, read, write
+from incremental_support import (
+    as_json,
+    differences,
+    full_build,
+    new_notice,
+    open_state,
+    read,
+    write,
+)
 from sitebuild import FIXTURE_CONTENT
 
+from gongshi_site import model
 from gongshi_site.incremental_day import documents_whose_status_changes
 from gongshi_site.incremental_limits import NeedsFullBuild
 
@@ -26,22 +36,7 @@ MOMENT = "2024-06-11T09:00:00+08:00"
 
 
 def _notice(content: Path, item_id: int, signed: str, start: str, end: str) -> None:
-    document, body = read(content, "notices/33.md")
-    document = as_json(document)
-    document.update(
-        id=item_id,
-        uuid=f"00000000-0000-4000-8000-{item_id:012d}",
-        title=f"示例市市长质量奖候选名单公示（{item_id}）",
-        document_number=f"示质办〔{signed[:4]}〕{item_id}号",
-        date_signed=signed,
-        first_published_at=MOMENT,
-        last_published_at=MOMENT,
-        start_date=start,
-        end_date=end,
-        attachments=[],
-        changes=[{"published_at": MOMENT, "note": "首次发布", "is_major": True}],
-    )
-    write(content, f"notices/{item_id}.md", document, body)
+    new_notice(content, item_id, signed=signed, start=start, end=end, published=MOMENT)
 
 
 def _award_valid_until(content: Path, award_id: int, day: str) -> None:
@@ -149,21 +144,29 @@ def _site(notices=(), calls=(), awards=()):
     return SimpleNamespace(notices=list(notices), calls=list(calls), awards=list(awards))
 
 
+def _as(model_class, **fields):
+    """A stand-in with only the fields the status reads, and the model's own status_on."""
+    item = SimpleNamespace(**fields)
+    item.status_on = partial(model_class.status_on, item)
+    return item
+
+
 def _period(item_id, start, end):
     record = SimpleNamespace(
         start_date=date.fromisoformat(start), end_date=end and date.fromisoformat(end)
     )
-    return SimpleNamespace(kind="notice", id=item_id, record=record)
+    return _as(model.Notice, kind="notice", id=item_id, record=record)
 
 
 def _call(item_id, deadline):
     record = SimpleNamespace(application_deadline=date.fromisoformat(deadline))
-    return SimpleNamespace(kind="call", id=item_id, record=record)
+    return _as(model.Call, kind="call", id=item_id, record=record)
 
 
 def _award(item_id, valid_until, revoked_on=None):
     revocation = revoked_on and SimpleNamespace(date_signed=date.fromisoformat(revoked_on))
-    return SimpleNamespace(
+    return _as(
+        model.Award,
         id=item_id,
         valid_until=valid_until and date.fromisoformat(valid_until),
         revocation=revocation,

@@ -123,7 +123,7 @@ def test_the_count_sees_a_field_spelt_in_a_new_place():
 # to apply is only shown (its record, the CMS column, the template and the feed entry).
 CALL_BUDGET = {"application_deadline": 7, "how_to_apply": SHOWN_ONLY_LIMIT}
 CALL_USES = {
-    ("application_deadline", "site/gongshi_site/assemble.py"): "a call's status from its deadline",
+    ("application_deadline", "site/gongshi_site/model.py"): "a call's status from its deadline",
 }
 
 
@@ -209,7 +209,7 @@ AWARD_USES = {
     ("citation", EXPORTER): "computed from the edition's year and the level",
     ("valid_from", "gongshi/contract/schema.py"): "the validity ends after it starts",
     ("valid_until", "gongshi/contract/schema.py"): "the validity ends after it starts",
-    ("valid_until", "site/gongshi_site/assemble.py"): "an award's status from its validity",
+    ("valid_until", "site/gongshi_site/model.py"): "an award's status from its validity",
 }
 
 
