@@ -37,6 +37,18 @@ DECISION_FILES = sorted((FIXTURE.parent / "decisions").glob("*.md"))
 WITHDRAWN_FILES = sorted((FIXTURE.parent / "withdrawn").glob("*.md"))
 
 
+def _reads_and_writes_back(path: Path, record_type: type):
+    """The record of the checked fixture file `path`, after checking that writing it gives
+    back the file's own fields, byte for byte as JSON."""
+    document, _body = load(path.read_text(encoding="utf-8"), str(path))
+    assert check(document) == []
+    record = records.from_document(record_type, document)
+    own = {name: document[name] for name in records.names(record_type)}
+    again = records.as_document(record)
+    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+    return record
+
+
 def _own(document: dict) -> dict:
     return {name: document[name] for name in records.names(notice.Notice)}
 
@@ -154,13 +166,8 @@ def test_the_call_table_equals_the_hand_written_one_it_replaces():
 
 @pytest.mark.parametrize("path", CALL_FILES, ids=lambda path: path.name)
 def test_a_call_reads_into_the_record_and_writes_back_the_same(path):
-    document, _body = load(path.read_text(encoding="utf-8"), str(path))
-    assert check(document) == []
-    record = records.from_document(call.Call, document)
+    record = _reads_and_writes_back(path, call.Call)
     assert isinstance(record.application_deadline, date)
-    own = {name: document[name] for name in records.names(call.Call)}
-    again = records.as_document(record)
-    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
 
 
 def test_the_checks_made_from_the_call_record_refuse_a_broken_call():
@@ -207,14 +214,9 @@ def test_the_revocation_table_equals_the_hand_written_one_it_replaces():
 
 @pytest.mark.parametrize("path", REVOCATION_FILES, ids=lambda path: path.name)
 def test_a_revocation_reads_into_the_record_and_writes_back_the_same(path):
-    document, _body = load(path.read_text(encoding="utf-8"), str(path))
-    assert check(document) == []
-    record = records.from_document(revocation.Revocation, document)
+    record = _reads_and_writes_back(path, revocation.Revocation)
     assert isinstance(record.award, revocation.RevokedAward)
     assert all(isinstance(ground, revocation.Ground) for ground in record.grounds)
-    own = {name: document[name] for name in records.names(revocation.Revocation)}
-    again = records.as_document(record)
-    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
 
 
 # The reporting channel (gongshi/contract/channel.py).
@@ -248,12 +250,7 @@ def test_the_channel_table_equals_the_hand_written_one_it_replaces():
 
 @pytest.mark.parametrize("path", CHANNEL_FILES, ids=lambda path: path.name)
 def test_a_channel_reads_into_the_record_and_writes_back_the_same(path):
-    document, _body = load(path.read_text(encoding="utf-8"), str(path))
-    assert check(document) == []
-    record = records.from_document(channel.Channel, document)
-    own = {name: document[name] for name in records.names(channel.Channel)}
-    again = records.as_document(record)
-    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
+    _reads_and_writes_back(path, channel.Channel)
 
 
 # The award decision (gongshi/contract/decision.py).
@@ -286,14 +283,9 @@ def test_the_decision_table_equals_the_hand_written_one_it_replaces():
 
 @pytest.mark.parametrize("path", DECISION_FILES, ids=lambda path: path.name)
 def test_a_decision_reads_into_the_record_and_writes_back_the_same(path):
-    document, _body = load(path.read_text(encoding="utf-8"), str(path))
-    assert check(document) == []
-    record = records.from_document(decision.Decision, document)
+    record = _reads_and_writes_back(path, decision.Decision)
     assert record.awards and all(isinstance(a, decision.Award) for a in record.awards)
     assert all(isinstance(award.valid_from, date) for award in record.awards)
-    own = {name: document[name] for name in records.names(decision.Decision)}
-    again = records.as_document(record)
-    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
 
 
 @pytest.mark.parametrize(
@@ -333,13 +325,8 @@ def test_the_withdrawn_table_equals_the_hand_written_one_it_replaces():
 
 @pytest.mark.parametrize("path", WITHDRAWN_FILES, ids=lambda path: path.name)
 def test_a_withdrawn_item_reads_into_the_record_and_writes_back_the_same(path):
-    document, _body = load(path.read_text(encoding="utf-8"), str(path))
-    assert check(document) == []
-    record = records.from_document(withdrawn.Withdrawn, document)
+    record = _reads_and_writes_back(path, withdrawn.Withdrawn)
     assert isinstance(record.withdrawn_at, datetime)
-    own = {name: document[name] for name in records.names(withdrawn.Withdrawn)}
-    again = records.as_document(record)
-    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
 
 
 # The home page and the site's identity (gongshi/contract/home.py).
@@ -454,10 +441,5 @@ def test_the_programme_table_equals_the_hand_written_one_it_replaces():
     "path", sorted((FIXTURE.parent / "programmes").glob("*.md")), ids=lambda path: path.name
 )
 def test_a_programme_reads_into_the_record_and_writes_back_the_same(path):
-    document, _body = load(path.read_text(encoding="utf-8"), str(path))
-    assert check(document) == []
-    record = records.from_document(programme.Programme, document)
+    record = _reads_and_writes_back(path, programme.Programme)
     assert isinstance(record.regulation, programme.Regulation)
-    own = {name: document[name] for name in records.names(programme.Programme)}
-    again = records.as_document(record)
-    assert json.dumps(again, ensure_ascii=False) == json.dumps(own, ensure_ascii=False)
