@@ -1,7 +1,9 @@
 """The date-driven build of a new day, incremental against full, on a generated archive.
 
-    python tests/bench/new_day.py <content dir> <scratch dir> --build-date 2024-06-12 --days 5
-    [--step 7]
+    PYTHONPATH=tests/site .venv/bin/python tests/bench/new_day.py <content dir> <scratch dir> \
+        --build-date 2024-06-12 --days 5 [--step 7]
+
+(tests/site on the path for sitebuild's tree comparison, as the golden test compares.)
 
 A full build of <content dir> (e.g. tests/bench/corpus.py's, as `make bench` caches it
 under var/bench/) on the build date is made live in <scratch dir>, the worker's state
@@ -25,8 +27,6 @@ from pathlib import Path
 
 from cms.publishing import incremental
 from gongshi_site import atomic, shared_dirs
-
-REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def _copy_content(source: Path):
@@ -96,9 +96,6 @@ def measure(content: Path, scratch: Path, build_date: date, days: int, step: int
 
 
 def main() -> None:
-    import sys
-
-    sys.path.insert(0, str(REPOSITORY / "tests" / "site"))  # sitebuild's tree comparison
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("content", type=Path)
     parser.add_argument("scratch", type=Path)
