@@ -82,10 +82,10 @@ def request_build(trigger: str, page_id: int | None = None, *, new_day: bool = F
         if queued is not None:
             if trigger not in queued.trigger_list:
                 queued.triggers = "\n".join([*queued.trigger_list, trigger])
-            if queued.changed_pages is not None and not (new_day and page_id is None):
-                queued.changed_pages = (
-                    sorted({*queued.changed_pages, page_id}) if page_id is not None else None
-                )
+            if page_id is not None and queued.changed_pages is not None:
+                queued.changed_pages = sorted({*queued.changed_pages, page_id})
+            elif page_id is None and not new_day:  # only a full build follows it
+                queued.changed_pages = None
             queued.save(update_fields=["triggers", "changed_pages"])
             return queued
         changed_pages = [page_id] if page_id is not None else ([] if new_day else None)
