@@ -104,8 +104,9 @@ def _settings_key(settings_file: Path, environment: dict) -> tuple:
 def load_state(
     site_dir: Path, *, settings_file: Path = atomic.PELICAN_SETTINGS, environment: dict | None
 ) -> SiteState:
-    """Remember the live build, reading its content and rendering every page once in
-    memory: tens of seconds for a large archive, once per full build and worker."""
+    """Remember the live build: its content read and assembled, and what each page read,
+    as the full build noted it (a build an incremental publish made has no such note:
+    its pages are rendered once in memory, tens of seconds for a large archive)."""
     global _remembered
     live = atomic.live_output(Path(site_dir))
     if live is None:
@@ -114,9 +115,14 @@ def load_state(
     _drop_state()
     build = live.parent
     environment = dict(environment or {})
-    generator = open_generator(settings_file, build / "content", live, environment)
+    # Read through the content cache the full build has just filled (atomic.py).
+    reading = {"GONGSHI_CACHE_DIR": str(Path(site_dir) / "cache"), **environment}
+    generator = open_generator(settings_file, build / "content", live, reading)
     state = SiteState.load(
-        generator, live, build / "search" if (build / "search").is_dir() else None
+        generator,
+        live,
+        build / "search" if (build / "search").is_dir() else None,
+        state_dir=build / atomic.STATE,
     )
     _remembered = _Remembered(
         build, code_version(), _settings_key(settings_file, environment), state

@@ -137,8 +137,10 @@ class Record:
             "pinyin": names,
             "initials": names,
             "code": " ".join(code.upper() for code in self.codes if code),
-            "exact": ",".join(filter(None, {core_name(name) for name in self.names})),
-            "docnum": ",".join(filter(None, {core_name(n) for n in self.document_numbers})),
+            # Each once, in the record's order: the same record gives the same fields in
+            # every process (a set's order follows each process's string hashing).
+            "exact": ",".join(filter(None, dict.fromkeys(map(core_name, self.names)))),
+            "docnum": ",".join(filter(None, dict.fromkeys(map(core_name, self.document_numbers)))),
             "programme": self.programme,
             "level": self.level,
             "date": day_number(self.day),
@@ -173,9 +175,17 @@ class SuggestionCounts:
         self._words: dict[str, list[tuple[str, str]]] = {}  # record key -> its words
 
     def add(self, record: Record) -> None:
-        self.remove(record.key)
-        self._words[record.key] = words = suggestion_words(record)
+        self.add_words(record.key, suggestion_words(record))
+
+    def add_words(self, key: str, words: list[tuple[str, str]]) -> None:
+        """A record's words as suggestion_words() made them (kept from another count)."""
+        self.remove(key)
+        self._words[key] = words
         self._count(words, 1)
+
+    def words(self) -> dict[str, list[tuple[str, str]]]:
+        """Each record's words, by record key."""
+        return dict(self._words)
 
     def remove(self, key: str) -> None:
         self._count(self._words.pop(key, []), -1)

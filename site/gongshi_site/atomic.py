@@ -9,6 +9,8 @@ build through `build_site()`.
                                         with later builds that do not change them
                                         (shared_dirs.py; output.dirs lists them)
     <site dir>/builds/<name>/search/    the search index the same build wrote (gongshi.search)
+    <site dir>/builds/<name>/state/     what a full build noted for the worker that publishes
+                                        after it (noted.py); never served
     <site dir>/builds/<name>/withdrawn/<path>/410   one empty marker per item the build's
                                         withdrawn.json lists: nginx answers 410 Gone where one
                                         exists (`live/../withdrawn`), with no reload per build
@@ -52,6 +54,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 PELICAN_SETTINGS = REPOSITORY / "site" / "pelicanconf.py"
 KEEP_BUILDS = 3  # the live one and two before it, to roll back by hand
 TRASH = "trash"  # builds dropped, not yet deleted
+STATE = "state"  # beside a build's output: what it noted for the worker (page_reads.py)
 ERROR_TAIL = 4000  # characters of Pelican's output kept with a failed build
 # Files a web server may send compressed: written once per build as <file>.gz beside
 # the file (nginx's gzip_static), instead of compressed again on every request.
@@ -157,6 +160,7 @@ def _build(build_dir, write_content, settings_file, timeout, environment) -> int
         "GONGSHI_CACHE_DIR": str(build_dir.parent.parent / "cache"),
         **(environment or {}),
         "GONGSHI_SEARCH_DIR": str(build_dir / "search"),
+        "GONGSHI_STATE_DIR": str(build_dir / STATE),
     }
     run_pelican(content_dir, output_dir, settings_file, timeout, environment)
     if not (output_dir / "index.html").is_file():

@@ -90,13 +90,21 @@ class FeedEntry:
         return (self.published, self.id)
 
 
-def feed_entries(site: Site) -> list[FeedEntry]:
-    """Every entry of the site's feeds, newest first."""
-    entries = []
-    for document in [*site.calls, *site.notices, *site.decisions, *site.revocations]:
-        entries.append(document_entry(document))
-        entries.extend(correction_entry(document, change) for change in corrections(document))
-    return sorted(entries, key=lambda entry: entry.order_key, reverse=True)
+def entries_by_document(site: Site) -> dict[tuple, list[FeedEntry]]:
+    """Every entry of the site's feeds, by the key of its document ((kind, id)): the
+    document's publication, then its corrections."""
+    return {
+        (document.kind, document.id): document_entries(document)
+        for document in [*site.calls, *site.notices, *site.decisions, *site.revocations]
+    }
+
+
+def document_entries(document: Document) -> list[FeedEntry]:
+    """A document's entries: its publication, then its corrections, oldest first."""
+    return [
+        document_entry(document),
+        *(correction_entry(document, change) for change in corrections(document)),
+    ]
 
 
 def corrections(document: Document) -> list[Change]:

@@ -58,8 +58,14 @@ def _fingerprint(value, shared):
     key = item_key(value)
     if key is not None:
         return ("@", *key)
-    if value is None or isinstance(value, (bool, int, float, date)):
+    if value is None or type(value) in (bool, int, float):
         return value
+    # Everything else as plain values too (a date as text, a subclass of a number or a
+    # string with its type's name), so that marshal can keep a fingerprint (page_reads.py).
+    if isinstance(value, date):
+        return (type(value).__name__, value.isoformat())
+    if isinstance(value, (int, float)):
+        return (type(value).__name__, repr(value))
     if isinstance(value, str):
         # Markup is a str that is not escaped again: the same text renders differently.
         return value if type(value) is str else (type(value).__name__, str(value))

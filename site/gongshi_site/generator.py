@@ -30,14 +30,15 @@ from pelican.utils import sanitised_join
 
 from gongshi.record.heads import RecordInvalid
 
-from . import credentials, labels, opendata, opendata_years, rarechars, record, urls
+from . import credentials, labels, opendata, opendata_years, page_reads, rarechars, record, urls
 from .assemble import assemble
 from .cache import ContentCache
 from .feed_catalogue import FeedCatalogue
-from .feed_entries import EntryInvalid, feed_entries
+from .feed_entries import EntryInvalid, entries_by_document
 from .feeds import FeedInvalid, feed_plan
 from .formatting import FILTERS
 from .memo import Memo
+from .page_reads import ReadRecorder
 from .pages import Page, all_pages
 from .parallel import Job, JobFailed, run_jobs
 from .reader import ContentInvalid, read_content, remember
@@ -105,9 +106,11 @@ class PublicSiteGenerator(Generator):
         # build before a single page is written, naming the item.
         with self._phase("feed entries"):
             try:
+                # Kept by document too: the worker's state starts from them (incremental_feeds.py).
+                self.document_entries = entries_by_document(self.site)
                 self.feed_plan = feed_plan(
                     self.feeds,
-                    feed_entries(self.site),
+                    [entry for entries in self.document_entries.values() for entry in entries],
                     self.config.feed_base_url,
                     self.config.feed_size,
                     self.config.build_date,
@@ -158,7 +161,7 @@ class PublicSiteGenerator(Generator):
         jobs = [
             Job(
                 f"页面和订阅源的写入（第{number}组，共{workers}组）",
-                partial(self._write_share, share),
+                partial(self._write_share, share, number),
             )
             for number, share in enumerate(balanced_shares(self.outputs(), workers), start=1)
         ]
@@ -231,14 +234,30 @@ class PublicSiteGenerator(Generator):
         template = self.get_template(page.template)
         return template.render({**self.context, "page": page, **page.context})
 
-    def _write_share(self, outputs: list) -> None:
-        for path, make, _cost in outputs:
-            made = make()
-            if isinstance(made, dict):  # a feed's documents, the open data, the sitemap
-                for url, data in made.items():
-                    self._write(url, data)
-            else:
-                self._write(path, made)
+    def _write_share(self, outputs: list, number: int) -> None:
+        """Write a share of the outputs; with a state directory, note there what each
+        page of it read (page_reads.py), as this share's file."""
+        recorder = ReadRecorder(self.env) if self.config.state_path is not None else None
+        pages = {"/" + page.save_as: page for page in self.pages} if recorder else {}
+        noted: list[tuple[Page, frozenset]] = []
+        try:
+            for path, make, _cost in outputs:
+                page = pages.get(path)
+                if page is not None:
+                    made, reads = recorder.render(make)
+                    noted.append((page, reads))
+                else:
+                    made = make()
+                if isinstance(made, dict):  # a feed's documents, the open data, the sitemap
+                    for url, data in made.items():
+                        self._write(url, data)
+                else:
+                    self._write(path, made)
+        finally:
+            if recorder is not None:
+                recorder.stop()
+        if recorder is not None:
+            page_reads.write(self.config.state_path, number, noted)
 
     def _write(self, url: str, data: bytes | str) -> None:
         path = Path(sanitised_join(self.output_path, url.lstrip("/")))
@@ -254,7 +273,7 @@ class PublicSiteGenerator(Generator):
         # take a good part of a second to import, which the other processes never need.
         from .search_records import build_index
 
-        count = build_index(self.site, self.config.search_path, self.render)
+        count = build_index(self.site, self.config.search_path, self.render, self.config.state_path)
         logger.info("Indexed %d records for search in %s", count, self.config.search_path)
 
     def _copy_attachments(self) -> None:

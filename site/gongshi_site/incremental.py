@@ -36,6 +36,8 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from . import page_reads
+from .cache import ContentCache
 from .fingerprints import model_items
 from .incremental_content import ContentAsRead
 from .incremental_day import documents_whose_status_changes
@@ -97,21 +99,25 @@ class SiteState:
         self.files = BuiltFiles(generator)
         self.log = PublishedLog(generator)
         self.index = IndexedRecords(generator)
+        self.pages_rendered_at_load = 0
 
     @classmethod
-    def load(cls, generator, output: Path, search: Path | None) -> SiteState:
+    def load(
+        cls, generator, output: Path, search: Path | None, state_dir: Path | None = None
+    ) -> SiteState:
         """The state of a build whose output (and search index) a full build of the same
-        content wrote: every page rendered once more, in memory, to learn what it reads."""
+        content wrote, noting in `state_dir` what the worker needs (noted.py); what it
+        did not note is learnt by rendering pages and making search records again."""
         state = cls(generator, output, search)
         items = model_items(generator.site)
         for key, item in items.items():
             state.model.remember_item(key, item)
-        state.pages.render_all()
-        state.model.remember_values(items, state.pages.readers)
+        state.pages_rendered_at_load = state.pages.load(page_reads.read(state_dir))
+        state.model.remember_values(items, state.pages.all_reads())
         state.feeds.load()
         state.files.load(items)
         if state.search is not None:
-            state.index.load()
+            state.index.load(state_dir)
         return state
 
     def update(
@@ -245,4 +251,6 @@ def open_generator(settings_file: Path, content: Path, output: Path, environment
         output_path=pelican.output_path,
     )
     generator.generate_context()
+    # The worker never saves the content cache: what it loaded to read faster is let go.
+    generator.cache = ContentCache(None)
     return generator

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pelican.utils import sanitised_join
 
-from .feed_entries import correction_entry, corrections, document_entry
+from .feed_catalogue import ALL
+from .feed_entries import document_entries
 from .feeds import empty_updated, feed_document, feed_document_plan, prepare, programmes_updated
 from .incremental_limits import NeedsFullBuild
 from .linked_tree import remove_file, replace_file
@@ -37,18 +38,15 @@ class BuiltFeeds:
         self.urls: dict[tuple, set[str]] = {}  # feed key -> its documents' URLs
 
     def load(self) -> None:
-        """Make and file the entries of every document of the generator's model."""
-        site, feeds = self.generator.site, self.generator.feeds
-        for key, entries in _document_entries(
-            site.calls, site.notices, site.decisions, site.revocations
-        ):
-            self.entries[key] = entries
-        for ready in prepare(
-            [e for entries in self.entries.values() for e in entries], self.config.feed_base_url
-        ):
+        """File the entries of every document of the generator's model, as the generator
+        made and prepared them for its feed plan."""
+        feeds = self.generator.feeds
+        self.entries = dict(self.generator.document_entries)
+        # Every entry is in the site-wide feed of everything, prepared, newest first.
+        for ready in self.generator.feed_plan.selected.get((None, ALL), []):
             self.ready[ready.entry.id] = ready
         self.feed_entries = {feed.key: ([], []) for feed in feeds.all}
-        for ready in reversed(list(self.ready.values())):  # prepare() gives newest first
+        for ready in reversed(list(self.ready.values())):  # oldest first
             self._file_entry(ready, set())
         for feed in feeds.all:
             self._plan_feed(feed)
@@ -70,8 +68,7 @@ class BuiltFeeds:
             document = items.get(key)
             new_entries = []
             if document is not None:
-                ((_, new_entries),) = _document_entries([document])
-                self.entries[key] = new_entries
+                self.entries[key] = new_entries = document_entries(document)
             old_by_id = {entry.id: entry for entry in old_entries}
             new_by_id = {entry.id: entry for entry in new_entries}
             for entry_id in old_by_id.keys() - new_by_id.keys():
@@ -156,11 +153,3 @@ class BuiltFeeds:
                 remove_file(Path(sanitised_join(str(output), url.lstrip("/"))), output)
         self.urls[feed.key] = set(plans)
         return plans
-
-
-def _document_entries(*groups):
-    for group in groups:
-        for document in group:
-            entries = [document_entry(document)]
-            entries.extend(correction_entry(document, c) for c in corrections(document))
-            yield (document.kind, document.id), entries

@@ -1,11 +1,9 @@
 """The pages of an incremental build: which to render again, known from what each one read.
 
-A page's template can read anything the model offers, so what a page depends on is not
-declared but recorded: while a page is rendered, the Jinja environment's attribute and
-item access notes which attribute of which model item it read. A page is rendered again
-when one of those values is different in the new model (model_changes.py), or when the
-page itself (its URL, title, and the item slice of a listing page, so pagination shifts
-count) has a different fingerprint (fingerprints.py).
+What a page read of the model is noted while it is rendered (page_reads.py). A page is
+rendered again when one of those values is different in the new model
+(model_changes.py), or when the page itself (its URL, title, and the item slice of a
+listing page, so pagination shifts count) has a different fingerprint (fingerprints.py).
 """
 
 from __future__ import annotations
@@ -14,42 +12,9 @@ from pathlib import Path
 
 from pelican.utils import sanitised_join
 
-from .fingerprints import fingerprint, item_key
+from .fingerprints import fingerprint
 from .linked_tree import remove_file
-
-
-class ReadRecorder:
-    """Wraps a Jinja environment's attribute and item access to note, during a render,
-    (item key, attribute) for every model item a template reads from."""
-
-    def __init__(self, env):
-        self.reads: set | None = None
-        getattr_, getitem = env.getattr, env.getitem
-
-        def recording_getattr(obj, attribute):
-            if self.reads is not None:
-                key = item_key(obj)
-                if key is not None:
-                    self.reads.add((key, attribute))
-            return getattr_(obj, attribute)
-
-        def recording_getitem(obj, argument):
-            if self.reads is not None and isinstance(argument, str):
-                key = item_key(obj)
-                if key is not None:
-                    self.reads.add((key, argument))
-            return getitem(obj, argument)
-
-        env.getattr = recording_getattr
-        env.getitem = recording_getitem
-
-    def render(self, function) -> set:
-        self.reads = set()
-        try:
-            function()
-            return self.reads
-        finally:
-            self.reads = None
+from .page_reads import Noted, ReadRecorder
 
 
 class RenderedPages:
@@ -63,34 +28,42 @@ class RenderedPages:
         # The Page objects of the last build: the generator gives the same object again
         # for a page made of the same items (memo.py), whose fingerprint is then the same.
         self.pages: dict[str, object] = {}
+        # Only by page: which pages read a value is asked of every page's set
+        # (isdisjoint), which costs far less than keeping a set of pages per value read.
         self.reads: dict[str, frozenset] = {}
-        self.readers: dict[tuple, set[str]] = {}  # (key, attribute) -> pages
 
-    def render_all(self) -> None:
-        """Render every page once, in memory, to learn what it reads."""
+    def load(self, noted: dict[str, Noted]) -> int:
+        """Take what each page read, and its fingerprint, from `noted` (page_reads.read():
+        what the full build noted as it wrote them); a page it does not name is rendered
+        once, in memory, to learn them. Returns the number of pages rendered."""
+        rendered = 0
         for page in self.generator.pages:
-            self.render(page, write=None)
+            known = noted.get(page.save_as)
+            if known is None:
+                self.render(page, write=None)
+                rendered += 1
+            else:
+                self._remember(page, known.reads, known.fingerprint)
         self.pages = {page.save_as: page for page in self.generator.pages}
+        return rendered
 
     def render(self, page, write) -> None:
         """Render a page (writing it with `write`, a Pelican writer, or to nowhere) and
         remember what it read."""
         generator = self.generator
         if write is None:
-            template = generator.get_template(page.template)
-            context = {**generator.context, "page": page, **page.context}
-            reads = self.recorder.render(lambda: template.render(context))
+            _text, reads = self.recorder.render(lambda: generator.render(page))
         else:
-            reads = self.recorder.render(lambda: generator.write_page(write, page))
-        name = page.save_as
-        for read in self.reads.get(name, ()):
-            readers = self.readers.get(read)
-            if readers is not None:
-                readers.discard(name)
-        self.reads[name] = frozenset(reads)
-        for read in reads:
-            self.readers.setdefault(read, set()).add(name)
-        self.fingerprints[name] = fingerprint(page)
+            _nothing, reads = self.recorder.render(lambda: generator.write_page(write, page))
+        self._remember(page, reads, fingerprint(page))
+
+    def _remember(self, page, reads: frozenset, page_fingerprint: tuple) -> None:
+        self.reads[page.save_as] = reads
+        self.fingerprints[page.save_as] = page_fingerprint
+
+    def all_reads(self) -> set[tuple]:
+        """Every (key, attribute) some page read."""
+        return set().union(*self.reads.values())
 
     def stale(self, changed_reads: set[tuple]) -> tuple[list, set[str]]:
         """(the generator's pages to render again: those that read a value that changed
@@ -98,14 +71,12 @@ class RenderedPages:
         old_names = set(self.fingerprints)
         names = set()
         to_render = []
-        affected_pages = set()
-        for read in changed_reads:
-            affected_pages |= self.readers.get(read, set())
         shared: dict = {}
         for page in self.generator.pages:
             name = page.save_as
             names.add(name)
-            if name in affected_pages:
+            reads = self.reads.get(name)
+            if reads is not None and not reads.isdisjoint(changed_reads):
                 to_render.append(page)
             elif page is self.pages.get(name):
                 continue
@@ -118,6 +89,5 @@ class RenderedPages:
         """Remove pages from `output`, and forget them."""
         for name in names:
             remove_file(Path(sanitised_join(str(output), name)), output)
-            for read in self.reads.pop(name, ()):
-                self.readers.get(read, set()).discard(name)
+            self.reads.pop(name, None)
             del self.fingerprints[name]

@@ -1,7 +1,7 @@
 """The search index of an incremental build: the records a change affects, in a new segment.
 
-The full build writes the index afresh (search_records.py). A publish changes a few
-records, so the worker keeps every record the index holds, with a digest of its fields,
+The full build writes the index afresh (search_records.py) and notes each record's digest
+and suggestion words. A publish changes a few records, so the worker keeps those digests,
 makes again the records of the documents and awards a change reaches, and hands only
 those that differ to gongshi.search.incremental, which adds them to a linked copy of the
 previous index, with the suggestions and the search pages' shells made again.
@@ -9,29 +9,40 @@ previous index, with the suggestions and the search pages' shells made again.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from gongshi.search import incremental as search_incremental
 from gongshi.search.documents import SuggestionCounts
 
-from . import search_records
+from . import noted, search_records
 from .incremental_limits import NeedsFullBuild
+from .model import Award, Document
 
 
 class IndexedRecords:
-    """The records of the last build's search index, by key, with their suggestions."""
+    """What the last build's search index holds: a digest of each record's fields, by
+    key, and the counts behind its suggestions. The records themselves are made again
+    from the model when needed: the current record of a document is its record."""
 
     def __init__(self, generator):
         self.generator = generator
-        self.records: dict[str, tuple] = {}  # search key -> (Record, digest of its fields)
+        self.digests: dict[str, bytes] = {}  # search key -> search_records.fields_digest
         self.suggestions: SuggestionCounts | None = None
+        self.made_at_load = 0  # records made again when loading: the build noted none
 
-    def load(self) -> None:
+    def load(self, state_dir: Path | None = None) -> None:
+        """From what the full build noted in `state_dir` (noted.py), or else from every
+        record made again."""
         self.suggestions = SuggestionCounts()
+        for _name, kept in noted.read(state_dir, search_records.NOTED):
+            for key, (digest, words) in kept.items():
+                self.digests[key] = digest
+                self.suggestions.add_words(key, words)
+            return
         for record in search_records.all_records(self.generator.site):
-            self.records[record.key] = (record, _fields_digest(record))
+            self.digests[record.key] = search_records.fields_digest(record)
             self.suggestions.add(record)
+            self.made_at_load += 1
 
     def update(self, near: set[tuple], items: dict, previous: Path, target: Path):
         """Write into `target` the index `previous` with the records of the items `near`
@@ -39,32 +50,25 @@ class IndexedRecords:
         site = self.generator.site
         new_records = {}
         for key in near:
-            item = items.get(key)
-            if item is None:
-                continue
-            if key[0] == "award":
-                record = search_records.award_record(item)
-            elif key[0] in ("call", "notice", "decision", "revocation"):
-                record = search_records.document_record(item)
-            else:
-                continue
-            new_records[record.key] = record
+            record = _record(items.get(key))
+            if record is not None:
+                new_records[record.key] = record
         deleted, added = [], []
         for key in near:
             record_key = f"{key[0]}:{key[1]}"
-            if record_key in self.records and record_key not in new_records:
+            if record_key in self.digests and record_key not in new_records:
                 deleted.append(record_key)
-                del self.records[record_key]
+                del self.digests[record_key]
                 self.suggestions.remove(record_key)
         for record_key, record in new_records.items():
-            digest = _fields_digest(record)
-            known = self.records.get(record_key)
-            if known is not None and known[1] == digest:
+            digest = search_records.fields_digest(record)
+            known = self.digests.get(record_key)
+            if known == digest:
                 continue
             if known is not None:
                 deleted.append(record_key)
             added.append(record)
-            self.records[record_key] = (record, digest)
+            self.digests[record_key] = digest
             self.suggestions.add(record)
         try:
             search_incremental.update(
@@ -74,12 +78,25 @@ class IndexedRecords:
                 added=added,
                 extra=search_records.extra_files(site, self.suggestions.suggestions()),
                 shells=search_records.shells(self.generator.render),
-                record_of=lambda key: self.records[key][0] if key in self.records else None,
+                record_of=lambda record_key: _current_record(items, record_key),
             )
         except search_incremental.IndexNeedsRebuild as reason:
             raise NeedsFullBuild(str(reason)) from reason
         return len(added), len(deleted)
 
 
-def _fields_digest(record) -> bytes:
-    return hashlib.blake2b(repr(record.fields()).encode(), digest_size=16).digest()
+def _record(item):
+    """The search record of a model item, or None for an item that has none."""
+    if isinstance(item, Award):
+        return search_records.award_record(item)
+    if isinstance(item, Document) and item.kind in ("call", "notice", "decision", "revocation"):
+        return search_records.document_record(item)
+    return None
+
+
+def _current_record(items: dict, record_key: str):
+    """The record keyed `record_key` ("notice:12") made from the current model, or None."""
+    kind, _colon, number = record_key.partition(":")
+    if not number.isdigit():
+        return None
+    return _record(items.get((kind, int(number))))

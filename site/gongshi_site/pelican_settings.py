@@ -83,6 +83,10 @@ def from_environment(environ=os.environ) -> dict[str, object]:
         # output, never inside it (atomic.py sets it for every build; unset, no index is
         # built). It must not exist yet.
         "GONGSHI_SEARCH_DIR": environ.get("GONGSHI_SEARCH_DIR") or None,
+        # Where the build notes what each page read of the model (page_reads.py), for the
+        # worker that publishes after it: beside the output (atomic.py sets it for every
+        # build; unset, nothing is noted).
+        "GONGSHI_STATE_DIR": environ.get("GONGSHI_STATE_DIR") or None,
         # Build speed (docs/adr/0008-build-performance.md). Where parsed and checked content
         # is kept between builds (atomic.py: <site dir>/cache/); unset, every build reads afresh.
         "GONGSHI_CACHE_DIR": environ.get("GONGSHI_CACHE_DIR") or None,

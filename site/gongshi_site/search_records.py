@@ -14,35 +14,51 @@ Pelican or the theme.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from gongshi.search import documents, engine
-from gongshi.search.documents import Record, plain_text
+from gongshi.search.documents import Record, SuggestionCounts, plain_text
 from gongshi.search.render import TITLE_MARK
 
-from . import credentials, labels, urls
+from . import credentials, labels, noted, urls
 from .model import Award, Document, Notice, Revocation, Site
 from .pages import HOME_CRUMB, Page
 
 SEARCH_URL = "/search/"
 VERIFY_URL = "/verify/"
+NOTED = "search"  # the name of the file the build notes its records in (noted.py)
 SHELLS = {"search": ("shell-search.html", SEARCH_URL), "verify": ("shell-verify.html", VERIFY_URL)}
 
 
-def build_index(site: Site, directory: Path, render) -> int:
+def build_index(site: Site, directory: Path, render, state_dir: Path | None = None) -> int:
     """Write the index, its side files and the shells into `directory`; `render(page)`
-    renders a Page with the site's templates. Returns the number of records."""
+    renders a Page with the site's templates. With a `state_dir`, note there each
+    record's digest and suggestion words for the worker (noted.py: read by
+    incremental_search.py). Returns the number of records."""
     records = list(all_records(site))
-    count = engine.build(directory, records, extra_files(site, documents.suggestions(records)))
+    counted = SuggestionCounts()
+    for record in records:
+        counted.add(record)
+    count = engine.build(directory, records, extra_files(site, counted.suggestions()))
     for file_name, html in shells(render).items():
         (directory / file_name).write_text(html, encoding="utf-8")
+    if state_dir is not None:
+        words = counted.words()
+        kept = {record.key: (fields_digest(record), words[record.key]) for record in records}
+        noted.keep(state_dir, NOTED, kept)
     return count
+
+
+def fields_digest(record: Record) -> bytes:
+    """What tells an indexed record from its next version: a digest of its fields."""
+    return hashlib.blake2b(repr(record.fields()).encode(), digest_size=16).digest()
 
 
 def extra_files(site: Site, suggestions: dict[str, str]) -> dict:
     """The JSON files beside the index: {file name: value}; `suggestions` as
-    documents.suggestions() makes them of the records."""
+    SuggestionCounts.suggestions() makes them of the records."""
     return {
         "coverage.json": coverage(site),
         "credentials.json": credentials.lookup(site.awards),

@@ -24,6 +24,7 @@ class SiteSettings:
     feed_size: int  # entries in a feed; older ones are in its archive documents
     search_path: Path | None = None  # where the build writes its search index; None: none
     cache_path: Path | None = None  # the content cache between builds (cache.py); None: none
+    state_path: Path | None = None  # where the build notes its pages' reads (page_reads.py)
     workers: int = 2  # processes rendering pages and feeds; 1: all in Pelican's own process
     timings_path: Path | None = None  # where to write the phases' durations as JSON
     rare_fonts: tuple[Path, ...] = ()  # fonts the rare characters are drawn from (rarechars.py)
@@ -47,6 +48,7 @@ class SiteSettings:
             feed_size=int(settings.get("GONGSHI_FEED_SIZE") or 50),
             search_path=_path(settings.get("GONGSHI_SEARCH_DIR")),
             cache_path=_path(settings.get("GONGSHI_CACHE_DIR")),
+            state_path=_path(settings.get("GONGSHI_STATE_DIR")),
             workers=parse_workers(settings.get("GONGSHI_BUILD_WORKERS")),
             timings_path=_path(settings.get("GONGSHI_BUILD_TIMINGS")),
             rare_fonts=tuple(

@@ -184,6 +184,16 @@ def _django():
     django.setup()
 
 
+def _resident_mb() -> float | None:
+    """This process's resident memory now (the worker's, in the publish phase); None
+    where /proc is not (it is Linux's)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return None
+
+
 def _peak_mb() -> dict:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -406,6 +416,7 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
     builds.remember_for_incremental_builds()
     incremental.wait_for_background()  # the copy for the first publish
     state_load_seconds = time.perf_counter() - started
+    state_loaded_mb = _resident_mb()
     edition = EditionPage.objects.live().order_by("-year", "pk").first()
     latencies, after_publish, was_incremental, checks_seen = [], [], [], {}
     record_seconds = _time_the_log()
@@ -462,6 +473,7 @@ def phase_publish(notices: int, runs: int, corpus_meta: dict) -> dict:
         "after_publish_seconds": after_publish,
         "incremental": was_incremental,
         "state_load_seconds": state_load_seconds,
+        "state_loaded_mb": state_loaded_mb,
         "record_seconds": record_seconds["per_publish"],
         "record_steps": record_steps,
         "record_entries": _log_size(),
@@ -849,6 +861,8 @@ def summary(result: dict) -> dict[str, float | None]:
         if publish
         else None,
         "worker state load (s)": publish["state_load_seconds"] if publish else None,
+        "worker memory, state loaded (MB)": publish["state_loaded_mb"] if publish else None,
+        "worker peak memory (MB)": publish["cms_process_mb"] if publish else None,
         "publication log per publish (s)": median(publish["record_seconds"]) if logged else None,
         "  log: entry appended (ms)": step_ms("append"),
         "  log: head signed, entry pages (ms)": step_ms("sign"),

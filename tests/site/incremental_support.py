@@ -15,10 +15,12 @@ from gongshi_site import atomic, shared_dirs
 
 
 def full_build(content: Path, build_dir: Path, build_date: str = BUILD_DATE) -> Path:
-    """Pelican in a subprocess, as the worker runs it: output/ and search/ of build_dir."""
+    """Pelican in a subprocess, as the worker runs it: output/, search/ and the pages'
+    reads (reads/) of build_dir."""
     environment = {
         "GONGSHI_BUILD_DATE": build_date,
         "GONGSHI_SEARCH_DIR": str(build_dir / "search"),
+        "GONGSHI_STATE_DIR": str(build_dir / atomic.STATE),
     }
     atomic.run_pelican(content, build_dir / "output", PELICANCONF, 300, environment)
     return build_dir
@@ -30,7 +32,9 @@ def open_state(content: Path, build_dir: Path, build_date: str = BUILD_DATE):
     generator = open_generator(
         PELICANCONF, content, build_dir / "output", {"GONGSHI_BUILD_DATE": build_date}
     )
-    return SiteState.load(generator, build_dir / "output", build_dir / "search")
+    return SiteState.load(
+        generator, build_dir / "output", build_dir / "search", state_dir=build_dir / atomic.STATE
+    )
 
 
 def read(content: Path, name: str) -> tuple[dict, str]:

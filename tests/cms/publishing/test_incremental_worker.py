@@ -247,3 +247,34 @@ def test_the_date_driven_build_is_incremental_and_exact(
     build = tasks.run_build(SiteBuild.objects.get(status=SiteBuild.Status.QUEUED).pk)
     assert build.status == SiteBuild.Status.SUCCEEDED, build.error
     assert not build.incremental
+
+
+def test_the_worker_reads_what_the_full_build_noted(
+    incremental_builds, demo_site_dir, django_capture_on_commit_callbacks
+):
+    """After a full build the worker renders no page and makes no search record to know
+    the build: it reads what the build noted beside its output (ADR 9). A build a publish
+    made noted nothing: a worker restarted then learns it by rendering every page."""
+    state = incremental.load_state(demo_site_dir, environment=builds._pelican_environment())
+    noted = atomic.live_output(demo_site_dir).parent / atomic.STATE
+    assert {path.name for path in noted.iterdir()} >= {"pages-1.marshal", "search.marshal"}
+    assert state.pages_rendered_at_load == 0 and state.index.made_at_load == 0
+
+    edition = EditionPage.objects.live().filter(url_path__contains="/yuncheng/").first()
+    today = timezone.localdate()
+    notice = draft_notice(
+        edition,
+        slug="noted",
+        title="重启后的增量发布",
+        date_signed=today - timedelta(days=1),
+        start_date=today,
+        end_date=today + timedelta(days=9),
+    )
+    build = run_requested_build(
+        django_capture_on_commit_callbacks, lambda: notice.save_revision().publish()
+    )
+    assert build.status == SiteBuild.Status.SUCCEEDED and build.incremental, build.error
+    incremental.forget_state()  # the worker restarted
+    state = incremental.load_state(demo_site_dir, environment=builds._pelican_environment())
+    assert state.pages_rendered_at_load == len(state.pages.fingerprints) > 0
+    assert state.index.made_at_load > 0

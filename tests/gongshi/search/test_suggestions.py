@@ -3,6 +3,7 @@ record, as an incremental build keeps them: the same as counted afresh."""
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date
 
@@ -50,3 +51,31 @@ def test_counts_kept_record_by_record_equal_counts_made_afresh():
         if step % 25 == 0:
             assert counted.suggestions() == suggestions(list(current.values())), step
     assert counted.suggestions() == suggestions(list(current.values()))
+
+
+def test_a_records_fields_are_the_same_in_every_process():
+    """The keyword fields list each name and 文号 once, in the record's order: they were
+    joined from a set, whose order follows the process's string hashing, so the worker's
+    digest of a record differed from the full build's (site/gongshi_site/noted.py)."""
+    import subprocess
+    import sys
+
+    program = (
+        "from datetime import date\n"
+        "from gongshi.search.documents import Record\n"
+        "r = Record(key='notice:1', kind='notice', names=['运城市质量协会', '甲公司', '乙公司'],"
+        " text=[], day=date(2024, 1, 2), data={},"
+        " document_numbers=['运质〔2024〕1号', '运质〔2024〕2号', '运质〔2024〕3号'])\n"
+        "print(r.fields()['exact'], r.fields()['docnum'])\n"
+    )
+    printed = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(1, 6)
+    }
+    assert len(printed) == 1
