@@ -1,9 +1,12 @@
 """Pages built directly, for tests whose subject is not the editor's form."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from cms.decisions.models import Award, AwardDecisionPage
 from cms.notices.models import PublicityEntry, PublicityNoticePage
+from cms.programmes.models import EditionPage
 from cms.revocations.models import RevocationPage
 
 
@@ -29,6 +32,21 @@ def draft_notice(edition, **fields) -> PublicityNoticePage:
     notice = PublicityNoticePage(**values)
     edition.add_child(instance=notice)
     return notice
+
+
+def draft_open_notice(slug: str, title: str) -> PublicityNoticePage:
+    """A draft notice in the demo's Yuncheng edition, signed yesterday, its period open
+    from today for ten days: published now, it is public and open."""
+    edition = EditionPage.objects.live().filter(url_path__contains="/yuncheng/").first()
+    today = timezone.localdate()
+    return draft_notice(
+        edition,
+        slug=slug,
+        title=title,
+        date_signed=today - timedelta(days=1),
+        start_date=today,
+        end_date=today + timedelta(days=9),
+    )
 
 
 def published_decision(edition, recipient, credit_code, signed: date, user=None) -> Award:

@@ -2,12 +2,10 @@
 page and what depends on it, and the site it makes is the one a full build makes."""
 
 import hashlib
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
-from factories import draft_notice
+from factories import draft_open_notice
 
 from cms.programmes.models import EditionPage
 from cms.publishing import builds, export, incremental, tasks
@@ -81,16 +79,7 @@ def assert_same_as_a_full_build(site_dir: Path, tmp_path: Path) -> None:
 def test_publishing_and_unpublishing_a_notice_are_incremental_and_exact(
     incremental_builds, demo_site_dir, tmp_path, django_capture_on_commit_callbacks
 ):
-    edition = EditionPage.objects.live().filter(url_path__contains="/yuncheng/").first()
-    today = timezone.localdate()
-    notice = draft_notice(
-        edition,
-        slug="incremental",
-        title="增量发布的候选名单公示",
-        date_signed=today - timedelta(days=1),
-        start_date=today,
-        end_date=today + timedelta(days=9),
-    )
+    notice = draft_open_notice("incremental", "增量发布的候选名单公示")
 
     build = run_requested_build(
         django_capture_on_commit_callbacks, lambda: notice.save_revision().publish()
@@ -254,27 +243,19 @@ def test_the_worker_reads_what_the_full_build_noted(
 ):
     """After a full build the worker renders no page and makes no search record to know
     the build: it reads what the build noted beside its output (ADR 9). A build a publish
-    made noted nothing: a worker restarted then learns it by rendering every page."""
+    made noted nothing (the worker loads a state only after a full build, and keeps it
+    across publishes): loaded anyway, it is learnt by rendering every page."""
     state = incremental.load_state(demo_site_dir, environment=builds._pelican_environment())
     noted = atomic.live_output(demo_site_dir).parent / atomic.STATE
     assert {path.name for path in noted.iterdir()} >= {"pages-1.marshal", "search.marshal"}
     assert state.pages_rendered_at_load == 0 and state.index.made_at_load == 0
 
-    edition = EditionPage.objects.live().filter(url_path__contains="/yuncheng/").first()
-    today = timezone.localdate()
-    notice = draft_notice(
-        edition,
-        slug="noted",
-        title="重启后的增量发布",
-        date_signed=today - timedelta(days=1),
-        start_date=today,
-        end_date=today + timedelta(days=9),
-    )
+    notice = draft_open_notice("noted", "重启后的增量发布")
     build = run_requested_build(
         django_capture_on_commit_callbacks, lambda: notice.save_revision().publish()
     )
     assert build.status == SiteBuild.Status.SUCCEEDED and build.incremental, build.error
-    incremental.forget_state()  # the worker restarted
+    incremental.forget_state()
     state = incremental.load_state(demo_site_dir, environment=builds._pelican_environment())
     assert state.pages_rendered_at_load == len(state.pages.fingerprints) > 0
     assert state.index.made_at_load > 0

@@ -2,15 +2,11 @@
 (cms.recordlog's AppConfig.ready, ADR 0039): registered at start-up, and a build that finds
 it missing fails and publishes nothing, full or incremental, rather than skip the log."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.utils import timezone
-from factories import draft_notice
+from factories import draft_open_notice
 
-from cms.programmes.models import EditionPage
 from cms.publishing import builds, incremental, tasks
 from cms.publishing.models import SiteBuild
 from cms.recordlog import export as record_export
@@ -63,16 +59,7 @@ def test_a_publish_without_the_log_is_not_published_incrementally_either(
     incremental_builds, demo_site_dir, monkeypatch, django_capture_on_commit_callbacks
 ):
     live_before = (demo_site_dir / "live").resolve()
-    edition = EditionPage.objects.live().filter(url_path__contains="/yuncheng/").first()
-    today = timezone.localdate()
-    notice = draft_notice(
-        edition,
-        slug="unlogged",
-        title="未记录的候选名单公示",
-        date_signed=today - timedelta(days=1),
-        start_date=today,
-        end_date=today + timedelta(days=9),
-    )
+    notice = draft_open_notice("unlogged", "未记录的候选名单公示")
     with django_capture_on_commit_callbacks(execute=True):
         notice.save_revision().publish()
     queued = SiteBuild.objects.get(status=SiteBuild.Status.QUEUED)
