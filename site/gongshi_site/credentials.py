@@ -15,6 +15,7 @@ code keeps working and says so (docs/adr/0033-award-credentials.md).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import xml.etree.ElementTree as ET
@@ -23,6 +24,7 @@ import qrcode
 import qrcode.image.svg
 
 from . import urls
+from .memo import Memo
 from .model import Award
 
 SVG = "http://www.w3.org/2000/svg"
@@ -115,19 +117,47 @@ def lookup(awards: list[Award]) -> dict[str, dict]:
     return found
 
 
-def qr_codes(awards: list[Award], base_url: str) -> dict[str, str]:
+def qr_codes(awards: list[Award], base_url: str, memo: Memo | None = None) -> dict[str, str]:
     """{site path of every award's QR code: the address it encodes}. The address never
     changes for an award, so neither does its QR code: an incremental build makes the
-    codes of new addresses only (incremental_files.py)."""
+    codes of new addresses only (incremental_files.py), and with its `memo` does not
+    work out the address of an award it knows again."""
+    memo = memo or Memo()
     codes = {}
     for award in awards:
-        url = page_url(award)
-        codes[url + "qr.svg"] = urls.absolute(base_url, url) or url
+        path, address = memo.keyed(
+            ("qr code", award.id),
+            (award.decision.uuid, award.id, base_url),
+            functools.partial(_qr_code_file, award, base_url),
+        )
+        codes[path] = address
     if len(codes) < len(awards):
         lookup(awards)  # two awards at one address: raises SameCode, naming the code
     return codes
 
 
-def badges(awards: list[Award]) -> dict[str, bytes]:
-    """{site path: bytes} of every award's badge, which shows its status of today."""
-    return {page_url(award) + "badge.svg": badge_svg(award) for award in awards}
+def _qr_code_file(award: Award, base_url: str) -> tuple[str, str]:
+    url = page_url(award)
+    return url + "qr.svg", urls.absolute(base_url, url) or url
+
+
+def badges(awards: list[Award], memo: Memo | None = None) -> dict[str, bytes]:
+    """{site path: bytes} of every award's badge, which shows its status of today. With
+    an incremental build's `memo`, a badge is drawn again only if what it shows (or its
+    address) changed: drawing every badge was most of a publish's work on files."""
+    memo = memo or Memo()
+    found = {}
+    for award in awards:
+        status = award.status
+        shown = (award.programme.title, award.year, award.level, award.recipient)
+        path, data = memo.keyed(
+            ("badge", award.id),
+            (award.decision.uuid, award.id, status.key, status.label, *shown),
+            functools.partial(_badge_file, award),
+        )
+        found[path] = data
+    return found
+
+
+def _badge_file(award: Award) -> tuple[str, bytes]:
+    return page_url(award) + "badge.svg", badge_svg(award)

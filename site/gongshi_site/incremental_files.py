@@ -49,9 +49,9 @@ class BuiltFiles:
             self.data_digests[name] = _digest(data)
         for name, data in self._other_files(self.generator.pages).items():
             self.digests[name] = _digest(data)
+        self.qr_codes = self._qr_codes()
         self.memo.next_pass()
         self.attachments = self._attachment_files()
-        self.qr_codes = self._qr_codes()
 
     def update(
         self, changed: set[tuple], items: dict, previous: Path, output: Path, *, new_day=False
@@ -62,13 +62,14 @@ class BuiltFiles:
         is made again: each states the day its statuses are for (status_as_of)."""
         written = self._update_open_data(changed, items, previous, output, new_day)
         files = self._other_files(self.generator.pages)
+        codes = self._qr_codes()
         self.memo.next_pass()
         written += _write_changed(files, self.digests, output)
         for name in self.digests.keys() - files.keys():
             remove_file(Path(sanitised_join(str(output), name.lstrip("/"))), output)
             del self.digests[name]
         self._update_attachments(output)
-        return written + self._update_qr_codes(output)
+        return written + self._update_qr_codes(codes, output)
 
     def _other_files(self, pages) -> dict[str, bytes]:
         """Every output file but the pages, feeds, open data, record and attachments;
@@ -78,7 +79,7 @@ class BuiltFiles:
             "/withdrawn.json": opendata.withdrawn_json(site),
             **sitemap_files(pages, config, memo, limit=config.sitemap_limit),
             ROBOTS_TXT: robots_txt(config),
-            **credentials.badges(site.awards),
+            **credentials.badges(site.awards, memo),
             # A new rare character gets its glyph; the pages link the same stylesheet.
             **font_files(
                 self.generator.content.rare_characters, config.rare_fonts, config.cache_path
@@ -115,12 +116,13 @@ class BuiltFiles:
         return _write_changed(made.files, self.data_digests, output)
 
     def _qr_codes(self) -> dict[str, str]:
-        return credentials.qr_codes(self.generator.site.awards, self.config.feed_base_url)
+        """{file: address} of every award's QR code; the caller starts the memo's next pass."""
+        awards = self.generator.site.awards
+        return credentials.qr_codes(awards, self.config.feed_base_url, self.memo)
 
-    def _update_qr_codes(self, output: Path) -> int:
-        """Make the QR codes of the addresses that are new; the others are the previous
-        build's files, as a QR code depends on its address only."""
-        codes = self._qr_codes()
+    def _update_qr_codes(self, codes: dict[str, str], output: Path) -> int:
+        """Make the QR codes of the addresses `codes` that are new; the others are the
+        previous build's files, as a QR code depends on its address only."""
         made = 0
         for name, address in codes.items():
             if self.qr_codes.get(name) != address:

@@ -295,34 +295,47 @@ def test_the_first_publish_after_loading_makes_again_only_what_changed(
     assert encoded == [50]
 
 
-def test_a_publish_makes_the_qr_codes_of_new_awards_only(tmp_path, first_build, monkeypatch):
+def test_a_publish_makes_the_qr_codes_and_badges_of_changed_awards_only(
+    tmp_path, first_build, monkeypatch
+):
     """A QR code depends on its award's address alone and costs about 8 ms: a publish
     that adds no award makes none, and a decision makes its own awards' codes only (a
     cache that thrashed once made every award's code at every publish: 33 s at 20,000
-    notices)."""
+    notices). A badge shows its award's status: it is drawn again when that changes, a
+    revocation's, and for a new award (drawing every badge at every publish was most of
+    a publish's work on files, 0.33 s at 10,000 notices)."""
     from gongshi_site import credentials
     from gongshi_site.linked_tree import link_tree
 
     state = open_state(first_build / "content", first_build)
-    made = []
-    qr_svg = credentials.qr_svg
+    made, drawn = [], []
+    qr_svg, badge_svg = credentials.qr_svg, credentials.badge_svg
 
     def counted(address):
         made.append(address)
         return qr_svg(address)
 
+    def counted_badge(award):
+        drawn.append(award.id)
+        return badge_svg(award)
+
     monkeypatch.setattr(credentials, "qr_svg", counted)
+    monkeypatch.setattr(credentials, "badge_svg", counted_badge)
     previous = first_build
-    for number, step in enumerate((new_open_notice, new_decision), start=1):
+    for number, step in enumerate((new_open_notice, new_decision, revocation), start=1):
         build = tmp_path / "builds" / str(number)
         link_tree(previous / "content", build / "content")
         state.update(build / "content", step(build / "content"), build / "output", build / "search")
         previous = build
         if step is new_open_notice:
-            assert made == []
+            assert made == drawn == []
+        if step is new_decision:
+            new = {award.id for award in state.generator.site.awards if award.id > 610}
+            assert sorted(drawn) == sorted(new) and len(new) == 2
+            drawn.clear()
+    assert drawn == [302]  # revoked
     new = {credentials.code(award) for award in state.generator.site.awards if award.id > 610}
     assert {address.rstrip("/").rsplit("/", 1)[-1] for address in made} == new
-    assert len(new) == 2
     for path in state.files.qr_codes:
         assert (previous / "output" / path.lstrip("/")).is_file(), path
 

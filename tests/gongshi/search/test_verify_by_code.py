@@ -125,18 +125,18 @@ def test_the_site_refuses_two_awards_with_one_code(monkeypatch):
     class Programme:
         title = "运城市质量奖"
 
+    class Decision:
+        uuid = "00000000-0000-4000-8000-000000000001"
+
     class Fake:
-        def __init__(self, recipient):
-            self.recipient, self.programme, self.year, self.level = (
-                recipient,
-                Programme,
-                2023,
-                "质量奖",
-            )
+        def __init__(self, award_id, recipient):
+            self.id, self.decision, self.recipient = award_id, Decision, recipient
+            self.programme, self.year, self.level = Programme, 2023, "质量奖"
 
     monkeypatch.setattr(credentials, "code", lambda award: "AAAAA-AAAAA")
+    awards = [Fake(1, "甲公司"), Fake(2, "乙公司")]
     with pytest.raises(credentials.SameCode, match="核验码相同"):
-        credentials.lookup([Fake("甲公司"), Fake("乙公司")])
+        credentials.lookup(awards)
     # and so does every build, full or incremental, as it lists the awards' QR codes
     with pytest.raises(credentials.SameCode, match="核验码相同"):
-        credentials.qr_codes([Fake("甲公司"), Fake("乙公司")], "https://example.gov.cn/")
+        credentials.qr_codes(awards, "https://example.gov.cn/")
