@@ -33,7 +33,7 @@ from gongshi.record.heads import RecordInvalid
 from . import credentials, labels, opendata, opendata_years, page_reads, rarechars, record, urls
 from .assemble import assemble
 from .cache import ContentCache
-from .feed_catalogue import FeedCatalogue
+from .feed_catalogue import ALL, FeedCatalogue
 from .feed_entries import EntryInvalid, entries_by_document
 from .feeds import FeedInvalid, feed_plan
 from .formatting import FILTERS
@@ -106,7 +106,7 @@ class PublicSiteGenerator(Generator):
         # build before a single page is written, naming the item.
         with self._phase("feed entries"):
             try:
-                # Kept by document too: the worker's state starts from them (incremental_feeds.py).
+                # Kept by document too: the worker's state starts from them (take_feed_entries).
                 self.document_entries = entries_by_document(self.site)
                 self.feed_plan = feed_plan(
                     self.feeds,
@@ -143,6 +143,15 @@ class PublicSiteGenerator(Generator):
             credential_url=credentials.page_url,
             credential_code=credentials.code,
         )
+
+    def take_feed_entries(self) -> tuple[dict, list]:
+        """(every document's feed entries by its key, every entry prepared, newest first),
+        as this generator made them for its feed plan, which it lets go: the worker's
+        state keeps them up to date from here on (incremental_feeds.py)."""
+        ready = self.feed_plan.selected.get((None, ALL), [])  # every entry is in it
+        taken = (self.document_entries, ready)
+        self.document_entries = self.feed_plan = None
+        return taken
 
     def record_entries(self, url: str) -> list[dict]:
         """The log's entries about `url`, oldest first (empty without a log)."""

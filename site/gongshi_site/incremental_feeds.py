@@ -15,7 +15,6 @@ from pathlib import Path
 
 from pelican.utils import sanitised_join
 
-from .feed_catalogue import ALL
 from .feed_entries import document_entries
 from .feeds import empty_updated, feed_document, feed_document_plan, prepare, programmes_updated
 from .incremental_limits import NeedsFullBuild
@@ -41,9 +40,8 @@ class BuiltFeeds:
         """File the entries of every document of the generator's model, as the generator
         made and prepared them for its feed plan."""
         feeds = self.generator.feeds
-        self.entries = dict(self.generator.document_entries)
-        # Every entry is in the site-wide feed of everything, prepared, newest first.
-        for ready in self.generator.feed_plan.selected.get((None, ALL), []):
+        self.entries, newest_first = self.generator.take_feed_entries()
+        for ready in newest_first:
             self.ready[ready.entry.id] = ready
         self.feed_entries = {feed.key: ([], []) for feed in feeds.all}
         for ready in reversed(list(self.ready.values())):  # oldest first
