@@ -34,7 +34,8 @@ class IndexedRecords:
         """From what the full build noted in `state_dir` (noted.py), or else from every
         record made again."""
         self.suggestions = SuggestionCounts()
-        for _name, kept in noted.read(state_dir, search_records.NOTED):
+        kept = dict(noted.read(state_dir, search_records.NOTED)).get(search_records.NOTED)
+        if kept is not None:
             for key, (digest, words) in kept.items():
                 self.digests[key] = digest
                 self.suggestions.add_words(key, words)
