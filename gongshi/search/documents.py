@@ -159,10 +159,7 @@ class Record:
 def suggestions(records: list[Record]) -> dict[str, str]:
     """Words of names and titles by their pinyin ("yuncheng": "运城"), for "did you
     mean" when a query finds nothing: the most frequent word for each reading."""
-    counted = SuggestionCounts()
-    for record in records:
-        counted.add(record)
-    return counted.suggestions()
+    return SuggestionCounts.of(records).suggestions()
 
 
 class SuggestionCounts:
@@ -173,6 +170,13 @@ class SuggestionCounts:
         self._counts: dict[str, dict[str, int]] = {}  # reading -> {word: records}
         self._best: dict[str, str] = {}
         self._words: dict[str, list[tuple[str, str]]] = {}  # record key -> its words
+
+    @classmethod
+    def of(cls, records: list[Record]) -> SuggestionCounts:
+        counted = cls()
+        for record in records:
+            counted.add(record)
+        return counted
 
     def add(self, record: Record) -> None:
         self.add_words(record.key, suggestion_words(record))

@@ -38,9 +38,7 @@ def build_index(site: Site, directory: Path, render, state_dir: Path | None = No
     record's digest and suggestion words for the worker (noted.py: read by
     incremental_search.py). Returns the number of records."""
     records = list(all_records(site))
-    counted = SuggestionCounts()
-    for record in records:
-        counted.add(record)
+    counted = SuggestionCounts.of(records)
     count = engine.build(directory, records, extra_files(site, counted.suggestions()))
     for file_name, html in shells(render).items():
         (directory / file_name).write_text(html, encoding="utf-8")

@@ -69,10 +69,10 @@ def test_pages_a_build_did_not_note_are_rendered_when_loading(built, tmp_path):
     build = tmp_path / "build"
     shutil.copytree(built, build, symlinks=True)
     reads = build / atomic.STATE
-    missing = page_reads.read(reads)
+    every_page = page_reads.read(reads)
     (reads / "pages-2.marshal").unlink()
     kept = page_reads.read(reads)
-    missing = set(missing) - set(kept)
+    missing = set(every_page) - set(kept)
     assert missing and kept
     state = open_state(build / "content", build)
     assert state.pages_rendered_at_load == len(missing)
